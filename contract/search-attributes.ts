@@ -1,0 +1,38 @@
+/**
+ * Custom search attributes the engine upserts on every transition. They must be registered
+ * on the namespace (the dev server does it at start; see README "Real cluster").
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { IndexField } from '../dsl/types';
+
+export const SA_PROCESS = defineSearchAttributeKey('DocketProcess', SearchAttributeType.KEYWORD);
+export const SA_STATE = defineSearchAttributeKey('DocketState', SearchAttributeType.KEYWORD);
+export const SA_DEFINITION_HASH = defineSearchAttributeKey('DocketDefinitionHash', SearchAttributeType.KEYWORD);
+export const SA_OUTCOME = defineSearchAttributeKey('DocketOutcome', SearchAttributeType.KEYWORD);
+export const SA_PRIORITY = defineSearchAttributeKey('DocketPriority', SearchAttributeType.KEYWORD);
+export const SA_CATEGORY = defineSearchAttributeKey('DocketCategory', SearchAttributeType.KEYWORD);
+export const SA_OWNER = defineSearchAttributeKey('DocketOwner', SearchAttributeType.KEYWORD);
+export const SA_CUSTOMER = defineSearchAttributeKey('DocketCustomer', SearchAttributeType.KEYWORD);
+export const SA_AMOUNT = defineSearchAttributeKey('DocketAmount', SearchAttributeType.DOUBLE);
+
+/** DSL `index:` field → search attribute key. */
+export const INDEX_ATTRIBUTES = {
+  priority: SA_PRIORITY,
+  category: SA_CATEGORY,
+  owner: SA_OWNER,
+  customer: SA_CUSTOMER,
+  amount: SA_AMOUNT,
+} as const satisfies Record<IndexField, unknown>;
+
+/** Name → Temporal type name, for `temporal server start-dev --search-attribute` and operator commands. */
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Double'> = {
+  DocketProcess: 'Keyword',
+  DocketState: 'Keyword',
+  DocketDefinitionHash: 'Keyword',
+  DocketOutcome: 'Keyword',
+  DocketPriority: 'Keyword',
+  DocketCategory: 'Keyword',
+  DocketOwner: 'Keyword',
+  DocketCustomer: 'Keyword',
+  DocketAmount: 'Double',
+};

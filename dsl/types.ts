@@ -1,0 +1,134 @@
+/**
+ * The shape of a process definition (DSL v1) after YAML loading and validation.
+ * Plain JSON: it travels to the workflow as input, so it must stay serialisable.
+ *
+ * Expressions (`Expr`) are CEL source text evaluated over
+ * `{ input, context, event, decide, now }` — see dsl/cel-env.ts.
+ */
+
+/** CEL source text. */
+export type Expr = string;
+
+/** A literal duration such as `90s`, `4h`, `3d`, `1h30m`, `500ms`. */
+export type DurationLiteral = string;
+
+/** A JSON Schema document (draft 2020-12 subset understood by ajv). */
+export type JsonSchema = Record<string, unknown>;
+
+export interface ProcessDefinition {
+  /** Process id, kebab-case; also the search-attribute value `DocketProcess`. */
+  process: string;
+  title: string;
+  description?: string;
+  /** Every role that may appear in `events.*.by` or transitions' `by`. */
+  roles: string[];
+  /** JSON Schema of the start payload (`input`). */
+  input?: JsonSchema;
+  /** Initial context: each key is a CEL expression over `input`, `decide`, `now`. */
+  context?: Record<string, Expr>;
+  /** Decision tables: first rule whose `when` is true (or that has no `when`) gives `then`. */
+  decisions?: Record<string, DecisionRule[]>;
+  /** Events that actors may send, with the roles allowed to send them and their payload schema. */
+  events?: Record<string, EventSpec>;
+  /** Per-process search attributes, each a CEL expression re-evaluated on every transition. */
+  index?: Partial<Record<IndexField, Expr>>;
+  /** Name of the initial top-level state. */
+  initial: string;
+  states: Record<string, StateSpec>;
+}
+
+export interface DecisionRule {
+  /** CEL condition; a rule without `when` always matches (use it last, as the default). */
+  when?: Expr;
+  /** The decision's value: any JSON value. */
+  then: unknown;
+}
+
+export interface EventSpec {
+  /** Roles allowed to send this event. */
+  by: string[];
+  description?: string;
+  /** JSON Schema of `event.data`. */
+  data?: JsonSchema;
+}
+
+export interface StateSpec {
+  description?: string;
+  /** `parallel`: all children are active at once. `final`: the process (or region) ends here. */
+  type?: 'parallel' | 'final';
+  /** Initial child, required when `states` is present and the state is not parallel. */
+  initial?: string;
+  states?: Record<string, StateSpec>;
+  entry?: Action[];
+  exit?: Action[];
+  on?: Record<string, TransitionInput>;
+  always?: TransitionInput;
+  after?: DelaySpec[];
+  invoke?: InvokeSpec;
+  /** Outcome a top-level final state reports as the case result. */
+  outcome?: string;
+}
+
+export interface Action {
+  /** Context keys set to the value of CEL expressions. */
+  assign?: Record<string, Expr>;
+  /** A CEL expression whose value is written to the workflow log. */
+  log?: Expr;
+}
+
+/** A target name, a transition, or a list of guarded transitions (first whose `if` holds wins). */
+export type TransitionInput = string | TransitionSpec | TransitionSpec[];
+
+export interface TransitionSpec {
+  /** Target state: a sibling name, an ancestor's sibling, or a dotted path from the root. Omit to stay. */
+  target?: string;
+  /** CEL guard. */
+  if?: Expr;
+  /** Narrows the event's `by` roles for this transition. */
+  by?: string[];
+  assign?: Record<string, Expr>;
+  description?: string;
+}
+
+export interface DelaySpec extends TransitionSpec {
+  /** A duration literal (`4h`) or a CEL expression giving one (a string like "4h", or milliseconds). */
+  delay: DurationLiteral | Expr;
+  /** Name shown for the pending deadline (default: `<state>.after[<i>]`). */
+  name?: string;
+}
+
+export interface InvokeSpec {
+  /** Registered activity name (see activities/catalog.ts). Exactly one of `activity` / `process`. */
+  activity?: string;
+  /** Child process id; its definition is bundled at start time. */
+  process?: string;
+  /** Input: each key a CEL expression. */
+  with?: Record<string, Expr>;
+  /** Activity start-to-close timeout (default 30s); for a child process its run timeout (default none). */
+  timeout?: DurationLiteral;
+  retry?: RetrySpec;
+  /** Taken when the invocation returns; `event.output` holds its result. */
+  onDone?: TransitionInput;
+  /** Taken when it fails for good; `event.error` holds the message. */
+  onError?: TransitionInput;
+}
+
+export interface RetrySpec {
+  maximumAttempts?: number;
+  initialInterval?: DurationLiteral;
+  backoffCoefficient?: number;
+  maximumInterval?: DurationLiteral;
+}
+
+/** Per-process search-attribute fields that map onto pre-registered Temporal search attributes. */
+export const INDEX_FIELDS = ['priority', 'category', 'owner', 'customer', 'amount'] as const;
+export type IndexField = (typeof INDEX_FIELDS)[number];
+
+/** A definition together with the definitions of the child processes it invokes, recursively. */
+export interface DefinitionBundle {
+  definition: ProcessDefinition;
+  /** sha256 of the canonical JSON of `definition` (hex). */
+  hash: string;
+  /** Child process id → its bundle. */
+  children?: Record<string, DefinitionBundle>;
+}
