@@ -1,0 +1,36 @@
+/**
+ * The activities a definition may `invoke`, by name. The validator checks definitions against
+ * this list and the worker registers exactly these implementations (activities/index.ts), so the
+ * two cannot drift apart: a test asserts they match.
+ *
+ * Every activity takes one object (the invoke's evaluated `with:` map) and returns a JSON value
+ * (`event.output` in the definition's onDone). Idempotency keys come from the activity context
+ * (workflow id + run id + activity id), never from the caller.
+ */
+export interface ActivityDescription {
+  description: string;
+  /** Keys the `with:` map must provide. */
+  requires: string[];
+}
+
+export const ACTIVITY_CATALOG = {
+  notify: {
+    description: 'Queues a message in the durable outbox (once per invocation, even when retried) and posts it to DOCKET_WEBHOOK_URL when set.',
+    requires: ['to', 'subject'],
+  },
+  assignOwner: {
+    description: 'Records the owner of a case (first-contact ownership) in the case registry.',
+    requires: ['caseId', 'owner'],
+  },
+  transferCase: {
+    description: 'Hands part of a case to a department with a named contact and a statement of need.',
+    requires: ['caseId', 'department', 'contact'],
+  },
+  recordFollowUp: {
+    description: 'Stores the result of a follow-up call (3-day confirmation, 7-day satisfaction).',
+    requires: ['caseId', 'kind'],
+  },
+} as const satisfies Record<string, ActivityDescription>;
+
+export type ActivityName = keyof typeof ACTIVITY_CATALOG;
+export const ACTIVITY_NAMES = Object.keys(ACTIVITY_CATALOG) as ActivityName[];

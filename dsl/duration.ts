@@ -1,0 +1,35 @@
+/**
+ * Durations in the DSL: `500ms`, `90s`, `15m`, `4h`, `3d`, and combinations like `1h30m`.
+ * Pure; used by the validator, the compiler and the workflow.
+ */
+const PART = /(\d+)(ms|s|m|h|d)/g;
+const WHOLE = /^(\d+(ms|s|m|h|d))+$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** True when the text is a duration literal (as opposed to a CEL expression). */
+export function isDurationLiteral(text: string): boolean {
+  return WHOLE.test(text.trim());
+}
+
+/** Milliseconds of a duration literal; undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!WHOLE.test(trimmed)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(PART)) total += Number(amount) * UNIT_MS[unit];
+  return total;
+}
+
+/** A short human form of a number of milliseconds, e.g. `4h`, `1h30m`, `250ms`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const parts: string[] = [];
+  let rest = Math.round(ms / 1000);
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join('');
+}
