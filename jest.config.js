@@ -1,0 +1,18 @@
+/**
+ * One Jest run for unit and integration tests. The global setup starts a real Temporal dev server
+ * (the `temporal` CLI, found or built by scripts/temporal-cli.ts) on free ports and bundles the
+ * workflow code once; integration tests connect to it. TypeScript is stripped by swc; types are
+ * checked by `tsc --noEmit` in `npm test`.
+ */
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  // cel-js ships ES modules only: let swc turn it into CommonJS for Jest.
+  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js)'],
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
+  testTimeout: 120_000,
+  maxWorkers: 2,
+  verbose: true,
+};

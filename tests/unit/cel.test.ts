@@ -1,0 +1,28 @@
+import { checkExpression, evaluate, decisionReferences } from '../../dsl/cel';
+import { parseDuration, isDurationLiteral, formatDuration } from '../../dsl/duration';
+
+describe('CEL expressions', () => {
+  it('treats whole JSON numbers as ints so counters can be incremented', () => {
+    expect(evaluate('context.count + 1', { context: { count: 2 } })).toBe(3);
+  });
+  it('compares a fractional amount with an int threshold', () => {
+    expect(evaluate('input.amount <= 1000', { input: { amount: 1000 } })).toBe(true);
+    expect(evaluate('input.amount <= 1000', { input: { amount: 1000.01 } })).toBe(false);
+  });
+  it('reports unknown variables and syntax errors with an offset', () => {
+    expect(checkExpression('foo.bar')).toEqual({ message: 'Unknown variable: foo', offset: 0 });
+    expect(checkExpression('input.a +')?.message).toMatch(/Unexpected token/);
+  });
+  it('lists the decisions an expression reads', () => {
+    expect(decisionReferences('decide.priority == "P0" || decide.tier == 1')).toEqual(['priority', 'tier']);
+  });
+});
+
+describe('durations', () => {
+  it('parses literals and rejects expressions', () => {
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(isDurationLiteral('decide.deadline')).toBe(false);
+    expect(formatDuration(5_400_000)).toBe('1h30m');
+  });
+});
