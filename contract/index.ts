@@ -1,2 +1,3 @@
 export * from './wire';
 export * from './search-attributes';
+export * from './handles';

@@ -1,6 +1,8 @@
 /**
  * CEL expressions: parse once, evaluate many times, over JSON values.
  *
+ * `caseId` is the case's workflow id (its business key), for activities that record per case.
+ *
  * Safe inside the Temporal workflow sandbox (no I/O, no clock): `now` is passed in by the caller.
  * JSON numbers that are whole become CEL `int` (so `context.count + 1` works) and CEL ints come
  * back as JS numbers, so every value stays JSON- and payload-serialisable.
@@ -8,7 +10,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 
 /** Variables every expression may use. */
-export const CEL_VARIABLES = ['input', 'context', 'event', 'decide', 'now'] as const;
+export const CEL_VARIABLES = ['input', 'context', 'event', 'decide', 'now', 'caseId'] as const;
 export type CelVariables = Partial<Record<(typeof CEL_VARIABLES)[number], unknown>>;
 
 const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false })
@@ -16,7 +18,10 @@ const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggrega
   .registerVariable('context', 'dyn')
   .registerVariable('event', 'dyn')
   .registerVariable('decide', 'dyn')
-  .registerVariable('now', 'int');
+  .registerVariable('now', 'int')
+  .registerVariable('caseId', 'string');
+
+const EMPTY: Record<string, unknown> = { input: {}, context: {}, event: {}, decide: {}, now: 0, caseId: '' };
 
 type Evaluator = (vars: Record<string, unknown>) => unknown;
 const cache = new Map<string, Evaluator>();
@@ -70,7 +75,7 @@ export function evaluate(source: string, vars: CelVariables): unknown {
     cache.set(source, fn);
   }
   const celVars: Record<string, unknown> = {};
-  for (const name of CEL_VARIABLES) celVars[name] = toCel(vars[name] ?? (name === 'now' ? 0 : {}));
+  for (const name of CEL_VARIABLES) celVars[name] = toCel(vars[name] ?? EMPTY[name]);
   try {
     return fromCel(fn(celVars));
   } catch (err) {

@@ -1,0 +1,48 @@
+/** Errors the client SDK throws. Each sets `name` and carries what a caller needs to react. */
+import type { Rejection, RejectionCode } from '../contract/wire';
+
+/** The case refused an event; `code` names the rule it broke (see README "Error codes"). */
+export class EventRejectedError extends Error {
+  override name = 'EventRejectedError';
+  readonly code: RejectionCode;
+  readonly allowed?: string[];
+  constructor(
+    readonly caseId: string,
+    readonly eventType: string,
+    rejection: Rejection,
+  ) {
+    super(`${caseId}: ${rejection.message}`);
+    this.code = rejection.code;
+    this.allowed = rejection.allowed;
+  }
+}
+
+/** No case with that id exists. */
+export class CaseNotFoundError extends Error {
+  override name = 'CaseNotFoundError';
+  constructor(readonly caseId: string) {
+    super(`no case with id "${caseId}"; list cases with \`docket list\``);
+  }
+}
+
+/** The definition file could not be loaded or did not validate. */
+export class DefinitionInvalidError extends Error {
+  override name = 'DefinitionInvalidError';
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file} is not a valid definition:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+/** The start input does not match the definition's input schema. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  constructor(
+    readonly process: string,
+    readonly problems: string[],
+  ) {
+    super(`input for process "${process}" does not match its input schema: ${problems.join('; ')}`);
+  }
+}

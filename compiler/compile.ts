@@ -1,0 +1,207 @@
+/**
+ * Compiles a validated definition into an XState v5 machine.
+ *
+ * Pure: no I/O and no clock. Everything with an effect (invoking an activity or a child process,
+ * arming a deadline, logging) goes through `RuntimeHooks`, which the workflow implements with
+ * Temporal primitives and tests implement with plain functions.
+ */
+import { assign, fromCallback, setup, type AnyEventObject, type AnyStateMachine } from 'xstate';
+import { evaluateBoolean } from '../dsl/cel';
+import { isDurationLiteral, parseDuration } from '../dsl/duration';
+import { resolveTarget } from '../dsl/state-tree';
+import type { Action, DelaySpec, ProcessDefinition, RetrySpec, StateSpec, TransitionSpec } from '../dsl/types';
+import { celEvent, evaluateIn, evaluateMapIn, variablesFor } from './expressions';
+import { displayPath, nodeId, transitionList, type StatePath } from './state-paths';
+
+/** An invocation the runtime must start: an activity or a child process. */
+export interface InvokeRequest {
+  /** Dotted path of the invoking state. */
+  state: string;
+  kind: 'activity' | 'process';
+  name: string;
+  input: Record<string, unknown>;
+  timeoutMs?: number;
+  retry?: RetrySpec;
+  /** False when the state has no onError: a failure then fails the case. */
+  hasOnError: boolean;
+}
+
+/** A pending `after` deadline, reported when its state is entered. */
+export interface ArmedDeadline {
+  key: string;
+  name: string;
+  state: string;
+  dueMs: number;
+  target?: string;
+}
+
+export interface RuntimeHooks {
+  now(): number;
+  /** The case's id (workflow id), exposed to expressions as `caseId`. */
+  caseId: string;
+  /** Starts an invocation; returns a function that cancels it (called when the state is left). */
+  startInvocation(request: InvokeRequest, done: (output: unknown) => void, failed: (error: string) => void): () => void;
+  deadlineArmed(deadline: ArmedDeadline): void;
+  deadlineCleared(key: string): void;
+  log(message: string): void;
+}
+
+/** Event types the runtime sends back when an invocation of the state at `path` ends. */
+export const invokeDoneEvent = (path: StatePath) => `docket.invoke.done.${nodeId(path)}`;
+export const invokeErrorEvent = (path: StatePath) => `docket.invoke.error.${nodeId(path)}`;
+/** The key of the i-th `after` entry of a state (also its XState delay name). */
+export const deadlineKey = (path: StatePath, index: number) => `${nodeId(path)}#${index}`;
+
+type Ctx = Record<string, unknown>;
+type Args = { context: Ctx; event: AnyEventObject };
+
+/** Compiles `def` for one case. `input` is the case's start payload (validated by the caller). */
+export function compileDefinition(
+  def: ProcessDefinition,
+  input: Record<string, unknown>,
+  hooks: RuntimeHooks,
+): AnyStateMachine {
+  const delays: Record<string, (args: Args) => number> = {};
+  const scope = ({ context, event }: Args) => ({ input, context, event, now: hooks.now(), caseId: hooks.caseId });
+
+  const transitions = (source: StatePath, spec: string | TransitionSpec | TransitionSpec[] | undefined) =>
+    transitionList<TransitionSpec>(spec).map((t) => compileTransition(source, t));
+
+  const compileTransition = (source: StatePath, t: TransitionSpec) => {
+    const out: Record<string, unknown> = {};
+    if (t.target !== undefined) {
+      const targetPath = resolveTarget(source, t.target, def.states);
+      if (!targetPath) throw new Error(`${displayPath(source)}: unknown target "${t.target}" (validate the definition first)`);
+      out.target = `#${nodeId(targetPath)}`;
+      // An explicit target re-enters the state, restarting its deadlines and invocations.
+      out.reenter = true;
+    }
+    const guardExpr = t.if;
+    const roles = t.by;
+    if (guardExpr !== undefined || roles !== undefined) {
+      out.guard = (args: Args) => {
+        if (roles && !celEvent(args.event).actor.roles.some((r) => roles.includes(r))) return false;
+        if (guardExpr === undefined) return true;
+        return evaluateBoolean(guardExpr, variablesFor(def, guardExpr, scope(args)));
+      };
+    }
+    if (t.assign) out.actions = [assignFrom(t.assign)];
+    if (t.description) out.description = t.description;
+    return out;
+  };
+
+  const assignFrom = (exprs: Record<string, string>) =>
+    assign((args: Args) => evaluateMapIn(def, exprs, scope(args)));
+
+  const compileActions = (actions: Action[] | undefined) =>
+    (actions ?? []).flatMap((a) => {
+      const out: unknown[] = [];
+      if (a.assign) out.push(assignFrom(a.assign));
+      if (a.log) {
+        const source = a.log;
+        out.push((args: Args) => hooks.log(String(evaluateIn(def, source, scope(args)))));
+      }
+      return out;
+    });
+
+  const delayMs = (d: DelaySpec, args: Args): number => {
+    if (isDurationLiteral(d.delay)) return parseDuration(d.delay)!;
+    const value = evaluateIn(def, d.delay, scope(args));
+    const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined;
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+      throw new Error(`delay \`${d.delay}\` gave ${JSON.stringify(value)}; it must give a duration like "4h" or milliseconds`);
+    }
+    return ms;
+  };
+
+  const compileState = (path: StatePath, spec: StateSpec): Record<string, unknown> => {
+    const node: Record<string, unknown> = { id: nodeId(path) };
+    if (spec.description) node.description = spec.description;
+    if (spec.type === 'final') node.type = 'final';
+    if (spec.type === 'parallel') node.type = 'parallel';
+    if (spec.states) {
+      node.states = Object.fromEntries(
+        Object.entries(spec.states).map(([name, child]) => [name, compileState([...path, name], child)]),
+      );
+      if (spec.type !== 'parallel') node.initial = spec.initial;
+    }
+    const entry = compileActions(spec.entry);
+    const exit = compileActions(spec.exit);
+    const on: Record<string, unknown[]> = {};
+    for (const [event, t] of Object.entries(spec.on ?? {})) on[event] = transitions(path, t);
+
+    if (spec.after?.length) {
+      const after: Record<string, unknown[]> = {};
+      spec.after.forEach((d, i) => {
+        const key = deadlineKey(path, i);
+        delays[key] = (args) => delayMs(d, args);
+        after[key] = [compileTransition(path, d)];
+      });
+      node.after = after;
+      // Report deadlines after the state's own entry assignments, as XState schedules them then too.
+      entry.push((args: Args) =>
+        spec.after!.forEach((d, i) =>
+          hooks.deadlineArmed({
+            key: deadlineKey(path, i),
+            name: d.name ?? `${displayPath(path)}.after[${i}]`,
+            state: displayPath(path),
+            dueMs: hooks.now() + delayMs(d, args),
+            target: d.target,
+          }),
+        ),
+      );
+      exit.push(() => spec.after!.forEach((_, i) => hooks.deadlineCleared(deadlineKey(path, i))));
+    }
+
+    if (spec.invoke) {
+      const inv = spec.invoke;
+      const kind = inv.activity ? 'activity' : 'process';
+      node.invoke = {
+        id: `invoke:${nodeId(path)}`,
+        src: 'invocation',
+        input: (args: Args): InvokeRequest => ({
+          state: displayPath(path),
+          kind,
+          name: (inv.activity ?? inv.process)!,
+          input: evaluateMapIn(def, inv.with, scope(args)),
+          timeoutMs: inv.timeout ? parseDuration(inv.timeout) : undefined,
+          retry: inv.retry,
+          hasOnError: inv.onError !== undefined,
+        }),
+      };
+      on[invokeDoneEvent(path)] = transitions(path, inv.onDone);
+      on[invokeErrorEvent(path)] = transitions(path, inv.onError);
+    }
+    if (spec.always) node.always = transitions(path, spec.always);
+    if (Object.keys(on).length) node.on = on;
+    if (entry.length) node.entry = entry;
+    if (exit.length) node.exit = exit;
+    return node;
+  };
+
+  const states = Object.fromEntries(
+    Object.entries(def.states).map(([name, spec]) => [name, compileState([name], spec)]),
+  );
+
+  const invocation = fromCallback<AnyEventObject, InvokeRequest>(({ sendBack, input: request }) => {
+    const path = request.state.split('.');
+    return hooks.startInvocation(
+      request,
+      (output) => sendBack({ type: invokeDoneEvent(path), output }),
+      (error) => sendBack({ type: invokeErrorEvent(path), error }),
+    );
+  });
+
+  return setup({ actors: { invocation }, delays: delays as never }).createMachine({
+    id: def.process,
+    initial: def.initial,
+    context: () => evaluateMapIn(def, def.context, { input, context: {}, now: hooks.now(), caseId: hooks.caseId }),
+    states: states as never,
+  });
+}
+
+/** The outcome of the top-level final state a finished case is in. */
+export function outcomeOf(def: ProcessDefinition, leaf: StatePath): string {
+  const spec = def.states[leaf[0]];
+  return spec?.outcome ?? leaf[0];
+}

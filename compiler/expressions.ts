@@ -1,0 +1,72 @@
+/**
+ * The variables CEL expressions see, built from the machine's context and the current event.
+ * Pure: `now` comes from the caller (inside a workflow it is the activation time).
+ */
+import type { AnyEventObject } from 'xstate';
+import { decisionReferences, evaluate, type CelVariables } from '../dsl/cel';
+import type { ProcessDefinition } from '../dsl/types';
+
+/** The `event` an expression sees: user events carry actor and data, invocations output or error. */
+export interface CelEvent {
+  type: string;
+  actor: { id: string; roles: string[] };
+  data: Record<string, unknown>;
+  output: unknown;
+  error: string;
+}
+
+export function celEvent(event: AnyEventObject | undefined): CelEvent {
+  const e = (event ?? { type: '' }) as AnyEventObject & Partial<CelEvent>;
+  return {
+    type: e.type,
+    actor: e.actor ?? { id: '', roles: [] },
+    data: e.data ?? {},
+    output: e.output ?? null,
+    error: typeof e.error === 'string' ? e.error : e.error ? String((e.error as Error).message ?? e.error) : '',
+  };
+}
+
+export interface ExpressionScope {
+  input: Record<string, unknown>;
+  context: Record<string, unknown>;
+  event?: AnyEventObject;
+  now: number;
+  /** The case's workflow id. */
+  caseId?: string;
+}
+
+/**
+ * Variables for one expression. Only the decisions the expression names are evaluated, so a
+ * decision table that reads `event.data` never runs where there is no such event.
+ */
+export function variablesFor(def: ProcessDefinition, source: string, scope: ExpressionScope): CelVariables {
+  const base = { input: scope.input, context: scope.context, event: celEvent(scope.event), now: scope.now, caseId: scope.caseId ?? '' };
+  const decide: Record<string, unknown> = {};
+  for (const name of decisionReferences(source)) decide[name] = decideValue(def, name, base);
+  return { ...base, decide };
+}
+
+/** Evaluates a decision table: the first rule whose `when` holds (or has none) gives the value. */
+export function decideValue(def: ProcessDefinition, name: string, vars: CelVariables): unknown {
+  const rules = def.decisions?.[name] ?? [];
+  for (const rule of rules) {
+    if (rule.when === undefined || evaluate(rule.when, vars) === true) return rule.then;
+  }
+  return null;
+}
+
+/** Evaluates one expression in a scope. */
+export function evaluateIn(def: ProcessDefinition, source: string, scope: ExpressionScope): unknown {
+  return evaluate(source, variablesFor(def, source, scope));
+}
+
+/** Evaluates a `key: expression` map in a scope. */
+export function evaluateMapIn(
+  def: ProcessDefinition,
+  exprs: Record<string, string> | undefined,
+  scope: ExpressionScope,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, source] of Object.entries(exprs ?? {})) out[key] = evaluateIn(def, source, scope);
+  return out;
+}

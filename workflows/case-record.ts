@@ -1,0 +1,39 @@
+/**
+ * What a running case remembers besides its XState snapshot: the business timeline and the
+ * pending deadlines. Deterministic (workflow code): times come from the workflow clock.
+ */
+import type { ArmedDeadline } from '../compiler/compile';
+import type { PendingDeadline, TimelineEntry } from '../contract/wire';
+
+export class CaseRecord {
+  readonly timeline: TimelineEntry[] = [];
+  private readonly pending = new Map<string, ArmedDeadline>();
+  /** Every deadline ever armed, by key, so a firing can be named after its state was left. */
+  private readonly armed = new Map<string, ArmedDeadline>();
+
+  add(entry: TimelineEntry): void {
+    this.timeline.push(entry);
+  }
+
+  arm(deadline: ArmedDeadline): void {
+    this.pending.set(deadline.key, deadline);
+    this.armed.set(deadline.key, deadline);
+  }
+
+  clear(key: string): void {
+    this.pending.delete(key);
+  }
+
+  /** The deadline an XState `after` event belongs to (`xstate.after.<key>.<node id>`). */
+  deadlineForEvent(eventType: string): ArmedDeadline | undefined {
+    if (!eventType.startsWith('xstate.after.')) return undefined;
+    const rest = eventType.slice('xstate.after.'.length);
+    return this.armed.get(rest.slice(0, rest.lastIndexOf('.')));
+  }
+
+  pendingDeadlines(): PendingDeadline[] {
+    return [...this.pending.values()]
+      .sort((a, b) => a.dueMs - b.dueMs)
+      .map((d) => ({ name: d.name, state: d.state, due: new Date(d.dueMs).toISOString(), target: d.target }));
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Turns the compiler's invocation requests into Temporal commands: an activity with the
+ * definition's timeout and retry policy, or a child `process` workflow carrying the child's
+ * pinned definition. Each runs in its own cancellation scope so leaving the state cancels it.
+ */
+import {
+  CancellationScope,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { InvokeRequest } from '../compiler/compile';
+import { WORKFLOW_TYPE, type ProcessArgs, type ProcessResult } from '../contract/wire';
+import { parseDuration } from '../dsl/duration';
+import type { DefinitionBundle } from '../dsl/types';
+
+const DEFAULT_ACTIVITY_TIMEOUT_MS = 30_000;
+
+export interface InvocationCallbacks {
+  done(output: unknown): void;
+  failed(error: string): void;
+}
+
+/** An invoker for one case; it numbers the case's child processes to give them stable ids. */
+export function createInvoker(bundle: DefinitionBundle) {
+  let childSequence = 0;
+  return (request: InvokeRequest, callbacks: InvocationCallbacks) =>
+    startInvocation(request, () => (request.kind === 'activity' ? runActivity(request) : runChild(request, bundle, ++childSequence)), callbacks);
+}
+
+/** Starts the invocation; returns a canceller for when the invoking state is left. */
+function startInvocation(request: InvokeRequest, run: () => Promise<unknown>, callbacks: InvocationCallbacks): () => void {
+  const scope = new CancellationScope();
+  let left = false;
+  scope
+    .run(run)
+    .then(
+      (output) => callbacks.done(output),
+      (err) => {
+        if (left && isCancellation(err)) return;
+        callbacks.failed(failureMessage(err));
+      },
+    );
+  return () => {
+    left = true;
+    scope.cancel();
+  };
+}
+
+function runActivity(request: InvokeRequest): Promise<unknown> {
+  const retry = request.retry;
+  const options: ActivityOptions = {
+    startToCloseTimeout: request.timeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS,
+    retry: retry && {
+      maximumAttempts: retry.maximumAttempts,
+      backoffCoefficient: retry.backoffCoefficient,
+      initialInterval: retry.initialInterval ? parseDuration(retry.initialInterval) : undefined,
+      maximumInterval: retry.maximumInterval ? parseDuration(retry.maximumInterval) : undefined,
+    },
+  };
+  const activities = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>(options);
+  return activities[request.name](request.input);
+}
+
+async function runChild(request: InvokeRequest, bundle: DefinitionBundle, sequence: number): Promise<unknown> {
+  const child = bundle.children?.[request.name];
+  if (!child) throw new Error(`child process "${request.name}" was not bundled with the definition`);
+  const args: ProcessArgs = { bundle: child, input: request.input };
+  // The child's id derives from the parent's business key, so it is stable across replays.
+  const workflowId = `${workflowInfo().workflowId}/${request.name}-${sequence}`;
+  const result = await executeChild<(a: ProcessArgs) => Promise<ProcessResult>>(WORKFLOW_TYPE, {
+    workflowId,
+    args: [args],
+    workflowRunTimeout: request.timeoutMs,
+  });
+  return { outcome: result.outcome, context: result.context, workflowId };
+}
+
+/** The innermost message of a Temporal failure chain (ActivityFailure → ApplicationFailure). */
+function failureMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e?.cause) e = e.cause as typeof e;
+  return e?.message ?? String(err);
+}

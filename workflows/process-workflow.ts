@@ -1,0 +1,183 @@
+/**
+ * The generic workflow: runs any validated definition as an XState actor.
+ *
+ * The definition arrives pinned in the input (never read from disk here). Events arrive as a
+ * validated Update (rejections leave no trace in history) or as a Signal (rejections are
+ * recorded in the timeline). `after` delays become durable timers through the sandbox's
+ * setTimeout; invocations become activities or child workflows.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
+import { compileDefinition, outcomeOf, type RuntimeHooks } from '../compiler/compile';
+import { allowedByRole, checkEvent } from '../compiler/event-gate';
+import { displayPath, leafPaths } from '../compiler/state-paths';
+import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
+import type { EventInput, ProcessArgs, ProcessResult, Rejection, StateView } from '../contract/wire';
+import { CaseRecord } from './case-record';
+import { createInvoker } from './invocations';
+import { SearchAttributeSync } from './search-attributes';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+
+export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult> {
+  const { bundle, input } = args;
+  const def = bundle.definition;
+  const now = () => Date.now();
+  checkInput(args);
+
+  const record = new CaseRecord();
+  const invoke = createInvoker(bundle);
+  let failure: string | undefined;
+
+  const hooks: RuntimeHooks = {
+    now,
+    caseId: workflowInfo().workflowId,
+    startInvocation: (request, done, failed) =>
+      invoke(request, {
+        done: (output) => {
+          record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'done', output });
+          done(output);
+        },
+        failed: (error) => {
+          record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'failed', error });
+          if (request.hasOnError) failed(error);
+          else failure = `${request.kind} ${request.name} failed in state ${request.state} and the state has no onError: ${error}`;
+        },
+      }),
+    deadlineArmed: (d) => record.arm(d),
+    deadlineCleared: (key) => record.clear(key),
+    log: (message) => log.info(message, { process: def.process }),
+  };
+
+  const machine = compileDefinition(def, input, hooks);
+  let previous: string[] = [];
+  const actor = createActor(machine, {
+    inspect: (ev) => onInspect(ev),
+    logger: (...parts: unknown[]) => log.info(parts.map(String).join(' '), { process: def.process }),
+  });
+
+  const leaves = () => leafPaths(actor.getSnapshot().value);
+  const stateNames = () => leaves().map(displayPath);
+  const context = () => actor.getSnapshot().context as Record<string, unknown>;
+  const status = (): StateView['status'] =>
+    failure ? 'failed' : actor.getSnapshot().status === 'done' ? 'completed' : actor.getSnapshot().status === 'error' ? 'failed' : 'running';
+  const outcome = () => (status() === 'completed' ? outcomeOf(def, leaves()[0]) : undefined);
+  const searchAttributes = new SearchAttributeSync(def, bundle.hash);
+
+  function onInspect(ev: InspectionEvent): void {
+    if (ev.type !== '@xstate.snapshot' || ev.actorRef !== (actor as AnyActorRef)) return;
+    const event = ev.event as AnyEventObject & Partial<EventInput>;
+    const to = leafPaths((ev.snapshot as { value: unknown }).value).map(displayPath);
+    if (event.type === 'xstate.init') {
+      record.add({ kind: 'started', at: iso(), state: to, definition: def.process, hash: bundle.hash });
+    } else {
+      const deadline = record.deadlineForEvent(event.type);
+      if (deadline) {
+        record.add({ kind: 'deadline', at: iso(), name: deadline.name, state: deadline.state, due: new Date(deadline.dueMs).toISOString(), target: deadline.target });
+      }
+      if (to.join() !== previous.join()) {
+        record.add({
+          kind: 'transition',
+          at: iso(),
+          event: deadline ? `after:${deadline.name}` : eventLabel(event.type),
+          actor: event.actor,
+          from: previous,
+          to,
+          data: event.data && Object.keys(event.data).length ? event.data : undefined,
+        });
+      }
+    }
+    previous = to;
+    const done = (ev.snapshot as { status: string }).status === 'done';
+    searchAttributes.update(to.join(','), { input, context: (ev.snapshot as { context: Record<string, unknown> }).context, now: now(), caseId: hooks.caseId }, done ? outcomeOf(def, to[0].split('.')) : undefined);
+  }
+
+  const view = (): StateView => ({
+    workflowId: workflowInfo().workflowId,
+    process: def.process,
+    title: def.title,
+    definitionHash: bundle.hash,
+    status: status(),
+    state: stateNames(),
+    context: context(),
+    allowed: status() === 'running' ? allowedByRole(def, leaves()) : {},
+    deadlines: record.pendingDeadlines(),
+    timeline: record.timeline,
+    outcome: outcome(),
+  });
+
+  const rejection = (event: EventInput): Rejection | undefined =>
+    status() !== 'running'
+      ? { code: 'CASE_CLOSED', message: `case ${workflowInfo().workflowId} is ${status()} (state ${stateNames().join(', ')}); it accepts no more events` }
+      : checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId });
+
+  const apply = (event: EventInput) => actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
+
+  setHandler(stateQuery, view);
+  setHandler(
+    eventUpdate,
+    (event) => {
+      apply(event);
+      return view();
+    },
+    {
+      validator: (event) => {
+        const reason = rejection(event);
+        if (reason) throw ApplicationFailure.create({ message: reason.message, type: reason.code, details: [reason], nonRetryable: true });
+      },
+    },
+  );
+  setHandler(eventSignal, (event) => {
+    const reason = rejection(event);
+    if (reason) {
+      record.add({ kind: 'rejected', at: iso(), event: String(event?.type), actor: event?.actor, code: reason.code, reason: reason.message });
+      log.warn('rejected signalled event', { event: event?.type, code: reason.code, reason: reason.message });
+      return;
+    }
+    apply(event);
+  });
+
+  // An error observer keeps XState from rethrowing on a zero-delay timer, which would break replay.
+  actor.subscribe({ error: (err) => (failure ??= (err as Error)?.message ?? String(err)) });
+  actor.start();
+
+  await condition(() => status() !== 'running');
+  await condition(allHandlersFinished);
+  if (failure || actor.getSnapshot().status === 'error') {
+    throw ApplicationFailure.nonRetryable(`process ${def.process} failed: ${failure ?? 'the state machine stopped with an error'}`, 'PROCESS_FAILED');
+  }
+  const finalOutcome = outcome()!;
+  record.add({ kind: 'completed', at: iso(), outcome: finalOutcome, state: stateNames() });
+  actor.stop();
+  return { outcome: finalOutcome, state: stateNames(), context: context(), definitionHash: bundle.hash, timeline: record.timeline };
+}
+
+function checkInput({ bundle, input }: ProcessArgs): void {
+  const schema = bundle.definition.input;
+  if (!schema) return;
+  const validate = ajv.compile(schema);
+  if (validate(input)) return;
+  const problems = (validate.errors ?? []).map((e) => `input${e.instancePath.replace(/\//g, '.')}: ${e.message}`);
+  throw ApplicationFailure.nonRetryable(
+    `input does not match the input schema of process ${bundle.definition.process}: ${problems.join('; ')}`,
+    'INVALID_INPUT',
+  );
+}
+
+function eventLabel(type: string): string {
+  if (type.startsWith('docket.invoke.done.')) return 'invoke.done';
+  if (type.startsWith('docket.invoke.error.')) return 'invoke.error';
+  return type;
+}
+
+const iso = () => new Date().toISOString();
