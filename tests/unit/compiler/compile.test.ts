@@ -1,0 +1,130 @@
+import { createActor } from 'xstate';
+import { compileDefinition, type InvokeRequest, type RuntimeHooks } from '../../../compiler/compile';
+import { allowedByRole, checkEvent } from '../../../compiler/event-gate';
+import { displayPath, leafPaths } from '../../../compiler/state-paths';
+import type { ProcessDefinition } from '../../../dsl/types';
+import { shippedDefinition } from '../../support/test-definitions';
+
+/** Hooks that record what the machine asks for and let the test finish invocations by hand. */
+function recordingHooks(startMs = Date.UTC(2026, 10, 23, 9)) {
+  const invocations: Array<{ request: InvokeRequest; done: (o: unknown) => void; failed: (e: string) => void; cancelled: boolean }> = [];
+  const armed: string[] = [];
+  const hooks: RuntimeHooks = {
+    now: () => startMs,
+    caseId: 'C-1',
+    startInvocation: (request, done, failed) => {
+      const entry = { request, done, failed, cancelled: false };
+      invocations.push(entry);
+      return () => (entry.cancelled = true);
+    },
+    deadlineArmed: (d) => armed.push(`${d.name}@${new Date(d.dueMs).toISOString()}`),
+    deadlineCleared: () => undefined,
+    log: () => undefined,
+  };
+  return { hooks, invocations, armed };
+}
+
+const complaintInput = (impact: string) => ({
+  customerId: 'cust-7',
+  customerName: 'Li Wei',
+  contact: '+86 138 0000 0000',
+  channel: 'phone',
+  category: { level1: 'logistics_delay' },
+  description: 'Parcel two weeks late',
+  impact,
+});
+
+const agent = (id: string) => ({ id, roles: ['agent'] });
+const states = (actor: { getSnapshot(): { value: unknown } }) => leafPaths(actor.getSnapshot().value).map(displayPath);
+
+describe('compileDefinition', () => {
+  const complaint = shippedDefinition('complaint');
+
+  it('routes a P2 complaint straight to awaiting_response with a 24h response deadline', () => {
+    const { hooks, armed } = recordingHooks();
+    const actor = createActor(compileDefinition(complaint, complaintInput('ordinary'), hooks)).start();
+    expect(states(actor)).toEqual(['awaiting_response']);
+    expect(actor.getSnapshot().context).toMatchObject({ priority: 'P2', category: 'logistics_delay', owner: '' });
+    expect(armed).toEqual(['response deadline@2026-11-24T09:00:00.000Z']);
+    actor.stop();
+  });
+
+  it('notifies the supervisor and runs the emergency plan for a P0 complaint', () => {
+    const { hooks, invocations, armed } = recordingHooks();
+    const actor = createActor(compileDefinition(complaint, complaintInput('outage'), hooks)).start();
+    expect(states(actor)).toEqual(['alert_supervisor']);
+    expect(invocations[0].request).toMatchObject({ kind: 'activity', name: 'notify', input: { to: 'supervisor' } });
+    invocations[0].done({ key: 'k1' });
+    expect(states(actor)).toEqual(['emergency_plan']);
+    expect(invocations[1].request.input).toMatchObject({ to: 'tech-lead,after-sales-lead' });
+    invocations[1].done({ key: 'k2' });
+    expect(states(actor)).toEqual(['awaiting_response']);
+    expect(armed).toEqual(['response deadline@2026-11-23T10:00:00.000Z']);
+    actor.stop();
+  });
+
+  it('makes the accepting agent the owner and lets only the owner resolve', () => {
+    const { hooks, invocations } = recordingHooks();
+    const actor = createActor(compileDefinition(complaint, complaintInput('ordinary'), hooks)).start();
+    actor.send({ type: 'ACCEPT', actor: agent('alice'), data: {} });
+    expect(states(actor)).toEqual(['assigning']);
+    invocations[0].done({ owner: 'alice' });
+    expect(states(actor)).toEqual(['handling.working']);
+    actor.send({ type: 'RESOLVE', actor: agent('bob'), data: { resolution: 'x' } });
+    expect(states(actor)).toEqual(['handling.working']);
+    actor.send({ type: 'RESOLVE', actor: agent('alice'), data: { resolution: 'refunded shipping' } });
+    expect(states(actor)).toEqual(['resolved.waiting_confirmation']);
+    expect(actor.getSnapshot().context).toMatchObject({ owner: 'alice', resolution: 'refunded shipping' });
+    actor.stop();
+  });
+
+  it('cancels an invocation when its state is left', () => {
+    const def: ProcessDefinition = {
+      process: 'cancel-demo',
+      title: 'Cancel demo',
+      roles: ['agent'],
+      events: { STOP: { by: ['agent'] } },
+      initial: 'working',
+      states: {
+        working: { invoke: { activity: 'notify', with: { to: '"a"', subject: '"b"' }, onDone: 'done' }, on: { STOP: 'stopped' } },
+        done: { type: 'final', outcome: 'done' },
+        stopped: { type: 'final', outcome: 'stopped' },
+      },
+    };
+    const { hooks, invocations } = recordingHooks();
+    const actor = createActor(compileDefinition(def, {}, hooks)).start();
+    actor.send({ type: 'STOP', actor: agent('a'), data: {} });
+    expect(invocations[0].cancelled).toBe(true);
+    expect(actor.getSnapshot().status).toBe('done');
+  });
+});
+
+describe('event gate', () => {
+  const complaint = shippedDefinition('complaint');
+  const scope = { input: complaintInput('ordinary'), context: { owner: 'alice', priority: 'P2' }, now: 0 };
+  const waiting = [['awaiting_response']];
+  const working = [['handling', 'working']];
+
+  it.each([
+    ['UNKNOWN_EVENT', waiting, { type: 'ACEPT', actor: agent('a') }, /unknown event "ACEPT" \(did you mean "ACCEPT"\?\)/],
+    ['EVENT_NOT_ALLOWED', waiting, { type: 'RESOLVE', actor: agent('a'), data: { resolution: 'x' } }, /RESOLVE is not allowed in state awaiting_response; allowed now for a \(role agent\): ACCEPT/],
+    ['ROLE_NOT_ALLOWED', waiting, { type: 'ACCEPT', actor: { id: 'c', roles: ['customer'] } }, /c \(role customer\) may not send ACCEPT; events.ACCEPT.by allows: agent, lead, supervisor, manager/],
+    ['INVALID_PAYLOAD', working, { type: 'TRANSFER', actor: agent('alice'), data: { department: 'logistics' } }, /data.contact: is required; data.need: is required/],
+    ['GUARD_FAILED', working, { type: 'RESOLVE', actor: agent('bob'), data: { resolution: 'x' } }, /only the case owner resolves it/],
+    ['INVALID_EVENT', working, { type: 'RESOLVE', actor: { id: '', roles: [] } }, /actor.id must name who sends the event/],
+  ])('rejects with %s', (code, leaves, event, message) => {
+    const rejection = checkEvent(complaint, leaves, event as never, scope);
+    expect(rejection?.code).toBe(code);
+    expect(rejection?.message).toMatch(message);
+  });
+
+  it('accepts an event the owner may send', () => {
+    expect(checkEvent(complaint, working, { type: 'RESOLVE', actor: agent('alice'), data: { resolution: 'x' } }, scope)).toBeUndefined();
+  });
+
+  it('lists the events each role may send now', () => {
+    const allowed = allowedByRole(complaint, working);
+    expect(allowed.agent).toEqual(['RESOLVE', 'TRANSFER']);
+    expect(allowed.customer).toEqual([]);
+  });
+});
