@@ -197,7 +197,7 @@ export function compileDefinition(
     initial: def.initial,
     context: () => evaluateMapIn(def, def.context, { input, context: {}, now: hooks.now(), caseId: hooks.caseId }),
     states: states as never,
-  });
+  }) as unknown as AnyStateMachine;
 }
 
 /** The outcome of the top-level final state a finished case is in. */

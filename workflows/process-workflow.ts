@@ -77,7 +77,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   function onInspect(ev: InspectionEvent): void {
     if (ev.type !== '@xstate.snapshot' || ev.actorRef !== (actor as AnyActorRef)) return;
     const event = ev.event as AnyEventObject & Partial<EventInput>;
-    const to = leafPaths((ev.snapshot as { value: unknown }).value).map(displayPath);
+    const snapshot = ev.snapshot as unknown as { value: unknown; status: string; context: Record<string, unknown> };
+    const to = leafPaths(snapshot.value).map(displayPath);
     if (event.type === 'xstate.init') {
       record.add({ kind: 'started', at: iso(), state: to, definition: def.process, hash: bundle.hash });
     } else {
@@ -98,8 +99,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       }
     }
     previous = to;
-    const done = (ev.snapshot as { status: string }).status === 'done';
-    searchAttributes.update(to.join(','), { input, context: (ev.snapshot as { context: Record<string, unknown> }).context, now: now(), caseId: hooks.caseId }, done ? outcomeOf(def, to[0].split('.')) : undefined);
+    const outcome = snapshot.status === 'done' ? outcomeOf(def, to[0].split('.')) : undefined;
+    searchAttributes.update(to.join(','), { input, context: snapshot.context, now: now(), caseId: hooks.caseId }, outcome);
   }
 
   const view = (): StateView => ({

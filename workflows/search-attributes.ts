@@ -2,7 +2,8 @@
  * Keeps the case's search attributes in step with its state, so `docket list --query` and the
  * Temporal Web UI can filter. Upserts only what changed (each upsert is a history event).
  */
-import { upsertSearchAttributes, type SearchAttributeUpdatePair } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluateIn, type ExpressionScope } from '../compiler/expressions';
 import {
   INDEX_ATTRIBUTES,
