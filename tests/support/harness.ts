@@ -1,0 +1,75 @@
+/**
+ * One worker and one client per test file, on the Temporal server the global setup started,
+ * with a task queue and an outbox database of their own so test files never see each other.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { activities, closeStore } from '../../activities';
+import { ProcessClient } from '../../client';
+import { createDocketWorker } from '../../worker/create-worker';
+import { testServer } from './server';
+
+export interface Harness {
+  docket: ProcessClient;
+  taskQueue: string;
+  address: string;
+  namespace: string;
+  bundlePath: string;
+  dataDir: string;
+  /** A case id unique to this run. */
+  caseId(name: string): string;
+  /** Starts another worker on the same task queue (e.g. after the first one died). */
+  startWorker(): Promise<{ worker: Worker; stop(): Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const server = testServer();
+  const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const taskQueue = `test-${run}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'docket-test-data-'));
+  process.env.DOCKET_DATA_DIR = dataDir;
+  closeStore();
+
+  const startWorker = async () => {
+    const connection = await NativeConnection.connect({ address: server.address });
+    const worker = await createDocketWorker({
+      connection,
+      namespace: server.namespace,
+      taskQueue,
+      activities,
+      workflowBundle: { codePath: server.bundlePath },
+    });
+    const running = worker.run();
+    return {
+      worker,
+      stop: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await connection.close();
+      },
+    };
+  };
+
+  const first = await startWorker();
+  const connection = await Connection.connect({ address: server.address });
+  const docket = new ProcessClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue });
+  return {
+    docket,
+    taskQueue,
+    address: server.address,
+    namespace: server.namespace,
+    bundlePath: server.bundlePath,
+    dataDir,
+    caseId: (name) => `${name}-${run}`,
+    startWorker,
+    stop: async () => {
+      await first.stop();
+      await connection.close();
+      closeStore();
+    },
+  };
+}
