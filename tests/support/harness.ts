@@ -26,7 +26,8 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `withWorker: false` leaves the task queue without a worker until `startWorker()` is called. */
+export async function startHarness(options: { withWorker?: boolean } = {}): Promise<Harness> {
   const server = testServer();
   const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const taskQueue = `test-${run}`;
@@ -54,7 +55,7 @@ export async function startHarness(): Promise<Harness> {
     };
   };
 
-  const first = await startWorker();
+  const first = options.withWorker === false ? undefined : await startWorker();
   const connection = await Connection.connect({ address: server.address });
   const docket = new ProcessClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue });
   return {
@@ -67,7 +68,7 @@ export async function startHarness(): Promise<Harness> {
     caseId: (name) => `${name}-${run}`,
     startWorker,
     stop: async () => {
-      await first.stop();
+      await first?.stop();
       await connection.close();
       closeStore();
     },
