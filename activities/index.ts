@@ -1,0 +1,36 @@
+/**
+ * The activities the worker registers, one per name in the catalog (`ACTIVITY_CATALOG`), plus
+ * the store's read helpers for the CLI and tests.
+ *
+ * Every activity takes one object (the invoke's evaluated `with:` map), rejects a bad one with a
+ * non-retryable `INVALID_ACTIVITY_INPUT` failure, and keys its side effect by
+ * workflow id + run id + activity id, so a retry never does it twice.
+ *
+ * @example
+ *   // worker
+ *   Worker.create({ activities, ... });
+ *   // workflow code (types only)
+ *   import type { activities } from '../activities';
+ *   const { notify } = proxyActivities<typeof activities>({ startToCloseTimeout: '30s' });
+ */
+import { assignOwner, transferCase } from './owners';
+import { notify } from './notify';
+import { recordFollowUp } from './follow-ups';
+import type { ActivityName } from './catalog';
+
+export const activities = { notify, assignOwner, transferCase, recordFollowUp } satisfies Record<
+  ActivityName,
+  (input: never) => Promise<unknown>
+>;
+
+export { notify, assignOwner, transferCase, recordFollowUp };
+export type { NotifyInput, NotifyResult } from './notify';
+export { WEBHOOK_FAILED, DEFAULT_WEBHOOK_TIMEOUT_MS } from './notify';
+export type { AssignOwnerInput, TransferCaseInput } from './owners';
+export type { RecordFollowUpInput, RecordFollowUpResult } from './follow-ups';
+export { INVALID_ACTIVITY_INPUT } from './input';
+export { activityKey } from './idempotency';
+export { getStore, closeStore, storePath, listOutbox, currentOwner } from './store';
+export type { Store, OutboxMessage, CaseOwner } from './store';
+export { ACTIVITY_CATALOG, ACTIVITY_NAMES } from './catalog';
+export type { ActivityName, ActivityDescription } from './catalog';

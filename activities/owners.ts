@@ -1,0 +1,69 @@
+/**
+ * Case registry activities: who owns a case, and which department a part of it was handed to.
+ * Both write one row keyed by the activity's idempotency key, so a retried attempt records
+ * nothing new and returns what the first attempt recorded.
+ */
+import { activityKey } from './idempotency';
+import { inputObject, optionalString, requiredString } from './input';
+import { activityLogger } from './logger';
+import { getStore } from './store';
+
+export interface AssignOwnerInput {
+  caseId: string;
+  owner: string;
+  /** The owner's role in the process (e.g. "agent"). */
+  role?: string;
+}
+
+/** Records `owner` as the case's current owner (ownership history is kept). */
+export async function assignOwner(input: AssignOwnerInput): Promise<{ owner: string }> {
+  const fields = inputObject('assignOwner', input);
+  const caseId = requiredString('assignOwner', fields, 'caseId', 'the case id');
+  const owner = requiredString('assignOwner', fields, 'owner', 'who takes ownership of the case');
+  const role = optionalString('assignOwner', fields, 'role');
+
+  const key = activityKey();
+  const db = getStore();
+  const inserted = db
+    .prepare('INSERT OR IGNORE INTO case_owners (case_id, owner, role, assigned_at, key) VALUES (?, ?, ?, ?, ?)')
+    .run(caseId, owner, role ?? null, new Date().toISOString(), key).changes === 1;
+  const row = db.prepare('SELECT owner FROM case_owners WHERE key = ?').get(key) as { owner: string };
+  activityLogger(key).info(inserted ? 'assignOwner: owner recorded' : 'assignOwner: already recorded by an earlier attempt', {
+    caseId,
+    owner: row.owner,
+  });
+  return { owner: row.owner };
+}
+
+export interface TransferCaseInput {
+  caseId: string;
+  department: string;
+  /** The named person in that department who takes it over. */
+  contact: string;
+  /** What the department is asked to do. */
+  need?: string;
+}
+
+/** Records the hand-over of (part of) a case to a department and a named contact. */
+export async function transferCase(input: TransferCaseInput): Promise<{ department: string; contact: string }> {
+  const fields = inputObject('transferCase', input);
+  const caseId = requiredString('transferCase', fields, 'caseId', 'the case id');
+  const department = requiredString('transferCase', fields, 'department', 'the department taking it over');
+  const contact = requiredString('transferCase', fields, 'contact', 'the named contact in that department');
+  const need = optionalString('transferCase', fields, 'need');
+
+  const key = activityKey();
+  const db = getStore();
+  const inserted = db
+    .prepare('INSERT OR IGNORE INTO transfers (key, case_id, department, contact, need, at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(key, caseId, department, contact, need ?? null, new Date().toISOString()).changes === 1;
+  const row = db.prepare('SELECT department, contact FROM transfers WHERE key = ?').get(key) as {
+    department: string;
+    contact: string;
+  };
+  activityLogger(key).info(inserted ? 'transferCase: transfer recorded' : 'transferCase: already recorded by an earlier attempt', {
+    caseId,
+    ...row,
+  });
+  return { department: row.department, contact: row.contact };
+}

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ApplicationFailure, type Logger } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { activities, closeStore, ACTIVITY_CATALOG, ACTIVITY_NAMES, INVALID_ACTIVITY_INPUT } from '../../../activities';
+
+const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+let seq = 0;
+/** Runs a registered activity the way the worker does, in a fresh activity context. */
+function run(name: string, input: unknown): Promise<unknown> {
+  const env = new MockActivityEnvironment(
+    { workflowExecution: { workflowId: 'catalog', runId: 'run-1' }, activityId: String(++seq), activityType: name },
+    { logger: silent },
+  );
+  return env.run((activities as Record<string, (input: unknown) => Promise<unknown>>)[name], input);
+}
+
+let dataDir: string;
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-catalog-'));
+  process.env.DOCKET_DATA_DIR = dataDir;
+  delete process.env.DOCKET_WEBHOOK_URL;
+});
+afterAll(() => {
+  closeStore();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  delete process.env.DOCKET_DATA_DIR;
+});
+
+describe('the registered activities', () => {
+  it('are exactly the catalog names the validator accepts', () => {
+    expect(Object.keys(activities).sort()).toEqual([...ACTIVITY_NAMES].sort());
+  });
+
+  describe.each(ACTIVITY_NAMES)('%s', (name) => {
+    const requires: readonly string[] = ACTIVITY_CATALOG[name].requires;
+    const complete = Object.fromEntries(requires.map((field) => [field, `some ${field}`]));
+
+    it('runs with just the inputs its catalog entry requires', async () => {
+      await expect(run(name, complete)).resolves.toBeDefined();
+    });
+
+    it.each(requires)('rejects a missing "%s" as a non-retryable input error', async (field) => {
+      const { [field]: _omitted, ...input } = complete;
+      const failure: unknown = await run(name, input).then(() => 'resolved', (err: unknown) => err);
+      if (!(failure instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(failure)}`);
+      expect(failure.nonRetryable).toBe(true);
+      expect(failure.type).toBe(INVALID_ACTIVITY_INPUT);
+      expect(failure.message).toMatch(new RegExp(`^${name}: missing "${field}" \\(.+\\); set it in the invoke's with: map$`));
+    });
+
+    it('rejects an input that is not one object', async () => {
+      await expect(run(name, undefined)).rejects.toThrow(`${name}: expected one object (the invoke's with: map), got nothing`);
+      await expect(run(name, ['a'])).rejects.toThrow(`${name}: expected one object (the invoke's with: map), got an array`);
+    });
+  });
+});
