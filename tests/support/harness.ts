@@ -10,6 +10,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { activities, closeStore } from '../../activities';
 import { ProcessClient } from '../../client';
 import { createDocketWorker } from '../../worker/create-worker';
+import { createLogger, installRuntimeLogging } from '../../worker/logger';
 import { testServer } from './server';
 
 export interface Harness {
@@ -29,6 +30,8 @@ export interface Harness {
 /** `withWorker: false` leaves the task queue without a worker until `startWorker()` is called. */
 export async function startHarness(options: { withWorker?: boolean } = {}): Promise<Harness> {
   const server = testServer();
+  // Worker and activity logs only when something goes wrong; DOCKET_LOG_LEVEL=info shows them all.
+  installRuntimeLogging(createLogger({ level: process.env.DOCKET_LOG_LEVEL ?? 'warn' }));
   const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const taskQueue = `test-${run}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'docket-test-data-'));
