@@ -2,8 +2,12 @@
  * What a running case remembers besides its XState snapshot: the business timeline and the
  * pending deadlines. Deterministic (workflow code): times come from the workflow clock.
  */
+import { proxySinks } from '@temporalio/workflow';
 import type { ArmedDeadline } from '../compiler/compile';
+import type { AuditSinks } from '../contract/audit-sink';
 import type { PendingDeadline, TimelineEntry } from '../contract/wire';
+
+const { audit } = proxySinks<AuditSinks>();
 
 export class CaseRecord {
   readonly timeline: TimelineEntry[] = [];
@@ -13,6 +17,7 @@ export class CaseRecord {
 
   add(entry: TimelineEntry): void {
     this.timeline.push(entry);
+    audit.entry(entry);
   }
 
   arm(deadline: ArmedDeadline): void {

@@ -1,0 +1,60 @@
+/**
+ * Creates the docket worker: the generic `process` workflow plus the activities, on one task queue.
+ *
+ * Workflow code comes from, in order: the `workflowBundle` option; the prebuilt bundle named by
+ * `DOCKET_WORKFLOW_BUNDLE` (see scripts/build-workflow-bundle.ts); else `workflows/index.ts`,
+ * bundled by the SDK at start (a few seconds; fine for development).
+ */
+import * as fs from 'node:fs';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { PinoLogger } from './logger';
+import { ConfigError } from './config';
+
+export interface CreateDocketWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** Activity implementations by name (the `activities` barrel). */
+  activities: object;
+  /** A prebuilt bundle. Default: `DOCKET_WORKFLOW_BUNDLE`, else bundle `workflows/` at start. */
+  workflowBundle?: { codePath: string };
+  logger?: PinoLogger;
+  /** Extra worker options (sinks, interceptors, concurrency limits), applied last. */
+  workerOptions?: Partial<WorkerOptions>;
+  /** Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The prebuilt workflow bundle from `DOCKET_WORKFLOW_BUNDLE`, or `undefined` when unset. */
+export function bundlePath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = env.DOCKET_WORKFLOW_BUNDLE?.trim();
+  if (!file) return undefined;
+  if (!fs.existsSync(file)) {
+    throw new ConfigError(
+      'DOCKET_WORKFLOW_BUNDLE',
+      `no such file "${file}" (build it with \`npm run build:bundle\`, or unset the variable to bundle at start)`,
+    );
+  }
+  return file;
+}
+
+export async function createDocketWorker(options: CreateDocketWorkerOptions): Promise<Worker> {
+  const prebuilt = options.workflowBundle?.codePath ?? bundlePath(options.env);
+  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
+    ? { workflowBundle: { codePath: prebuilt } }
+    : { workflowsPath: require.resolve('../workflows') };
+  options.logger?.debug(
+    prebuilt ? { workflowBundle: prebuilt } : { workflowsPath: workflowSource.workflowsPath },
+    prebuilt ? 'using the prebuilt workflow bundle' : 'bundling the workflow code',
+  );
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    // The workflow reports timeline entries to this sink; only auditors' replay listens (see contract/audit-sink.ts).
+    sinks: { audit: { entry: { fn: () => undefined, callDuringReplay: false } } },
+    ...workflowSource,
+    ...options.workerOptions,
+  });
+}
