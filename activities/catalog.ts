@@ -30,6 +30,10 @@ export const ACTIVITY_CATALOG = {
     description: 'Stores the result of a follow-up call (3-day confirmation, 7-day satisfaction).',
     requires: ['caseId', 'kind'],
   },
+  signalProcess: {
+    description: 'Sends an event to another case, starting it when it does not exist (signal-with-start), e.g. a complaint reporting to the monitor.',
+    requires: ['process', 'id', 'type'],
+  },
 } as const satisfies Record<string, ActivityDescription>;
 
 export type ActivityName = keyof typeof ACTIVITY_CATALOG;

@@ -16,14 +16,15 @@
 import { assignOwner, transferCase } from './owners';
 import { notify } from './notify';
 import { recordFollowUp } from './follow-ups';
+import { signalProcess } from './signal-process';
 import type { ActivityName } from './catalog';
 
-export const activities = { notify, assignOwner, transferCase, recordFollowUp } satisfies Record<
+export const activities = { notify, assignOwner, transferCase, recordFollowUp, signalProcess } satisfies Record<
   ActivityName,
   (input: never) => Promise<unknown>
 >;
 
-export { notify, assignOwner, transferCase, recordFollowUp };
+export { notify, assignOwner, transferCase, recordFollowUp, signalProcess };
 export type { NotifyInput, NotifyResult } from './notify';
 export { WEBHOOK_FAILED, DEFAULT_WEBHOOK_TIMEOUT_MS } from './notify';
 export type { AssignOwnerInput, TransferCaseInput } from './owners';

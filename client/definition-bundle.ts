@@ -35,6 +35,13 @@ export async function bundleFromDefinition(definition: ProcessDefinition, dir?: 
   return bundle;
 }
 
+/** Bundles the definition whose `process:` is `processId`, found among the YAML files of `dir`. */
+export async function bundleForProcess(dir: string, processId: string): Promise<DefinitionBundle> {
+  const file = (await definitionFilesById(dir)).get(processId);
+  if (!file) throw new DefinitionInvalidError(dir, [`no definition in ${dir} has \`process: ${processId}\``]);
+  return bundleFromFile(file);
+}
+
 function childProcesses(def: ProcessDefinition): string[] {
   const ids = new Set<string>();
   forEachState(def.states, (_, spec) => {

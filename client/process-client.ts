@@ -34,6 +34,8 @@ export interface StartOptions {
   input: Record<string, unknown>;
   /** The business key, used as the workflow id. Starting the same id again returns the existing case. */
   id: string;
+  /** Continue as new after this many history events (default 2000); see ProcessArgs. */
+  continueAsNewAfter?: number;
 }
 
 export interface StartedCase {
@@ -71,7 +73,7 @@ export class ProcessClient {
     const bundle = await this.resolveBundle(options);
     const input = structuredClone(options.input ?? {});
     this.checkInput(bundle.definition, input);
-    const args: ProcessArgs = { bundle, input };
+    const args: ProcessArgs = { bundle, input, continueAsNewAfter: options.continueAsNewAfter };
     try {
       const handle = await this.client.workflow.start(WORKFLOW_TYPE, {
         workflowId: options.id,
@@ -87,6 +89,25 @@ export class ProcessClient {
       const hash = description.searchAttributes?.DocketDefinitionHash;
       return { id: options.id, runId: description.runId, existing: true, definitionHash: String(Array.isArray(hash) ? hash[0] : (hash ?? '')) };
     }
+  }
+
+  /**
+   * Delivers an event to a long-running case, starting it first when it does not exist
+   * (signal-with-start): the way many cases report to one aggregate process, e.g. a monitor.
+   */
+  async report(options: Omit<StartOptions, 'input'> & { input?: Record<string, unknown>; event: EventInput }): Promise<{ id: string; runId: string }> {
+    const bundle = await this.resolveBundle(options);
+    const input = structuredClone(options.input ?? {});
+    this.checkInput(bundle.definition, input);
+    const args: ProcessArgs = { bundle, input, continueAsNewAfter: options.continueAsNewAfter };
+    const handle = await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
+      workflowId: options.id,
+      taskQueue: this.taskQueue,
+      args: [args],
+      signal: eventSignal,
+      signalArgs: [options.event],
+    });
+    return { id: options.id, runId: handle.signaledRunId };
   }
 
   /** Sends an event as a validated Update; resolves to the new state, or throws `EventRejectedError`. */
@@ -143,7 +164,7 @@ export class ProcessClient {
     }
   }
 
-  private async resolveBundle(options: StartOptions): Promise<DefinitionBundle> {
+  private async resolveBundle(options: Pick<StartOptions, 'path' | 'definition'>): Promise<DefinitionBundle> {
     if (options.path) return bundleFromFile(options.path);
     if (!options.definition) throw new TypeError('start() needs `path` or `definition`');
     if ('hash' in options.definition && 'definition' in options.definition) return options.definition;

@@ -33,6 +33,33 @@ export interface EventInput {
 export interface ProcessArgs {
   bundle: DefinitionBundle;
   input: Record<string, unknown>;
+  /**
+   * Continue as new once the run's history has this many events (default 2000; Temporal's own
+   * "continue-as-new suggested" also triggers it). Long-running processes stay small this way.
+   */
+  continueAsNewAfter?: number;
+  /** Set by the engine itself when a case continues as new: where the previous run stopped. */
+  resume?: ResumeState;
+}
+
+/** What a case carries into its next run when it continues as new. */
+export interface ResumeState {
+  /** XState persisted snapshot (state value and context). */
+  snapshot: unknown;
+  /** Pending deadlines with their absolute due times, re-armed for the remainder. */
+  deadlines: CarriedDeadline[];
+  /** The last timeline entries (the full record stays in the earlier runs' histories). */
+  timeline: TimelineEntry[];
+  /** 1 for the first run, 2 after the first continue-as-new, … */
+  run: number;
+}
+
+export interface CarriedDeadline {
+  key: string;
+  name: string;
+  state: string;
+  dueMs: number;
+  target?: string;
 }
 
 /** Why an event was refused. Each code is listed in the README's error table. */
@@ -75,6 +102,7 @@ export type TimelineEntry =
       output?: unknown;
       error?: string;
     }
+  | { kind: 'continued'; at: string; run: number; state: string[] }
   | { kind: 'completed'; at: string; outcome: string; state: string[] };
 
 export interface PendingDeadline {

@@ -1,6 +1,8 @@
 /**
  * CEL expressions: parse once, evaluate many times, over JSON values.
  *
+ * Beyond standard CEL: `sum(list)`, `avg(list)` (0 for an empty list) and `last(list, n)` (the last
+ * n items), for rolling windows.
  * `caseId` is the case's workflow id (its business key), for activities that record per case.
  *
  * Safe inside the Temporal workflow sandbox (no I/O, no clock): `now` is passed in by the caller.
@@ -19,7 +21,13 @@ const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggrega
   .registerVariable('event', 'dyn')
   .registerVariable('decide', 'dyn')
   .registerVariable('now', 'int')
-  .registerVariable('caseId', 'string');
+  .registerVariable('caseId', 'string')
+  // Aggregates CEL lacks, for rolling windows in definitions (e.g. the complaint monitor).
+  .registerFunction('sum(list): double', (list: unknown[]) => list.reduce<number>((total, x) => total + Number(x), 0))
+  .registerFunction('avg(list): double', (list: unknown[]) =>
+    list.length === 0 ? 0 : list.reduce<number>((total, x) => total + Number(x), 0) / list.length,
+  )
+  .registerFunction('last(list, int): list', (list: unknown[], n: bigint) => (n <= 0n ? [] : list.slice(-Number(n))));
 
 const EMPTY: Record<string, unknown> = { input: {}, context: {}, event: {}, decide: {}, now: 0, caseId: '' };
 
@@ -55,6 +63,7 @@ export function decisionReferences(source: string): string[] {
   }
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk); // call arguments come as nested lists
     const n = node as { op?: string; args?: unknown };
     if (n.op === '.' && Array.isArray(n.args)) {
       const [target, field] = n.args as [{ op?: string; args?: unknown }, unknown];

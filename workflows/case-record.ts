@@ -15,6 +15,11 @@ export class CaseRecord {
   /** Every deadline ever armed, by key, so a firing can be named after its state was left. */
   private readonly armed = new Map<string, ArmedDeadline>();
 
+  /** Entries carried over from the previous run (already reported there, so not to the sink). */
+  carry(entries: TimelineEntry[]): void {
+    this.timeline.push(...entries);
+  }
+
   add(entry: TimelineEntry): void {
     this.timeline.push(entry);
     audit.entry(entry);
@@ -34,6 +39,11 @@ export class CaseRecord {
     if (!eventType.startsWith('xstate.after.')) return undefined;
     const rest = eventType.slice('xstate.after.'.length);
     return this.armed.get(rest.slice(0, rest.lastIndexOf('.')));
+  }
+
+  /** Pending deadlines with their absolute due times, to carry across continue-as-new. */
+  pendingArmed(): ArmedDeadline[] {
+    return [...this.pending.values()];
   }
 
   pendingDeadlines(): PendingDeadline[] {

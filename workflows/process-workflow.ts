@@ -10,6 +10,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
   log,
   setHandler,
   workflowInfo,
@@ -24,44 +25,69 @@ import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
 import type { EventInput, ProcessArgs, ProcessResult, Rejection, StateView } from '../contract/wire';
 import { CaseRecord } from './case-record';
 import { createInvoker } from './invocations';
+import { CarriedTimers } from './carried-timers';
 import { SearchAttributeSync } from './search-attributes';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
+const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
+/** Timeline entries carried into the next run; older ones stay in the earlier runs' histories. */
+const CARRIED_TIMELINE_ENTRIES = 100;
 addFormats(ajv);
 
 export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult> {
-  const { bundle, input } = args;
+  const { bundle, input, resume } = args;
   const def = bundle.definition;
   const now = () => Date.now();
   checkInput(args);
 
   const record = new CaseRecord();
+  if (resume) record.carry(resume.timeline);
   const invoke = createInvoker(bundle);
+  const carriedTimers = new CarriedTimers();
   let failure: string | undefined;
+  // Invocations in flight; the case only continues as new when there are none.
+  let inflight = 0;
 
   const hooks: RuntimeHooks = {
     now,
     caseId: workflowInfo().workflowId,
-    startInvocation: (request, done, failed) =>
-      invoke(request, {
+    startInvocation: (request, done, failed) => {
+      let settled = false;
+      const settle = () => {
+        if (!settled) inflight--;
+        settled = true;
+      };
+      inflight++;
+      const cancel = invoke(request, {
         done: (output) => {
+          settle();
           record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'done', output });
           done(output);
         },
         failed: (error) => {
+          settle();
           record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'failed', error });
           if (request.hasOnError) failed(error);
           else failure = `${request.kind} ${request.name} failed in state ${request.state} and the state has no onError: ${error}`;
         },
-      }),
+      });
+      return () => {
+        settle();
+        cancel();
+      };
+    },
     deadlineArmed: (d) => record.arm(d),
-    deadlineCleared: (key) => record.clear(key),
+    deadlineCleared: (key) => {
+      record.clear(key);
+      carriedTimers.cancel(key);
+    },
     log: (message) => log.info(message, { process: def.process }),
   };
 
   const machine = compileDefinition(def, input, hooks);
   let previous: string[] = [];
   const actor = createActor(machine, {
+    snapshot: resume?.snapshot as never,
     inspect: (ev) => onInspect(ev),
     logger: (...parts: unknown[]) => log.info(parts.map(String).join(' '), { process: def.process }),
   });
@@ -80,7 +106,11 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     const snapshot = ev.snapshot as unknown as { value: unknown; status: string; context: Record<string, unknown> };
     const to = leafPaths(snapshot.value).map(displayPath);
     if (event.type === 'xstate.init') {
-      record.add({ kind: 'started', at: iso(), state: to, definition: def.process, hash: bundle.hash });
+      record.add(
+        resume
+          ? { kind: 'continued', at: iso(), run: resume.run, state: to }
+          : { kind: 'started', at: iso(), state: to, definition: def.process, hash: bundle.hash },
+      );
     } else {
       const deadline = record.deadlineForEvent(event.type);
       if (deadline) {
@@ -124,6 +154,17 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
 
   const apply = (event: EventInput) => actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
 
+  // An error observer keeps XState from rethrowing on a zero-delay timer, which would break replay.
+  actor.subscribe({ error: (err) => (failure ??= (err as Error)?.message ?? String(err)) });
+  actor.start();
+  // A restored XState snapshot does not re-arm its `after` timers (xstate#5331): do it here.
+  for (const deadline of resume?.deadlines ?? []) {
+    record.arm(deadline);
+    carriedTimers.arm(deadline, (eventType) => actor.send({ type: eventType }));
+  }
+
+  // Handlers come after start: a signal buffered before the workflow ran is delivered the moment
+  // its handler is set, and XState drops events sent to an actor that has not started.
   setHandler(stateQuery, view);
   setHandler(
     eventUpdate,
@@ -148,12 +189,25 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     apply(event);
   });
 
-  // An error observer keeps XState from rethrowing on a zero-delay timer, which would break replay.
-  actor.subscribe({ error: (err) => (failure ??= (err as Error)?.message ?? String(err)) });
-  actor.start();
 
-  await condition(() => status() !== 'running');
+  const limit = args.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit;
+  await condition(() => status() !== 'running' || (historyIsLong() && inflight === 0));
   await condition(allHandlersFinished);
+  if (status() === 'running') {
+    log.info('continuing as new', { historyLength: workflowInfo().historyLength, run: (resume?.run ?? 1) + 1 });
+    await continueAsNew<typeof processWorkflow>({
+      bundle,
+      input,
+      continueAsNewAfter: args.continueAsNewAfter,
+      resume: {
+        snapshot: actor.getPersistedSnapshot(),
+        deadlines: record.pendingArmed(),
+        timeline: record.timeline.slice(-CARRIED_TIMELINE_ENTRIES),
+        run: (resume?.run ?? 1) + 1,
+      },
+    });
+  }
   if (failure || actor.getSnapshot().status === 'error') {
     throw ApplicationFailure.nonRetryable(`process ${def.process} failed: ${failure ?? 'the state machine stopped with an error'}`, 'PROCESS_FAILED');
   }

@@ -49,6 +49,7 @@ function responseWindow(view: StateView): number {
 }
 
 async function acceptAndOwn(id: string, agentId: string): Promise<StateView> {
+  await waitForState(id, 'awaiting_response');
   await h.docket.send(id, { type: 'ACCEPT', actor: as('agent', agentId) });
   return waitForState(id, 'handling.working');
 }
@@ -57,7 +58,7 @@ describe('complaint lifecycle', () => {
   it('takes a P2 complaint through accept, transfer, resolve and the 3+7 follow-up to closed', async () => {
     const id = h.caseId('p2-full');
     await h.docket.start({ definition: fastFollowUp, id, input: intake('ordinary') });
-    const start = await h.docket.state(id);
+    const start = await waitForState(id, 'awaiting_response');
     expect(start.state).toEqual(['awaiting_response']);
     expect(start.context.priority).toBe('P2');
     expect(start.deadlines).toEqual([expect.objectContaining({ name: 'response deadline', state: 'awaiting_response' })]);
@@ -88,7 +89,7 @@ describe('complaint lifecycle', () => {
     expect(result.context).toMatchObject({ owner: 'alice', satisfaction: 5, priority: 'P2' });
     const path = result.timeline.filter((e) => e.kind === 'transition').map((e) => (e as { to: string[] }).to.join());
     expect(path).toEqual([
-      'assigning', 'handling.working', 'handling.transferring', 'handling.with_department', 'handling.working',
+      'awaiting_response', 'assigning', 'handling.working', 'handling.transferring', 'handling.with_department', 'handling.working',
       'resolved.waiting_confirmation', 'resolved.confirmation_call', 'resolved.recording_confirmation',
       'resolved.waiting_satisfaction', 'resolved.satisfaction_call', 'resolved.recording_satisfaction', 'closed',
     ]);

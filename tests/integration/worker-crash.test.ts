@@ -86,7 +86,7 @@ it('finishes a case on a new worker after the first is killed mid-delivery, deli
       await new Promise((r) => setTimeout(r, 250));
     }
     await h.docket.send(id, { type: 'ACCEPT', actor: as('agent', 'alice') });
-    await new Promise((r) => setTimeout(r, 500));
+    while (!(await h.docket.state(id)).state.includes('handling.working')) await new Promise((r) => setTimeout(r, 250));
     await h.docket.send(id, { type: 'RESOLVE', actor: as('agent', 'alice'), data: { resolution: 'refunded the double charge' } });
     while (!(await h.docket.state(id)).state.includes('resolved.confirmation_call')) await new Promise((r) => setTimeout(r, 250));
     await h.docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-9') });

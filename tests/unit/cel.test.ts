@@ -13,8 +13,16 @@ describe('CEL expressions', () => {
     expect(checkExpression('foo.bar')).toEqual({ message: 'Unknown variable: foo', offset: 0 });
     expect(checkExpression('input.a +')?.message).toMatch(/Unexpected token/);
   });
+  it('offers sum, avg and last for rolling windows', () => {
+    expect(evaluate('sum(context.days)', { context: { days: [4, 6, 8] } })).toBe(18);
+    expect(evaluate('avg(context.days)', { context: { days: [4, 6, 8] } })).toBe(6);
+    expect(evaluate('avg(context.days)', { context: { days: [] } })).toBe(0);
+    expect(evaluate('last(context.days + [10], 3)', { context: { days: [4, 6, 8] } })).toEqual([6, 8, 10]);
+  });
+
   it('lists the decisions an expression reads', () => {
     expect(decisionReferences('decide.priority == "P0" || decide.tier == 1')).toEqual(['priority', 'tier']);
+    expect(decisionReferences('last(context.seen, decide.window) + [decide.x]')).toEqual(['window', 'x']);
   });
 });
 

@@ -37,12 +37,24 @@ const complaintInput = (impact: string) => ({
 const agent = (id: string) => ({ id, roles: ['agent'] });
 const states = (actor: { getSnapshot(): { value: unknown } }) => leafPaths(actor.getSnapshot().value).map(displayPath);
 
+/** Intake first reports the case to the monitor; the tests below start after that report. */
+function reportIntake(invocations: ReturnType<typeof recordingHooks>['invocations']): void {
+  expect(invocations[0].request).toMatchObject({
+    kind: 'activity',
+    name: 'signalProcess',
+    input: { process: 'complaint-monitor', id: 'complaint-monitor', type: 'COMPLAINT_RECEIVED', data: { caseId: 'C-1', category: 'logistics_delay' } },
+  });
+  invocations.shift()!.done({ id: 'complaint-monitor' });
+}
+
 describe('compileDefinition', () => {
   const complaint = shippedDefinition('complaint');
 
   it('routes a P2 complaint straight to awaiting_response with a 24h response deadline', () => {
-    const { hooks, armed } = recordingHooks();
+    const { hooks, armed, invocations } = recordingHooks();
     const actor = createActor(compileDefinition(complaint, complaintInput('ordinary'), hooks)).start();
+    expect(states(actor)).toEqual(['intake']);
+    reportIntake(invocations);
     expect(states(actor)).toEqual(['awaiting_response']);
     expect(actor.getSnapshot().context).toMatchObject({ priority: 'P2', category: 'logistics_delay', owner: '' });
     expect(armed).toEqual(['response deadline@2026-11-24T09:00:00.000Z']);
@@ -52,6 +64,7 @@ describe('compileDefinition', () => {
   it('notifies the supervisor and runs the emergency plan for a P0 complaint', () => {
     const { hooks, invocations, armed } = recordingHooks();
     const actor = createActor(compileDefinition(complaint, complaintInput('outage'), hooks)).start();
+    reportIntake(invocations);
     expect(states(actor)).toEqual(['alert_supervisor']);
     expect(invocations[0].request).toMatchObject({ kind: 'activity', name: 'notify', input: { to: 'supervisor' } });
     invocations[0].done({ key: 'k1' });
@@ -66,6 +79,7 @@ describe('compileDefinition', () => {
   it('makes the accepting agent the owner and lets only the owner resolve', () => {
     const { hooks, invocations } = recordingHooks();
     const actor = createActor(compileDefinition(complaint, complaintInput('ordinary'), hooks)).start();
+    reportIntake(invocations);
     actor.send({ type: 'ACCEPT', actor: agent('alice'), data: {} });
     expect(states(actor)).toEqual(['assigning']);
     invocations[0].done({ owner: 'alice' });
