@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { activities } from '../activities';
+import { DEFAULT_TASK_QUEUE } from '../contract/wire';
 import { bundleFromFile, ProcessClient, type StateView } from '../client';
 import { printTimeline } from '../cli/output';
 import { createDocketWorker } from '../worker/create-worker';
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   }
   process.env.DOCKET_DATA_DIR ??= join(ROOT, '.docket');
 
-  const taskQueue = `docket-demo-${Date.now().toString(36)}`;
+  // The default queue, so a `docket dev` worker can serve these cases (and the monitor) later.
+  const taskQueue = process.env.DOCKET_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   const workerConnection = await NativeConnection.connect({ address });
   const worker = await createDocketWorker({ connection: workerConnection, namespace, taskQueue, activities });
   const running = worker.run();

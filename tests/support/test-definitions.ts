@@ -14,7 +14,15 @@ export function shippedDefinition(name: string): ProcessDefinition {
   return parse(readFileSync(join(DEFINITIONS_DIR, `${name}.yaml`), 'utf8')) as ProcessDefinition;
 }
 
-/** The shipped definition with some decision tables replaced (e.g. `{ confirmAfter: '1s' }`). */
+/** One monitor per test file, so complaints of different files never share counts. */
+const TEST_MONITOR_ID = `complaint-monitor-test-${process.pid}-${Date.now().toString(36)}`;
+
+/**
+ * The shipped definition with some decision tables replaced (e.g. `{ confirmAfter: '1s' }`).
+ * Complaints report to a monitor of this test file unless `monitorId` is given.
+ */
 export function withTimings(name: string, timings: Record<string, string | DecisionRule[]>): ProcessDefinition {
-  return withDecisions(shippedDefinition(name), timings);
+  const def = shippedDefinition(name);
+  const monitor: Record<string, string> = def.decisions?.monitorId && !timings.monitorId ? { monitorId: TEST_MONITOR_ID } : {};
+  return withDecisions(def, { ...monitor, ...timings });
 }
