@@ -40,6 +40,7 @@ export async function runDemoCases(
   await docket.start({ definition: complaint, id: ids.p1, input: intake('cust-303', 'Zhao Lei', 'partial', 'product_issue', 'Blender stops after a minute') });
 
   // P2: accepted, transferred to logistics, resolved, confirmed, rated.
+  await until(docket, ids.p2, 'awaiting_response');
   await docket.send(ids.p2, { type: 'ACCEPT', actor: as('agent', 'alice') });
   await until(docket, ids.p2, 'handling.working');
   try {
