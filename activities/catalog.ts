@@ -34,6 +34,18 @@ export const ACTIVITY_CATALOG = {
     description: 'Sends an event to another case, starting it when it does not exist (signal-with-start), e.g. a complaint reporting to the monitor.',
     requires: ['process', 'id', 'type'],
   },
+  issueRefund: {
+    description: 'Pays an approved refund through the refund ledger, once per refund id: a retried or replayed call returns the first payment with duplicate: true.',
+    requires: ['refundId', 'caseId', 'amount', 'approvedBy'],
+  },
+  setTrafficWeight: {
+    description: "Sets the share of traffic (0–100 %) the gray-release router sends to the new version, through the router's admin API.",
+    requires: ['routerUrl', 'weight'],
+  },
+  checkHealth: {
+    description: "Reads the router's counters of real requests to one version since a time and judges them against an error-rate and a p95-latency threshold.",
+    requires: ['routerUrl', 'version', 'maxErrorRate', 'maxP95Ms', 'minRequests'],
+  },
 } as const satisfies Record<string, ActivityDescription>;
 
 export type ActivityName = keyof typeof ACTIVITY_CATALOG;

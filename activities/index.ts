@@ -17,14 +17,29 @@ import { assignOwner, transferCase } from './owners';
 import { notify } from './notify';
 import { recordFollowUp } from './follow-ups';
 import { signalProcess } from './signal-process';
+import { issueRefund } from './refunds';
+import { checkHealth, setTrafficWeight } from './traffic';
 import type { ActivityName } from './catalog';
 
-export const activities = { notify, assignOwner, transferCase, recordFollowUp, signalProcess } satisfies Record<
+export const activities = {
+  notify,
+  assignOwner,
+  transferCase,
+  recordFollowUp,
+  signalProcess,
+  issueRefund,
+  setTrafficWeight,
+  checkHealth,
+} satisfies Record<
   ActivityName,
   (input: never) => Promise<unknown>
 >;
 
-export { notify, assignOwner, transferCase, recordFollowUp, signalProcess };
+export { notify, assignOwner, transferCase, recordFollowUp, signalProcess, issueRefund, setTrafficWeight, checkHealth };
+export type { IssueRefundInput, IssueRefundResult, RefundPayment } from './refunds';
+export { refundLedger, REFUND_CONFLICT, DEFAULT_CURRENCY } from './refunds';
+export type { SetTrafficWeightInput, SetTrafficWeightResult, CheckHealthInput, HealthMeasurement } from './traffic';
+export { ROUTER_UNAVAILABLE, ROUTER_REFUSED, DEFAULT_ROUTER_TIMEOUT_MS } from './traffic';
 export type { NotifyInput, NotifyResult } from './notify';
 export { WEBHOOK_FAILED, DEFAULT_WEBHOOK_TIMEOUT_MS } from './notify';
 export type { AssignOwnerInput, TransferCaseInput } from './owners';
