@@ -1,0 +1,124 @@
+/**
+ * The history cut into workflow activations, the way the worker saw it: each completed workflow
+ * task, its time (the workflow clock) and the inputs it delivered (events sent by actors,
+ * activity and child results, fired timers). Plus the invocations the workflow started and in
+ * which activation their results came back. This is what an offline re-run feeds a machine. Pure.
+ */
+import type { EventInput } from '../contract/wire';
+import { attributesOf, decodePayloads, eventId, eventTimeMs, eventTypeName, failureMessage, num, type HistoryEvent } from './history-events';
+import type { HistoryFile } from './history-file';
+
+export type RecordedInput =
+  | { kind: 'event'; via: 'update' | 'signal'; eventId: number; event: EventInput }
+  | { kind: 'result'; invocation: number; status: 'done' | 'failed' | 'canceled'; output?: unknown; error?: string }
+  | { kind: 'timer'; timerId: string };
+
+export interface Activation {
+  /** Event id of its WorkflowTaskStarted. */
+  eventId: number;
+  /** The workflow clock during the activation (ms). */
+  at: number;
+  inputs: RecordedInput[];
+}
+
+export interface RecordedInvocation {
+  /** Event id of its ActivityTaskScheduled or StartChildWorkflowExecutionInitiated. */
+  id: number;
+  kind: 'activity' | 'process';
+  name: string;
+  /** Index of the activation that started it. */
+  startedIn: number;
+  /** Index of the activation its result was delivered in, when it was. */
+  resultIn?: number;
+}
+
+export interface RecordedActivations {
+  activations: Activation[];
+  invocations: RecordedInvocation[];
+  /** Time of the last event (ms). */
+  endMs: number;
+}
+
+export function recordedActivations(file: HistoryFile): RecordedActivations {
+  const events = (file.history.events ?? []) as HistoryEvent[];
+  const activations: Activation[] = [];
+  const invocations = new Map<number, RecordedInvocation>();
+  let pending: RecordedInput[] = [];
+
+  for (const e of events) {
+    const type = eventTypeName(e);
+    const a = attributesOf(e) as Record<string, any>;
+    switch (type) {
+      case 'WorkflowTaskStarted':
+        activations.push({ eventId: eventId(e), at: eventTimeMs(e), inputs: pending });
+        pending = [];
+        break;
+      case 'WorkflowTaskFailed':
+      case 'WorkflowTaskTimedOut': {
+        // The task's inputs are delivered again with the next task.
+        const last = activations[activations.length - 1];
+        if (last && num(a.startedEventId) === last.eventId) {
+          activations.pop();
+          pending = [...last.inputs, ...pending];
+        }
+        break;
+      }
+      case 'WorkflowExecutionSignaled':
+        pending.push({ kind: 'event', via: 'signal', eventId: eventId(e), event: decodePayloads(a.input)[0] as EventInput });
+        break;
+      case 'WorkflowExecutionUpdateAccepted':
+        // Written after the task that took the Update in: it belongs to that activation.
+        activations[activations.length - 1]?.inputs.push({
+          kind: 'event',
+          via: 'update',
+          eventId: eventId(e),
+          event: decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput,
+        });
+        break;
+      case 'ActivityTaskScheduled':
+        invocations.set(eventId(e), { id: eventId(e), kind: 'activity', name: String(a.activityType?.name), startedIn: activations.length - 1 });
+        break;
+      case 'StartChildWorkflowExecutionInitiated': {
+        const args = decodePayloads(a.input)[0] as { bundle?: { definition?: { process?: string } } } | undefined;
+        invocations.set(eventId(e), { id: eventId(e), kind: 'process', name: String(args?.bundle?.definition?.process), startedIn: activations.length - 1 });
+        break;
+      }
+      case 'ActivityTaskCompleted':
+        pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'done', output: decodePayloads(a.result)[0] });
+        break;
+      case 'ActivityTaskFailed':
+      case 'ActivityTaskTimedOut':
+        pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'failed', error: failureMessage(a.failure) ?? type });
+        break;
+      case 'ActivityTaskCanceled':
+        pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'canceled' });
+        break;
+      case 'ChildWorkflowExecutionCompleted': {
+        const result = decodePayloads(a.result)[0] as { outcome?: string; context?: unknown } | undefined;
+        const output = { outcome: result?.outcome, context: result?.context, workflowId: a.workflowExecution?.workflowId };
+        pending.push({ kind: 'result', invocation: num(a.initiatedEventId), status: 'done', output });
+        break;
+      }
+      case 'StartChildWorkflowExecutionFailed':
+      case 'ChildWorkflowExecutionFailed':
+      case 'ChildWorkflowExecutionTimedOut':
+      case 'ChildWorkflowExecutionTerminated':
+        pending.push({ kind: 'result', invocation: num(a.initiatedEventId), status: 'failed', error: failureMessage(a.failure) ?? type });
+        break;
+      case 'ChildWorkflowExecutionCanceled':
+        pending.push({ kind: 'result', invocation: num(a.initiatedEventId), status: 'canceled' });
+        break;
+      case 'TimerFired':
+        pending.push({ kind: 'timer', timerId: String(a.timerId) });
+        break;
+    }
+  }
+  activations.forEach((activation, index) => {
+    for (const input of activation.inputs) {
+      if (input.kind !== 'result') continue;
+      const invocation = invocations.get(input.invocation);
+      if (invocation) invocation.resultIn = index;
+    }
+  });
+  return { activations, invocations: [...invocations.values()], endMs: eventTimeMs(events[events.length - 1]) };
+}

@@ -1,0 +1,70 @@
+/**
+ * Reading history events as plain values: type names, ids, times, attributes and payloads.
+ * The SDK's `historyFromJSON` gives protobuf objects (enums as numbers, int64 as Long, times as
+ * `{ seconds, nanos }`); these helpers hide that. Pure.
+ */
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+
+export type HistoryEvent = NonNullable<History['events']>[number];
+type Payload = temporal.api.common.v1.IPayload;
+
+/** `WorkflowExecutionStarted`, `ActivityTaskCompleted`, … (the enum name without its prefix, PascalCase). */
+export function eventTypeName(event: HistoryEvent): string {
+  const constant = temporal.api.enums.v1.EventType[event.eventType as number] ?? String(event.eventType);
+  return constant
+    .replace(/^EVENT_TYPE_/, '')
+    .toLowerCase()
+    .replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/** A protobuf int64 (Long, string or number) as a number. */
+export function num(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === 'number') return value;
+  return Number(String(value));
+}
+
+export const eventId = (event: HistoryEvent): number => num(event.eventId);
+
+/** Event time in milliseconds since the epoch. */
+export function eventTimeMs(event: HistoryEvent): number {
+  const t = event.eventTime;
+  return t ? num(t.seconds) * 1000 + Math.floor(num(t.nanos) / 1e6) : 0;
+}
+
+export const eventTimeIso = (event: HistoryEvent): string => new Date(eventTimeMs(event)).toISOString();
+
+/** A protobuf Duration in milliseconds. */
+export function durationMs(d: { seconds?: unknown; nanos?: unknown } | null | undefined): number | undefined {
+  if (!d) return undefined;
+  return num(d.seconds) * 1000 + Math.floor(num(d.nanos) / 1e6);
+}
+
+/** The `…EventAttributes` member that is set on the event. */
+export function attributesOf(event: HistoryEvent): Record<string, unknown> {
+  for (const [key, value] of Object.entries(event)) {
+    if (key.endsWith('EventAttributes') && value) return value as Record<string, unknown>;
+  }
+  return {};
+}
+
+/** Decodes payloads with the default data converter (JSON, binary, null). Undecodable ones become a note. */
+export function decodePayloads(payloads: { payloads?: Payload[] | null } | null | undefined): unknown[] {
+  return (payloads?.payloads ?? []).map((p) => {
+    try {
+      return defaultPayloadConverter.fromPayload(p);
+    } catch (err) {
+      return { undecodable: (err as Error).message };
+    }
+  });
+}
+
+/** The innermost message of a failure chain (activity failure → application failure). */
+export function failureMessage(failure: unknown): string | undefined {
+  let f = failure as { message?: string | null; cause?: unknown } | null | undefined;
+  if (!f) return undefined;
+  while (f.cause) f = f.cause as typeof f;
+  return f.message ?? undefined;
+}

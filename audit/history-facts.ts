@@ -1,0 +1,222 @@
+/**
+ * Facts read straight from the history events, with no workflow code: activities with their
+ * attempts and outcomes, child processes, durable timers, the events actors sent (accepted
+ * Updates and Signals), and how the run ended. Pure.
+ */
+import type { EventInput, ProcessResult } from '../contract/wire';
+import {
+  attributesOf,
+  decodePayloads,
+  durationMs,
+  eventId,
+  eventTimeIso,
+  eventTimeMs,
+  eventTypeName,
+  failureMessage,
+  num,
+  type HistoryEvent,
+} from './history-events';
+import type { HistoryFile } from './history-file';
+
+export interface ActivityRecord {
+  activityId: string;
+  name: string;
+  scheduledEventId: number;
+  scheduledAt: string;
+  input: unknown;
+  /** Attempts made (1 when it succeeded first time; Temporal records only the last attempt's start). */
+  attempts: number;
+  status: 'completed' | 'failed' | 'timed-out' | 'canceled' | 'running';
+  endedAt?: string;
+  result?: unknown;
+  /** The final failure, for failed and timed-out activities. */
+  error?: string;
+  /** The failure of the attempt before the last one, when it was retried. */
+  lastRetriedFailure?: string;
+}
+
+export interface ChildRecord {
+  workflowId: string;
+  initiatedEventId: number;
+  initiatedAt: string;
+  /** The child's process id, from its pinned definition. */
+  process?: string;
+  runId?: string;
+  status: 'initiated' | 'started' | 'completed' | 'failed' | 'canceled' | 'terminated' | 'timed-out' | 'start-failed';
+  endedAt?: string;
+  outcome?: string;
+  error?: string;
+}
+
+export interface TimerRecord {
+  timerId: string;
+  startedEventId: number;
+  startedAt: string;
+  durationMs: number;
+  due: string;
+  status: 'fired' | 'canceled' | 'pending';
+  endedAt?: string;
+}
+
+/** An event an actor sent that the workflow took in (a rejected Update leaves no trace). */
+export interface ReceivedEvent {
+  via: 'update' | 'signal';
+  eventId: number;
+  at: string;
+  event: EventInput;
+}
+
+export interface RunEnd {
+  status: 'completed' | 'failed' | 'continued-as-new' | 'terminated' | 'timed-out' | 'canceled';
+  at: string;
+  result?: ProcessResult;
+  error?: string;
+}
+
+export interface HistoryFacts {
+  events: number;
+  firstEventAt: string;
+  lastEventAt: string;
+  activities: ActivityRecord[];
+  children: ChildRecord[];
+  timers: TimerRecord[];
+  received: ReceivedEvent[];
+  /** How the run ended; undefined while it is still running. */
+  end?: RunEnd;
+}
+
+const CLOSE_EVENTS: Record<string, RunEnd['status']> = {
+  WorkflowExecutionCompleted: 'completed',
+  WorkflowExecutionFailed: 'failed',
+  WorkflowExecutionContinuedAsNew: 'continued-as-new',
+  WorkflowExecutionTerminated: 'terminated',
+  WorkflowExecutionTimedOut: 'timed-out',
+  WorkflowExecutionCanceled: 'canceled',
+};
+
+export function historyFacts(file: HistoryFile): HistoryFacts {
+  const events = (file.history.events ?? []) as HistoryEvent[];
+  const activities = new Map<number, ActivityRecord>();
+  const children = new Map<number, ChildRecord>();
+  const timers = new Map<string, TimerRecord>();
+  const received: ReceivedEvent[] = [];
+  let end: RunEnd | undefined;
+
+  for (const e of events) {
+    const type = eventTypeName(e);
+    const a = attributesOf(e) as Record<string, any>;
+    const at = eventTimeIso(e);
+    switch (type) {
+      case 'ActivityTaskScheduled':
+        activities.set(eventId(e), {
+          activityId: String(a.activityId),
+          name: String(a.activityType?.name),
+          scheduledEventId: eventId(e),
+          scheduledAt: at,
+          input: decodePayloads(a.input)[0],
+          attempts: 0,
+          status: 'running',
+        });
+        break;
+      case 'ActivityTaskStarted': {
+        const act = activities.get(num(a.scheduledEventId));
+        if (act) {
+          act.attempts = num(a.attempt) || 1;
+          if (a.lastFailure) act.lastRetriedFailure = failureMessage(a.lastFailure);
+        }
+        break;
+      }
+      case 'ActivityTaskCompleted':
+      case 'ActivityTaskFailed':
+      case 'ActivityTaskTimedOut':
+      case 'ActivityTaskCanceled': {
+        const act = activities.get(num(a.scheduledEventId));
+        if (!act) break;
+        act.endedAt = at;
+        act.status = type === 'ActivityTaskCompleted' ? 'completed' : type === 'ActivityTaskFailed' ? 'failed' : type === 'ActivityTaskTimedOut' ? 'timed-out' : 'canceled';
+        if (type === 'ActivityTaskCompleted') act.result = decodePayloads(a.result)[0];
+        if (a.failure) act.error = failureMessage(a.failure);
+        break;
+      }
+      case 'StartChildWorkflowExecutionInitiated': {
+        const args = decodePayloads(a.input)[0] as { bundle?: { definition?: { process?: string } } } | undefined;
+        children.set(eventId(e), {
+          workflowId: String(a.workflowId),
+          initiatedEventId: eventId(e),
+          initiatedAt: at,
+          process: args?.bundle?.definition?.process,
+          status: 'initiated',
+        });
+        break;
+      }
+      case 'StartChildWorkflowExecutionFailed':
+      case 'ChildWorkflowExecutionStarted':
+      case 'ChildWorkflowExecutionCompleted':
+      case 'ChildWorkflowExecutionFailed':
+      case 'ChildWorkflowExecutionCanceled':
+      case 'ChildWorkflowExecutionTerminated':
+      case 'ChildWorkflowExecutionTimedOut': {
+        const child = children.get(num(a.initiatedEventId));
+        if (!child) break;
+        if (a.workflowExecution?.runId) child.runId = String(a.workflowExecution.runId);
+        const status = ({
+          StartChildWorkflowExecutionFailed: 'start-failed',
+          ChildWorkflowExecutionStarted: 'started',
+          ChildWorkflowExecutionCompleted: 'completed',
+          ChildWorkflowExecutionFailed: 'failed',
+          ChildWorkflowExecutionCanceled: 'canceled',
+          ChildWorkflowExecutionTerminated: 'terminated',
+          ChildWorkflowExecutionTimedOut: 'timed-out',
+        } as const)[type];
+        child.status = status;
+        if (status !== 'started') child.endedAt = at;
+        if (type === 'ChildWorkflowExecutionCompleted') child.outcome = (decodePayloads(a.result)[0] as ProcessResult | undefined)?.outcome;
+        if (a.failure) child.error = failureMessage(a.failure);
+        break;
+      }
+      case 'TimerStarted': {
+        const ms = durationMs(a.startToFireTimeout) ?? 0;
+        timers.set(String(a.timerId), {
+          timerId: String(a.timerId),
+          startedEventId: eventId(e),
+          startedAt: at,
+          durationMs: ms,
+          due: new Date(eventTimeMs(e) + ms).toISOString(),
+          status: 'pending',
+        });
+        break;
+      }
+      case 'TimerFired':
+      case 'TimerCanceled': {
+        const timer = timers.get(String(a.timerId));
+        if (timer) {
+          timer.status = type === 'TimerFired' ? 'fired' : 'canceled';
+          timer.endedAt = at;
+        }
+        break;
+      }
+      case 'WorkflowExecutionSignaled':
+        received.push({ via: 'signal', eventId: eventId(e), at, event: decodePayloads(a.input)[0] as EventInput });
+        break;
+      case 'WorkflowExecutionUpdateAccepted':
+        received.push({ via: 'update', eventId: eventId(e), at, event: decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput });
+        break;
+      default:
+        if (CLOSE_EVENTS[type]) {
+          end = { status: CLOSE_EVENTS[type], at };
+          if (type === 'WorkflowExecutionCompleted') end.result = decodePayloads(a.result)[0] as ProcessResult;
+          if (a.failure) end.error = failureMessage(a.failure);
+        }
+    }
+  }
+  return {
+    events: events.length,
+    firstEventAt: eventTimeIso(events[0]),
+    lastEventAt: eventTimeIso(events[events.length - 1]),
+    activities: [...activities.values()],
+    children: [...children.values()],
+    timers: [...timers.values()],
+    received,
+    end,
+  };
+}

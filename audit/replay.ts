@@ -1,0 +1,170 @@
+/**
+ * Replays recorded histories against the workflow code, with no server: proof that today's code
+ * still reproduces every recorded case (a nondeterminism error names the event that differs).
+ * The workflow reports its business timeline to the `audit` sink; replay listens to it
+ * (`callDuringReplay: true`), so each result also carries the timeline rebuilt from the history.
+ *
+ * Workflow code, in order: `workflowBundle`, `workflowsPath`, the bundle named by
+ * `DOCKET_WORKFLOW_BUNDLE`, else `workflows/` of this checkout (bundled first: a few seconds).
+ *
+ * @example
+ *   const results = await replayHistories('tests/histories', { onProgress: (p) => console.log(p.outcome.file) });
+ *   const failed = results.filter((r) => !r.ok);
+ */
+import { DefaultLogger, IllegalStateError, makeTelemetryFilterString, Runtime, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import type { HistoryAndWorkflowId } from '@temporalio/client';
+import type { AuditSinks } from '../contract/audit-sink';
+import type { TimelineEntry } from '../contract/wire';
+import { bundlePath } from '../worker/create-worker';
+import { AuditError } from './errors';
+import { eventTypeName, num } from './history-events';
+import { listHistoryFiles, readHistoryFile, type HistoryFile } from './history-file';
+
+export interface ReplayOptions {
+  /** Prebuilt workflow code (`bundleWorkflowCode` output, or a file it was written to). */
+  workflowBundle?: { codePath: string } | { code: string };
+  /** Or the workflow entry module, bundled before replay. */
+  workflowsPath?: string;
+  /** Called after each history, with its result and how many there are. */
+  onProgress?: (progress: ReplayProgress) => void;
+  /** Default `process.env` (for `DOCKET_WORKFLOW_BUNDLE`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ReplayProgress {
+  /** 1-based position of this history. */
+  done: number;
+  total: number;
+  outcome: ReplayOutcome;
+}
+
+/**
+ * Why a history failed to replay.
+ * - `nondeterminism`: the code issues other commands than the history recorded (`eventId` names the event).
+ * - `workflow-task`: the code threw while replaying (a bug, or a history from code that no longer exists).
+ * - `unreadable`: the file is not a history (see `AuditError`).
+ * - `internal`: the SDK failed for another reason.
+ */
+export type ReplayFailureKind = 'nondeterminism' | 'workflow-task' | 'unreadable' | 'internal';
+
+export interface ReplayFailure {
+  kind: ReplayFailureKind;
+  /** The history event the code disagreed with, when the SDK says. */
+  eventId?: number;
+  /** What differed, in the SDK's words (one line). */
+  message: string;
+}
+
+export interface ReplayOutcome {
+  file: string;
+  workflowId: string;
+  runId?: string;
+  ok: boolean;
+  failure?: ReplayFailure;
+  /** Number of events in the history. */
+  events: number;
+  /** The timeline entries the workflow reported while replaying, in order. */
+  timeline: TimelineEntry[];
+}
+
+/** Replays every history in `paths` (files, or directories of `*.json`), one at a time, in order. */
+export async function replayHistories(paths: string | string[], options: ReplayOptions = {}): Promise<ReplayOutcome[]> {
+  const files = await listHistoryFiles(paths);
+  return replayHistoryFiles(files, options);
+}
+
+/** Replays already-listed files; unreadable ones are reported as `unreadable`, not thrown. */
+export function replayHistoryFiles(files: Array<string | HistoryFile>, options: ReplayOptions = {}): Promise<ReplayOutcome[]> {
+  return replayMany(files, options);
+}
+
+/** Replays one history already read; resolves to its outcome. */
+export async function replayHistoryFile(file: HistoryFile, options: ReplayOptions = {}): Promise<ReplayOutcome> {
+  return (await replayMany([file], options))[0];
+}
+
+async function replayMany(items: Array<string | HistoryFile>, options: ReplayOptions): Promise<ReplayOutcome[]> {
+  const outcomes: ReplayOutcome[] = [];
+  const report = (outcome: ReplayOutcome) => {
+    outcomes.push(outcome);
+    options.onProgress?.({ done: outcomes.length, total: items.length, outcome });
+  };
+  // Histories are fed one at a time; the sink writes into the one being replayed.
+  let current: { file: HistoryFile; timeline: TimelineEntry[] } | undefined;
+  const sinks: ReplayWorkerOptions['sinks'] = {
+    audit: { entry: { fn: (_info, entry: TimelineEntry) => current?.timeline.push(entry), callDuringReplay: true } },
+  } satisfies Record<keyof AuditSinks, unknown>;
+
+  async function* histories(): AsyncGenerator<HistoryAndWorkflowId> {
+    for (const item of items) {
+      let file: HistoryFile;
+      try {
+        file = typeof item === 'string' ? await readHistoryFile(item) : item;
+      } catch (err) {
+        if (!(err instanceof AuditError)) throw err;
+        report({ file: String(item), workflowId: '', ok: false, failure: { kind: 'unreadable', message: err.message }, events: 0, timeline: [] });
+        continue;
+      }
+      current = { file, timeline: [] };
+      yield { workflowId: file.workflowId, history: file.history };
+    }
+  }
+
+  if (items.length === 0) return outcomes;
+  for await (const result of Worker.runReplayHistories({ ...workflowSource(options), sinks, replayName: 'docket-replay' }, histories())) {
+    const replayed = current!;
+    const failure = result.error ? describeFailure(result.error, replayed.file) : undefined;
+    report({
+      file: replayed.file.file,
+      workflowId: result.workflowId,
+      runId: result.runId || undefined,
+      ok: !failure,
+      failure,
+      events: replayed.file.history.events?.length ?? 0,
+      timeline: replayed.timeline,
+    });
+    current = undefined;
+  }
+  return outcomes;
+}
+
+function workflowSource(options: ReplayOptions): Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (options.workflowBundle) return { workflowBundle: options.workflowBundle };
+  if (options.workflowsPath) return { workflowsPath: options.workflowsPath };
+  const prebuilt = bundlePath(options.env);
+  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: require.resolve('../workflows') };
+}
+
+/** The SDK's replay error as one line, with the event Core names pulled out. */
+export function describeFailure(error: Error, file?: HistoryFile): ReplayFailure {
+  const raw = error.message.replace(/\s+/g, ' ').trim();
+  const kind: ReplayFailureKind =
+    error.name === 'DeterminismViolationError' || /nondeterminism/i.test(raw)
+      ? 'nondeterminism'
+      : /workflow task failure/i.test(raw)
+        ? 'workflow-task'
+        : 'internal';
+  // Core wraps its message in a debug-printed Failure { message: "…", … }: keep the message.
+  const inner = /message: "((?:[^"\\]|\\.)*)"/.exec(raw)?.[1] ?? raw.replace(/^.*?Details: /, '');
+  const match = /HistoryEvent\(id: (\d+)(?:, (\w+))?/.exec(inner) ?? /event(?: id)?[ :#]+(\d+)/i.exec(inner);
+  const eventId = match ? Number(match[1]) : undefined;
+  const recorded = eventId !== undefined && file ? file.history.events?.find((e) => num(e.eventId) === eventId) : undefined;
+  const what = recorded ? `the history has ${eventTypeName(recorded)} at event ${eventId}` : undefined;
+  return { kind, eventId, message: [inner.replace(/^\[TMPRL\d+\] /, ''), what].filter(Boolean).join('; ') };
+}
+
+/**
+ * Sends the SDK's and Core's logs to stderr at `level` only (default ERROR), so a replay prints
+ * its own report and not Core's warnings about the failing task. Does nothing when the Temporal
+ * runtime already exists (a worker in the same process set it up).
+ */
+export function quietReplayLogs(level: 'WARN' | 'ERROR' = 'ERROR'): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level }) } },
+    });
+  } catch (err) {
+    if (!(err instanceof IllegalStateError)) throw err;
+  }
+}
