@@ -5,6 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ACTIVITY_NAMES } from '../../../activities/catalog';
 import { CEL_VARIABLES, DIAGNOSTIC_CODES, formatDiagnostic, loadDefinitionFile, type DiagnosticCode } from '../../../dsl';
 
 const INVALID = join(__dirname, '..', '..', 'fixtures', 'invalid');
@@ -14,8 +15,9 @@ type Expected = [code: DiagnosticCode, at: string, path: string, message: string
 
 const EXPECTED: Record<string, Expected> = {
   'empty-file.yaml': ['EMPTY_FILE', '1:1', '', 'the file is empty; a definition needs process, title, roles, initial and states'],
-  'yaml-syntax.yaml': ['YAML_SYNTAX', '4:1', 'roles', 'flow sequence in block collection must be sufficiently indented and end with a ] (BAD_INDENT)'],
+  'yaml-syntax.yaml': ['YAML_SYNTAX', '4:1', '', 'flow sequence in block collection must be sufficiently indented and end with a ] (BAD_INDENT)'],
   'duplicate-key.yaml': ['DUPLICATE_KEY', '9:7', 'states.open.on.DONE', 'duplicate key "DONE": each key may appear once in a mapping; merge the entries or rename one'],
+  'nested-too-deep.yaml': ['NESTED_TOO_DEEP', '3:108', '', 'nested more than 100 levels deep here; a definition never needs that, so the file is not read further'],
   'alias-limit.yaml': ['ALIAS_LIMIT', '3:8', '', 'too many alias expansions (over 100), as in a "billion laughs" attack; write the values out instead of nesting aliases'],
   'not-a-mapping.yaml': ['NOT_A_MAPPING', '2:1', '', 'the top level must be a mapping of keys (process: …, title: …), got a list'],
   'unknown-key.yaml': ['UNKNOWN_KEY', '10:5', 'states.open.descripton', 'unknown key "descripton" (did you mean "description"?)'],
@@ -44,7 +46,7 @@ const EXPECTED: Record<string, Expected> = {
   'unknown-variable.yaml': ['UNKNOWN_VARIABLE', '14:33', 'states.open.on.DONE.assign.note', `unknown variable "evnt" in expression (did you mean "event"? expressions may use ${CEL_VARIABLES.join(', ')})`],
   'unknown-decision.yaml': ['UNKNOWN_DECISION', '21:13', 'index.priority', 'unknown decision "decide.priorty" (did you mean "decide.priority"?)'],
   'invalid-delay.yaml': ['INVALID_DELAY', '8:18', 'states.open.after[0].delay', 'delay "4 hours" is neither a duration (like 4h, 90s, 1h30m) nor a valid expression: unexpected character: \'s\''],
-  'unknown-activity.yaml': ['UNKNOWN_ACTIVITY', '8:17', 'states.notifying.invoke.activity', 'unknown activity "notfy" (did you mean "notify"? activities: notify, assignOwner, transferCase, recordFollowUp)'],
+  'unknown-activity.yaml': ['UNKNOWN_ACTIVITY', '8:17', 'states.notifying.invoke.activity', `unknown activity "notfy" (did you mean "notify"? activities: ${ACTIVITY_NAMES.join(', ')})`],
   'missing-activity-input.yaml': ['MISSING_ACTIVITY_INPUT', '9:7', 'states.notifying.invoke.with', 'activity "notify" needs with.subject (it requires: to, subject)'],
   'outcome-not-final.yaml': ['OUTCOME_NOT_FINAL', '10:5', 'states.open.outcome', 'state "open" is not final, so its outcome is never reported; add type: final or remove outcome'],
   'missing-outcome.yaml': ['MISSING_OUTCOME', '12:3', 'states.closed', 'final state "closed" needs an outcome (the case result, e.g. outcome: closed)'],

@@ -1,0 +1,130 @@
+/**
+ * Every CEL expression in a definition must parse, name only the variables the engine provides,
+ * and read only declared decisions (`decide.<name>`). Problems point into the expression when
+ * the source allows it. `after[].delay` is either a duration literal or an expression. Pure.
+ */
+import { CEL_VARIABLES, checkExpression, decisionReferences, type CelProblem } from './cel';
+import type { PathSegment } from './diagnostics';
+import { isDurationLiteral } from './duration';
+import { asRecord, isRecord, stringEntries, type JsonRecord } from './json-shape';
+import type { Reporter } from './reporter';
+import { forEachState } from './state-tree';
+import { listNames, suggest } from './suggest';
+import { definitionPath, transitionsOf } from './transitions';
+import type { StateSpec } from './types';
+
+interface Site {
+  path: PathSegment[];
+  source: string;
+}
+
+export function checkExpressions(def: JsonRecord, reporter: Reporter): void {
+  const decisions = Object.keys(asRecord(def.decisions));
+  for (const site of expressionSites(def)) {
+    const problem = safeCheck(site.source);
+    if (problem) {
+      reportProblem(site, problem, reporter);
+      continue;
+    }
+    checkDecisions(site, decisions, reporter);
+  }
+  forEachState(asRecord(def.states) as Record<string, StateSpec>, (statePath, spec) => {
+    if (!Array.isArray(spec.after)) return;
+    spec.after.forEach((delay, i) => {
+      const source = asRecord(delay).delay;
+      if (typeof source !== 'string' || source.trim() === '' || isDurationLiteral(source)) return;
+      const site = { path: [...definitionPath(statePath), 'after', i, 'delay'], source };
+      const problem = safeCheck(source);
+      if (!problem) return checkDecisions(site, decisions, reporter);
+      reporter.report(
+        'INVALID_DELAY',
+        site.path,
+        `delay "${source}" is neither a duration (like 4h, 90s, 1h30m) nor a valid expression: ${problemText(problem)}`,
+        { offset: problem.offset },
+      );
+    });
+  });
+}
+
+function reportProblem(site: Site, problem: CelProblem, reporter: Reporter): void {
+  const unknown = /^Unknown variable: (\S+)/.exec(problem.message);
+  if (unknown) {
+    const name = unknown[1];
+    const near = suggest(name, CEL_VARIABLES);
+    reporter.report(
+      'UNKNOWN_VARIABLE',
+      site.path,
+      `unknown variable "${name}" in expression (${near ? `did you mean "${near}"? ` : ''}expressions may use ${CEL_VARIABLES.join(', ')})`,
+      { offset: problem.offset },
+    );
+    return;
+  }
+  reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: ${problemText(problem)}`, { offset: problem.offset });
+}
+
+function checkDecisions(site: Site, decisions: string[], reporter: Reporter): void {
+  for (const name of decisionReferences(site.source)) {
+    if (decisions.includes(name)) continue;
+    const near = suggest(name, decisions);
+    const hint =
+      decisions.length === 0 ? ' (no decisions are declared; add it under decisions)'
+      : near ? ` (did you mean "decide.${near}"?)`
+      : ` (declared decisions: ${listNames(decisions)})`;
+    const offset = site.source.search(new RegExp(`\\bdecide\\s*\\.\\s*${name.replace(/[^\w]/g, '\\$&')}\\b`));
+    reporter.report('UNKNOWN_DECISION', site.path, `unknown decision "decide.${name}"${hint}`, { offset: offset < 0 ? undefined : offset });
+  }
+}
+
+/** Where expressions live: context, decision conditions, index, guards, assigns, logs, invoke input. */
+export function expressionSites(def: JsonRecord): Site[] {
+  const sites: Site[] = [];
+  const map = (value: unknown, at: PathSegment[]): void => {
+    for (const [key, source] of stringEntries(value)) sites.push({ path: [...at, key], source });
+  };
+  const one = (value: unknown, at: PathSegment[]): void => {
+    if (typeof value === 'string') sites.push({ path: at, source: value });
+  };
+  const actions = (value: unknown, at: PathSegment[]): void => {
+    if (!Array.isArray(value)) return;
+    value.forEach((action, i) => {
+      map(asRecord(action).assign, [...at, i, 'assign']);
+      one(asRecord(action).log, [...at, i, 'log']);
+    });
+  };
+  map(def.context, ['context']);
+  for (const [name, rules] of Object.entries(asRecord(def.decisions))) {
+    if (Array.isArray(rules)) rules.forEach((rule, i) => one(asRecord(rule).when, ['decisions', name, i, 'when']));
+  }
+  map(def.index, ['index']);
+  forEachState(asRecord(def.states) as Record<string, StateSpec>, (statePath, spec) => {
+    const at = definitionPath(statePath);
+    actions(spec.entry, [...at, 'entry']);
+    actions(spec.exit, [...at, 'exit']);
+    for (const t of transitionsOf(statePath, spec)) {
+      one(t.spec.if, [...t.path, 'if']);
+      map(t.spec.assign, [...t.path, 'assign']);
+    }
+    if (isRecord(spec.invoke)) map(spec.invoke.with, [...at, 'invoke', 'with']);
+  });
+  // Empty strings are the schema check's to report.
+  return sites.filter((s) => s.source.trim() !== '');
+}
+
+/** checkExpression, but an expression too deep or odd for the checker is a problem, not a crash. */
+function safeCheck(source: string): CelProblem | undefined {
+  try {
+    return checkExpression(source);
+  } catch (err) {
+    return { message: `could not be checked (${(err as Error)?.message ?? String(err)}); simplify it`, offset: 0 };
+  }
+}
+
+function problemText(problem: CelProblem): string {
+  const text = problem.message;
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function clip(source: string): string {
+  const line = source.replace(/\s+/g, ' ').trim();
+  return line.length > 60 ? `${line.slice(0, 60)}…` : line;
+}

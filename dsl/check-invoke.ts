@@ -1,0 +1,33 @@
+/**
+ * Invocations name a registered activity and give it the input it requires
+ * (activities/catalog.ts). Child process ids are checked for shape by the schema; whether the
+ * process exists is the bundler's question, since definitions are validated one file at a time. Pure.
+ */
+import { ACTIVITY_CATALOG, ACTIVITY_NAMES, type ActivityName } from '../activities/catalog';
+import { asRecord, hasOwn, isRecord, type JsonRecord } from './json-shape';
+import type { Reporter } from './reporter';
+import { forEachState } from './state-tree';
+import { suggest } from './suggest';
+import { definitionPath } from './transitions';
+import type { StateSpec } from './types';
+
+export function checkInvocations(def: JsonRecord, reporter: Reporter): void {
+  forEachState(asRecord(def.states) as Record<string, StateSpec>, (statePath, spec) => {
+    if (!isRecord(spec.invoke) || typeof spec.invoke.activity !== 'string') return;
+    const at = [...definitionPath(statePath), 'invoke'];
+    const activity = spec.invoke.activity;
+    if (!(ACTIVITY_NAMES as string[]).includes(activity)) {
+      const near = suggest(activity, ACTIVITY_NAMES);
+      const hint = `${near ? `did you mean "${near}"? ` : ''}activities: ${ACTIVITY_NAMES.join(', ')}`;
+      reporter.report('UNKNOWN_ACTIVITY', [...at, 'activity'], `unknown activity "${activity}" (${hint})`);
+      return;
+    }
+    const requires: readonly string[] = ACTIVITY_CATALOG[activity as ActivityName].requires;
+    const given = asRecord(spec.invoke.with);
+    const missing = requires.filter((key) => !hasOwn(given, key));
+    if (missing.length === 0) return;
+    const where = spec.invoke.with === undefined ? at : [...at, 'with'];
+    const needs = missing.map((key) => `with.${key}`).join(' and ');
+    reporter.report('MISSING_ACTIVITY_INPUT', where, `activity "${activity}" needs ${needs} (it requires: ${requires.join(', ')})`, { key: true });
+  });
+}

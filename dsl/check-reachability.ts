@@ -1,0 +1,81 @@
+/**
+ * Unreachable states: those no run can ever enter, starting from `initial` and following every
+ * transition, `initial` and parallel region. Errs on the side of "reachable" (guards are assumed
+ * to pass sometimes; a compound state with a broken `initial` counts all its children entered),
+ * so every state reported really is dead. Pure.
+ */
+import { asRecord, hasOwn, type JsonRecord } from './json-shape';
+import type { Reporter } from './reporter';
+import { childrenAt, forEachState, isParallel, resolveTarget, stateAt, type StatePath } from './state-tree';
+import { definitionPath, transitionsOf } from './transitions';
+import type { StateSpec } from './types';
+
+export function checkReachability(def: JsonRecord, reporter: Reporter): void {
+  const root = asRecord(def.states) as Record<string, StateSpec>;
+  // With no valid starting state everything looks dead; UNKNOWN_INITIAL already says why.
+  if (typeof def.initial !== 'string' || !hasOwn(childrenAt(root, []), def.initial)) return;
+  const reached = reachableStates(root, def.initial);
+  forEachState(root, (path) => {
+    const key = path.join('.');
+    const parentReached = path.length === 1 || reached.has(path.slice(0, -1).join('.'));
+    // Report the outermost dead state only: its children are dead because it is.
+    if (reached.has(key) || !parentReached) return;
+    const name = path[path.length - 1];
+    reporter.report(
+      'UNREACHABLE_STATE',
+      definitionPath(path),
+      `state "${name}" can never be entered: no transition or initial leads to it; add one or delete the state`,
+      { key: true },
+    );
+  });
+}
+
+/** Dotted paths of every state some run can enter. */
+export function reachableStates(root: Record<string, StateSpec>, initial: string): Set<string> {
+  const reached = new Set<string>();
+  const queue: StatePath[] = [];
+  const mark = (path: StatePath): void => {
+    const key = path.join('.');
+    if (reached.has(key)) return;
+    reached.add(key);
+    queue.push(path);
+  };
+  // Entering a state enters its default descendants: all regions of a parallel state, the initial child otherwise.
+  const descended = new Set<string>();
+  const enterDown = (path: StatePath): void => {
+    mark(path);
+    const key = path.join('.');
+    if (descended.has(key)) return;
+    descended.add(key);
+    const spec = stateAt(root, path);
+    const children = Object.keys(childrenAt(root, path));
+    if (children.length === 0) return;
+    const initial = spec?.initial;
+    const startWith = !isParallel(spec) && typeof initial === 'string' && children.includes(initial) ? [initial] : children;
+    for (const child of startWith) enterDown([...path, child]);
+  };
+  // Entering a state directly also enters its ancestors, and the other regions of parallel ones.
+  const enter = (target: StatePath): void => {
+    for (let depth = 1; depth < target.length; depth++) {
+      const ancestor = target.slice(0, depth);
+      mark(ancestor);
+      if (!isParallel(stateAt(root, ancestor))) continue;
+      for (const region of Object.keys(childrenAt(root, ancestor))) {
+        if (region !== target[depth]) enterDown([...ancestor, region]);
+      }
+    }
+    enterDown(target);
+  };
+  enter([initial]);
+  for (let i = 0; i < queue.length; i++) {
+    const path = queue[i];
+    const spec = stateAt(root, path);
+    if (!spec) continue;
+    for (const t of transitionsOf(path, spec)) {
+      if (typeof t.spec.target !== 'string') continue;
+      const target = resolveTarget(path, t.spec.target, root);
+      if (target) enter(target);
+    }
+  }
+  return reached;
+}
