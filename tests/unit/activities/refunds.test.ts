@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { closeStore, getStore, INVALID_ACTIVITY_INPUT, issueRefund, REFUND_CONFLICT, refundLedger } from '../../../activities';
+import { closeStore, getStore, INVALID_ACTIVITY_INPUT, issueRefund, REFUND_CONFLICT, refundLedger, type IssueRefundResult } from '../../../activities';
 
 const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 /** Attempt `attempt` of activity `activityId` in run `runId` of workflow `workflowId`. */
@@ -38,7 +38,7 @@ const refund = { refundId: 'R-1', caseId: 'C-1', amount: 120.5, currency: 'CNY',
 
 describe('issueRefund', () => {
   it('pays once and writes one ledger row in the activity store', async () => {
-    const paid = await activityEnv('C-1/refund-approval-1', '7').run(issueRefund, refund);
+    const paid = (await activityEnv('C-1/refund-approval-1', '7').run(issueRefund, refund)) as IssueRefundResult;
     expect(paid).toMatchObject({ refundId: 'R-1', caseId: 'C-1', amount: 120.5, currency: 'CNY', approvedBy: 'chen.lead', duplicate: false });
     expect(paid.key).toBe('C-1/refund-approval-1:run-1:7');
     const rows = getStore().prepare('SELECT refund_id, case_id, amount, currency, approved_by, key FROM refund_ledger').all();

@@ -4,7 +4,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Logger } from '@temporalio/common';
-import { checkHealth, setTrafficWeight, ROUTER_REFUSED, ROUTER_UNAVAILABLE } from '../../../activities';
+import { checkHealth, setTrafficWeight, ROUTER_REFUSED, ROUTER_UNAVAILABLE, type HealthMeasurement } from '../../../activities';
 import { runLoad, startGrayEnvironment, startLoad, type GrayEnvironment, type RouterStats } from '../../../gray';
 
 const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -84,7 +84,7 @@ describe('a faulty canary behind the router', () => {
     expect(summary.byVersion.v1).toEqual({ ok: 100, failed: 0 });
 
     const thresholds = { routerUrl: env.routerUrl, maxErrorRate: 0.05, maxP95Ms: 20, minRequests: 50 };
-    const v2 = await activity().run(checkHealth, { ...thresholds, version: 'v2' });
+    const v2 = (await activity().run(checkHealth, { ...thresholds, version: 'v2' })) as HealthMeasurement;
     expect(v2).toMatchObject({ verdict: 'unhealthy', version: 'v2', weight: 50, requests: 100, errors: 30, errorRate: 0.3 });
     expect(v2.p95Ms).toBeGreaterThanOrEqual(30);
     expect(v2.reasons).toEqual(['error rate 30.0% > 5.0% (30 of 100 requests failed)', `p95 latency ${v2.p95Ms} ms > 20 ms`]);
@@ -100,7 +100,7 @@ describe('traffic activities', () => {
     const env = await startGrayEnvironment();
     const routerUrl = env.routerUrl;
     // A URL that is not the router's base: its admin API answers 404, which no retry would fix.
-    const refused = await activity().run(setTrafficWeight, { routerUrl: `${routerUrl}/admin/nope`, weight: 5 }).catch((e) => e);
+    const refused = (await activity().run(setTrafficWeight, { routerUrl: `${routerUrl}/admin/nope`, weight: 5 }).catch((e: Error) => e)) as Error;
     expect(refused).toMatchObject({ type: ROUTER_REFUSED, nonRetryable: true });
     expect(refused.message).toMatch(/router refused PUT .*: 404/);
     await env.stop();
