@@ -1,0 +1,77 @@
+/**
+ * The docket worker process: connects to Temporal (see worker/config.ts for the environment it
+ * reads), polls the docket task queue, and drains gracefully on SIGINT/SIGTERM (a second signal
+ * exits at once).
+ *
+ * @example
+ *   npx tsx worker/main.ts
+ *   TEMPORAL_ADDRESS=temporal.internal:7233 TEMPORAL_NAMESPACE=support npx tsx worker/main.ts
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { activities, closeStore } from '../activities';
+import { connectionOptions, describeConfig, loadTemporalConfig } from './config';
+import { createDocketWorker } from './create-worker';
+import { createLogger, installRuntimeLogging, type PinoLogger } from './logger';
+
+export interface RunWorkerOptions {
+  /** Aborting it shuts the worker down (as SIGINT/SIGTERM do). */
+  signal?: AbortSignal;
+  /** Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Default: `createLogger()` from `DOCKET_LOG_FORMAT` / `DOCKET_LOG_LEVEL`. */
+  logger?: PinoLogger;
+}
+
+/** Runs the worker until a shutdown signal or `signal` aborts; resolves once drained and closed. */
+export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger({ env });
+  // Config first: an installed but unused Temporal runtime would keep the process alive after an error.
+  const config = loadTemporalConfig(env);
+  installRuntimeLogging(logger);
+
+  const connection = await NativeConnection.connect(connectionOptions(config));
+  try {
+    const worker = await createDocketWorker({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      activities,
+      logger,
+      env,
+    });
+
+    if (options.signal?.aborted) return;
+    const shutdown = (reason: string) => {
+      if (worker.getState() !== 'RUNNING') return;
+      logger.info({ reason }, 'draining the worker: finishing running tasks');
+      worker.shutdown();
+    };
+    const onSignal = (signal: NodeJS.Signals) => shutdown(signal);
+    // `once`: after the first signal Node's default handling returns, so a second one exits.
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const onAbort = () => shutdown('aborted');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    logger.info(describeConfig(config), 'docket worker started');
+    try {
+      await worker.run();
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    logger.info('docket worker stopped');
+  } finally {
+    await connection.close();
+    closeStore();
+  }
+}
+
+if (require.main === module) {
+  runWorker().catch((err: unknown) => {
+    process.stderr.write(`docket worker: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
