@@ -68,6 +68,14 @@ CREATE TABLE IF NOT EXISTS refund_ledger (
 CREATE INDEX IF NOT EXISTS refund_ledger_case ON refund_ledger (case_id);
 `;
 
+/** The required fields, in the catalog's order, with what each is. */
+const HINTS = {
+  refundId: 'the refund id, the ledger key',
+  caseId: 'the customer case',
+  amount: 'the amount to refund',
+  approvedBy: 'who approved the refund',
+};
+
 const prepared = new WeakSet<Store>();
 
 /** The store with the ledger table created (once per connection). */
@@ -102,8 +110,10 @@ const toPayment = (r: LedgerRow): RefundPayment => ({
 
 export async function issueRefund(input: IssueRefundInput): Promise<IssueRefundResult> {
   const fields = inputObject('issueRefund', input);
-  const refundId = requiredString('issueRefund', fields, 'refundId', 'the refund id, the ledger key');
-  const caseId = requiredString('issueRefund', fields, 'caseId', 'the customer case');
+  // Every missing field is named before any field's type is judged.
+  for (const [field, hint] of Object.entries(HINTS)) if (fields[field] === undefined || fields[field] === null) invalid(`missing "${field}" (${hint})`);
+  const refundId = requiredString('issueRefund', fields, 'refundId', HINTS.refundId);
+  const caseId = requiredString('issueRefund', fields, 'caseId', HINTS.caseId);
   const amount = requiredAmount(fields);
   const currency = (optionalString('issueRefund', fields, 'currency') ?? DEFAULT_CURRENCY).toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) invalid(`"currency" must be an ISO 4217 code such as "CNY", got ${JSON.stringify(currency)}`);
@@ -153,7 +163,6 @@ function invalid(message: string): never {
 
 function requiredAmount(fields: Record<string, unknown>): number {
   const value = fields.amount;
-  if (value === undefined || value === null) invalid('missing "amount" (the amount to refund)');
   if (typeof value !== 'number' || !Number.isFinite(value)) invalid(`"amount" must be a number, got ${JSON.stringify(value)}`);
   if (value <= 0) invalid(`"amount" must be more than 0, got ${value}`);
   if (Math.round(value * 100) / 100 !== value) invalid(`"amount" has more than two decimals: ${value}`);
@@ -162,7 +171,6 @@ function requiredAmount(fields: Record<string, unknown>): number {
 
 function approvers(fields: Record<string, unknown>): string {
   const value = fields.approvedBy;
-  if (value === undefined || value === null) invalid('missing "approvedBy" (who approved the refund)');
   const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
   if (!list || list.length === 0 || !list.every((v) => typeof v === 'string' && v.trim() !== '')) {
     invalid(`"approvedBy" must be an approver id or a non-empty list of them, got ${JSON.stringify(value)}`);

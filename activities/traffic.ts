@@ -39,8 +39,9 @@ export interface SetTrafficWeightResult {
 
 export async function setTrafficWeight(input: SetTrafficWeightInput): Promise<SetTrafficWeightResult> {
   const fields = inputObject('setTrafficWeight', input);
+  present('setTrafficWeight', fields, { routerUrl: ROUTER_HINT, weight: WEIGHT_HINT });
   const routerUrl = baseUrl('setTrafficWeight', fields);
-  const weight = number('setTrafficWeight', fields, 'weight', 'the share of traffic for the new version, 0–100', 0, 100);
+  const weight = number('setTrafficWeight', fields, 'weight', WEIGHT_HINT, 0, 100);
   const body = (await call('setTrafficWeight', `${routerUrl}/admin/weight`, { method: 'PUT', body: JSON.stringify({ weight }) })) as {
     weight: number;
     previous: number;
@@ -91,6 +92,13 @@ interface RouterStatsBody {
 
 export async function checkHealth(input: CheckHealthInput): Promise<HealthMeasurement> {
   const fields = inputObject('checkHealth', input);
+  present('checkHealth', fields, {
+    routerUrl: ROUTER_HINT,
+    version: 'the version to judge, e.g. "v2"',
+    maxErrorRate: 'the highest acceptable error rate, 0–1',
+    maxP95Ms: 'the highest acceptable p95 latency in ms',
+    minRequests: 'the fewest requests a verdict needs',
+  });
   const routerUrl = baseUrl('checkHealth', fields);
   const version = requiredString('checkHealth', fields, 'version', 'the version to judge, e.g. "v2"');
   const maxErrorRate = number('checkHealth', fields, 'maxErrorRate', 'the highest acceptable error rate, 0–1', 0, 1);
@@ -132,8 +140,16 @@ function invalid(activity: ActivityName, message: string): never {
   throw ApplicationFailure.nonRetryable(`${activity}: ${message}; set it in the invoke's with: map`, INVALID_ACTIVITY_INPUT);
 }
 
+const ROUTER_HINT = 'the base URL of the traffic router';
+const WEIGHT_HINT = 'the share of traffic for the new version, 0–100';
+
+/** Names the first missing field before any field's type is judged. */
+function present(activity: ActivityName, fields: Record<string, unknown>, hints: Record<string, string>): void {
+  for (const [field, hint] of Object.entries(hints)) if (fields[field] === undefined || fields[field] === null) invalid(activity, `missing "${field}" (${hint})`);
+}
+
 function baseUrl(activity: ActivityName, fields: Record<string, unknown>): string {
-  const raw = requiredString(activity, fields, 'routerUrl', 'the base URL of the traffic router');
+  const raw = requiredString(activity, fields, 'routerUrl', ROUTER_HINT);
   let url: URL;
   try {
     url = new URL(raw);
