@@ -1,0 +1,84 @@
+/**
+ * The `docket` command line: one command per file under cli/commands/, each building a report
+ * and printing it (readable by default, `--json` for machines). Errors end in cli/run-command.ts.
+ *
+ *   docket validate                      # every definition under definitions/
+ *   docket graph definitions/complaint.yaml
+ *   docket dev                           # local Temporal + worker
+ *   docket start definitions/complaint.yaml --id C-1001 --input-file complaint.json
+ *   docket send C-1001 ACCEPT --as agent:alice
+ *   docket state C-1001
+ */
+import { Command, CommanderError } from 'commander';
+import * as dev from './commands/dev';
+import * as graph from './commands/graph';
+import * as history from './commands/history';
+import * as list from './commands/list';
+import * as result from './commands/result';
+import * as send from './commands/send';
+import * as signal from './commands/signal';
+import * as start from './commands/start';
+import * as state from './commands/state';
+import * as validate from './commands/validate';
+import * as worker from './commands/worker';
+import { reportError } from './run-command';
+
+const COMMANDS = [validate, graph, start, send, signal, state, list, history, result, dev, worker];
+/** Commands that run a worker: what the Temporal SDK leaves open when it fails can hold the process. */
+const LONG_RUNNING = new Set(['dev', 'worker']);
+const GRACE_MS = 3000;
+
+/** The program, with every command registered. Commander errors are thrown, not exited on. */
+export function buildProgram(): Command {
+  const { version } = require('../package.json') as { version: string };
+  const program = new Command('docket')
+    .description('Durable customer-service processes: YAML definitions, validated, compiled to XState, run on Temporal.')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError()
+    // Settings made before `.command()` are inherited by every command.
+    .exitOverride();
+  for (const command of COMMANDS) command.register(program);
+  program.hook('postAction', (_program, command) => {
+    if (LONG_RUNNING.has(command.name())) exitIfStillHeld();
+  });
+  program.addHelpText(
+    'after',
+    [
+      '',
+      'Environment: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE, DOCKET_TASK_QUEUE,',
+      'DOCKET_DATA_DIR (for dev), DOCKET_DEBUG=1 (stack traces on internal errors).',
+      'Exit codes: 0 ok, 1 a problem you can fix (message says what), 2 an internal error.',
+    ].join('\n'),
+  );
+  return program;
+}
+
+/** Runs the CLI on `argv` (as `process.argv`); sets `process.exitCode`, never exits. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  // `docket list | head` closes stdout early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') reportError(err);
+  });
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    // Commander has already printed its message (unknown option, missing argument, help).
+    if (err instanceof CommanderError) process.exitCode = err.exitCode;
+    else reportError(err);
+  }
+}
+
+/**
+ * After `dev` or `worker` has finished (stopped cleanly, or failed and been reported), exits once a
+ * grace period has passed if something (seen: a worker that failed while starting) still keeps the
+ * event loop alive. The timer is unref'd, so a process with nothing left open exits at once.
+ */
+function exitIfStillHeld(): void {
+  setTimeout(() => {
+    process.stderr.write('docket: the worker left resources open after stopping; exiting\n');
+    process.exit();
+  }, GRACE_MS).unref();
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,202 @@
+/**
+ * Printers for people: tables, the state of a case, timelines. Each `format*` returns lines and
+ * does no I/O; each `print*` writes them. Machine output is `printJson` of the report object.
+ */
+import type { Actor, PendingDeadline, ProcessResult, StateView, TimelineEntry } from '../contract/wire';
+import type { CaseSummary } from '../client/list-query';
+
+export interface Writer {
+  write(text: string): unknown;
+}
+
+export function printLines(lines: string[], out: Writer = process.stdout): void {
+  if (lines.length) out.write(`${lines.join('\n')}\n`);
+}
+
+export function printJson(report: unknown, out: Writer = process.stdout): void {
+  out.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** Columns padded to the widest cell; the last column is not padded. */
+export function table(headers: string[] | undefined, rows: string[][], gap = '  '): string[] {
+  const all = headers ? [headers, ...rows] : rows;
+  const widths: number[] = [];
+  for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
+  return all.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i] - width(cell))))
+      .join(gap)
+      .trimEnd(),
+  );
+}
+
+/** `2026-11-23 09:32:51` in local time. */
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** `3d 4h`, `3h 59m`, `12m 5s`, `45s`: the two largest units. */
+export function formatDuration(ms: number): string {
+  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  let rest = Math.max(0, Math.round(ms / 1000) * 1000);
+  const parts: string[] = [];
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
+    if (parts.length === 2) break;
+  }
+  const shown = parts.filter((p, i) => i === 0 || !p.startsWith('0'));
+  return shown.length ? shown.join(' ') : '0s';
+}
+
+/** `in 3h 59m` or `overdue by 5m`. */
+export function timeLeft(dueIso: string, now: Date = new Date()): string {
+  const ms = new Date(dueIso).getTime() - now.getTime();
+  if (Number.isNaN(ms)) return '';
+  return ms >= 0 ? `in ${formatDuration(ms)}` : `overdue by ${formatDuration(-ms)}`;
+}
+
+/** `alice(agent)`, `bob(lead,agent)`, or the empty string for the engine's own steps. */
+export function formatActor(actor: Actor | undefined): string {
+  return actor ? `${actor.id}(${actor.roles.join(',')})` : '';
+}
+
+/** One line per entry: `time  event  actor(role)  from → to`, columns aligned. */
+export function formatTimeline(timeline: TimelineEntry[]): string[] {
+  return table(undefined, timeline.map(timelineRow));
+}
+
+export function printTimeline(timeline: TimelineEntry[], out: Writer = process.stdout): void {
+  printLines(formatTimeline(timeline), out);
+}
+
+function timelineRow(e: TimelineEntry): string[] {
+  const time = formatTime(e.at);
+  switch (e.kind) {
+    case 'started':
+      return [time, 'started', '', `→ ${e.state.join(', ')}  (${e.definition} ${e.hash.slice(0, 8)})`];
+    case 'transition':
+      return [time, e.event, formatActor(e.actor), `${e.from.join(', ') || '—'} → ${e.to.join(', ')}${e.data ? `  ${shortJson(e.data)}` : ''}`];
+    case 'rejected':
+      return [time, e.event, formatActor(e.actor), `rejected ${e.code}: ${e.reason}`];
+    case 'deadline':
+      return [time, 'deadline', '', `"${e.name}" fired in ${e.state}${e.target ? ` → ${e.target}` : ''}`];
+    case 'invoke':
+      return [time, `invoke ${e.activity ?? e.process ?? ''}`.trim(), '', `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}`];
+    case 'completed':
+      return [time, 'completed', '', `outcome ${e.outcome} (${e.state.join(', ')})`];
+    default:
+      return [time, (e as { kind: string }).kind, '', ''];
+  }
+}
+
+/** The state of a case as a person reads it; `now` is used for the time left on deadlines. */
+export function formatStateView(view: StateView, now: Date = new Date()): string[] {
+  const rows: string[][] = [
+    ['case', view.workflowId],
+    ['process', `${view.process} — ${view.title} (definition ${view.definitionHash.slice(0, 8)})`],
+    ['status', view.outcome ? `${view.status}, outcome ${view.outcome}` : view.status],
+    ['state', view.state.join(', ')],
+  ];
+  const owner = view.context.owner;
+  if (typeof owner === 'string' && owner) rows.push(['owner', owner]);
+  const summary = contextSummary(view.context, ['owner']);
+  if (summary) rows.push(['context', summary]);
+  const allowed = Object.entries(view.allowed).filter(([, events]) => events.length > 0);
+  if (view.status === 'running') {
+    if (allowed.length === 0) rows.push(['allowed', '(no event can be sent now)']);
+    table(undefined, allowed.map(([role, events]) => [`${role}:`, events.join(', ')])).forEach((line, i) =>
+      rows.push([i === 0 ? 'allowed' : '', line]),
+    );
+  }
+  formatDeadlines(view.deadlines, now).forEach((line, i) => rows.push([i === 0 ? 'deadlines' : '', line]));
+  const lines = table(undefined, rows);
+  if (view.timeline.length) lines.push('timeline', ...formatTimeline(view.timeline).map((l) => `  ${l}`));
+  return lines;
+}
+
+export function printStateView(view: StateView, out: Writer = process.stdout, now?: Date): void {
+  printLines(formatStateView(view, now), out);
+}
+
+/** `response deadline  awaiting_response  due 2026-11-23 10:32:51  in 59m  → escalating` */
+export function formatDeadlines(deadlines: PendingDeadline[], now: Date = new Date()): string[] {
+  return table(
+    undefined,
+    [...deadlines]
+      .sort((a, b) => a.due.localeCompare(b.due))
+      .map((d) => [d.name, d.state, `due ${formatTime(d.due)}`, timeLeft(d.due, now), d.target ? `→ ${d.target}` : '']),
+  );
+}
+
+/** The result of a finished case. */
+export function formatResult(id: string, result: ProcessResult): string[] {
+  const rows = [
+    ['case', id],
+    ['outcome', result.outcome],
+    ['state', result.state.join(', ')],
+    ['definition', result.definitionHash.slice(0, 8)],
+  ];
+  const summary = contextSummary(result.context);
+  if (summary) rows.push(['context', summary]);
+  const lines = table(undefined, rows);
+  if (result.timeline.length) lines.push('timeline', ...formatTimeline(result.timeline).map((l) => `  ${l}`));
+  return lines;
+}
+
+/** The `list` table. */
+export function formatCaseTable(cases: CaseSummary[]): string[] {
+  const withOutcome = cases.some((c) => c.outcome);
+  const headers = ['ID', 'STATUS', 'PROCESS', 'STATE', 'PRIORITY', 'OWNER', 'STARTED', ...(withOutcome ? ['OUTCOME'] : [])];
+  const rows = cases.map((c) => [
+    c.id,
+    c.status.toLowerCase(),
+    c.process ?? '',
+    c.state ?? '',
+    c.priority ?? '',
+    c.owner ?? '',
+    formatTime(c.startTime),
+    ...(withOutcome ? [c.outcome ?? ''] : []),
+  ]);
+  return table(headers, rows);
+}
+
+/**
+ * `priority=P1  category=payment  transfers=[2 items]`: scalar values and the sizes of lists,
+ * empty values and `skip` keys left out, at most `max` entries.
+ */
+export function contextSummary(context: Record<string, unknown>, skip: string[] = [], max = 8): string {
+  const parts: string[] = [];
+  let more = 0;
+  for (const [key, value] of Object.entries(context)) {
+    if (skip.includes(key) || value === '' || value === null || value === undefined) continue;
+    let shown: string;
+    if (Array.isArray(value)) shown = `[${value.length} item${value.length === 1 ? '' : 's'}]`;
+    else if (typeof value === 'object') shown = '{…}';
+    else if (typeof value === 'string') shown = /\s|^$/.test(value) ? JSON.stringify(truncate(value, 30)) : truncate(value, 30);
+    else shown = String(value);
+    if (parts.length < max) parts.push(`${key}=${shown}`);
+    else more++;
+  }
+  if (more) parts.push(`(+${more} more; --json shows all)`);
+  return parts.join('  ');
+}
+
+function shortJson(value: unknown, max = 60): string {
+  return truncate(JSON.stringify(value) ?? '', max);
+}
+
+function truncate(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Display width, counting code points (good enough for the names and arrows printed here). */
+function width(text: string): number {
+  return [...text].length;
+}
