@@ -38,6 +38,26 @@ export function bundlePath(env: NodeJS.ProcessEnv = process.env): string | undef
   return file;
 }
 
+/**
+ * Workflows kept in the worker's sticky cache (`DOCKET_MAX_CACHED_WORKFLOWS`, default 0).
+ *
+ * Why 0: with SDK 1.24.0 against the v1.5.1 dev server (server 1.29.1), a query that lands right
+ * after an Update on a cached workflow makes Core reject the completion ("legacy query response
+ * along with other commands") and shut the worker down; tests/integration/update-query-race.test.ts
+ * reproduces it. Without a cache every workflow task replays the case's history (short for a
+ * case; the monitor continues as new before 2000 events), and the race cannot happen. Raise it
+ * once a newer SDK passes that test.
+ */
+export function maxCachedWorkflows(env: NodeJS.ProcessEnv): number {
+  const raw = env.DOCKET_MAX_CACHED_WORKFLOWS?.trim();
+  if (!raw) return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new ConfigError('DOCKET_MAX_CACHED_WORKFLOWS', `must be a whole number of workflows (0 or more), got "${raw}"`);
+  }
+  return n;
+}
+
 export async function createDocketWorker(options: CreateDocketWorkerOptions): Promise<Worker> {
   const prebuilt = options.workflowBundle?.codePath ?? bundlePath(options.env);
   const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
@@ -54,6 +74,7 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
     activities: options.activities,
     // The workflow reports timeline entries to this sink; only auditors' replay listens (see contract/audit-sink.ts).
     sinks: { audit: { entry: { fn: () => undefined, callDuringReplay: false } } },
+    maxCachedWorkflows: maxCachedWorkflows(options.env ?? process.env),
     ...workflowSource,
     ...options.workerOptions,
   });
