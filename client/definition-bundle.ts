@@ -23,6 +23,7 @@ export async function bundleFromDefinition(definition: ProcessDefinition, dir?: 
   const bundle: DefinitionBundle = { definition, hash: definitionHash(definition) };
   const childIds = childProcesses(definition);
   if (childIds.length === 0) return bundle;
+  dir ??= process.env.DOCKET_DEFINITIONS_DIR ?? join(__dirname, '..', 'definitions');
   if (!dir) throw new DefinitionInvalidError(definition.process, [`invokes ${childIds.join(', ')} but no directory was given to find their definitions`]);
   const files = await definitionFilesById(dir);
   bundle.children = {};
