@@ -1,6 +1,6 @@
 /**
- * `npm run demo`: runs complaint cases to their ends on a real Temporal server and prints each
- * timeline. Uses a server already listening on TEMPORAL_ADDRESS (or on localhost:7233, e.g.
+ * `npm run demo`: runs complaint, refund-approval and gray-release cases to their ends on a real
+ * Temporal server and prints each timeline. Uses a server already listening on TEMPORAL_ADDRESS (or on localhost:7233, e.g.
  * `npm start`), else starts the embedded dev server on 7233 with its data in `.docket/`.
  *
  * The demo shortens the complaint's waits (response deadline, "3+7" follow-up) by swapping the
@@ -19,6 +19,8 @@ import { withDecisions } from './definition-overrides';
 import { DEFAULT_DEV_PORT, DEFAULT_UI_PORT, startDevServer, type DevServer } from './dev-server';
 import { findTemporalCli } from './temporal-cli';
 import { runDemoCases } from './demo-cases';
+import { runGrayReleaseDemo } from './gray-demo';
+import { runRefundDemo } from './refund-demo';
 
 const ROOT = join(__dirname, '..');
 
@@ -60,6 +62,10 @@ async function main(): Promise<void> {
     });
     say('Demo timings: P1 response deadline 3s, follow-ups after 2s + 2s (the shipped YAML says 4h, 3d + 4d).\n');
     const results = await runDemoCases(docket, complaint, say);
+    say('\nRefund approval (delegated up to 1000 to the team lead) …');
+    results.push(...(await runRefundDemo(docket, say)));
+    say('\nGray release against a real weighted router on loopback …');
+    results.push(...(await runGrayReleaseDemo(docket, say)));
     for (const { id, view } of results) printCase(id, view, uiUrl, namespace);
     say(`\n${results.length} cases finished. Web UI: ${uiUrl}/namespaces/${namespace}/workflows`);
     if (server) say('The demo server stops now; run `npm start` to keep one running and browse these cases.');
@@ -73,7 +79,8 @@ async function main(): Promise<void> {
 }
 
 function printCase(id: string, view: StateView, uiUrl: string, namespace: string): void {
-  say(`\n── ${id}  [${view.context.priority}] ${view.status} → ${view.outcome ?? view.state.join(', ')}`);
+  const tag = view.context.priority ? `[${view.context.priority}] ` : '';
+  say(`\n── ${id}  ${view.process} ${tag}${view.status} → ${view.outcome ?? view.state.join(', ')}`);
   say(`   ${uiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(id)}`);
   printTimeline(view.timeline);
 }
