@@ -5,6 +5,7 @@
  * joins them with dots, and its XState node id joins them with `/` (XState reads dots in `#id`
  * targets as a child path, so ids must not contain them).
  */
+import { forEachState as forEachStateInTree, stateAt as stateInTree } from '../dsl/state-tree';
 import type { ProcessDefinition, StateSpec } from '../dsl/types';
 
 export type StatePath = string[];
@@ -12,16 +13,9 @@ export type StatePath = string[];
 export const displayPath = (path: StatePath): string => path.join('.');
 export const nodeId = (path: StatePath): string => path.join('/');
 
-/** The state spec at a path, or undefined. */
+/** The state spec at a path, or undefined (the validator's tree walk, for one rule everywhere). */
 export function stateAt(def: ProcessDefinition, path: StatePath): StateSpec | undefined {
-  let states: Record<string, StateSpec> | undefined = def.states;
-  let spec: StateSpec | undefined;
-  for (const name of path) {
-    spec = states?.[name];
-    if (!spec) return undefined;
-    states = spec.states;
-  }
-  return spec;
+  return stateInTree(def.states, path);
 }
 
 /** Active leaf paths of an XState state value (`'a'` or `{ a: 'b' }` or `{ p: { r1: 'x', r2: 'y' } }`). */
@@ -53,17 +47,7 @@ export function activeChain(leaves: StatePath[]): StatePath[] {
 }
 
 /** Calls `visit` for every state in the tree, parents before children. */
-export function forEachState(
-  states: Record<string, StateSpec>,
-  visit: (path: StatePath, spec: StateSpec) => void,
-  prefix: StatePath = [],
-): void {
-  for (const [name, spec] of Object.entries(states)) {
-    const path = [...prefix, name];
-    visit(path, spec);
-    if (spec.states) forEachState(spec.states, visit, path);
-  }
-}
+export const forEachState = forEachStateInTree;
 
 /** Normalises the three transition spellings (name, object, list) into a list of objects. */
 export function transitionList<T extends object>(input: string | T | T[] | undefined): Array<T & { target?: string }> {
