@@ -54,12 +54,14 @@ async function history(id: string): Promise<Array<{ eventType: string }>> {
 
 /** The history length once in-flight work (e.g. the notice to a new holder) has been recorded. */
 async function settledHistoryLength(id: string): Promise<number> {
-  let last = (await history(id)).length;
-  for (let i = 0; i < 20; i++) {
-    await new Promise((r) => setTimeout(r, 250));
+  // Quiet means: no activity in flight (the approver's notice) and the history unchanged across reads.
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const description = await h.docket.client.workflow.getHandle(id).describe();
     const now = (await history(id)).length;
-    if (now === last) return now;
+    if (now === last && (description.raw.pendingActivities ?? []).length === 0) return now;
     last = now;
+    await new Promise((r) => setTimeout(r, 250));
   }
   return last;
 }
