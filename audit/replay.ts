@@ -11,7 +11,8 @@
  *   const results = await replayHistories('tests/histories', { onProgress: (p) => console.log(p.outcome.file) });
  *   const failed = results.filter((r) => !r.ok);
  */
-import { DefaultLogger, IllegalStateError, makeTelemetryFilterString, Runtime, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, IllegalStateError, makeTelemetryFilterString, Runtime, Worker, type InjectedSinks, type ReplayWorkerOptions } from '@temporalio/worker';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import type { AuditSinks } from '../contract/audit-sink';
 import type { TimelineEntry } from '../contract/wire';
@@ -65,6 +66,8 @@ export interface ReplayOutcome {
   events: number;
   /** The timeline entries the workflow reported while replaying, in order. */
   timeline: TimelineEntry[];
+  /** Said when there was nothing to replay (no workflow task had completed when it was exported). */
+  note?: string;
 }
 
 /** Replays every history in `paths` (files, or directories of `*.json`), one at a time, in order. */
@@ -91,9 +94,9 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
   };
   // Histories are fed one at a time; the sink writes into the one being replayed.
   let current: { file: HistoryFile; timeline: TimelineEntry[] } | undefined;
-  const sinks: ReplayWorkerOptions['sinks'] = {
-    audit: { entry: { fn: (_info, entry: TimelineEntry) => current?.timeline.push(entry), callDuringReplay: true } },
-  } satisfies Record<keyof AuditSinks, unknown>;
+  const sinks: InjectedSinks<AuditSinks> = {
+    audit: { entry: { fn: (_info: WorkflowInfo, entry: TimelineEntry) => void current?.timeline.push(entry), callDuringReplay: true } },
+  };
 
   async function* histories(): AsyncGenerator<HistoryAndWorkflowId> {
     for (const item of items) {
@@ -103,6 +106,12 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
       } catch (err) {
         if (!(err instanceof AuditError)) throw err;
         report({ file: String(item), workflowId: '', ok: false, failure: { kind: 'unreadable', message: err.message }, events: 0, timeline: [] });
+        continue;
+      }
+      if (!file.history.events?.some((e) => eventTypeName(e) === 'WorkflowTaskCompleted')) {
+        // The SDK would wait forever for a task to replay.
+        const note = 'nothing to replay: no workflow task had completed when the history was exported';
+        report({ file: file.file, workflowId: file.workflowId, ok: true, events: file.history.events?.length ?? 0, timeline: [], note });
         continue;
       }
       current = { file, timeline: [] };
@@ -156,7 +165,8 @@ export function describeFailure(error: Error, file?: HistoryFile): ReplayFailure
 /**
  * Sends the SDK's and Core's logs to stderr at `level` only (default ERROR), so a replay prints
  * its own report and not Core's warnings about the failing task. Does nothing when the Temporal
- * runtime already exists (a worker in the same process set it up).
+ * runtime already exists (a worker in the same process set it up). Call it only right before a
+ * replay: an installed runtime that is never used keeps the process alive.
  */
 export function quietReplayLogs(level: 'WARN' | 'ERROR' = 'ERROR'): void {
   try {

@@ -128,6 +128,7 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
   };
 
   const later: Array<() => void> = [];
+  let starting: Live[] = [];
   const used = new Set<number>();
   const live = new Map<number, Live>();
   const latestDeadline = new Map<string, RerunDeadline>();
@@ -155,18 +156,8 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
       const record: RerunInvocation = { at: iso(), state: request.state, kind: request.kind, name: request.name, status: 'pending' };
       result.invocations.push(record);
       const entry: Live = { request, record, done, failed, cancelled: false };
-      const match = recorded.find((r) => !used.has(r.id) && r.kind === request.kind && r.name === request.name);
-      if (!match) {
-        result.assumptions.push(`${request.kind} ${request.name} in ${request.state} at ${record.at} has no recorded result: assumed done, without output`);
-        later.push(() => settle(entry, { status: 'done' }));
-      } else {
-        used.add(match.id);
-        record.recorded = match.id;
-        const recordedResult = resultFor(match);
-        // Started later than it was recorded (another path): its recorded result is already in.
-        if (recordedResult?.kind === 'result' && match.resultIn! < activationIndex) later.push(() => settle(entry, recordedResult));
-        else live.set(match.id, entry);
-      }
+      // Matched when the activation ends: one started and cancelled within it never reached the history.
+      starting.push(entry);
       return () => {
         if (!entry.cancelled && record.status === 'pending') record.status = 'canceled';
         entry.cancelled = true;
@@ -199,7 +190,7 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
   const onInspect = (ev: InspectionEvent) => {
     if (ev.type !== '@xstate.snapshot' || ev.actorRef !== actor) return;
     const event = ev.event as AnyEventObject & Partial<EventInput>;
-    const to = leafPaths((ev.snapshot as { value: unknown }).value).map(displayPath);
+    const to = leafPaths((ev.snapshot as unknown as { value: unknown }).value).map(displayPath);
     let label = event.type.startsWith('docket.invoke.done.') ? 'invoke.done' : event.type.startsWith('docket.invoke.error.') ? 'invoke.error' : event.type;
     if (event.type.startsWith('xstate.after.')) {
       const rest = event.type.slice('xstate.after.'.length);
@@ -239,6 +230,29 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
   const flush = () => {
     while (later.length) later.shift()!();
   };
+  /** Gives each invocation started in this activation (and not cancelled in it) its recorded counterpart. */
+  const bind = () => {
+    while (starting.length) {
+      const batch = starting;
+      starting = [];
+      for (const entry of batch) {
+        if (entry.cancelled) continue;
+        const match = recorded.find((r) => !used.has(r.id) && r.kind === entry.request.kind && r.name === entry.request.name);
+        if (!match) {
+          result.assumptions.push(`${entry.request.kind} ${entry.request.name} in ${entry.request.state} at ${entry.record.at} has no recorded result: assumed done, without output`);
+          later.push(() => settle(entry, { status: 'done' }));
+          continue;
+        }
+        used.add(match.id);
+        entry.record.recorded = match.id;
+        const recordedResult = resultFor(match);
+        // Started later than it was recorded (another path): its recorded result is already in.
+        if (recordedResult?.kind === 'result' && match.resultIn! <= activationIndex) later.push(() => settle(entry, recordedResult));
+        else live.set(match.id, entry);
+      }
+      flush();
+    }
+  };
   /** Fires every timer due by `until`, earliest first; each at its due time unless `at` is given. */
   const fireTimers = (until: number, at?: number) => {
     for (;;) {
@@ -271,8 +285,12 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
       }
       flush();
     }
+    bind();
   }
-  if (running()) fireTimers(endMs);
+  if (running()) {
+    fireTimers(endMs);
+    bind();
+  }
 
   function deliverEvent(via: 'update' | 'signal', event: EventInput): void {
     const leaves = leafPaths(actor.getSnapshot().value);

@@ -10,20 +10,23 @@
  *   docket state C-1001
  */
 import { Command, CommanderError } from 'commander';
+import * as audit from './commands/audit';
 import * as dev from './commands/dev';
 import * as graph from './commands/graph';
 import * as history from './commands/history';
 import * as list from './commands/list';
+import * as replay from './commands/replay';
 import * as result from './commands/result';
 import * as send from './commands/send';
 import * as signal from './commands/signal';
 import * as start from './commands/start';
 import * as state from './commands/state';
 import * as validate from './commands/validate';
+import * as whatif from './commands/whatif';
 import * as worker from './commands/worker';
 import { reportError } from './run-command';
 
-const COMMANDS = [validate, graph, start, send, signal, state, list, history, result, dev, worker];
+const COMMANDS = [validate, graph, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker];
 /** Commands that run a worker: what the Temporal SDK leaves open when it fails can hold the process. */
 const LONG_RUNNING = new Set(['dev', 'worker']);
 const GRACE_MS = 3000;

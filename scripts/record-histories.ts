@@ -7,9 +7,10 @@
  * Runnable: `npx tsx scripts/record-histories.ts [outDir]` (default tests/histories). Takes about
  * a minute: the complaint's follow-up waits are shortened, not skipped.
  *
- * The complaint cases all run one definition: the shipped YAML with test timings. It is written
- * next to the histories (`complaint.recorded.yaml`) so what-if tests can edit exactly what ran.
- * Re-recording changes timestamps, run ids and therefore digests; replay must still pass.
+ * The cases of one process all run one definition: the shipped YAML with recording timings. The
+ * definitions that ran are written to `<outDir>/definitions/` so what-if tests (and auditors) can
+ * edit exactly what ran. Re-recording changes timestamps, run ids and therefore digests; replay
+ * must still pass.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -34,10 +35,11 @@ const MONITOR_ID = 'complaint-monitor-recorded';
 const as = (role: string, id: string) => ({ id, roles: [role] });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const shipped = (name: string) => parse(fs.readFileSync(path.join(ROOT, 'definitions', `${name}.yaml`), 'utf8')) as ProcessDefinition;
+
 /** The shipped complaint with waits a recording can sit through; P1 deadlines are short so P1 escalates. */
 export function recordingComplaint(): ProcessDefinition {
-  const shipped = parse(fs.readFileSync(path.join(ROOT, 'definitions', 'complaint.yaml'), 'utf8')) as ProcessDefinition;
-  return withDecisions(shipped, {
+  return withDecisions(shipped('complaint'), {
     responseDeadline: [
       { when: 'context.priority == "P0"', then: '1h' },
       { when: 'context.priority == "P1"', then: '3s' },
@@ -49,6 +51,24 @@ export function recordingComplaint(): ProcessDefinition {
     monitorId: MONITOR_ID,
   });
 }
+
+/** The shipped refund approval; a lead who lets a step lie loses it after 3 seconds. */
+export function recordingRefund(): ProcessDefinition {
+  return withDecisions(shipped('refund-approval'), {
+    approverDeadline: [
+      { when: 'context.heldBy == "lead"', then: '3s' },
+      { when: 'context.heldBy == "supervisor"', then: '8h' },
+      { then: '1d' },
+    ],
+  });
+}
+
+/** The definitions the recorded cases ran, by process id. */
+export const recordingDefinitions = (): Record<string, ProcessDefinition> => ({
+  complaint: recordingComplaint(),
+  'refund-approval': recordingRefund(),
+  'complaint-monitor': shipped('complaint-monitor'),
+});
 
 const intake = (customerId: string, impact: string, level1: string, description: string) => ({
   customerId,
@@ -67,8 +87,8 @@ interface Recorder {
 }
 
 /** Each case: id → how to drive it. Every path of the complaint, in the order they run. */
-const CASES: Record<string, (r: Recorder, def: ProcessDefinition) => Promise<void>> = {
-  async 'complaint-p2-closed'({ docket, state }, def) {
+const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition>) => Promise<void>> = {
+  async 'complaint-p2-closed'({ docket, state }, { complaint: def }) {
     const id = 'complaint-p2-closed';
     await docket.start({ definition: def, id, input: intake('cust-101', 'ordinary', 'logistics_delay', 'Parcel is a week late') });
     await state(id, 'awaiting_response');
@@ -87,7 +107,7 @@ const CASES: Record<string, (r: Recorder, def: ProcessDefinition) => Promise<voi
     await docket.result(id);
   },
 
-  async 'complaint-p0'({ docket, state }, def) {
+  async 'complaint-p0'({ docket, state }, { complaint: def }) {
     const id = 'complaint-p0';
     // The recorder's notify fails this case's first supervisor alert once: the history shows attempt 2.
     await docket.start({ definition: def, id, input: intake('cust-202', 'outage', 'payment', 'Checkout fails for every card') });
@@ -102,7 +122,7 @@ const CASES: Record<string, (r: Recorder, def: ProcessDefinition) => Promise<voi
     await docket.result(id);
   },
 
-  async 'complaint-p1-escalation'({ docket, until, state }, def) {
+  async 'complaint-p1-escalation'({ docket, until, state }, { complaint: def }) {
     const id = 'complaint-p1-escalation';
     await docket.start({ definition: def, id, input: intake('cust-303', 'partial', 'product_issue', 'Blender stops after a minute') });
     // Nobody accepts within the P1 response deadline: the case escalates to the lead, who takes it.
@@ -117,7 +137,7 @@ const CASES: Record<string, (r: Recorder, def: ProcessDefinition) => Promise<voi
     await docket.result(id);
   },
 
-  async 'complaint-reopen'({ docket, state }, def) {
+  async 'complaint-reopen'({ docket, state }, { complaint: def }) {
     const id = 'complaint-reopen';
     await docket.start({ definition: def, id, input: intake('cust-404', 'ordinary', 'product_issue', 'Wrong colour delivered') });
     await state(id, 'awaiting_response');
@@ -134,7 +154,7 @@ const CASES: Record<string, (r: Recorder, def: ProcessDefinition) => Promise<voi
     await docket.result(id);
   },
 
-  async 'complaint-closed-without-survey'({ docket, state }, def) {
+  async 'complaint-closed-without-survey'({ docket, state }, { complaint: def }) {
     const id = 'complaint-closed-without-survey';
     await docket.start({ definition: def, id, input: intake('cust-505', 'suggestion', 'service_attitude', 'Agent was curt on the phone') });
     await state(id, 'awaiting_response');
@@ -165,19 +185,73 @@ const CASES: Record<string, (r: Recorder, def: ProcessDefinition) => Promise<voi
       await until(id, (v) => v.context.received === i + 1 && v.state.includes('monitoring.watching'), `report ${i + 1}`);
     }
   },
+
+  async 'refund-lead-approved'({ docket }, { 'refund-approval': def }) {
+    const id = 'refund-lead-approved';
+    await docket.start({ definition: def, id, input: refund('C-1001', 480, 'alice', 'parcel lost') });
+    await docket.send(id, { type: 'APPROVE', actor: as('lead', 'chen.lead'), data: { note: 'carrier confirmed the loss' } });
+    await docket.result(id);
+  },
+
+  async 'refund-supervisor-finance'({ docket, state }, { 'refund-approval': def }) {
+    const id = 'refund-supervisor-finance';
+    await docket.start({ definition: def, id, input: refund('C-1002', 1500, 'alice', 'double charge') });
+    await docket.send(id, { type: 'APPROVE', actor: as('supervisor', 'sam.supervisor') });
+    await state(id, 'review.finance');
+    await docket.send(id, { type: 'APPROVE', actor: as('finance', 'fay.finance'), data: { note: 'order checked' } });
+    await docket.result(id);
+  },
+
+  async 'refund-escalated'({ docket, until }, { 'refund-approval': def }) {
+    const id = 'refund-escalated';
+    await docket.start({ definition: def, id, input: refund('C-1003', 300, 'bob', 'damaged on arrival') });
+    // The lead lets the step lie past the deadline: the supervisor takes it over and approves.
+    await until(id, (v) => v.state.includes('review.supervisor'), 'escalation to the supervisor');
+    await docket.send(id, { type: 'APPROVE', actor: as('supervisor', 'sam.supervisor') });
+    await docket.result(id);
+  },
+
+  async 'refund-info-then-rejected'({ docket, state }, { 'refund-approval': def }) {
+    const id = 'refund-info-then-rejected';
+    await docket.start({ definition: def, id, input: refund('C-1004', 2600, 'alice', 'customer unhappy') });
+    await docket.send(id, { type: 'REQUEST_INFO', actor: as('supervisor', 'sam.supervisor'), data: { question: 'which order number?' } });
+    await state(id, 'awaiting_info');
+    await docket.send(id, { type: 'RESUBMIT', actor: as('agent', 'alice'), data: { answer: 'order 77120' } });
+    await state(id, 'review.supervisor');
+    await docket.send(id, { type: 'REJECT', actor: as('supervisor', 'sam.supervisor'), data: { reason: 'outside the refund window' } });
+    await docket.result(id);
+  },
 };
+
+const refund = (caseId: string, amount: number, requestedBy: string, reason: string) => ({ caseId, amount, requestedBy, reason, customerId: `cust-${caseId}` });
 
 /** notify, failing the first attempt of the P0 supervisor alert so a retry is on record. */
 const recorderActivities = {
   ...activities,
   async notify(input: Parameters<typeof activities.notify>[0]) {
     const info = Context.current().info;
-    if (info.workflowExecution.workflowId === 'complaint-p0' && info.attempt === 1 && (input as { to?: string }).to === 'supervisor') {
+    if (info.workflowExecution?.workflowId === 'complaint-p0' && info.attempt === 1 && (input as { to?: string }).to === 'supervisor') {
       throw new Error('recorder: simulated outage of the notification service (first attempt)');
     }
     return activities.notify(input);
   },
 };
+
+/** The history once the worker has finished its last workflow task (nothing scheduled or in flight). */
+async function settledHistory(docket: ProcessClient, id: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  let previous = '';
+  for (;;) {
+    const history = await docket.history(id);
+    const events = (JSON.parse(history) as { events: Array<{ eventType: string }> }).events;
+    const last = events[events.length - 1]?.eventType ?? '';
+    const busy = /WORKFLOW_TASK_(SCHEDULED|STARTED)$/.test(last) || !events.some((e) => e.eventType.endsWith('WORKFLOW_TASK_COMPLETED'));
+    if (!busy && history === previous) return history;
+    if (Date.now() > deadline) throw new Error(`${id}: the history did not settle within 30s (last event ${last})`);
+    previous = history;
+    await pause(300);
+  }
+}
 
 export async function recordHistories(outDir: string, say: (line: string) => void = () => undefined): Promise<string[]> {
   installRuntimeLogging(createLogger({ level: process.env.DOCKET_LOG_LEVEL ?? 'error' }));
@@ -212,15 +286,18 @@ export async function recordHistories(outDir: string, say: (line: string) => voi
       }
     };
     const recorder: Recorder = { docket, until, state: (id, state) => until(id, (v) => v.state.includes(state), `state ${state}`) };
-    const def = recordingComplaint();
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, 'complaint.recorded.yaml'), `# Written by scripts/record-histories.ts: definitions/complaint.yaml with the recording's timings.\n${stringify(def)}`);
+    const defs = recordingDefinitions();
+    fs.mkdirSync(path.join(outDir, 'definitions'), { recursive: true });
+    for (const [name, def] of Object.entries(defs)) {
+      const header = `# Written by scripts/record-histories.ts: definitions/${name}.yaml as the recorded cases ran it.\n`;
+      fs.writeFileSync(path.join(outDir, 'definitions', `${name}.yaml`), header + stringify(def));
+    }
     await worker.runUntil(async () => {
       for (const [id, drive] of Object.entries(CASES)) {
         say(`recording ${id}`);
-        await drive(recorder, def);
+        await drive(recorder, defs);
         const file = path.join(outDir, `${id}.json`);
-        fs.writeFileSync(file, `${await docket.history(id)}\n`);
+        fs.writeFileSync(file, `${await settledHistory(docket, id)}\n`);
         written.push(file);
       }
     });
