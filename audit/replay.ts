@@ -30,6 +30,8 @@ export interface ReplayOptions {
   onProgress?: (progress: ReplayProgress) => void;
   /** Default `process.env` (for `DOCKET_WORKFLOW_BUNDLE`). */
   env?: NodeJS.ProcessEnv;
+  /** Log only errors from the SDK and Core (see `quietReplayLogs`); for command-line tools. Default false. */
+  quiet?: boolean;
 }
 
 export interface ReplayProgress {
@@ -120,6 +122,7 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
   }
 
   if (items.length === 0) return outcomes;
+  if (options.quiet) quietReplayLogs();
   for await (const result of Worker.runReplayHistories({ ...workflowSource(options), sinks, replayName: 'docket-replay' }, histories())) {
     const replayed = current!;
     const failure = result.error ? describeFailure(result.error, replayed.file) : undefined;

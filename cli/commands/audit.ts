@@ -34,11 +34,9 @@ export function register(program: Command): void {
     .action(
       runCommand(async (target: string, options: { format: Format; output?: string; replay: boolean; bundle?: string }) => {
         const lib = require('../../audit') as typeof import('../../audit');
-        // Only a replay uses the Temporal runtime; installing it otherwise would keep the process alive.
-        if (options.replay) lib.quietReplayLogs();
         const file = await loadTarget(target, lib);
         const report = await lib
-          .auditHistory(file, { replay: options.replay, replayOptions: options.bundle ? { workflowBundle: { codePath: options.bundle } } : undefined })
+          .auditHistory(file, { replay: options.replay, replayOptions: { quiet: true, workflowBundle: options.bundle ? { codePath: options.bundle } : undefined } })
           .catch(asUsageError);
         const definition = lib.caseInput(file).definition;
         const text =

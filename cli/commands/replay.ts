@@ -26,13 +26,13 @@ export function register(program: Command): void {
     .action(
       runCommand(async (paths: string[], options: { bundle?: string; json?: boolean }) => {
         const audit = require('../../audit') as typeof import('../../audit');
-        audit.quietReplayLogs();
         const files = await audit.listHistoryFiles(paths).catch(asUsageError);
         if (!options.bundle && !process.env.DOCKET_WORKFLOW_BUNDLE) {
           process.stderr.write('bundling workflows/ for replay (a few seconds; DOCKET_WORKFLOW_BUNDLE or --bundle skips it)\n');
         }
         const width = String(files.length).length;
         const results = await audit.replayHistoryFiles(files, {
+          quiet: true,
           workflowBundle: options.bundle ? { codePath: options.bundle } : undefined,
           onProgress: options.json
             ? undefined
