@@ -152,11 +152,13 @@ export function formatResult(id: string, result: ProcessResult): string[] {
 /** The `list` table. */
 export function formatCaseTable(cases: CaseSummary[]): string[] {
   const withOutcome = cases.some((c) => c.outcome);
-  const headers = ['ID', 'STATUS', 'PROCESS', 'STATE', 'PRIORITY', 'OWNER', 'STARTED', ...(withOutcome ? ['OUTCOME'] : [])];
+  const headers = ['ID', 'STATUS', 'PROCESS', 'DEFINITION', 'STATE', 'PRIORITY', 'OWNER', 'STARTED', ...(withOutcome ? ['OUTCOME'] : [])];
   const rows = cases.map((c) => [
     c.id,
     c.status.toLowerCase(),
     c.process ?? '',
+    // The definition hash the case is pinned to (8 characters, as `list --hash` takes them).
+    c.definitionHash?.slice(0, 8) ?? '',
     c.state ?? '',
     c.priority ?? '',
     c.owner ?? '',
