@@ -4,8 +4,8 @@
  * dev server this script starts itself (free ports, temp data dir), with a real worker, and
  * exported with the same call `docket history` uses.
  *
- * Runnable: `npx tsx scripts/record-histories.ts [outDir]` (default tests/histories). Takes about
- * a minute: the complaint's follow-up waits are shortened, not skipped.
+ * Runnable: `npx tsx scripts/record-histories.ts [outDir] [case ids…]` (default tests/histories,
+ * every case). Takes about a minute: the waits are shortened, not skipped.
  *
  * The cases of one process all run one definition: the shipped YAML with recording timings. The
  * definitions that ran are written to `<outDir>/definitions/` so what-if tests (and auditors) can
@@ -25,6 +25,7 @@ import type { StateView } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { createDocketWorker } from '../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../worker/logger';
+import { startGrayEnvironment, startLoad } from '../gray';
 import { buildWorkflowBundle } from './build-workflow-bundle';
 import { withDecisions } from './definition-overrides';
 import { startDevServer } from './dev-server';
@@ -63,11 +64,22 @@ export function recordingRefund(): ProcessDefinition {
   });
 }
 
+/** The shipped gray release with seconds instead of minutes and hours, judged on a few requests. */
+export function recordingGrayRelease(): ProcessDefinition {
+  return withDecisions(shipped('gray-release'), {
+    bakeTime: '1500ms',
+    checkInterval: '400ms',
+    monitoringWindow: '1500ms',
+    health: [{ then: { maxErrorRate: 0.05, maxP95Ms: 300, minRequests: 3 } }],
+  });
+}
+
 /** The definitions the recorded cases ran, by process id. */
 export const recordingDefinitions = (): Record<string, ProcessDefinition> => ({
   complaint: recordingComplaint(),
   'refund-approval': recordingRefund(),
   'complaint-monitor': shipped('complaint-monitor'),
+  'gray-release': recordingGrayRelease(),
 });
 
 const intake = (customerId: string, impact: string, level1: string, description: string) => ({
@@ -223,7 +235,31 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await docket.send(id, { type: 'REJECT', actor: as('supervisor', 'sam.supervisor'), data: { reason: 'outside the refund window' } });
     await docket.result(id);
   },
+
+  async 'gray-release-closed'({ docket }, { 'gray-release': def }) {
+    await grayRelease(docket, 'gray-release-closed', def, {});
+  },
+
+  async 'gray-release-rolled-back'({ docket }, { 'gray-release': def }) {
+    // Half the canary's answers fail: the first health check rolls it back to 0 %.
+    await grayRelease(docket, 'gray-release-rolled-back', def, { errorRate: 0.5 });
+  },
 };
+
+/** A gray release of checkout v2 with real traffic through a router on loopback. */
+async function grayRelease(docket: ProcessClient, id: string, def: ProcessDefinition, canary: { errorRate?: number }): Promise<void> {
+  const env = await startGrayEnvironment({ canary });
+  const load = startLoad({ url: env.routerUrl, ratePerSecond: 200, concurrency: 16, maxDurationMs: 90_000 });
+  try {
+    const input = { changeId: `CHG-${id}`, title: 'Checkout service v2', service: 'checkout', version: 'v2', routerUrl: env.routerUrl, requestedBy: 'eli.eng' };
+    await docket.start({ definition: def, id, input });
+    await docket.send(id, { type: 'APPROVE', actor: as('change_manager', 'cm.chen'), data: { note: 'staging soak passed' } });
+    await docket.result(id);
+  } finally {
+    await load.stop();
+    await env.stop();
+  }
+}
 
 const refund = (caseId: string, amount: number, requestedBy: string, reason: string) => ({ caseId, amount, requestedBy, reason, customerId: `cust-${caseId}` });
 
@@ -256,7 +292,8 @@ async function settledHistory(docket: ProcessClient, id: string): Promise<string
   }
 }
 
-export async function recordHistories(outDir: string, say: (line: string) => void = () => undefined): Promise<string[]> {
+/** Records every case (or only `only`, by id: the monitors count the complaints recorded before them). */
+export async function recordHistories(outDir: string, say: (line: string) => void = () => undefined, only: string[] = []): Promise<string[]> {
   installRuntimeLogging(createLogger({ level: process.env.DOCKET_LOG_LEVEL ?? 'error' }));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-record-'));
   process.env.DOCKET_DATA_DIR = dataDir;
@@ -299,6 +336,7 @@ export async function recordHistories(outDir: string, say: (line: string) => voi
     }
     await worker.runUntil(async () => {
       for (const [id, drive] of Object.entries(CASES)) {
+        if (only.length && !only.includes(id)) continue;
         say(`recording ${id}`);
         await drive(recorder, defs);
         const file = path.join(outDir, `${id}.json`);
@@ -318,7 +356,7 @@ export async function recordHistories(outDir: string, say: (line: string) => voi
 
 if (require.main === module) {
   const outDir = path.resolve(process.argv[2] ?? path.join(ROOT, 'tests', 'histories'));
-  recordHistories(outDir, (line) => process.stderr.write(`${line}\n`))
+  recordHistories(outDir, (line) => process.stderr.write(`${line}\n`), process.argv.slice(3))
     .then((files) => process.stdout.write(`${files.map((f) => path.relative(process.cwd(), f)).join('\n')}\n`))
     .catch((err: unknown) => {
       process.stderr.write(`record-histories: ${err instanceof Error ? err.stack : String(err)}\n`);
