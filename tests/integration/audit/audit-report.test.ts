@@ -1,0 +1,117 @@
+/**
+ * `docket audit` on recorded histories: the business timeline with actors and roles, deadlines met
+ * and missed (and by how much), activities with their attempts, the definition hash, and the
+ * single-file HTML report with the state diagram and the path taken.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { auditHistory, readHistoryFile, type AuditReport } from '../../../audit';
+import { definitionHash } from '../../../dsl/hash';
+import { loadDefinitionFile } from '../../../dsl/load';
+import { testServer } from '../../support/server';
+import { docket, history, RECORDED_DEFINITIONS } from './support';
+
+const audit = async (name: string) =>
+  auditHistory(await readHistoryFile(history(name)), { replayOptions: { workflowBundle: { codePath: testServer().bundlePath }, quiet: true } });
+
+let complaintHash: string;
+let p1: AuditReport;
+let tmp: string;
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'docket-audit-report-'));
+  complaintHash = definitionHash((await loadDefinitionFile(path.join(RECORDED_DEFINITIONS, 'complaint.yaml'))).definition!);
+  p1 = await audit('complaint-p1-escalation');
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('the P1 complaint that escalated', () => {
+  it('names the definition and the hash it ran under, and proves the record with a replay', () => {
+    expect(p1.case).toMatchObject({ workflowId: 'complaint-p1-escalation', process: 'complaint', definitionHash: complaintHash, status: 'completed', outcome: 'closed' });
+    expect(p1.timeline[0]).toMatchObject({ kind: 'started', definition: 'complaint', hash: complaintHash });
+    expect(p1.replay).toEqual({ performed: true, ok: true, failure: undefined, note: undefined });
+    expect(p1.timelineSource).toBe('replay');
+  });
+
+  it('lists each transition with the event, the actor and the role', () => {
+    const transitions = p1.timeline.filter((e) => e.kind === 'transition');
+    expect(transitions).toContainEqual(expect.objectContaining({ event: 'ACCEPT', actor: { id: 'chen.lead', roles: ['lead'] }, from: ['awaiting_response'], to: ['assigning'] }));
+    expect(transitions).toContainEqual(expect.objectContaining({ event: 'after:response deadline', from: ['awaiting_response'], to: ['escalating'] }));
+    expect(p1.actors).toEqual(expect.arrayContaining([{ id: 'chen.lead', roles: ['lead'], events: 2 }]));
+    expect(p1.path.slice(0, 5)).toEqual(['intake', 'alert_supervisor', 'awaiting_response', 'escalating', 'awaiting_response']);
+  });
+
+  it('reports the missed response deadline with how late the response came, and the re-armed one as met', () => {
+    const [missed, rearmed] = p1.deadlines.filter((d) => d.name === 'response deadline');
+    expect(missed).toMatchObject({ state: 'awaiting_response', kind: 'deadline', status: 'missed', source: 'decide.responseDeadline', delayMs: 3000 });
+    expect(missed.by).toMatchObject({ event: 'ACCEPT', actor: { id: 'chen.lead' } });
+    expect(missed.lateByMs).toBe(Date.parse(missed.by!.at) - Date.parse(missed.due));
+    expect(missed.lateByMs).toBeGreaterThan(1000);
+    expect(rearmed).toMatchObject({ status: 'met' });
+    expect(p1.deadlines.find((d) => d.name === '3-day confirmation')).toMatchObject({ kind: 'wait', status: 'elapsed' });
+    expect(p1.totals.firstResponse).toMatchObject({ event: 'ACCEPT', met: false, target: { deadline: 'response deadline', ms: 3000, source: 'decide.responseDeadline' } });
+    expect(p1.totals.resolution).toMatchObject({ event: 'RESOLVE', met: true, target: { deadline: 'resolution target', source: 'decide.resolutionTarget' } });
+    expect(p1.totals.deadlines).toMatchObject({ missed: 1 });
+  });
+});
+
+it('shows an activity that was retried with its attempts and the failure of the first one', async () => {
+  const p0 = await audit('complaint-p0');
+  const alert = p0.activities.find((a) => a.name === 'notify' && (a.input as { to?: string }).to === 'supervisor');
+  expect(alert).toMatchObject({ attempts: 2, status: 'completed', lastRetriedFailure: expect.stringMatching(/simulated outage/) });
+  expect(p0.activities.filter((a) => a.attempts === 1).length).toBeGreaterThan(3);
+});
+
+it('shows a refused signal with who sent it and the rule it broke', async () => {
+  const p2 = await audit('complaint-p2-closed');
+  expect(p2.timeline).toContainEqual(expect.objectContaining({ kind: 'rejected', event: 'RESOLVE', actor: { id: 'mallory', roles: ['agent'] }, code: 'GUARD_FAILED' }));
+});
+
+describe('docket audit', () => {
+  it('prints the text report: header with hash and digest, transitions with actor and role, the missed deadline', async () => {
+    const run = await docket(['audit', history('complaint-p1-escalation'), '--bundle', testServer().bundlePath]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`definition  complaint sha256 ${complaintHash}`);
+    expect(run.stdout).toContain(`digest      ${p1.digest}`);
+    expect(run.stdout).toMatch(/replay {6}ok: the current workflow code reproduces all \d+ events/);
+    expect(run.stdout).toMatch(/ACCEPT +chen\.lead \(lead\) +awaiting_response → assigning/);
+    expect(run.stdout).toMatch(/response deadline +awaiting_response +3\.0s \(decide\.responseDeadline\) .* MISSED by \d\.\ds \(ACCEPT by chen\.lead \(lead\)/);
+    expect(run.stdout).toMatch(/first response: .*target 3\.0s \(response deadline, decide\.responseDeadline\): MISSED/);
+    expect(run.stdout).toMatch(/notify +\S+ +1 +completed/);
+  });
+
+  it('writes a single self-contained HTML file with the state diagram, the path and no external URL', async () => {
+    const file = path.join(tmp, 'p1.html');
+    const run = await docket(['audit', history('complaint-p1-escalation'), '--format', 'html', '-o', file, '--bundle', testServer().bundlePath]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`wrote the html audit of complaint-p1-escalation to ${file}\ndigest ${p1.digest}\n`);
+    expect(readdirSync(tmp)).toEqual(['p1.html']);
+    const html = readFileSync(file, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|\bsrc=/i);
+    expect(html).toContain('<pre class="mermaid">stateDiagram-v2');
+    expect(html).toMatch(/\n *class [\w,]*\bescalating\b[\w,]* visited\n/);
+    expect(html).toContain('<span class="state visited">escalating</span><span class="count">×1</span>');
+    expect(html).toContain('<span class="state">closed_without_survey</span>');
+    expect(html).toMatch(/<ol class="path"><li><code>intake<\/code><\/li><li><code>alert_supervisor<\/code><\/li>.*<li><code>escalating<\/code><\/li>.*<li><code>closed<\/code><\/li><\/ol>/);
+    expect(html).toContain(p1.digest);
+    expect(html).toContain(complaintHash);
+  });
+
+  it('prints JSON and Markdown', async () => {
+    const json = await docket(['audit', history('refund-escalated'), '--format', 'json', '--no-replay']);
+    const report = JSON.parse(json.stdout) as AuditReport;
+    expect(report.deadlines[0]).toMatchObject({ name: 'approver deadline', state: 'review', status: 'missed', source: 'decide.approverDeadline' });
+    expect(report.timeline).toContainEqual(expect.objectContaining({ event: 'APPROVE', actor: { id: 'sam.supervisor', roles: ['supervisor'] } }));
+    const md = await docket(['audit', history('refund-escalated'), '--format', 'md', '--no-replay']);
+    expect(md.stdout).toMatch(/^# Audit: refund-escalated\n/);
+    expect(md.stdout).toContain('```mermaid\nstateDiagram-v2');
+    expect(md.stdout).toMatch(/\| approver deadline \| review \| 3\.0s \(decide\.approverDeadline\) \|.*\| MISSED by /);
+  });
+
+  it('names a history file that does not exist', async () => {
+    const missing = path.join(tmp, 'nope.json');
+    expect(await docket(['audit', missing])).toMatchObject({ code: 1, stderr: `docket: ${missing}: no such history file (or give a case id to fetch its history from Temporal)\n` });
+  });
+});

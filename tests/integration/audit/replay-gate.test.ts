@@ -1,0 +1,93 @@
+/**
+ * The replay gate: every recorded history under tests/histories replays with the current workflow
+ * code, and an incompatible interpreter (one more activity before the first state) fails it with a
+ * nondeterminism error that names the event, so such a change cannot land unnoticed.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { caseInput, listHistoryFiles, readHistoryFile, replayHistories, type ReplayOutcome } from '../../../audit';
+import { loadDefinitionFile } from '../../../dsl/load';
+import { testServer } from '../../support/server';
+import { docket, HISTORIES, ROOT } from './support';
+
+const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+let tmp: string;
+let incompatibleBundle: string;
+let current: ReplayOutcome[];
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'docket-replay-gate-'));
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'tests', 'fixtures', 'incompatible-workflow', 'index.ts'), logger: silent });
+  incompatibleBundle = path.join(tmp, 'incompatible-bundle.js');
+  writeFileSync(incompatibleBundle, code);
+  current = await replayHistories(HISTORIES, { workflowBundle: { codePath: testServer().bundlePath }, quiet: true });
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('recorded histories', () => {
+  it('replay every recorded history with the current workflow code', () => {
+    expect(current.length).toBeGreaterThanOrEqual(13);
+    expect(current.filter((r) => !r.ok)).toEqual([]);
+    // Replay is no formality: the workflow re-ran and reported its timeline to the audit sink.
+    for (const r of current) expect(r.timeline.length).toBeGreaterThan(0);
+  });
+
+  it('cover every shipped process', async () => {
+    const recorded = new Set<string>();
+    for (const file of await listHistoryFiles(HISTORIES)) recorded.add(caseInput(await readHistoryFile(file)).definition.process);
+    const shipped = readdirSync(path.join(ROOT, 'definitions')).filter((f) => f.endsWith('.yaml'));
+    for (const file of shipped) {
+      const { definition } = await loadDefinitionFile(path.join(ROOT, 'definitions', file));
+      expect(recorded).toContain(definition!.process);
+    }
+  });
+
+  it('cover every complaint path: P2 closed, P0 emergency plan, P1 escalation, reopen, closed without survey', () => {
+    const pathOf = (id: string) =>
+      current.find((r) => r.workflowId === id)!.timeline.flatMap((e) => (e.kind === 'transition' ? e.to : []));
+    expect(pathOf('complaint-p2-closed')).toEqual(expect.arrayContaining(['handling.with_department', 'resolved.satisfaction_call', 'closed']));
+    expect(pathOf('complaint-p0')).toEqual(expect.arrayContaining(['alert_supervisor', 'emergency_plan', 'closed']));
+    expect(pathOf('complaint-p1-escalation')).toEqual(expect.arrayContaining(['alert_supervisor', 'escalating', 'closed']));
+    expect(pathOf('complaint-reopen')).toEqual(expect.arrayContaining(['reopened', 'closed']));
+    expect(pathOf('complaint-closed-without-survey').pop()).toBe('closed_without_survey');
+  });
+
+  it('fail, every one, against an interpreter that runs one more activity before the first state, naming the event', async () => {
+    const results = await replayHistories(HISTORIES, { workflowBundle: { codePath: incompatibleBundle }, quiet: true });
+    expect(results).toHaveLength(current.length);
+    for (const r of results) {
+      expect(r.ok).toBe(false);
+      expect(r.failure).toMatchObject({ kind: 'nondeterminism', eventId: expect.any(Number) });
+      expect(r.failure!.message).toMatch(/Nondeterminism error: .*HistoryEvent\(id: \d+/);
+      expect(r.failure!.message).toMatch(/the history has \w+ at event \d+/);
+    }
+  });
+});
+
+describe('docket replay', () => {
+  it('prints one ok line per history and a summary, and exits 0', async () => {
+    const run = await docket(['replay', HISTORIES, '--bundle', testServer().bundlePath]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.filter((l) => /^\[\s*\d+\/\d+\] ok {6}\S+\/tests\/histories\/[\w-]+\.json {2}\([\w-]+, \d+ events\)$/.test(l))).toHaveLength(current.length);
+    expect(lines.pop()).toBe(`${current.length} histories: ${current.length} ok, 0 failed`);
+  });
+
+  it('prints FAILED with the event id for each history and exits 1 when the code is incompatible', async () => {
+    const run = await docket(['replay', path.join(HISTORIES, 'complaint-p0.json'), path.join(HISTORIES, 'refund-escalated.json'), '--bundle', incompatibleBundle]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^\[1\/2\] FAILED {2}.*complaint-p0\.json {2}nondeterminism at event \d+: /m);
+    expect(run.stdout).toMatch(/^\[2\/2\] FAILED {2}.*refund-escalated\.json {2}nondeterminism at event \d+: /m);
+    expect(run.stdout).toMatch(/2 histories: 0 ok, 2 failed\n$/);
+  });
+
+  it('names the file that is not a history', async () => {
+    const bad = path.join(tmp, 'not-a-history.json');
+    writeFileSync(bad, JSON.stringify({ workflowId: 'x' }));
+    const run = await docket(['replay', bad, '--bundle', testServer().bundlePath]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`FAILED  ${bad}  unreadable: ${bad}: not a history`);
+  });
+});

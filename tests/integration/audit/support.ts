@@ -1,0 +1,26 @@
+/** Shared by the audit tests: the recorded histories, and the real `docket` command line. */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const HISTORIES = path.join(ROOT, 'tests', 'histories');
+export const RECORDED_DEFINITIONS = path.join(HISTORIES, 'definitions');
+export const history = (name: string): string => path.join(HISTORIES, `${name}.json`);
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/docket.js …` as a user would; `env` is added to this process's environment. */
+export function docket(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'docket.js'), ...args],
+      { cwd: ROOT, env: { ...process.env, DOCKET_DEBUG: '', ...env }, timeout: 90_000, maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
