@@ -51,6 +51,7 @@ export const DIAGNOSTIC_CODES = {
   MISSING_ACTIVITY_INPUT: 'Add the keys the activity requires under `invoke.with`.',
   OUTCOME_NOT_FINAL: 'Only `type: final` states report an outcome; move it to the final state or remove it.',
   MISSING_OUTCOME: 'Give every top-level final state an `outcome` (the case result, e.g. `resolved`).',
+  DECISION_CONFLICT: 'A decision comes from one place: the definition or one file of its `uses:` list. Remove or rename one of the two tables.',
   UNREACHABLE_RULE: 'A rule without `when` always matches: make it the last rule, or add a `when`.',
   // Across files
   DUPLICATE_PROCESS_ID: 'Each process id may be defined once; rename one of the processes.',

@@ -26,6 +26,11 @@ export interface ProcessDefinition {
   input?: JsonSchema;
   /** Initial context: each key is a CEL expression over `input`, `decide`, `now`. */
   context?: Record<string, Expr>;
+  /**
+   * Shared decision files, relative to the definition's file. Source-only: loading merges their
+   * tables into `decisions` and drops this key, so a loaded definition never has it.
+   */
+  uses?: string[];
   /** Decision tables: first rule whose `when` is true (or that has no `when`) gives `then`. */
   decisions?: Record<string, DecisionRule[]>;
   /** Events that actors may send, with the roles allowed to send them and their payload schema. */

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { NativeConnection } from '@temporalio/worker';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { activities, closeStore } from '../activities';
 import { ProcessClient } from '../client/process-client';
 import type { StateView } from '../contract/wire';
@@ -27,7 +27,7 @@ import { createDocketWorker } from '../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../worker/logger';
 import { startGrayEnvironment, startLoad } from '../gray';
 import { buildWorkflowBundle } from './build-workflow-bundle';
-import { withDecisions } from './definition-overrides';
+import { loadDefinitionOrThrow, withDecisions } from './definition-overrides';
 import { startDevServer } from './dev-server';
 import { findTemporalCli } from './temporal-cli';
 
@@ -36,7 +36,7 @@ const MONITOR_ID = 'complaint-monitor-recorded';
 const as = (role: string, id: string) => ({ id, roles: [role] });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const shipped = (name: string) => parse(fs.readFileSync(path.join(ROOT, 'definitions', `${name}.yaml`), 'utf8')) as ProcessDefinition;
+const shipped = (name: string) => loadDefinitionOrThrow(path.join(ROOT, 'definitions', `${name}.yaml`));
 
 /** The shipped complaint with waits a recording can sit through; P1 deadlines are short so P1 escalates. */
 export function recordingComplaint(): ProcessDefinition {
@@ -56,7 +56,7 @@ export function recordingComplaint(): ProcessDefinition {
 /** The shipped refund approval; a lead who lets a step lie loses it after 3 seconds. */
 export function recordingRefund(): ProcessDefinition {
   return withDecisions(shipped('refund-approval'), {
-    approverDeadline: [
+    levelDeadline: [
       { when: 'context.heldBy == "lead"', then: '3s' },
       { when: 'context.heldBy == "supervisor"', then: '8h' },
       { then: '1d' },

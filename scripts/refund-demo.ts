@@ -31,7 +31,7 @@ function holdsLine(view: StateView): string {
 export async function runRefundDemo(docket: ProcessClient, say: (line: string) => void): Promise<Array<{ id: string; view: StateView }>> {
   const shipped = await bundleFromFile(join(__dirname, '..', 'definitions', 'refund-approval.yaml'));
   const refund = withDecisions(shipped.definition, {
-    approverDeadline: [{ when: 'context.heldBy == "supervisor"', then: '3s' }, { then: '1h' }],
+    levelDeadline: [{ when: 'context.heldBy == "supervisor"', then: '3s' }, { then: '1h' }],
   });
   say('\nRefund approval — demo timings: a supervisor who does not decide in 3s loses the step to the manager (the YAML says 8h).');
   const run = Date.now().toString(36);

@@ -214,7 +214,7 @@ describe('segregation of duties (Update validator: refused, no trace in history)
 describe('escalation when an approver lets the deadline pass', () => {
   it('moves a lapsed lead step to the supervisor and then the manager, recording who held it and for how long', async () => {
     const def = withTimings('refund-approval', {
-      approverDeadline: [
+      levelDeadline: [
         { when: 'context.heldBy == "lead"', then: '1s' },
         { when: 'context.heldBy == "supervisor"', then: '4s' },
         { then: '1h' },

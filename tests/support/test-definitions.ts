@@ -2,16 +2,14 @@
  * Shipped definitions with test timings (see scripts/definition-overrides.ts): the shipped YAML
  * keeps its real deadlines.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import type { DecisionRule, ProcessDefinition } from '../../dsl/types';
-import { withDecisions } from '../../scripts/definition-overrides';
+import { loadDefinitionOrThrow, withDecisions } from '../../scripts/definition-overrides';
 
 export const DEFINITIONS_DIR = join(__dirname, '..', '..', 'definitions');
 
 export function shippedDefinition(name: string): ProcessDefinition {
-  return parse(readFileSync(join(DEFINITIONS_DIR, `${name}.yaml`), 'utf8')) as ProcessDefinition;
+  return loadDefinitionOrThrow(join(DEFINITIONS_DIR, `${name}.yaml`));
 }
 
 /** One monitor per test file, so complaints of different files never share counts. */

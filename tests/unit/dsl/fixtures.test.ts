@@ -50,6 +50,7 @@ const EXPECTED: Record<string, Expected> = {
   'missing-activity-input.yaml': ['MISSING_ACTIVITY_INPUT', '9:7', 'states.notifying.invoke.with', 'activity "notify" needs with.subject (it requires: to, subject)'],
   'outcome-not-final.yaml': ['OUTCOME_NOT_FINAL', '10:5', 'states.open.outcome', 'state "open" is not final, so its outcome is never reported; add type: final or remove outcome'],
   'missing-outcome.yaml': ['MISSING_OUTCOME', '12:3', 'states.closed', 'final state "closed" needs an outcome (the case result, e.g. outcome: closed)'],
+  'decision-conflict.yaml': ['DECISION_CONFLICT', '6:3', 'decisions.priority', 'decision "priority" is also defined in the shared file "../shared/priority-rules.yaml"; remove it here, or rename one (a shared table is never silently overridden)'],
   'unreachable-rule.yaml': ['UNREACHABLE_RULE', '6:7', 'decisions.priority[0]', 'rule 1 of decision "priority" has no "when", so it always matches and the rule after it can never match; move it last or add a when'],
 };
 
