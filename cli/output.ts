@@ -87,7 +87,10 @@ function timelineRow(e: TimelineEntry): string[] {
     case 'deadline':
       return [time, 'deadline', '', `"${e.name}" fired in ${e.state}${e.target ? ` → ${e.target}` : ''}`];
     case 'invoke':
-      return [time, `invoke ${e.activity ?? e.process ?? ''}`.trim(), '', `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}`];
+      // The output is what a later step decided on (a health measurement, a payment), so show it.
+      return [time, `invoke ${e.activity ?? e.process ?? ''}`.trim(), '', `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}${hasValue(e.output) ? ` → ${shortJson(e.output, 120)}` : ''}`];
+    case 'continued':
+      return [time, 'continued', '', `as new run ${e.run} in ${e.state.join(', ')} (history restarted, context carried)`];
     case 'completed':
       return [time, 'completed', '', `outcome ${e.outcome} (${e.state.join(', ')})`];
     default:
@@ -187,6 +190,10 @@ export function contextSummary(context: Record<string, unknown>, skip: string[] 
   }
   if (more) parts.push(`(+${more} more; --json shows all)`);
   return parts.join('  ');
+}
+
+function hasValue(value: unknown): boolean {
+  return value !== undefined && value !== null && !(typeof value === 'object' && Object.keys(value).length === 0);
 }
 
 function shortJson(value: unknown, max = 60): string {

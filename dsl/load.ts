@@ -9,6 +9,7 @@
  */
 import type { Diagnostic } from './diagnostics';
 import { definitionHash } from './hash';
+import { hasOwn, isRecord } from './json-shape';
 import { parseYamlSource } from './parse-yaml';
 import { mergeSharedDecisions, readSharedFile, type ReadShared } from './shared-decisions';
 import { readDefinitionSource, refusal } from './source-guard';
@@ -47,6 +48,10 @@ export function loadDefinitionText(text: string, file: string, readShared: ReadS
 function loadUnguarded(text: string, file: string, readShared: ReadShared): LoadResult {
   const parsed = parseYamlSource(text, file, 'a definition needs process, title, roles, initial and states', '(process: …, title: …)');
   if ('diagnostics' in parsed) return parsed;
+  if (looksLikeSharedFile(parsed.value)) {
+    const message = 'this is a shared decision file (only title, description, decisions), not a process; it is checked with each definition that lists it under `uses:`, so validate those';
+    return { diagnostics: [refusal(file, 'MISSING_KEY', message)] };
+  }
   // Shared decision files (`uses:`) are merged in before validation, so their rules are checked
   // against this definition and the definition that travels to the workflow is self-contained.
   const shared = mergeSharedDecisions(parsed.value, file, parsed.locate, readShared);
@@ -58,6 +63,10 @@ function loadUnguarded(text: string, file: string, readShared: ReadShared): Load
   if (diagnostics.length > 0) return { diagnostics };
   const definition = shared.value as ProcessDefinition;
   return { definition, hash: definitionHash(definition), diagnostics };
+}
+
+function looksLikeSharedFile(value: unknown): boolean {
+  return isRecord(value) && hasOwn(value, 'decisions') && !hasOwn(value, 'process') && !hasOwn(value, 'states');
 }
 
 function firstLine(err: unknown): string {

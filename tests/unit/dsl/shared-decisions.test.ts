@@ -124,6 +124,13 @@ describe('uses: shared decision files', () => {
   });
 });
 
+it('explains that a shared file is not a process when it is validated on its own', async () => {
+  const dir = workspace({ 'shared/ladder.yaml': ladder() });
+  expect(await problems(join(dir, 'shared/ladder.yaml'))).toEqual([
+    `${join(dir, 'shared/ladder.yaml')}:1:1: this is a shared decision file (only title, description, decisions), not a process; it is checked with each definition that lists it under \`uses:\`, so validate those`,
+  ]);
+});
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
