@@ -22,7 +22,8 @@ import { stringify } from 'yaml';
 import { activities, closeStore } from '../activities';
 import { ProcessClient } from '../client/process-client';
 import type { StateView } from '../contract/wire';
-import type { ProcessDefinition } from '../dsl/types';
+import { definitionHash } from '../dsl/hash';
+import type { DefinitionBundle, ProcessDefinition } from '../dsl/types';
 import { createDocketWorker } from '../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../worker/logger';
 import { startGrayEnvironment, startLoad } from '../gray';
@@ -233,6 +234,34 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await docket.send(id, { type: 'RESUBMIT', actor: as('agent', 'alice'), data: { answer: 'order 77120' } });
     await state(id, 'review.supervisor');
     await docket.send(id, { type: 'REJECT', actor: as('supervisor', 'sam.supervisor'), data: { reason: 'outside the refund window' } });
+    await docket.result(id);
+  },
+
+  async 'complaint-with-refund'({ docket, state }, { complaint: def, 'refund-approval': refundDef }) {
+    // After the monitor cases: it reports its intake too, and the recorded monitor counts the five complaints above.
+    const id = 'complaint-with-refund';
+    // The refund runs as a child process under the recording refund definition (not the shipped one
+    // bundling would find in definitions/), so the child is the refund approval recorded above.
+    const bundle: DefinitionBundle = {
+      definition: def,
+      hash: definitionHash(def),
+      children: { 'refund-approval': { definition: refundDef, hash: definitionHash(refundDef) } },
+    };
+    await docket.start({ definition: bundle, id, input: intake('cust-606', 'ordinary', 'product_issue', 'Kettle leaks after a week') });
+    await state(id, 'awaiting_response');
+    await docket.send(id, { type: 'ACCEPT', actor: as('agent', 'frank') });
+    await state(id, 'handling.working');
+    await docket.send(id, { type: 'RESOLVE', actor: as('agent', 'frank'), data: { resolution: 'replacement kettle and a refund', refund: { amount: 260 } } });
+    await state(id, 'refunding');
+    // The child refund asks the team lead (260 is within the lead's authority); the lead approves it and it is paid.
+    const child = `${id}/refund-approval-1`;
+    await state(child, 'review.lead');
+    await docket.send(child, { type: 'APPROVE', actor: as('lead', 'chen.lead'), data: { note: 'receipt checked' } });
+    await docket.result(child);
+    await state(id, 'resolved.confirmation_call');
+    await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-606') });
+    await state(id, 'resolved.satisfaction_call');
+    await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'cust-606'), data: { score: 5 } });
     await docket.result(id);
   },
 

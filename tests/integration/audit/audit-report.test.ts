@@ -67,6 +67,52 @@ it('shows a refused signal with who sent it and the rule it broke', async () => 
   expect(p2.timeline).toContainEqual(expect.objectContaining({ kind: 'rejected', event: 'RESOLVE', actor: { id: 'mallory', roles: ['agent'] }, code: 'GUARD_FAILED' }));
 });
 
+describe('the complaint resolved with a refund through a child process', () => {
+  const child = {
+    workflowId: 'complaint-with-refund/refund-approval-1',
+    process: 'refund-approval',
+    status: 'completed',
+    outcome: 'approved',
+    runId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+  };
+
+  it('lists the child with its process id, workflow id and outcome, and proves the record with a replay', async () => {
+    const report = await audit('complaint-with-refund');
+    expect(report.replay).toMatchObject({ performed: true, ok: true });
+    expect(report.case).toMatchObject({ workflowId: 'complaint-with-refund', process: 'complaint', status: 'completed', outcome: 'closed' });
+    expect(report.children).toEqual([expect.objectContaining(child)]);
+    // The child ran while the parent waited in `refunding`.
+    const [record] = report.children;
+    const refunding = report.timeline.find((e) => e.kind === 'transition' && e.to.includes('refunding'))!;
+    const done = report.timeline.find((e) => e.kind === 'transition' && e.from.includes('refunding'))!;
+    expect(Date.parse(record.initiatedAt)).toBeGreaterThanOrEqual(Date.parse(refunding.at));
+    expect(Date.parse(record.endedAt!)).toBeLessThanOrEqual(Date.parse(done.at));
+  });
+
+  it('shows the child in the text report\'s child processes section', async () => {
+    const run = await docket(['audit', history('complaint-with-refund'), '--bundle', testServer().bundlePath]);
+    expect(run.code).toBe(0);
+    const section = run.stdout.split('\nchild processes\n')[1]?.split('\n\n')[0];
+    expect(section).toBeDefined();
+    const lines = section!.split('\n');
+    expect(lines[0]).toMatch(/^ {2}ID +PROCESS +STARTED +OUTCOME$/);
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^ {2}complaint-with-refund\/refund-approval-1 +refund-approval +\S+Z +completed, outcome approved$/)]);
+  });
+
+  it('has the child in the JSON report', async () => {
+    const run = await docket(['audit', history('complaint-with-refund'), '--format', 'json', '--no-replay']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(report.children).toEqual([expect.objectContaining(child)]);
+  });
+
+  it('leaves the children section empty for a case without a child', async () => {
+    expect(p1.children).toEqual([]);
+    const run = await docket(['audit', history('complaint-p1-escalation'), '--no-replay']);
+    expect(run.stdout).toMatch(/\nchild processes\n {2}\(none\)\n/);
+  });
+});
+
 describe('docket audit', () => {
   it('prints the text report: header with hash and digest, transitions with actor and role, the missed deadline', async () => {
     const run = await docket(['audit', history('complaint-p1-escalation'), '--bundle', testServer().bundlePath]);

@@ -28,7 +28,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('recorded histories', () => {
   it('replay every recorded history with the current workflow code', () => {
-    expect(current.length).toBeGreaterThanOrEqual(13);
+    expect(current.length).toBeGreaterThanOrEqual(14);
     expect(current.filter((r) => !r.ok)).toEqual([]);
     // Replay is no formality: the workflow re-ran and reported its timeline to the audit sink.
     for (const r of current) expect(r.timeline.length).toBeGreaterThan(0);
@@ -44,7 +44,7 @@ describe('recorded histories', () => {
     }
   });
 
-  it('cover every complaint path: P2 closed, P0 emergency plan, P1 escalation, reopen, closed without survey', () => {
+  it('cover every complaint path: P2 closed, P0 emergency plan, P1 escalation, reopen, closed without survey, resolved with a refund', () => {
     const pathOf = (id: string) =>
       current.find((r) => r.workflowId === id)!.timeline.flatMap((e) => (e.kind === 'transition' ? e.to : []));
     expect(pathOf('complaint-p2-closed')).toEqual(expect.arrayContaining(['handling.with_department', 'resolved.satisfaction_call', 'closed']));
@@ -52,6 +52,14 @@ describe('recorded histories', () => {
     expect(pathOf('complaint-p1-escalation')).toEqual(expect.arrayContaining(['alert_supervisor', 'escalating', 'closed']));
     expect(pathOf('complaint-reopen')).toEqual(expect.arrayContaining(['reopened', 'closed']));
     expect(pathOf('complaint-closed-without-survey').pop()).toBe('closed_without_survey');
+    expect(pathOf('complaint-with-refund')).toEqual(expect.arrayContaining(['handling.working', 'refunding', 'resolved.waiting_confirmation', 'closed']));
+  });
+
+  it('include a child process: the complaint that waited for its refund approval replays with the child\'s result', () => {
+    const withChild = current.find((r) => r.workflowId === 'complaint-with-refund')!;
+    expect(withChild.ok).toBe(true);
+    expect(withChild.timeline).toContainEqual(expect.objectContaining({ kind: 'invoke', process: 'refund-approval', status: 'done', state: 'refunding' }));
+    expect(withChild.timeline).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'invoke.done', from: ['refunding'], to: ['resolved.waiting_confirmation'] }));
   });
 
   it('fail, every one, against an interpreter that runs one more activity before the first state, naming the event', async () => {
