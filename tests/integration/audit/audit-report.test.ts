@@ -12,6 +12,10 @@ import { loadDefinitionFile } from '../../../dsl/load';
 import { testServer } from '../../support/server';
 import { docket, history, RECORDED_DEFINITIONS } from './support';
 
+/** The delay expressions of the recorded definitions (the shared escalation ladder's levels). */
+const RESPONSE_DELAY = 'context.heldBy == "agent" ? decide.responseDeadline : decide.levelDeadline';
+const APPROVER_DELAY = 'context.heldBy == "finance" ? decide.financeDeadline : decide.levelDeadline';
+
 const audit = async (name: string) =>
   auditHistory(await readHistoryFile(history(name)), { replayOptions: { workflowBundle: { codePath: testServer().bundlePath }, quiet: true } });
 
@@ -43,13 +47,13 @@ describe('the P1 complaint that escalated', () => {
 
   it('reports the missed response deadline with how late the response came, and the re-armed one as met', () => {
     const [missed, rearmed] = p1.deadlines.filter((d) => d.name === 'response deadline');
-    expect(missed).toMatchObject({ state: 'awaiting_response', kind: 'deadline', status: 'missed', source: 'decide.responseDeadline', delayMs: 3000 });
+    expect(missed).toMatchObject({ state: 'awaiting_response', kind: 'deadline', status: 'missed', source: RESPONSE_DELAY, delayMs: 3000 });
     expect(missed.by).toMatchObject({ event: 'ACCEPT', actor: { id: 'chen.lead' } });
     expect(missed.lateByMs).toBe(Date.parse(missed.by!.at) - Date.parse(missed.due));
     expect(missed.lateByMs).toBeGreaterThan(1000);
     expect(rearmed).toMatchObject({ status: 'met' });
     expect(p1.deadlines.find((d) => d.name === '3-day confirmation')).toMatchObject({ kind: 'wait', status: 'elapsed' });
-    expect(p1.totals.firstResponse).toMatchObject({ event: 'ACCEPT', met: false, target: { deadline: 'response deadline', ms: 3000, source: 'decide.responseDeadline' } });
+    expect(p1.totals.firstResponse).toMatchObject({ event: 'ACCEPT', met: false, target: { deadline: 'response deadline', ms: 3000, source: RESPONSE_DELAY } });
     expect(p1.totals.resolution).toMatchObject({ event: 'RESOLVE', met: true, target: { deadline: 'resolution target', source: 'decide.resolutionTarget' } });
     expect(p1.totals.deadlines).toMatchObject({ missed: 1 });
   });
@@ -121,8 +125,8 @@ describe('docket audit', () => {
     expect(run.stdout).toContain(`digest      ${p1.digest}`);
     expect(run.stdout).toMatch(/replay {6}ok: the current workflow code reproduces all \d+ events/);
     expect(run.stdout).toMatch(/ACCEPT +chen\.lead \(lead\) +awaiting_response → assigning/);
-    expect(run.stdout).toMatch(/response deadline +awaiting_response +3\.0s \(decide\.responseDeadline\) .* MISSED by \d\.\ds \(ACCEPT by chen\.lead \(lead\)/);
-    expect(run.stdout).toMatch(/first response: .*target 3\.0s \(response deadline, decide\.responseDeadline\): MISSED/);
+    expect(run.stdout).toMatch(/response deadline +awaiting_response +3\.0s \(context\.heldBy == \"agent\" \? decide\.responseDeadline : decide\.levelDeadline\) .* MISSED by \d\.\ds \(ACCEPT by chen\.lead \(lead\)/);
+    expect(run.stdout).toMatch(/first response: .*target 3\.0s \(response deadline, context\.heldBy == \"agent\" \? decide\.responseDeadline : decide\.levelDeadline\): MISSED/);
     expect(run.stdout).toMatch(/notify +\S+ +1 +completed/);
   });
 
@@ -148,12 +152,12 @@ describe('docket audit', () => {
   it('prints JSON and Markdown', async () => {
     const json = await docket(['audit', history('refund-escalated'), '--format', 'json', '--no-replay']);
     const report = JSON.parse(json.stdout) as AuditReport;
-    expect(report.deadlines[0]).toMatchObject({ name: 'approver deadline', state: 'review', status: 'missed', source: 'decide.approverDeadline' });
+    expect(report.deadlines[0]).toMatchObject({ name: 'approver deadline', state: 'review', status: 'missed', source: APPROVER_DELAY });
     expect(report.timeline).toContainEqual(expect.objectContaining({ event: 'APPROVE', actor: { id: 'sam.supervisor', roles: ['supervisor'] } }));
     const md = await docket(['audit', history('refund-escalated'), '--format', 'md', '--no-replay']);
     expect(md.stdout).toMatch(/^# Audit: refund-escalated\n/);
     expect(md.stdout).toContain('```mermaid\nstateDiagram-v2');
-    expect(md.stdout).toMatch(/\| approver deadline \| review \| 3\.0s \(decide\.approverDeadline\) \|.*\| MISSED by /);
+    expect(md.stdout).toMatch(/\| approver deadline \| review \| 3\.0s \(context\.heldBy == \"finance\" \? decide\.financeDeadline : decide\.levelDeadline\) \|.*\| MISSED by /);
   });
 
   it('names a history file that does not exist', async () => {
