@@ -4,6 +4,8 @@ import path from 'node:path';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { activities, closeStore, ACTIVITY_CATALOG, ACTIVITY_NAMES, INVALID_ACTIVITY_INPUT } from '../../../activities';
+import { startGrayEnvironment, type GrayEnvironment } from '../../../gray';
+import { testServer } from '../../support/server';
 
 const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 let seq = 0;
@@ -17,12 +19,18 @@ function run(name: string, input: unknown): Promise<unknown> {
 }
 
 let dataDir: string;
-beforeAll(() => {
+// The activities that reach another system get a real one: the traffic router on loopback, and
+// the Jest run's Temporal dev server (signalProcess signals-with-start a case there).
+let gray: GrayEnvironment;
+beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-catalog-'));
   process.env.DOCKET_DATA_DIR = dataDir;
+  process.env.TEMPORAL_ADDRESS = testServer().address;
   delete process.env.DOCKET_WEBHOOK_URL;
+  gray = await startGrayEnvironment();
 });
-afterAll(() => {
+afterAll(async () => {
+  await gray?.stop();
   closeStore();
   fs.rmSync(dataDir, { recursive: true, force: true });
   delete process.env.DOCKET_DATA_DIR;
@@ -33,21 +41,30 @@ describe('the registered activities', () => {
     expect(Object.keys(activities).sort()).toEqual([...ACTIVITY_NAMES].sort());
   });
 
-  /** Values that are not plain strings; every other required field gets `some <field>`. */
-  const TYPED_VALUES: Record<string, unknown> = { amount: 120.5, weight: 25, maxErrorRate: 0.02, maxP95Ms: 800, minRequests: 10 };
-  /** These reach another system (Temporal, the traffic router); their integration tests run them for real. */
-  const NEEDS_A_PEER = new Set<string>(['signalProcess', 'setTrafficWeight', 'checkHealth']);
+  /** Values that must be real (a process id, the router) or not strings; every other required field gets `some <field>`. */
+  const typedValues = (): Record<string, unknown> => ({
+    amount: 120.5,
+    weight: 25,
+    maxErrorRate: 0.02,
+    maxP95Ms: 800,
+    minRequests: 10,
+    routerUrl: gray.routerUrl,
+    version: 'v2',
+    process: 'complaint-monitor',
+    id: `catalog-monitor-${process.pid}`,
+    type: 'COMPLAINT_RECEIVED',
+  });
 
   describe.each(ACTIVITY_NAMES)('%s', (name) => {
     const requires: readonly string[] = ACTIVITY_CATALOG[name].requires;
-    const complete = Object.fromEntries(requires.map((field) => [field, TYPED_VALUES[field] ?? `some ${field}`]));
+    const complete = () => Object.fromEntries(requires.map((field) => [field, typedValues()[field] ?? `some ${field}`]));
 
-    (NEEDS_A_PEER.has(name) ? it.skip : it)('runs with just the inputs its catalog entry requires', async () => {
-      await expect(run(name, complete)).resolves.toBeDefined();
+    it('runs with just the inputs its catalog entry requires', async () => {
+      await expect(run(name, complete())).resolves.toBeDefined();
     });
 
     it.each(requires)('rejects a missing "%s" as a non-retryable input error', async (field) => {
-      const { [field]: _omitted, ...input } = complete;
+      const { [field]: _omitted, ...input } = complete();
       const failure: unknown = await run(name, input).then(() => 'resolved', (err: unknown) => err);
       if (!(failure instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(failure)}`);
       expect(failure.nonRetryable).toBe(true);
