@@ -39,13 +39,21 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const shipped = (name: string) => loadDefinitionOrThrow(path.join(ROOT, 'definitions', `${name}.yaml`));
 
-/** The shipped complaint with waits a recording can sit through; P1 deadlines are short so P1 escalates. */
+/**
+ * The shipped complaint with waits a recording can sit through: P1 deadlines are short so P1
+ * escalates, and the shared ladder's lead and supervisor levels have 3 seconds each.
+ */
 export function recordingComplaint(): ProcessDefinition {
   return withDecisions(shipped('complaint'), {
     responseDeadline: [
       { when: 'context.priority == "P0"', then: '1h' },
       { when: 'context.priority == "P1"', then: '3s' },
       { then: '24h' },
+    ],
+    levelDeadline: [
+      { when: 'context.heldBy == "lead"', then: '3s' },
+      { when: 'context.heldBy == "supervisor"', then: '3s' },
+      { then: '1d' },
     ],
     confirmAfter: '1s',
     satisfactionAfter: '1s',
@@ -262,6 +270,22 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-606') });
     await state(id, 'resolved.satisfaction_call');
     await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'cust-606'), data: { score: 5 } });
+    await docket.result(id);
+  },
+
+  async 'complaint-ladder'({ docket, until, state }, { complaint: def }) {
+    // After the monitor cases, like the one above. Nobody takes this P1 complaint: it climbs the
+    // shared escalation ladder agent → lead → supervisor → manager, each level told, and the manager takes it.
+    const id = 'complaint-ladder';
+    await docket.start({ definition: def, id, input: intake('cust-707', 'severe', 'system_error', 'Account locked after password reset') });
+    await until(id, (v) => v.context.heldBy === 'manager' && v.state.includes('awaiting_response'), 'escalation to the manager');
+    await docket.send(id, { type: 'ACCEPT', actor: as('manager', 'wu.manager') });
+    await state(id, 'handling.working');
+    await docket.send(id, { type: 'RESOLVE', actor: as('manager', 'wu.manager'), data: { resolution: 'account unlocked, reset flow fixed' } });
+    await state(id, 'resolved.confirmation_call');
+    await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-707') });
+    await state(id, 'resolved.satisfaction_call');
+    await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'cust-707'), data: { score: 2 } });
     await docket.result(id);
   },
 

@@ -44,7 +44,7 @@ it('reports no difference for the definition the cases ran, and reproduces each 
 it('shows that with "partial" impact as P2 the P1 case would skip the supervisor alert and the escalation', async () => {
   const file = edited('complaint', 'input.impact in ["severe", "partial"]', 'input.impact in ["severe"]');
   const report = await whatIf(await load(file), HISTORIES);
-  expect(report.summary).toMatchObject({ compared: 6, changed: 1, endsDifferently: 0 });
+  expect(report.summary).toMatchObject({ compared: 7, changed: 1, endsDifferently: 0 });
   const p1 = report.cases.find((c) => c.changed)!;
   expect(p1.workflowId).toBe('complaint-p1-escalation');
   expect(p1.divergence).toEqual({ step: 0, recorded: 'invoke.done → alert_supervisor', edited: 'invoke.done → awaiting_response' });
@@ -57,7 +57,7 @@ it('shows that with "partial" impact as P2 the P1 case would skip the supervisor
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/complaint-p1-escalation +ANOTHER PATH from step 1: recorded "invoke\.done → alert_supervisor", now "invoke\.done → awaiting_response"; ends the same \(outcome closed\)/);
   expect(run.stdout).toMatch(/complaint-p0 +same path, same end \(outcome closed\)/);
-  expect(run.stdout).toMatch(/6 compared: 1 would go another way \(0 would end differently\), 5 unchanged; \d+ skipped\n$/);
+  expect(run.stdout).toMatch(/7 compared: 1 would go another way \(0 would end differently\), 6 unchanged; \d+ skipped\n$/);
 });
 
 it('shows that with the lead threshold raised to 2000 the 1500 refund would have waited for a lead instead of the supervisor', async () => {
