@@ -107,6 +107,15 @@ interface Recorder {
   state(id: string, state: string): Promise<StateView>;
 }
 
+/** The "3+7" follow-up of a resolved complaint: the customer confirms, rates, and the case closes. */
+async function answerFollowUps({ docket, state }: Pick<Recorder, 'docket' | 'state'>, id: string, customer: string, rating: Record<string, unknown>): Promise<void> {
+  await state(id, 'resolved.confirmation_call');
+  await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', customer) });
+  await state(id, 'resolved.satisfaction_call');
+  await docket.send(id, { type: 'SATISFACTION', actor: as('customer', customer), data: rating });
+  await docket.result(id);
+}
+
 /** Each case: id → how to drive it. Every path of the complaint, in the order they run. */
 const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition>) => Promise<void>> = {
   async 'complaint-p2-closed'({ docket, state }, { complaint: def }) {
@@ -121,11 +130,7 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await state(id, 'handling.with_department');
     await docket.send(id, { type: 'DEPARTMENT_REPLY', actor: as('department', 'wang.fang'), data: { note: 'found; delivering tomorrow' } });
     await docket.send(id, { type: 'RESOLVE', actor: as('agent', 'alice'), data: { resolution: 'parcel delivered' } });
-    await state(id, 'resolved.confirmation_call');
-    await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-101') });
-    await state(id, 'resolved.satisfaction_call');
-    await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'cust-101'), data: { score: 5 } });
-    await docket.result(id);
+    await answerFollowUps({ docket, state }, id, 'cust-101', { score: 5 });
   },
 
   async 'complaint-p0'({ docket, state }, { complaint: def }) {
@@ -136,11 +141,7 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await docket.send(id, { type: 'ACCEPT', actor: as('supervisor', 'sam.supervisor') });
     await state(id, 'handling.working');
     await docket.send(id, { type: 'RESOLVE', actor: as('supervisor', 'sam.supervisor'), data: { resolution: 'payment gateway restarted' } });
-    await state(id, 'resolved.confirmation_call');
-    await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-202') });
-    await state(id, 'resolved.satisfaction_call');
-    await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'cust-202'), data: { score: 4 } });
-    await docket.result(id);
+    await answerFollowUps({ docket, state }, id, 'cust-202', { score: 4 });
   },
 
   async 'complaint-p1-escalation'({ docket, until, state }, { complaint: def }) {
@@ -153,11 +154,7 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await docket.send(id, { type: 'ACCEPT', actor: as('lead', 'chen.lead') });
     await state(id, 'handling.working');
     await docket.send(id, { type: 'RESOLVE', actor: as('lead', 'chen.lead'), data: { resolution: 'replacement shipped' } });
-    await state(id, 'resolved.confirmation_call');
-    await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-303') });
-    await state(id, 'resolved.satisfaction_call');
-    await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'cust-303'), data: { score: 3 } });
-    await docket.result(id);
+    await answerFollowUps({ docket, state }, id, 'cust-303', { score: 3 });
   },
 
   async 'complaint-reopen'({ docket, state }, { complaint: def }) {
@@ -170,11 +167,7 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await docket.send(id, { type: 'NOT_SOLVED', actor: as('customer', 'cust-404'), data: { reason: 'exchange never came' } });
     await state(id, 'handling.working');
     await docket.send(id, { type: 'RESOLVE', actor: as('agent', 'dana'), data: { resolution: 'exchange delivered by courier' } });
-    await state(id, 'resolved.confirmation_call');
-    await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-404') });
-    await state(id, 'resolved.satisfaction_call');
-    await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'cust-404'), data: { score: 4, comment: 'took two tries' } });
-    await docket.result(id);
+    await answerFollowUps({ docket, state }, id, 'cust-404', { score: 4, comment: 'took two tries' });
   },
 
   async 'complaint-closed-without-survey'({ docket, state }, { complaint: def }) {
@@ -266,11 +259,7 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await state(child, 'review.lead');
     await docket.send(child, { type: 'APPROVE', actor: as('lead', 'chen.lead'), data: { note: 'receipt checked' } });
     await docket.result(child);
-    await state(id, 'resolved.confirmation_call');
-    await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-606') });
-    await state(id, 'resolved.satisfaction_call');
-    await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'cust-606'), data: { score: 5 } });
-    await docket.result(id);
+    await answerFollowUps({ docket, state }, id, 'cust-606', { score: 5 });
   },
 
   async 'complaint-ladder'({ docket, until, state }, { complaint: def }) {
@@ -282,11 +271,7 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await docket.send(id, { type: 'ACCEPT', actor: as('manager', 'wu.manager') });
     await state(id, 'handling.working');
     await docket.send(id, { type: 'RESOLVE', actor: as('manager', 'wu.manager'), data: { resolution: 'account unlocked, reset flow fixed' } });
-    await state(id, 'resolved.confirmation_call');
-    await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-707') });
-    await state(id, 'resolved.satisfaction_call');
-    await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'cust-707'), data: { score: 2 } });
-    await docket.result(id);
+    await answerFollowUps({ docket, state }, id, 'cust-707', { score: 2 });
   },
 
   async 'gray-release-closed'({ docket }, { 'gray-release': def }) {
