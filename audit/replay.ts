@@ -11,6 +11,7 @@
  *   const results = await replayHistories('tests/histories', { onProgress: (p) => console.log(p.outcome.file) });
  *   const failed = results.filter((r) => !r.ok);
  */
+import { existsSync } from 'node:fs';
 import { DefaultLogger, IllegalStateError, makeTelemetryFilterString, Runtime, Worker, type InjectedSinks, type ReplayWorkerOptions } from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
@@ -122,8 +123,10 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
   }
 
   if (items.length === 0) return outcomes;
+  // Resolved before the runtime is installed: a runtime that is never used keeps the process alive.
+  const source = workflowSource(options);
   if (options.quiet) quietReplayLogs();
-  for await (const result of Worker.runReplayHistories({ ...workflowSource(options), sinks, replayName: 'docket-replay' }, histories())) {
+  for await (const result of Worker.runReplayHistories({ ...source, sinks, replayName: 'docket-replay' }, histories())) {
     const replayed = current!;
     const failure = result.error ? describeFailure(result.error, replayed.file) : undefined;
     report({
@@ -141,7 +144,11 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
 }
 
 function workflowSource(options: ReplayOptions): Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  if (options.workflowBundle) return { workflowBundle: options.workflowBundle };
+  if (options.workflowBundle) {
+    const { codePath } = options.workflowBundle as { codePath?: string };
+    if (codePath !== undefined && !existsSync(codePath)) throw new AuditError('FILE_UNREADABLE', codePath, 'no such workflow bundle file');
+    return { workflowBundle: options.workflowBundle };
+  }
   if (options.workflowsPath) return { workflowsPath: options.workflowsPath };
   const prebuilt = bundlePath(options.env);
   return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: require.resolve('../workflows') };

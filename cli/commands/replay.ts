@@ -37,7 +37,7 @@ export function register(program: Command): void {
           onProgress: options.json
             ? undefined
             : ({ done, total, outcome }) => printLines([`${total > 1 ? `[${String(done).padStart(width)}/${total}] ` : ''}${line(outcome)}`]),
-        });
+        }).catch(asUsageError);
         const failed = results.filter((r) => !r.ok).length;
         const report: ReplayReport = {
           histories: results.length,

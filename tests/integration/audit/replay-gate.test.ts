@@ -44,7 +44,7 @@ describe('recorded histories', () => {
     }
   });
 
-  it('cover every complaint path: P2 closed, P0 emergency plan, P1 escalation, reopen, closed without survey, resolved with a refund', () => {
+  it('cover every complaint path: P2 closed, P0 emergency plan, P1 escalation, reopen, closed without survey, resolved with a refund, up the escalation ladder', () => {
     const pathOf = (id: string) =>
       current.find((r) => r.workflowId === id)!.timeline.flatMap((e) => (e.kind === 'transition' ? e.to : []));
     expect(pathOf('complaint-p2-closed')).toEqual(expect.arrayContaining(['handling.with_department', 'resolved.satisfaction_call', 'closed']));
@@ -53,6 +53,11 @@ describe('recorded histories', () => {
     expect(pathOf('complaint-reopen')).toEqual(expect.arrayContaining(['reopened', 'closed']));
     expect(pathOf('complaint-closed-without-survey').pop()).toBe('closed_without_survey');
     expect(pathOf('complaint-with-refund')).toEqual(expect.arrayContaining(['handling.working', 'refunding', 'resolved.waiting_confirmation', 'closed']));
+    // Nobody accepted it: the shared escalation ladder took it up three levels before the manager accepted.
+    const ladder = current.find((r) => r.workflowId === 'complaint-ladder')!.timeline;
+    expect(ladder.filter((e) => e.kind === 'transition' && e.to.includes('escalating'))).toHaveLength(3);
+    expect(ladder).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'ACCEPT', actor: { id: 'wu.manager', roles: ['manager'] } }));
+    expect(pathOf('complaint-ladder').pop()).toBe('closed');
   });
 
   it('include a child process: the complaint that waited for its refund approval replays with the child\'s result', () => {
@@ -89,6 +94,15 @@ describe('docket replay', () => {
     expect(run.stdout).toMatch(/^\[1\/2\] FAILED {2}.*complaint-p0\.json {2}nondeterminism at event \d+: /m);
     expect(run.stdout).toMatch(/^\[2\/2\] FAILED {2}.*refund-escalated\.json {2}nondeterminism at event \d+: /m);
     expect(run.stdout).toMatch(/2 histories: 0 ok, 2 failed\n$/);
+  });
+
+  it('names a workflow bundle that does not exist and exits 1 (it used to hang after an internal error)', async () => {
+    const missing = path.join(tmp, 'no-such-bundle.js');
+    const run = await docket(['replay', path.join(HISTORIES, 'refund-lead-approved.json'), '--bundle', missing]);
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: `docket: ${missing}: no such workflow bundle file\n` });
+    const viaEnv = await docket(['audit', path.join(HISTORIES, 'refund-lead-approved.json')], { DOCKET_WORKFLOW_BUNDLE: missing });
+    expect(viaEnv).toMatchObject({ code: 1, stdout: '' });
+    expect(viaEnv.stderr).toBe(`docket: DOCKET_WORKFLOW_BUNDLE: no such file "${missing}" (build it with \`npm run build:bundle\`, or unset the variable to bundle at start)\n`);
   });
 
   it('names the file that is not a history', async () => {
