@@ -11,7 +11,7 @@ import type { HistoryFile } from '../../audit/history-file';
 import { UsageError } from '../args';
 import { printJson, printLines } from '../output';
 import { runCommand, withClient } from '../run-command';
-import { asUsageError } from './replay';
+import { asUsageError, noteBundling } from './replay';
 
 type Format = 'text' | 'json' | 'md' | 'html';
 
@@ -35,6 +35,7 @@ export function register(program: Command): void {
       runCommand(async (target: string, options: { format: Format; output?: string; replay: boolean; bundle?: string }) => {
         const lib = require('../../audit') as typeof import('../../audit');
         const file = await loadTarget(target, lib);
+        if (options.replay) noteBundling(options.bundle);
         const report = await lib
           .auditHistory(file, { replay: options.replay, replayOptions: { quiet: true, workflowBundle: options.bundle ? { codePath: options.bundle } : undefined } })
           .catch(asUsageError);

@@ -27,9 +27,7 @@ export function register(program: Command): void {
       runCommand(async (paths: string[], options: { bundle?: string; json?: boolean }) => {
         const audit = require('../../audit') as typeof import('../../audit');
         const files = await audit.listHistoryFiles(paths).catch(asUsageError);
-        if (!options.bundle && !process.env.DOCKET_WORKFLOW_BUNDLE) {
-          process.stderr.write('bundling workflows/ for replay (a few seconds; DOCKET_WORKFLOW_BUNDLE or --bundle skips it)\n');
-        }
+        noteBundling(options.bundle);
         const width = String(files.length).length;
         const results = await audit.replayHistoryFiles(files, {
           quiet: true,
@@ -56,6 +54,13 @@ function line(r: ReplayOutcome): string {
   if (r.ok) return `ok      ${r.file}  (${r.workflowId}, ${r.events} events${r.note ? `; ${r.note}` : ''})`;
   const where = r.failure?.eventId !== undefined ? ` at event ${r.failure.eventId}` : '';
   return `FAILED  ${r.file}  ${r.failure?.kind}${where}: ${r.failure?.message}`;
+}
+
+/** Bundling workflows/ takes a few seconds with no output: say so on stderr (stdout stays the report). */
+export function noteBundling(bundle: string | undefined): void {
+  if (!bundle && !process.env.DOCKET_WORKFLOW_BUNDLE) {
+    process.stderr.write('bundling workflows/ for replay (a few seconds; DOCKET_WORKFLOW_BUNDLE or --bundle skips it)\n');
+  }
 }
 
 /** Audit errors (a missing file, not a history) are the user's to fix: one line, exit code 1. */
