@@ -44,13 +44,26 @@ export function timelineRows(timeline: TimelineEntry[]): string[][] {
       case 'deadline':
         return [e.at, 'deadline', 'engine', `"${e.name}" fired in ${e.state} (due ${e.due})${e.target ? ` → ${e.target}` : ''}`];
       case 'invoke':
-        return [e.at, `${e.activity ? 'activity' : 'process'} ${e.activity ?? e.process}`, 'engine', `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}`];
+        // What it returned is what the next step decided on (a health measurement, a payment, a child's outcome).
+        return [e.at, `${e.activity ? 'activity' : 'process'} ${e.activity ?? e.process}`, 'engine', `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}${returned(e.process ? childOutcome(e.output) : e.output)}`];
       case 'completed':
         return [e.at, 'completed', 'engine', `outcome ${e.outcome} (${states(e.state)})`];
       default:
         return [(e as { at: string }).at, (e as { kind: string }).kind, '', ''];
     }
   });
+}
+
+/** A child's result carries its whole context (that is in the child's own history); its outcome is what the parent used. */
+function childOutcome(output: unknown): unknown {
+  const outcome = (output as { outcome?: unknown } | null)?.outcome;
+  return outcome === undefined ? output : { outcome };
+}
+
+function returned(output: unknown): string {
+  if (output === undefined || output === null) return '';
+  if (typeof output === 'object' && Object.keys(output).length === 0) return '';
+  return ` → ${JSON.stringify(output)}`;
 }
 
 /** What happened to a deadline, in a phrase. */

@@ -149,6 +149,14 @@ describe('docket audit', () => {
     expect(html).toContain(complaintHash);
   });
 
+  it('shows in the timeline what each invocation returned: the failing health measurement, the child refund\'s outcome', async () => {
+    const gray = await docket(['audit', history('gray-release-rolled-back'), '--bundle', testServer().bundlePath]);
+    expect(gray.code).toBe(0);
+    expect(gray.stdout).toMatch(/activity checkHealth +engine +done in releasing\.stage\.health\.checking → \{"verdict":"unhealthy","version":"v2","weight":5,.*"reasons":\["error rate \d+\.\d% > 5\.0% \(\d+ of \d+ requests failed\)"\]\}/);
+    const withChild = await docket(['audit', history('complaint-with-refund'), '--bundle', testServer().bundlePath]);
+    expect(withChild.stdout).toMatch(/process refund-approval +engine +done in refunding → \{"outcome":"approved"\}\n/);
+  });
+
   it('prints JSON and Markdown', async () => {
     const json = await docket(['audit', history('refund-escalated'), '--format', 'json', '--no-replay']);
     const report = JSON.parse(json.stdout) as AuditReport;
