@@ -16,6 +16,10 @@ import { readDefinitionSource, refusal } from './source-guard';
 import type { ProcessDefinition } from './types';
 import { validateDefinition } from './validate';
 
+/** What loading a shared decision file as a definition says (`docket validate` then checks the definitions using it). */
+export const SHARED_FILE_MESSAGE =
+  'this is a shared decision file (only title, description, decisions), not a process; it is checked with each definition that lists it under `uses:`, so validate those';
+
 export interface LoadResult {
   /** Present only when there are no diagnostics. */
   definition?: ProcessDefinition;
@@ -49,8 +53,7 @@ function loadUnguarded(text: string, file: string, readShared: ReadShared): Load
   const parsed = parseYamlSource(text, file, 'a definition needs process, title, roles, initial and states', '(process: …, title: …)');
   if ('diagnostics' in parsed) return parsed;
   if (looksLikeSharedFile(parsed.value)) {
-    const message = 'this is a shared decision file (only title, description, decisions), not a process; it is checked with each definition that lists it under `uses:`, so validate those';
-    return { diagnostics: [refusal(file, 'MISSING_KEY', message)] };
+    return { diagnostics: [refusal(file, 'MISSING_KEY', SHARED_FILE_MESSAGE)] };
   }
   // Shared decision files (`uses:`) are merged in before validation, so their rules are checked
   // against this definition and the definition that travels to the workflow is self-contained.

@@ -2,11 +2,16 @@
  * Validates a set of definition files (what `docket validate` runs). A directory stands for the
  * *.yaml and *.yml files directly in it. Also checks what no single file can: that no process id
  * is defined twice. Never throws; a path that does not exist is a diagnostic.
+ *
+ * A shared decision file (`uses:`) is not a process: it stands for the definitions that use it
+ * (found in its directory and the one above), which are validated with it merged in.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, normalize } from 'node:path';
+import { parse } from 'yaml';
 import type { Diagnostic } from './diagnostics';
-import { loadDefinitionFile } from './load';
+import { isRecord } from './json-shape';
+import { loadDefinitionFile, SHARED_FILE_MESSAGE } from './load';
 import { readDefinitionSource, refusal } from './source-guard';
 import type { ProcessDefinition } from './types';
 
@@ -15,6 +20,8 @@ export interface FileReport {
   ok: boolean;
   /** The process id, when the file is valid. */
   process?: string;
+  /** For a shared decision file: the definitions that use it (validated too). */
+  usedBy?: string[];
   definition?: ProcessDefinition;
   hash?: string;
   diagnostics: Diagnostic[];
@@ -29,12 +36,29 @@ export interface ValidationReport {
 export async function validateFiles(paths: string[]): Promise<ValidationReport> {
   const files: FileReport[] = [];
   const definedIn = new Map<string, string>();
-  for (const file of await expand(paths)) {
+  const queue = await expand(paths);
+  const queued = new Set(queue.map((f) => normalize(f.path)));
+  for (let i = 0; i < queue.length; i++) {
+    const file = queue[i];
     if (file.empty) {
       files.push({ file: file.path, ok: false, diagnostics: [refusal(file.path, 'FILE_NOT_FOUND', 'no .yaml or .yml files in this directory')] });
       continue;
     }
     const result = await loadDefinitionFile(file.path);
+    if (result.diagnostics.length === 1 && result.diagnostics[0].message === SHARED_FILE_MESSAGE) {
+      const users = await definitionsUsing(file.path);
+      if (users.length === 0) {
+        const message = `a shared decision file that no definition in ${dirname(file.path)} or the directory above lists under \`uses:\`; use it from a definition, or delete it`;
+        files.push({ file: file.path, ok: false, diagnostics: [{ ...result.diagnostics[0], message }] });
+        continue;
+      }
+      files.push({ file: file.path, ok: true, usedBy: users, diagnostics: [] });
+      for (const user of users.filter((u) => !queued.has(normalize(u)))) {
+        queued.add(normalize(user));
+        queue.push({ path: user });
+      }
+      continue;
+    }
     const diagnostics = [...result.diagnostics];
     const id = result.definition?.process;
     if (id !== undefined) {
@@ -69,6 +93,33 @@ async function expand(paths: string[]): Promise<Array<{ path: string; empty?: bo
     for (const file of yamlFiles.sort()) add(file);
   }
   return out;
+}
+
+/** The YAML files in the shared file's directory and the one above whose `uses:` names it. */
+async function definitionsUsing(sharedFile: string): Promise<string[]> {
+  const target = normalize(sharedFile);
+  const users: string[] = [];
+  for (const dir of [...new Set([dirname(sharedFile), dirname(dirname(sharedFile))])]) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
+      const candidate = join(dir, name);
+      if (normalize(candidate) === target) continue;
+      const uses = await readFile(candidate, 'utf8').then(usesOf, () => []);
+      if (uses.some((entry) => normalize(join(dir, entry)) === target)) users.push(candidate);
+    }
+  }
+  return users;
+}
+
+/** The `uses:` entries of a YAML text, or none when it is not a definition that lists any. */
+function usesOf(text: string): string[] {
+  try {
+    const value: unknown = parse(text, { maxAliasCount: 100 });
+    const uses = isRecord(value) ? value.uses : undefined;
+    return Array.isArray(uses) ? uses.filter((u): u is string => typeof u === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Placed on the second file's `process:` line. */

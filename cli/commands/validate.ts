@@ -8,7 +8,7 @@ import { printJson, printLines } from '../output';
 import { runCommand } from '../run-command';
 
 export interface ValidateReport {
-  files: Array<{ file: string; ok: boolean; process?: string; hash?: string; diagnostics: Diagnostic[] }>;
+  files: Array<{ file: string; ok: boolean; process?: string; hash?: string; usedBy?: string[]; diagnostics: Diagnostic[] }>;
   errorCount: number;
   invalidCount: number;
 }
@@ -33,7 +33,7 @@ export function register(program: Command): void {
 export async function validate(paths: string[]): Promise<ValidateReport> {
   const result = await validateFiles(paths);
   return {
-    files: result.files.map(({ file, ok, process, hash, diagnostics }) => ({ file, ok, process, hash, diagnostics })),
+    files: result.files.map(({ file, ok, process, hash, usedBy, diagnostics }) => ({ file, ok, process, hash, usedBy, diagnostics })),
     errorCount: result.errorCount,
     invalidCount: result.files.filter((f) => !f.ok).length,
   };
@@ -44,7 +44,8 @@ export function formatValidateReport(report: ValidateReport): string[] {
   const lines: string[] = [];
   for (const f of report.files) {
     if (f.ok) {
-      lines.push(`ok    ${f.file}${f.process ? ` (${f.process})` : ''}`);
+      const what = f.usedBy ? ` (shared decisions, used by ${f.usedBy.join(', ')})` : f.process ? ` (${f.process})` : '';
+      lines.push(`ok    ${f.file}${what}`);
       continue;
     }
     const count = f.diagnostics.length;

@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDiagnostic, loadDefinitionFile } from '../../../dsl';
+import { formatDiagnostic, loadDefinitionFile, validateFiles } from '../../../dsl';
 import { evaluateIn } from '../../../compiler/expressions';
 
 const definition = (extra = '') => `process: ticket
@@ -129,6 +129,32 @@ it('explains that a shared file is not a process when it is validated on its own
   expect(await problems(join(dir, 'shared/ladder.yaml'))).toEqual([
     `${join(dir, 'shared/ladder.yaml')}:1:1: this is a shared decision file (only title, description, decisions), not a process; it is checked with each definition that lists it under \`uses:\`, so validate those`,
   ]);
+});
+
+describe('docket validate on a shared file', () => {
+  it('validates the definitions that use it, with the shared tables merged in', async () => {
+    const dir = workspace({ 'ticket.yaml': definition(), 'shared/ladder.yaml': ladder(), 'other.yaml': definition().replace('process: ticket', 'process: other').replace('uses: [shared/ladder.yaml]\n', '').replace(/decide\.\w+/g, '"1h"') });
+    const report = await validateFiles([join(dir, 'shared/ladder.yaml')]);
+    expect(report.files.map((f) => [f.file, f.ok, f.usedBy ?? f.process])).toEqual([
+      [join(dir, 'shared/ladder.yaml'), true, [join(dir, 'ticket.yaml')]],
+      [join(dir, 'ticket.yaml'), true, 'ticket'],
+    ]);
+  });
+
+  it('reports a problem in the shared file once per definition that uses it', async () => {
+    const dir = workspace({ 'ticket.yaml': definition(), 'shared/ladder.yaml': ladder().replace('context.heldBy == "agent"\n      then: lead', 'context.heldBy = "agent"\n      then: lead') });
+    const report = await validateFiles([join(dir, 'shared/ladder.yaml')]);
+    expect(report.files.map((f) => f.ok)).toEqual([true, false]);
+    expect(report.files[1].diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(new RegExp(`^${escape(join(dir, 'shared/ladder.yaml'))}:\\d+:\\d+: .*\\(as used by ${escape(join(dir, 'ticket.yaml'))}\\)$`))]);
+  });
+
+  it('says so when no definition uses it', async () => {
+    const dir = workspace({ 'shared/ladder.yaml': ladder() });
+    const report = await validateFiles([join(dir, 'shared/ladder.yaml')]);
+    expect(report.files[0].diagnostics.map(formatDiagnostic)).toEqual([
+      `${join(dir, 'shared/ladder.yaml')}:1:1: a shared decision file that no definition in ${join(dir, 'shared')} or the directory above lists under \`uses:\`; use it from a definition, or delete it`,
+    ]);
+  });
 });
 
 function escape(text: string): string {
