@@ -3,26 +3,13 @@
  * rows out its own way. Times are printed as UTC ISO instants (what the history records).
  */
 import type { Actor, TimelineEntry } from '../contract/wire';
+import { formatSpan } from '../dsl/duration';
 import type { DeadlineReport, Measure } from './deadlines';
 import type { ActivityRecord, ChildRecord } from './history-facts';
 import type { AuditReport } from './timeline';
 
 /** `140ms`, `3.4s`, `12m 5s`, `3d 4h`. */
-export function span(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs < 1000) return `${Math.round(abs)}ms`;
-  if (abs < 60_000) return `${(abs / 1000).toFixed(1)}s`;
-  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
-  let rest = Math.round(abs / 1000) * 1000;
-  const parts: string[] = [];
-  for (const [unit, size] of units) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
-    if (parts.length === 2) break;
-  }
-  return parts.filter((p, i) => i === 0 || !p.startsWith('0')).join(' ');
-}
+export const span = (ms: number): string => formatSpan(Math.abs(ms), true);
 
 /** `chen.lead (lead)`, or `engine` for the engine's own steps. */
 export const actorLabel = (actor: Actor | undefined): string => (actor ? `${actor.id} (${actor.roles.join(', ') || 'no role'})` : 'engine');

@@ -3,6 +3,7 @@
  * does no I/O; each `print*` writes them. Machine output is `printJson` of the report object.
  */
 import type { Actor, PendingDeadline, ProcessResult, StateView, TimelineEntry } from '../contract/wire';
+import { formatSpan } from '../dsl/duration';
 import type { CaseSummary } from '../client/list-query';
 
 export interface Writer {
@@ -40,19 +41,7 @@ export function formatTime(iso: string | undefined): string {
 }
 
 /** `3d 4h`, `3h 59m`, `12m 5s`, `45s`: the two largest units. */
-export function formatDuration(ms: number): string {
-  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
-  let rest = Math.max(0, Math.round(ms / 1000) * 1000);
-  const parts: string[] = [];
-  for (const [unit, size] of units) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
-    if (parts.length === 2) break;
-  }
-  const shown = parts.filter((p, i) => i === 0 || !p.startsWith('0'));
-  return shown.length ? shown.join(' ') : '0s';
-}
+export const formatDuration = (ms: number): string => formatSpan(ms);
 
 /** `in 3h 59m` or `overdue by 5m`. */
 export function timeLeft(dueIso: string, now: Date = new Date()): string {

@@ -33,3 +33,25 @@ export function formatDuration(ms: number): string {
   }
   return parts.join('');
 }
+
+/**
+ * A duration for people (not a DSL literal): the two largest units, `3d 4h`, `3h 59m`, `12m 5s`,
+ * `45s`, `0s`. With `precise`, spans under a minute keep their fraction: `350ms`, `4.2s` (the
+ * audit's "missed by" and "to spare"). Negative spans count as zero; pass `Math.abs` for a size.
+ */
+export function formatSpan(ms: number, precise = false): string {
+  const span = Math.max(0, ms);
+  if (precise && span < 1000) return `${Math.round(span)}ms`;
+  if (precise && span < 60_000) return `${(span / 1000).toFixed(1)}s`;
+  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  let rest = Math.round(span / 1000) * 1000;
+  const parts: string[] = [];
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
+    if (parts.length === 2) break;
+  }
+  const shown = parts.filter((p, i) => i === 0 || !p.startsWith('0'));
+  return shown.length ? shown.join(' ') : '0s';
+}
