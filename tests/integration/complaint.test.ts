@@ -6,6 +6,7 @@ import { EventRejectedError, type StateView } from '../../client';
 import { listOutbox } from '../../activities';
 import { withTimings } from '../support/test-definitions';
 import { startHarness, type Harness } from '../support/harness';
+import { settledHistoryLength } from '../support/settled-history';
 
 const intake = (impact: string, extra: Record<string, unknown> = {}) => ({
   customerId: 'cust-7',
@@ -220,7 +221,7 @@ describe('rejected events', () => {
     ['INVALID_PAYLOAD', { type: 'RESOLVE', actor: as('agent', 'alice'), data: {} }, /data.resolution: is required/],
     ['GUARD_FAILED', { type: 'RESOLVE', actor: as('agent', 'bob'), data: { resolution: 'x' } }, /only the case owner resolves it/],
   ])('refuses %s with the rule it broke and leaves no trace in history', async (code, event, message) => {
-    const before = JSON.parse(await h.docket.history(id)).events.length;
+    const before = await settledHistoryLength(h.docket, id);
     const err = await h.docket.send(id, event as never).catch((e) => e);
     expect(err).toBeInstanceOf(EventRejectedError);
     expect(err.code).toBe(code);

@@ -13,6 +13,7 @@ import type { EventInput } from '../../contract/wire';
 import { createDocketWorker } from '../../worker/create-worker';
 import { DEFINITIONS_DIR, shippedDefinition, withTimings } from '../support/test-definitions';
 import { startHarness, type Harness } from '../support/harness';
+import { settledHistoryLength } from '../support/settled-history';
 
 const as = (role: string, id: string) => ({ id, roles: [role] });
 const refundInput = (amount: number, extra: Record<string, unknown> = {}) => ({
@@ -52,23 +53,9 @@ async function history(id: string): Promise<Array<{ eventType: string }>> {
   return JSON.parse(await h.docket.history(id)).events;
 }
 
-/** The history length once in-flight work (e.g. the notice to a new holder) has been recorded. */
-async function settledHistoryLength(id: string): Promise<number> {
-  // Quiet means: no activity in flight (the approver's notice) and the history unchanged across reads.
-  let last = -1;
-  for (let i = 0; i < 40; i++) {
-    const description = await h.docket.client.workflow.getHandle(id).describe();
-    const now = (await history(id)).length;
-    if (now === last && (description.raw.pendingActivities ?? []).length === 0) return now;
-    last = now;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return last;
-}
-
 /** Sends an event that must be refused; checks the code and message and that history did not grow. */
 async function expectRefused(id: string, event: EventInput, code: string, message: RegExp): Promise<void> {
-  const before = await settledHistoryLength(id);
+  const before = await settledHistoryLength(h.docket, id);
   const err = await h.docket.send(id, event).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(EventRejectedError);
   expect((err as EventRejectedError).code).toBe(code);
