@@ -5,7 +5,7 @@
 import { activityKey } from './idempotency';
 import { inputObject, requiredString } from './input';
 import { activityLogger } from './logger';
-import { getStore } from './store';
+import { recordOnce } from './store';
 
 export interface RecordFollowUpInput {
   caseId: string;
@@ -27,12 +27,12 @@ export async function recordFollowUp(input: RecordFollowUpInput): Promise<Record
   const kind = requiredString('recordFollowUp', fields, 'kind', 'which follow-up, e.g. "satisfaction-7d"');
 
   const key = activityKey();
-  const db = getStore();
-  const inserted = db
-    .prepare('INSERT OR IGNORE INTO follow_ups (key, case_id, kind, result, at) VALUES (?, ?, ?, ?, ?)')
-    .run(key, caseId, kind, fields.result === undefined ? null : JSON.stringify(fields.result), new Date().toISOString())
-    .changes === 1;
-  const row = db.prepare('SELECT kind, at FROM follow_ups WHERE key = ?').get(key) as { kind: string; at: string };
+  const result = fields.result === undefined ? null : JSON.stringify(fields.result);
+  const { inserted, row } = recordOnce<{ kind: string; at: string }>(
+    'follow_ups',
+    { key, case_id: caseId, kind, result, at: new Date().toISOString() },
+    ['kind', 'at'],
+  );
   activityLogger(key).info(
     inserted ? 'recordFollowUp: follow-up recorded' : 'recordFollowUp: already recorded by an earlier attempt',
     { caseId, kind: row.kind },

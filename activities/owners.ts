@@ -6,7 +6,7 @@
 import { activityKey } from './idempotency';
 import { inputObject, optionalString, requiredString } from './input';
 import { activityLogger } from './logger';
-import { getStore } from './store';
+import { recordOnce } from './store';
 
 export interface AssignOwnerInput {
   caseId: string;
@@ -23,11 +23,11 @@ export async function assignOwner(input: AssignOwnerInput): Promise<{ owner: str
   const role = optionalString('assignOwner', fields, 'role');
 
   const key = activityKey();
-  const db = getStore();
-  const inserted = db
-    .prepare('INSERT OR IGNORE INTO case_owners (case_id, owner, role, assigned_at, key) VALUES (?, ?, ?, ?, ?)')
-    .run(caseId, owner, role ?? null, new Date().toISOString(), key).changes === 1;
-  const row = db.prepare('SELECT owner FROM case_owners WHERE key = ?').get(key) as { owner: string };
+  const { inserted, row } = recordOnce<{ owner: string }>(
+    'case_owners',
+    { key, case_id: caseId, owner, role: role ?? null, assigned_at: new Date().toISOString() },
+    ['owner'],
+  );
   activityLogger(key).info(inserted ? 'assignOwner: owner recorded' : 'assignOwner: already recorded by an earlier attempt', {
     caseId,
     owner: row.owner,
@@ -53,14 +53,11 @@ export async function transferCase(input: TransferCaseInput): Promise<{ departme
   const need = optionalString('transferCase', fields, 'need');
 
   const key = activityKey();
-  const db = getStore();
-  const inserted = db
-    .prepare('INSERT OR IGNORE INTO transfers (key, case_id, department, contact, need, at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(key, caseId, department, contact, need ?? null, new Date().toISOString()).changes === 1;
-  const row = db.prepare('SELECT department, contact FROM transfers WHERE key = ?').get(key) as {
-    department: string;
-    contact: string;
-  };
+  const { inserted, row } = recordOnce<{ department: string; contact: string }>(
+    'transfers',
+    { key, case_id: caseId, department, contact, need: need ?? null, at: new Date().toISOString() },
+    ['department', 'contact'],
+  );
   activityLogger(key).info(inserted ? 'transferCase: transfer recorded' : 'transferCase: already recorded by an earlier attempt', {
     caseId,
     ...row,

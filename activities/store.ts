@@ -92,6 +92,20 @@ export function getStore(): Store {
   return db;
 }
 
+/**
+ * Writes one row per activity invocation, keyed by its idempotency key (`values.key`): a retried
+ * attempt writes nothing and gets the row the first attempt wrote. `read` names the columns to
+ * give back. Table and column names come from this module's callers, never from input.
+ */
+export function recordOnce<Row>(table: string, values: Record<string, unknown> & { key: string }, read: string[]): { inserted: boolean; row: Row } {
+  const db = getStore();
+  const columns = Object.keys(values);
+  const inserted =
+    db.prepare(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...Object.values(values)).changes === 1;
+  const row = db.prepare(`SELECT ${read.join(', ')} FROM ${table} WHERE key = ?`).get(values.key) as Row;
+  return { inserted, row };
+}
+
 /** Closes every database this process opened. The next `getStore()` reopens. */
 export function closeStore(): void {
   for (const db of stores.values()) db.close();

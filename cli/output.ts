@@ -40,14 +40,11 @@ export function formatTime(iso: string | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** `3d 4h`, `3h 59m`, `12m 5s`, `45s`: the two largest units. */
-export const formatDuration = (ms: number): string => formatSpan(ms);
-
 /** `in 3h 59m` or `overdue by 5m`. */
 export function timeLeft(dueIso: string, now: Date = new Date()): string {
   const ms = new Date(dueIso).getTime() - now.getTime();
   if (Number.isNaN(ms)) return '';
-  return ms >= 0 ? `in ${formatDuration(ms)}` : `overdue by ${formatDuration(-ms)}`;
+  return ms >= 0 ? `in ${formatSpan(ms)}` : `overdue by ${formatSpan(-ms)}`;
 }
 
 /** `alice(agent)`, `bob(lead,agent)`, or the empty string for the engine's own steps. */

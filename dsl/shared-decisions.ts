@@ -112,7 +112,7 @@ export function mergeSharedDecisions(value: unknown, file: string, locate: Locat
 }
 
 /** The default reader: the file system, with the size limit definitions have. */
-export function readSharedFile(path: string): { text: string } | { code: DiagnosticCode; problem: string } {
+export function readSharedFile(path: string): ReturnType<ReadShared> {
   try {
     const info = statSync(path);
     if (!info.isFile()) return { code: 'FILE_UNREADABLE', problem: 'is not a regular file' };

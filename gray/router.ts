@@ -18,7 +18,7 @@
  *   await router.stop();
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback';
 
 export interface Upstream {
   /** The version name reported in stats, e.g. `v1`. */
@@ -206,12 +206,7 @@ export async function startRouter(options: RouterOptions): Promise<GrayRouter> {
     }
     proxy(req, res);
   });
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -225,8 +220,7 @@ export async function startRouter(options: RouterOptions): Promise<GrayRouter> {
     },
     stop: async () => {
       agent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     },
   };
 }

@@ -10,7 +10,7 @@
  *   await v2.stop();
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback';
 
 export interface SampleServiceOptions {
   version: string;
@@ -61,12 +61,7 @@ export async function startSampleService(options: SampleServiceOptions): Promise
     }, extraLatencyMs);
     timers.add(timer);
   });
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port);
 
   return {
     version,
@@ -75,8 +70,7 @@ export async function startSampleService(options: SampleServiceOptions): Promise
     stop: async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     },
   };
 }

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_TYPES } from '../contract/search-attributes';
 import { ensureSearchAttributes, type SearchAttributeTypeName } from './ensure-search-attributes';
+import { forEachLine } from './line-stream';
 import { findTemporalCli } from './temporal-cli';
 
 /** Ports `docket dev` uses (the CLI's own defaults). Tests use free ports instead. */
@@ -221,16 +222,3 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let buffered = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) onLine(line);
-  });
-  stream.on('end', () => {
-    if (buffered.trim()) onLine(buffered);
-  });
-}
