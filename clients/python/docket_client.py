@@ -1,0 +1,68 @@
+"""A small docket client over the Temporal Python SDK (temporalio): the wire contract only, no Node.
+
+Every process runs as workflow type ``process``; a case's workflow id is its business key. Events
+go in through the ``event`` Update, which returns the case's state view; ``state`` is a Query.
+"""
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+
+
+class EventRejected(Exception):
+    """The case refused an event: ``code`` (e.g. ``EVENT_NOT_ALLOWED``), ``message``, and
+    ``allowed``, the events the sender's roles may send now (empty when the engine does not say)."""
+
+    def __init__(self, code, message, allowed=None):
+        super().__init__(f"{code}: {message}")
+        self.code, self.message, self.allowed = code, message, list(allowed or [])
+
+
+class DocketClient:
+    """Starts docket cases by process name and drives them with events."""
+
+    def __init__(self, client: Client, task_queue: str = "docket"):
+        self.client, self.task_queue = client, task_queue
+
+    async def start(self, process, case_id, input, version=None) -> WorkflowHandle:
+        """Starts case ``case_id`` of the deployed process ``process`` (its current version, or
+        ``version``: a number or a definition hash). A case with that id that already exists,
+        running or closed, is returned as it is: the business key is never started twice."""
+        args = {"process": process, "input": input}
+        if version is not None:
+            args["version"] = version
+        try:
+            return await self.client.start_workflow(
+                "process", args, id=case_id, task_queue=self.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        except WorkflowAlreadyStartedError:
+            return self.client.get_workflow_handle(case_id)
+
+    async def send(self, case_id, type, actor_id, roles, data=None) -> dict:
+        """Sends event ``type`` as ``actor_id`` holding ``roles``; returns the new state view.
+        Raises ``EventRejected`` when the case refuses it (a refused event leaves no trace)."""
+        event = {"type": type, "actor": {"id": actor_id, "roles": list(roles)}}
+        if data is not None:
+            event["data"] = data
+        try:
+            return await self.client.get_workflow_handle(case_id).execute_update("event", event)
+        except WorkflowUpdateFailedError as err:
+            cause = err.cause
+            if not isinstance(cause, ApplicationError):
+                raise
+            info = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+            raise EventRejected(cause.type or "UNKNOWN", info.get("message", cause.message),
+                                info.get("allowed")) from err
+
+    async def state(self, case_id) -> dict:
+        """The case's state view: status, state (dotted paths), allowed, context, deadlines,
+        timeline, outcome."""
+        return await self.client.get_workflow_handle(case_id).query("state")
+
+    async def list(self, query) -> list:
+        """Cases matching a visibility query, e.g. ``DocketProcess = 'complaint'``, as
+        ``(workflow_id, status, {search attribute: value})``. Visibility lags a moment behind."""
+        found = []
+        async for wf in self.client.list_workflows(f"WorkflowType = 'process' AND ({query})"):
+            attrs = {pair.key.name: pair.value for pair in wf.typed_search_attributes}
+            found.append((wf.id, wf.status.name if wf.status else "UNKNOWN", attrs))
+        return found

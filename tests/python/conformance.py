@@ -1,0 +1,231 @@
+"""Conformance scenario for the docket wire contract, driven from Python (temporalio) only.
+
+Starts a complaint and a refund approval by process name, drives both to their final state with
+the ``event`` Update, checks that refused events carry their rejection code and ``allowed`` list,
+reads the ``state`` Query, and finds both cases through the Docket search attributes.
+
+The definitions must already be deployed on the task queue (with short follow-up timings for the
+complaint: tests/integration/python-conformance.test.ts does that). Waits are polled, never assumed.
+
+    python conformance.py --address 127.0.0.1:7233 --namespace default --task-queue docket --run-id x1
+
+Progress goes to stderr; the last stdout line is a JSON summary. Exit code 1 on any failure.
+"""
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python"))
+
+from temporalio.client import Client  # noqa: E402
+
+from docket_client import DocketClient, EventRejected  # noqa: E402
+
+WAIT_SECONDS = 30.0
+LIST_SECONDS = 20.0
+
+
+class ConformanceError(Exception):
+    """A check of the scenario failed."""
+
+
+def log(message):
+    print(f"[conformance] {message}", file=sys.stderr, flush=True)
+
+
+def check(condition, message):
+    if not condition:
+        raise ConformanceError(message)
+
+
+async def wait_for(docket, case_id, predicate, what, timeout=WAIT_SECONDS):
+    """Polls the ``state`` Query until ``predicate(view)`` holds; the last view on timeout."""
+    deadline = time.monotonic() + timeout
+    view, last_error = None, None
+    while True:
+        try:
+            view = await docket.state(case_id)
+            if predicate(view):
+                return view
+        except Exception as err:  # not queryable yet (first workflow task), or a transient RPC error
+            last_error = err
+        if time.monotonic() > deadline:
+            seen = f"it is in {view['state']} ({view['status']})" if view else f"no state: {last_error!r}"
+            raise ConformanceError(f"{case_id} never reached {what} within {timeout:.0f}s; {seen}")
+        await asyncio.sleep(0.2)
+
+
+def in_state(path):
+    return lambda view: path in view["state"]
+
+
+def ended(view):
+    return view["status"] not in ("starting", "running")
+
+
+async def wait_state(docket, case_id, path):
+    return await wait_for(docket, case_id, in_state(path), path)
+
+
+async def expect_rejected(docket, case_id, event, code, allowed=None, message=None, summary=None):
+    """Sends an event that must be refused with ``code`` (and ``allowed``, when given)."""
+    try:
+        view = await docket.send(case_id, **event)
+    except EventRejected as rejected:
+        check(rejected.code == code, f"{event['type']} on {case_id}: expected {code}, got {rejected.code}: {rejected.message}")
+        if allowed is not None:
+            check(sorted(rejected.allowed) == sorted(allowed),
+                  f"{code} on {case_id}: expected allowed {sorted(allowed)}, got {rejected.allowed}")
+        if message is not None:
+            check(message in rejected.message, f"{code} on {case_id}: message {rejected.message!r} lacks {message!r}")
+        log(f"refused as expected: {code} ({rejected.message})")
+        if summary is not None:
+            summary.append({"case": case_id, "event": event["type"], "code": rejected.code, "allowed": rejected.allowed})
+        return rejected
+    raise ConformanceError(f"{event['type']} on {case_id} was accepted (state {view['state']}); expected {code}")
+
+
+async def complaint(docket, case_id, rejections):
+    """P2 complaint: accept, transfer, department reply, resolve, 3+7 follow-up, closed."""
+    intake = {
+        "customerId": "cust-7", "customerName": "Li Wei", "contact": "+86 138 0000 0000", "channel": "wechat",
+        "category": {"level1": "logistics_delay", "level2": "late parcel"},
+        "description": "Parcel two weeks late", "demand": "deliver or refund", "impact": "ordinary",
+    }
+    first = await docket.start("complaint", case_id, intake)
+    again = await docket.start("complaint", case_id, {**intake, "impact": "outage"})
+    check(first.id == again.id == case_id, f"second start of {case_id} returned {again.id}")
+
+    view = await wait_state(docket, case_id, "awaiting_response")
+    check(view["context"]["priority"] == "P2", f"{case_id}: priority {view['context'].get('priority')}, expected P2 (the second start must not restart it)")
+    check(view["allowed"].get("agent") == ["ACCEPT"], f"{case_id}: allowed for agent {view['allowed'].get('agent')}")
+    check(any(d["name"] == "response deadline" for d in view["deadlines"]), f"{case_id}: no response deadline in {view['deadlines']}")
+
+    await docket.send(case_id, "ACCEPT", "alice", ["agent"])
+    view = await wait_state(docket, case_id, "handling.working")
+    check(view["context"]["owner"] == "alice", f"{case_id}: owner {view['context'].get('owner')}")
+
+    resolve = {"type": "RESOLVE", "actor_id": "alice", "roles": ["agent"], "data": {"resolution": "x"}}
+    await expect_rejected(docket, case_id, {"type": "ACCEPT", "actor_id": "bob", "roles": ["agent"]},
+                          "EVENT_NOT_ALLOWED", allowed=["RESOLVE", "TRANSFER"], summary=rejections)
+    await expect_rejected(docket, case_id, {**resolve, "type": "RESOLV"}, "UNKNOWN_EVENT", message='did you mean "RESOLVE"', summary=rejections)
+    await expect_rejected(docket, case_id, {**resolve, "actor_id": "cust-7", "roles": ["customer"]}, "ROLE_NOT_ALLOWED", summary=rejections)
+    await expect_rejected(docket, case_id, {**resolve, "data": {}}, "INVALID_PAYLOAD", message="data.resolution: is required", summary=rejections)
+    await expect_rejected(docket, case_id, {**resolve, "actor_id": "bob"}, "GUARD_FAILED", message="only the case owner resolves it", summary=rejections)
+    await expect_rejected(docket, case_id, {**resolve, "actor_id": ""}, "INVALID_EVENT", summary=rejections)
+    view = await docket.state(case_id)
+    check(view["state"] == ["handling.working"], f"{case_id}: refused events moved it to {view['state']}")
+
+    view = await docket.send(case_id, "TRANSFER", "alice", ["agent"],
+                             {"department": "logistics", "contact": "wang.fang", "need": "locate parcel 8812"})
+    check(view["state"] == ["handling.transferring"], f"{case_id}: TRANSFER led to {view['state']}")
+    await wait_state(docket, case_id, "handling.with_department")
+    await docket.send(case_id, "DEPARTMENT_REPLY", "wang.fang", ["department"], {"note": "parcel found, arrives tomorrow"})
+    view = await docket.send(case_id, "RESOLVE", "alice", ["agent"], {"resolution": "parcel delivered"})
+    check(view["state"] == ["resolved.waiting_confirmation"], f"{case_id}: RESOLVE led to {view['state']}")
+
+    await wait_state(docket, case_id, "resolved.confirmation_call")
+    await docket.send(case_id, "CONFIRM_SOLVED", "cust-7", ["customer"])
+    await wait_state(docket, case_id, "resolved.satisfaction_call")
+    await docket.send(case_id, "SATISFACTION", "cust-7", ["customer"], {"score": 5})
+    return await wait_for(docket, case_id, ended, "its end")
+
+
+async def refund(docket, case_id, rejections):
+    """Refund of 2400 CNY: above the lead's limit, so the supervisor and then finance approve."""
+    await docket.start("refund-approval", case_id, {
+        "caseId": "C-7001", "amount": 2400, "currency": "CNY", "requestedBy": "alice",
+        "customerId": "cust-7", "reason": "parcel lost",
+    })
+    view = await wait_state(docket, case_id, "review.supervisor")
+    check(view["context"]["route"] == ["supervisor", "finance"], f"{case_id}: route {view['context'].get('route')}")
+    check(view["allowed"].get("supervisor") == ["APPROVE", "REJECT", "REQUEST_INFO"], f"{case_id}: allowed {view['allowed']}")
+
+    await expect_rejected(docket, case_id, {"type": "APPROVE", "actor_id": "fay.fin", "roles": ["finance"]},
+                          "ROLE_NOT_ALLOWED", message="this step is for: supervisor", summary=rejections)
+    await expect_rejected(docket, case_id, {"type": "RESUBMIT", "actor_id": "sam.sup", "roles": ["supervisor"], "data": {"answer": "x"}},
+                          "EVENT_NOT_ALLOWED", allowed=["APPROVE", "REJECT", "REQUEST_INFO"], summary=rejections)
+
+    view = await docket.send(case_id, "APPROVE", "sam.sup", ["supervisor"])
+    check(view["state"] == ["review.finance"], f"{case_id}: supervisor APPROVE led to {view['state']}")
+    await docket.send(case_id, "APPROVE", "fay.fin", ["finance"], {"note": "order checked"})
+    return await wait_for(docket, case_id, ended, "its end")
+
+
+async def listed(docket, process, case_id, outcome):
+    """Polls the visibility list by DocketProcess until the closed case shows with its outcome."""
+    query = f"DocketProcess = '{process}' AND WorkflowId = '{case_id}'"
+    deadline = time.monotonic() + LIST_SECONDS
+    while True:
+        found = await docket.list(query)
+        if len(found) == 1 and found[0][1] == "COMPLETED" and found[0][2].get("DocketOutcome") == outcome:
+            workflow_id, status, attrs = found[0]
+            return {"id": workflow_id, "status": status, "DocketProcess": attrs.get("DocketProcess"),
+                    "DocketState": attrs.get("DocketState"), "DocketOutcome": attrs.get("DocketOutcome")}
+        if time.monotonic() > deadline:
+            raise ConformanceError(f"list {query!r} did not show {case_id} completed with outcome {outcome} "
+                                   f"within {LIST_SECONDS:.0f}s; it shows {found}")
+        await asyncio.sleep(0.5)
+
+
+async def scenario(args):
+    started = time.monotonic()
+    client = await Client.connect(args.address, namespace=args.namespace)
+    docket = DocketClient(client, args.task_queue)
+    complaint_id, refund_id = f"py-complaint-{args.run_id}", f"py-refund-{args.run_id}"
+    rejections = []
+
+    log(f"complaint {complaint_id}")
+    done = await complaint(docket, complaint_id, rejections)
+    check((done["status"], done.get("outcome")) == ("completed", "closed"),
+          f"{complaint_id} ended {done['status']} with outcome {done.get('outcome')}, expected completed/closed")
+    check(done["context"].get("satisfaction") == 5, f"{complaint_id}: satisfaction {done['context'].get('satisfaction')}")
+
+    log(f"refund {refund_id}")
+    paid = await refund(docket, refund_id, rejections)
+    check((paid["status"], paid.get("outcome")) == ("completed", "approved"),
+          f"{refund_id} ended {paid['status']} with outcome {paid.get('outcome')}, expected completed/approved")
+    approvers = [a["by"] for a in paid["context"]["approvals"]]
+    check(approvers == ["sam.sup", "fay.fin"], f"{refund_id}: approvals by {approvers}")
+
+    log("listing both cases by DocketProcess")
+    found = [await listed(docket, "complaint", complaint_id, "closed"),
+             await listed(docket, "refund-approval", refund_id, "approved")]
+    return {
+        "ok": True,
+        "complaint": {"id": complaint_id, "status": done["status"], "outcome": done["outcome"], "state": done["state"]},
+        "refund": {"id": refund_id, "status": paid["status"], "outcome": paid["outcome"], "state": paid["state"],
+                   "approvedBy": approvers},
+        "rejections": rejections,
+        "listed": found,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--address", default=os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"))
+    parser.add_argument("--namespace", default=os.environ.get("TEMPORAL_NAMESPACE", "default"))
+    parser.add_argument("--task-queue", default=os.environ.get("DOCKET_TASK_QUEUE", "docket"))
+    parser.add_argument("--run-id", default=str(int(time.time())), help="suffix of the case ids")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds for the whole scenario")
+    args = parser.parse_args()
+    try:
+        summary = asyncio.run(asyncio.wait_for(scenario(args), args.timeout))
+    except ConformanceError as err:
+        print(f"conformance FAILED: {err}", file=sys.stderr)
+        sys.exit(1)
+    except asyncio.TimeoutError:
+        print(f"conformance FAILED: the scenario did not finish within {args.timeout:.0f}s", file=sys.stderr)
+        sys.exit(1)
+    except Exception as err:  # connection refused, unexpected RPC failure, a wrong-shaped reply
+        print(f"conformance FAILED: {type(err).__name__}: {err}", file=sys.stderr)
+        sys.exit(1)
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
