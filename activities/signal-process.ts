@@ -3,14 +3,13 @@
  * (signal-with-start). This is how many cases report to one long-running aggregate process,
  * such as the complaint monitor, without either knowing when the other started.
  *
- * The target's definition is read from DOCKET_DEFINITIONS_DIR (default `definitions/`) by its
- * process id; it only matters the first time, since a running case keeps its pinned definition.
+ * The target starts by process name with the current deployed version (the registry of this
+ * worker's task queue); it only matters the first time, since a running case keeps its pinned
+ * definition.
  * Signals are idempotent here only up to Temporal's own delivery: a retried activity may signal
  * twice, so receiving definitions should tolerate it (the monitor counts by case id).
  */
-import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { bundleForProcess } from '../client/definition-bundle';
 import { ProcessClient } from '../client/process-client';
 import { inputObject, requiredString } from './input';
 
@@ -32,13 +31,11 @@ export async function signalProcess(raw: SignalProcessInput): Promise<{ id: stri
   const id = requiredString('signalProcess', input, 'id', 'the target case id');
   const type = requiredString('signalProcess', input, 'type', 'the event type');
   const info = Context.current().info;
-  const dir = process.env.DOCKET_DEFINITIONS_DIR ?? join(__dirname, '..', 'definitions');
-  const bundle = await bundleForProcess(dir, processId);
   client ??= ProcessClient.connect();
   const docket = await client;
   const result = await new ProcessClient({ client: docket.client, taskQueue: info.taskQueue }).report({
     id,
-    definition: bundle,
+    process: processId,
     event: {
       type,
       actor: { id: info.workflowExecution?.workflowId ?? info.activityId, roles: ['system'] },

@@ -79,8 +79,8 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
         invocations.set(eventId(e), { id: eventId(e), kind: 'activity', name: String(a.activityType?.name), startedIn: activations.length - 1 });
         break;
       case 'StartChildWorkflowExecutionInitiated': {
-        const args = decodePayloads(a.input)[0] as { bundle?: { definition?: { process?: string } } } | undefined;
-        invocations.set(eventId(e), { id: eventId(e), kind: 'process', name: String(args?.bundle?.definition?.process), startedIn: activations.length - 1 });
+        const args = decodePayloads(a.input)[0] as { process?: string } | undefined;
+        invocations.set(eventId(e), { id: eventId(e), kind: 'process', name: String(args?.process), startedIn: activations.length - 1 });
         break;
       }
       case 'ActivityTaskCompleted':

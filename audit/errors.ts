@@ -9,8 +9,9 @@
  * - `NOT_A_HISTORY`: JSON, but not `{ events: [...] }` as `docket history` or `temporal workflow show --output json` write.
  * - `NOT_A_DOCKET_CASE`: a Temporal history, but not of docket's `process` workflow.
  * - `NO_HISTORIES`: a directory without any `.json` file.
+ * - `DEFINITION_TAMPERED`: the definition recorded in the history does not match its recorded hash.
  */
-export type AuditErrorCode = 'FILE_UNREADABLE' | 'NOT_JSON' | 'NOT_A_HISTORY' | 'NOT_A_DOCKET_CASE' | 'NO_HISTORIES';
+export type AuditErrorCode = 'FILE_UNREADABLE' | 'NOT_JSON' | 'NOT_A_HISTORY' | 'NOT_A_DOCKET_CASE' | 'NO_HISTORIES' | 'DEFINITION_TAMPERED';
 
 export class AuditError extends Error {
   override name = 'AuditError';

@@ -139,12 +139,12 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
         break;
       }
       case 'StartChildWorkflowExecutionInitiated': {
-        const args = decodePayloads(a.input)[0] as { bundle?: { definition?: { process?: string } } } | undefined;
+        const args = decodePayloads(a.input)[0] as { process?: string } | undefined;
         children.set(eventId(e), {
           workflowId: String(a.workflowId),
           initiatedEventId: eventId(e),
           initiatedAt: at,
-          process: args?.bundle?.definition?.process,
+          process: args?.process,
           status: 'initiated',
         });
         break;

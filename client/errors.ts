@@ -46,3 +46,26 @@ export class InvalidInputError extends Error {
     super(`input for process "${process}" does not match its input schema: ${problems.join('; ')}`);
   }
 }
+
+/** The process (or the version asked for) is not deployed on this task queue. */
+export class DefinitionNotFoundError extends Error {
+  override name = 'DefinitionNotFoundError';
+  constructor(
+    readonly process: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The registry refused a deployment or a rollback; `problems` names each one. */
+export class DeployRefusedError extends Error {
+  override name = 'DeployRefusedError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+  }
+}

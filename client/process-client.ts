@@ -1,9 +1,11 @@
 /**
- * The typed client SDK: start cases, send events, read state, wait for results, list and export.
+ * The typed client SDK: deploy definitions, start cases by process name, send events, read state,
+ * wait for results, list and export.
  *
  * ```ts
  * const docket = await ProcessClient.connect();
- * await docket.start({ path: 'definitions/complaint.yaml', id: 'C-1001', input });
+ * await docket.deployFiles(['definitions/complaint.yaml']);
+ * await docket.start({ process: 'complaint', id: 'C-1001', input });
  * await docket.send('C-1001', { type: 'ACCEPT', actor: { id: 'alice', roles: ['agent'] } });
  * ```
  */
@@ -13,12 +15,24 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
-import { DEFAULT_TASK_QUEUE, WORKFLOW_TYPE, type EventInput, type ProcessArgs, type ProcessResult, type Rejection, type StateView } from '../contract/wire';
+import type { DeployedDefinition, DeployedVersion, DeployResult, ProcessVersions } from '../contract/registry';
+import { SA_PROCESS } from '../contract/search-attributes';
+import {
+  DEFAULT_TASK_QUEUE,
+  WORKFLOW_TYPE,
+  type CaseStatus,
+  type EventInput,
+  type ProcessArgs,
+  type ProcessResult,
+  type Rejection,
+  type StateView,
+} from '../contract/wire';
 import type { DefinitionBundle, ProcessDefinition } from '../dsl/types';
 import { connectionOptions, loadTemporalConfig } from '../worker/config';
 import { bundleFromDefinition, bundleFromFile } from './definition-bundle';
 import { CaseNotFoundError, EventRejectedError, InvalidInputError } from './errors';
 import { buildListQuery, toCaseSummary, type CaseSummary, type ListOptions } from './list-query';
+import { RegistryClient, type DeployOptions } from './registry-client';
 
 export interface ProcessClientOptions {
   client: Client;
@@ -27,15 +41,30 @@ export interface ProcessClientOptions {
 }
 
 export interface StartOptions {
-  /** A definition file; children it invokes are found in the same directory. */
+  /** Process id of a deployed definition, e.g. `complaint`. */
+  process?: string;
+  /** Deployed version number or definition hash; default the process's current version. */
+  version?: number | string;
+  /**
+   * Development: a definition file. It is deployed first (with the child processes it invokes,
+   * found in the same directory) and the case starts with exactly that version.
+   */
   path?: string;
-  /** Or a validated definition (or a bundle of one with its children). */
+  /** Development: a definition (or a bundle with its children), deployed first like `path`. */
   definition?: ProcessDefinition | DefinitionBundle;
   input: Record<string, unknown>;
   /** The business key, used as the workflow id. Starting the same id again returns the existing case. */
   id: string;
   /** Continue as new after this many history events (default 2000); see ProcessArgs. */
   continueAsNewAfter?: number;
+  /** Who deploys, with `path` or `definition` (default `DOCKET_DEPLOYER` or the OS user). */
+  deployedBy?: string;
+  /**
+   * Wait up to this many milliseconds for the case to resolve its definition and enter its first
+   * state, so a `state()` right after sees it (default 10000; 0 returns at once, with status
+   * `starting`). Without a worker on the task queue the wait ends at the limit.
+   */
+  waitForStartMs?: number;
 }
 
 export interface StartedCase {
@@ -43,8 +72,23 @@ export interface StartedCase {
   runId: string;
   /** True when a case with this id already existed and was returned instead of starting another. */
   existing: boolean;
+  process: string;
   definitionHash: string;
+  /** Registry version number the new case runs (absent for an existing case). */
+  definitionVersion?: number;
+  /** `starting` when the case had not resolved its definition within `waitForStartMs`. */
+  status: CaseStatus;
 }
+
+/** Temporal execution status of a closed case → docket case status. */
+const CLOSED_STATUS: Record<string, CaseStatus> = {
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  TERMINATED: 'terminated',
+  CANCELLED: 'cancelled',
+  TIMED_OUT: 'timed_out',
+  CONTINUED_AS_NEW: 'continued_as_new',
+};
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 addFormats(ajv);
@@ -52,10 +96,13 @@ addFormats(ajv);
 export class ProcessClient {
   readonly client: Client;
   readonly taskQueue: string;
+  /** The definition registry of this task queue. */
+  readonly registry: RegistryClient;
 
   constructor(options: ProcessClientOptions) {
     this.client = options.client;
     this.taskQueue = options.taskQueue ?? process.env.DOCKET_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+    this.registry = new RegistryClient(this.client, this.taskQueue);
   }
 
   /** Connects using TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings (see README). */
@@ -69,11 +116,42 @@ export class ProcessClient {
     await this.client.connection.close();
   }
 
+  /** Deploys validated definitions (bundles with their children); each becomes its process's current version. */
+  deploy(definitions: Array<ProcessDefinition | DefinitionBundle>, options: DeployOptions = {}): Promise<DeployResult> {
+    return this.registry.deploy(definitions, options);
+  }
+
+  /** Loads, validates and deploys definition files with the children they invoke (throws `DefinitionInvalidError`). */
+  async deployFiles(paths: string[], options: DeployOptions = {}): Promise<DeployResult> {
+    const bundles: DefinitionBundle[] = [];
+    for (const path of paths) bundles.push(await bundleFromFile(path));
+    return this.registry.deploy(bundles, options);
+  }
+
+  /** Deployed processes with their versions, deployers and times. */
+  definitions(process?: string): Promise<ProcessVersions[]> {
+    return this.registry.list(process);
+  }
+
+  /** A deployed version with its body (default the current one). */
+  definition(process: string, version?: number | string): Promise<DeployedDefinition> {
+    return this.registry.get(process, version);
+  }
+
+  /** Makes an earlier version of a process current again (rollback): new cases start with it. */
+  setCurrent(process: string, version: number | string, by?: string): Promise<DeployedVersion> {
+    return this.registry.setCurrent(process, version, by);
+  }
+
+  /**
+   * Starts a case by process name. The input is checked against the deployed definition first, so
+   * a bad payload never creates a case; the case runs exactly the version checked against.
+   */
   async start(options: StartOptions): Promise<StartedCase> {
-    const bundle = await this.resolveBundle(options);
+    const target = await this.target(options);
     const input = structuredClone(options.input ?? {});
-    this.checkInput(bundle.definition, input);
-    const args: ProcessArgs = { bundle, input, continueAsNewAfter: options.continueAsNewAfter };
+    this.checkInput(target.definition, input);
+    const args: ProcessArgs = { process: target.process, version: target.hash, input: options.input ?? {}, continueAsNewAfter: options.continueAsNewAfter };
     try {
       const handle = await this.client.workflow.start(WORKFLOW_TYPE, {
         workflowId: options.id,
@@ -81,13 +159,19 @@ export class ProcessClient {
         args: [args],
         // A business key names one case for good: a closed case is returned, not started again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [{ key: SA_PROCESS, value: target.process }],
       });
-      return { id: options.id, runId: handle.firstExecutionRunId, existing: false, definitionHash: bundle.hash };
+      const status = await this.waitForStart(options.id, options.waitForStartMs ?? 10_000);
+      return { id: options.id, runId: handle.firstExecutionRunId, existing: false, process: target.process, definitionHash: target.hash, definitionVersion: target.version, status };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const description = await this.client.workflow.getHandle(options.id).describe();
-      const hash = description.searchAttributes?.DocketDefinitionHash;
-      return { id: options.id, runId: description.runId, existing: true, definitionHash: String(Array.isArray(hash) ? hash[0] : (hash ?? '')) };
+      const attribute = (name: string) => {
+        const value = description.searchAttributes?.[name];
+        return String(Array.isArray(value) ? value[0] : (value ?? ''));
+      };
+      const status = CLOSED_STATUS[description.status.name] ?? 'running';
+      return { id: options.id, runId: description.runId, existing: true, process: attribute('DocketProcess'), definitionHash: attribute('DocketDefinitionHash'), status };
     }
   }
 
@@ -96,16 +180,17 @@ export class ProcessClient {
    * (signal-with-start): the way many cases report to one aggregate process, e.g. a monitor.
    */
   async report(options: Omit<StartOptions, 'input'> & { input?: Record<string, unknown>; event: EventInput }): Promise<{ id: string; runId: string }> {
-    const bundle = await this.resolveBundle(options);
+    const target = await this.target(options);
     const input = structuredClone(options.input ?? {});
-    this.checkInput(bundle.definition, input);
-    const args: ProcessArgs = { bundle, input, continueAsNewAfter: options.continueAsNewAfter };
+    this.checkInput(target.definition, input);
+    const args: ProcessArgs = { process: target.process, version: target.hash, input: options.input ?? {}, continueAsNewAfter: options.continueAsNewAfter };
     const handle = await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
       workflowId: options.id,
       taskQueue: this.taskQueue,
       args: [args],
       signal: eventSignal,
       signalArgs: [options.event],
+      typedSearchAttributes: [{ key: SA_PROCESS, value: target.process }],
     });
     return { id: options.id, runId: handle.signaledRunId };
   }
@@ -115,7 +200,7 @@ export class ProcessClient {
     try {
       return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] });
     } catch (err) {
-      throw this.translate(err, id, event.type);
+      throw await this.translate(err, id, event.type);
     }
   }
 
@@ -124,15 +209,63 @@ export class ProcessClient {
     try {
       await this.client.workflow.getHandle(id).signal(eventSignal, event);
     } catch (err) {
-      throw this.translate(err, id, event.type);
+      throw await this.translate(err, id, event.type);
     }
   }
 
-  async state(id: string): Promise<StateView> {
+  /**
+   * The case's state view with its true status, from Temporal's execution status: a case closed
+   * from outside (terminated, cancelled, timed out) or an earlier run that continued as new (with
+   * `runId`) says so, with no allowed events and no pending deadlines; a failed case carries the
+   * failure's code and message.
+   */
+  async state(id: string, options: { runId?: string } = {}): Promise<StateView> {
+    const handle = this.client.workflow.getHandle(id, options.runId);
+    let temporalStatus: string;
     try {
-      return await this.client.workflow.getHandle(id).query(stateQuery);
+      temporalStatus = (await handle.describe()).status.name;
     } catch (err) {
-      throw this.translate(err, id);
+      throw await this.translate(err, id);
+    }
+    const closed = CLOSED_STATUS[temporalStatus];
+    let view: StateView;
+    try {
+      view = await handle.query(stateQuery);
+    } catch (err) {
+      // A case closed before its first workflow task has no state to replay: describe it instead.
+      if (!closed) throw await this.translate(err, id);
+      view = { workflowId: id, process: '', title: '', definitionHash: '', status: closed, state: [], context: {}, allowed: {}, deadlines: [], timeline: [] };
+    }
+    if (!closed) return view;
+    const failure = closed === 'failed' ? await this.failureOf(id, options.runId) : undefined;
+    return { ...view, status: closed, allowed: {}, deadlines: [], ...(failure ? { failure } : {}) };
+  }
+
+  /** Polls the state Query until the case has resolved its definition (or the time is up). */
+  private async waitForStart(id: string, limitMs: number): Promise<CaseStatus> {
+    const until = Date.now() + limitMs;
+    let status: CaseStatus = 'starting';
+    while (limitMs > 0 && Date.now() < until) {
+      try {
+        status = (await this.state(id)).status;
+      } catch {
+        status = 'starting'; // no worker yet, or the query timed out: keep waiting within the limit
+      }
+      if (status !== 'starting') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return status;
+  }
+
+  /** Code (the failure's type) and message of a failed case. */
+  private async failureOf(id: string, runId?: string): Promise<StateView['failure']> {
+    try {
+      await this.client.workflow.getHandle(id, runId).result();
+      return undefined;
+    } catch (err) {
+      let cause = (err as { cause?: unknown }).cause as { type?: string; message?: string; cause?: unknown } | undefined;
+      while (cause?.cause && !(cause instanceof ApplicationFailure)) cause = cause.cause as typeof cause;
+      return cause ? { code: cause.type ?? 'FAILED', message: cause.message ?? '' } : undefined;
     }
   }
 
@@ -141,7 +274,7 @@ export class ProcessClient {
     try {
       return (await this.client.workflow.getHandle(id).result()) as ProcessResult;
     } catch (err) {
-      throw this.translate(err, id);
+      throw await this.translate(err, id);
     }
   }
 
@@ -155,23 +288,28 @@ export class ProcessClient {
     return out;
   }
 
-  /** The case's full history as the JSON `temporal workflow show --output json` writes. */
-  async history(id: string): Promise<string> {
+  /** The history of the case's latest run (or of `runId`) as the JSON `temporal workflow show --output json` writes. */
+  async history(id: string, options: { runId?: string } = {}): Promise<string> {
     try {
-      return historyToJSON(await this.client.workflow.getHandle(id).fetchHistory());
+      return historyToJSON(await this.client.workflow.getHandle(id, options.runId).fetchHistory());
     } catch (err) {
-      throw this.translate(err, id);
+      throw await this.translate(err, id);
     }
   }
 
-  private async resolveBundle(options: Pick<StartOptions, 'path' | 'definition'>): Promise<DefinitionBundle> {
-    if (options.path) return bundleFromFile(options.path);
-    if (!options.definition) throw new TypeError('start() needs `path` or `definition`');
-    if ('hash' in options.definition && 'definition' in options.definition) return options.definition;
-    return bundleFromDefinition(options.definition as ProcessDefinition);
+  /** The deployed version a start runs: deployed first when a file or definition is given (development). */
+  private async target(options: Pick<StartOptions, 'process' | 'version' | 'path' | 'definition' | 'deployedBy'>): Promise<DeployedDefinition> {
+    if (options.path || options.definition) {
+      const bundle = options.path ? await bundleFromFile(options.path) : await asBundle(options.definition!);
+      const result = await this.registry.deploy([bundle], { deployedBy: options.deployedBy });
+      const own = result.deployed.find((d) => d.process === bundle.definition.process && d.hash === bundle.hash)!;
+      return this.registry.get(own.process, own.hash);
+    }
+    if (!options.process) throw new TypeError('start() needs `process` (or, in development, `path` or `definition`)');
+    return this.registry.get(options.process, options.version);
   }
 
-  /** Checks the input before starting, so a bad payload never creates a case. Applies schema defaults. */
+  /** Checks the input before starting, so a bad payload never creates a case. */
   private checkInput(def: ProcessDefinition, input: Record<string, unknown>): void {
     if (!def.input) return;
     const validate = ajv.compile(def.input);
@@ -182,8 +320,12 @@ export class ProcessClient {
     );
   }
 
-  private translate(err: unknown, id: string, eventType?: string): unknown {
-    if (err instanceof WorkflowNotFoundError) return new CaseNotFoundError(id);
+  /**
+   * Maps Temporal's errors to docket's: a rejected Update to `EventRejectedError`; NOT_FOUND (which
+   * Temporal also answers for an event to a closed case) to `CASE_CLOSED` when the case exists and
+   * is closed, else to `CaseNotFoundError`.
+   */
+  private async translate(err: unknown, id: string, eventType?: string): Promise<unknown> {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const rejection = (err.cause.details?.[0] as Rejection | undefined) ?? {
         code: (err.cause.type ?? 'INVALID_EVENT') as Rejection['code'],
@@ -191,7 +333,21 @@ export class ProcessClient {
       };
       return new EventRejectedError(id, eventType ?? '', rejection);
     }
-    if ((err as { code?: number })?.code === 5 /* gRPC NOT_FOUND */) return new CaseNotFoundError(id);
-    return err;
+    if (!(err instanceof WorkflowNotFoundError) && (err as { code?: number })?.code !== 5 /* gRPC NOT_FOUND */) return err;
+    if (eventType === undefined) return new CaseNotFoundError(id);
+    let status: string;
+    try {
+      status = (await this.client.workflow.getHandle(id).describe()).status.name;
+    } catch {
+      return new CaseNotFoundError(id);
+    }
+    if (status === 'RUNNING') return err;
+    const shown = (CLOSED_STATUS[status] ?? status.toLowerCase()).replace(/_/g, ' ');
+    return new EventRejectedError(id, eventType, { code: 'CASE_CLOSED', message: `case ${id} is ${shown}; it accepts no more events`, allowed: [] });
   }
+}
+
+async function asBundle(definition: ProcessDefinition | DefinitionBundle): Promise<DefinitionBundle> {
+  if ('hash' in definition && 'definition' in definition) return definition;
+  return bundleFromDefinition(definition as ProcessDefinition);
 }

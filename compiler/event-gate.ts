@@ -110,8 +110,8 @@ function checkShape(event: EventInput): Rejection | undefined {
           ? 'event.actor.id must name who sends the event'
           : !Array.isArray(e.actor.roles) || !e.actor.roles.every((r) => typeof r === 'string')
             ? 'event.actor.roles must be a list of role names'
-            : e.data !== undefined && (typeof e.data !== 'object' || e.data === null || Array.isArray(e.data))
-              ? 'event.data must be an object when given'
+            : e.data !== undefined && e.data !== null && (typeof e.data !== 'object' || Array.isArray(e.data))
+              ? 'event.data must be an object when given (null counts as absent)'
               : undefined;
   return problem ? { code: 'INVALID_EVENT', message: problem } : undefined;
 }

@@ -3,7 +3,7 @@
  * start and drive a docket process. Imported by the workflow, the worker and the client, so
  * it must stay free of Node built-ins (it is bundled into workflow code).
  */
-import type { DefinitionBundle } from '../dsl/types';
+import type { ProcessDefinition } from '../dsl/types';
 
 /** The one workflow type that runs every process. */
 export const WORKFLOW_TYPE = 'process';
@@ -29,17 +29,62 @@ export interface EventInput {
   data?: Record<string, unknown>;
 }
 
-/** Workflow input: the definition travels with the case, pinned by its hash. */
+/**
+ * Workflow input (the start contract): a case starts by process name. The worker resolves the
+ * deployed definition from the registry in a recorded step (the `resolveDefinition` activity), so
+ * the definition a case runs is pinned in its history and never taken from the caller.
+ */
 export interface ProcessArgs {
-  bundle: DefinitionBundle;
-  input: Record<string, unknown>;
+  /** Process id of a deployed definition, e.g. `complaint`. */
+  process: string;
+  /**
+   * Which deployed version: its number (1, 2, …) or its definition hash (64 hex characters, or an
+   * unambiguous prefix of at least 8). Default: the process's current version.
+   */
+  version?: number | string;
+  /** The start payload, checked against the definition's `input` schema (defaults applied). */
+  input?: Record<string, unknown>;
+  /**
+   * Development only: a definition sent inline. Refused (`INLINE_DEFINITION_REFUSED`) unless the
+   * worker runs with `DOCKET_ALLOW_INLINE_DEFINITIONS=1`; even then the worker validates it and
+   * computes its hash itself.
+   */
+  definition?: unknown;
   /**
    * Continue as new once the run's history has this many events (default 2000; Temporal's own
    * "continue-as-new suggested" also triggers it). Long-running processes stay small this way.
    */
   continueAsNewAfter?: number;
-  /** Set by the engine itself when a case continues as new: where the previous run stopped. */
+  /**
+   * Set by the engine itself when a case continues as new: where the previous run stopped. A run
+   * that was not continued as new refuses it (`INVALID_START`), so a caller cannot forge a state.
+   */
   resume?: ResumeState;
+}
+
+/** What the `resolveDefinition` activity returns; recorded in the case's history. */
+export interface ResolvedDefinition {
+  process: string;
+  /** sha256 (hex) of the canonical JSON (RFC 8785) of `definition`, computed by the worker. */
+  hash: string;
+  definition: ProcessDefinition;
+  /** Child process id → the hash of the version this case's children run (pinned at resolution). */
+  children: Record<string, string>;
+  /** `registry` for a deployed version; `inline` for a development-mode inline definition. */
+  source: 'registry' | 'inline';
+  /** Registry version number (absent for inline definitions). */
+  version?: number;
+  deployedBy?: string;
+  deployedAt?: string;
+}
+
+/** Input of the `resolveDefinition` activity (the recorded step at the start of every run). */
+export interface ResolveRequest {
+  process?: string;
+  version?: number | string;
+  /** Children pinned by an earlier run of the same case (continue-as-new keeps them). */
+  children?: Record<string, string>;
+  definition?: unknown;
 }
 
 /** What a case carries into its next run when it continues as new. */
@@ -52,6 +97,8 @@ export interface ResumeState {
   timeline: TimelineEntry[];
   /** 1 for the first run, 2 after the first continue-as-new, … */
   run: number;
+  /** The child versions pinned when the case first resolved its definition. */
+  children?: Record<string, string>;
 }
 
 export interface CarriedDeadline {
@@ -71,6 +118,26 @@ export type RejectionCode =
   | 'GUARD_FAILED'
   | 'CASE_CLOSED'
   | 'INVALID_EVENT';
+
+/**
+ * Why a case could not start or run (the `type` of the workflow's non-retryable failure).
+ * Each code is listed in the README's error table.
+ */
+export type CaseFailureCode =
+  | 'INVALID_START'
+  | 'DEFINITION_NOT_FOUND'
+  | 'INVALID_DEFINITION'
+  | 'INLINE_DEFINITION_REFUSED'
+  | 'INVALID_INPUT'
+  | 'PROCESS_FAILED';
+
+/**
+ * A case's status. `starting` while the first step resolves the definition (title, hash, state
+ * and lists are empty then); `running`, `completed` and `failed` come from the workflow itself; the others
+ * from Temporal's execution status when the case was closed from outside (or continued as new,
+ * when a specific earlier run is asked for).
+ */
+export type CaseStatus = 'starting' | 'running' | 'completed' | 'failed' | 'terminated' | 'cancelled' | 'timed_out' | 'continued_as_new';
 
 export interface Rejection {
   code: RejectionCode;
@@ -120,7 +187,9 @@ export interface StateView {
   process: string;
   title: string;
   definitionHash: string;
-  status: 'running' | 'completed' | 'failed';
+  status: CaseStatus;
+  /** Registry version number of the definition (absent for inline definitions). */
+  definitionVersion?: number;
   /** Active leaf states as dotted paths, e.g. `["handling.waiting_response"]`. */
   state: string[];
   context: Record<string, unknown>;
@@ -129,6 +198,8 @@ export interface StateView {
   deadlines: PendingDeadline[];
   timeline: TimelineEntry[];
   outcome?: string;
+  /** Why a failed case failed: the failure's type (a `CaseFailureCode`) and message. Set by clients from Temporal. */
+  failure?: { code: string; message: string };
 }
 
 /** Workflow result. */

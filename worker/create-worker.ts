@@ -6,7 +6,9 @@
  * bundled by the SDK at start (a few seconds; fine for development).
  */
 import * as fs from 'node:fs';
+import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createResolveDefinition, RESOLVE_DEFINITION_ACTIVITY } from '../activities/resolve-definition';
 import type { PinoLogger } from './logger';
 import { ConfigError } from './config';
 
@@ -23,6 +25,19 @@ export interface CreateDocketWorkerOptions {
   workerOptions?: Partial<WorkerOptions>;
   /** Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Development mode: run inline definitions sent in the start input (validated and hashed by the
+   * worker). Default: `DOCKET_ALLOW_INLINE_DEFINITIONS=1`, else off; in production keep it off.
+   */
+  allowInlineDefinitions?: boolean;
+}
+
+/** Whether `DOCKET_ALLOW_INLINE_DEFINITIONS` turns on development mode (`1` or `true`). */
+export function inlineDefinitionsAllowed(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.DOCKET_ALLOW_INLINE_DEFINITIONS?.trim().toLowerCase();
+  if (!raw || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError('DOCKET_ALLOW_INLINE_DEFINITIONS', `must be 1 or 0 (got "${env.DOCKET_ALLOW_INLINE_DEFINITIONS}")`);
 }
 
 /** The prebuilt workflow bundle from `DOCKET_WORKFLOW_BUNDLE`, or `undefined` when unset. */
@@ -67,14 +82,19 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
     prebuilt ? { workflowBundle: prebuilt } : { workflowsPath: workflowSource.workflowsPath },
     prebuilt ? 'using the prebuilt workflow bundle' : 'bundling the workflow code',
   );
+  const env = options.env ?? process.env;
+  const allowInlineDefinitions = options.allowInlineDefinitions ?? inlineDefinitionsAllowed(env);
+  if (allowInlineDefinitions) options.logger?.warn('development mode: inline definitions in start inputs are accepted (DOCKET_ALLOW_INLINE_DEFINITIONS)');
+  // The definition step reads the registry with the worker's own connection.
+  const resolveDefinition = createResolveDefinition({ client: new Client({ connection: options.connection, namespace: options.namespace }), allowInlineDefinitions });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: options.activities,
+    activities: { ...options.activities, [RESOLVE_DEFINITION_ACTIVITY]: resolveDefinition },
     // The workflow reports timeline entries to this sink; only auditors' replay listens (see contract/audit-sink.ts).
     sinks: { audit: { entry: { fn: () => undefined, callDuringReplay: false } } },
-    maxCachedWorkflows: maxCachedWorkflows(options.env ?? process.env),
+    maxCachedWorkflows: maxCachedWorkflows(env),
     ...workflowSource,
     ...options.workerOptions,
   });

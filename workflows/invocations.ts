@@ -1,7 +1,7 @@
 /**
  * Turns the compiler's invocation requests into Temporal commands: an activity with the
- * definition's timeout and retry policy, or a child `process` workflow carrying the child's
- * pinned definition. Each runs in its own cancellation scope so leaving the state cancels it.
+ * definition's timeout and retry policy, or a child `process` workflow started by name with the
+ * version pinned when the parent resolved its definition. Each runs in its own cancellation scope so leaving the state cancels it.
  */
 import {
   CancellationScope,
@@ -12,9 +12,8 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { InvokeRequest } from '../compiler/compile';
-import { WORKFLOW_TYPE, type ProcessArgs, type ProcessResult } from '../contract/wire';
+import { WORKFLOW_TYPE, type ProcessArgs, type ProcessResult, type ResolvedDefinition } from '../contract/wire';
 import { parseDuration } from '../dsl/duration';
-import type { DefinitionBundle } from '../dsl/types';
 
 const DEFAULT_ACTIVITY_TIMEOUT_MS = 30_000;
 
@@ -24,10 +23,10 @@ export interface InvocationCallbacks {
 }
 
 /** An invoker for one case; it numbers the case's child processes to give them stable ids. */
-export function createInvoker(bundle: DefinitionBundle) {
+export function createInvoker(resolved: ResolvedDefinition) {
   let childSequence = 0;
   return (request: InvokeRequest, callbacks: InvocationCallbacks) =>
-    startInvocation(request, () => (request.kind === 'activity' ? runActivity(request) : runChild(request, bundle, ++childSequence)), callbacks);
+    startInvocation(request, () => (request.kind === 'activity' ? runActivity(request) : runChild(request, resolved, ++childSequence)), callbacks);
 }
 
 /** Starts the invocation; returns a canceller for when the invoking state is left. */
@@ -64,10 +63,10 @@ function runActivity(request: InvokeRequest): Promise<unknown> {
   return activities[request.name](request.input);
 }
 
-async function runChild(request: InvokeRequest, bundle: DefinitionBundle, sequence: number): Promise<unknown> {
-  const child = bundle.children?.[request.name];
-  if (!child) throw new Error(`child process "${request.name}" was not bundled with the definition`);
-  const args: ProcessArgs = { bundle: child, input: request.input };
+async function runChild(request: InvokeRequest, resolved: ResolvedDefinition, sequence: number): Promise<unknown> {
+  const hash = Object.prototype.hasOwnProperty.call(resolved.children, request.name) ? resolved.children[request.name] : undefined;
+  if (!hash) throw new Error(`child process "${request.name}" was not resolved with the definition`);
+  const args: ProcessArgs = { process: request.name, version: hash, input: request.input };
   // The child's id derives from the parent's business key, so it is stable across replays.
   const workflowId = `${workflowInfo().workflowId}/${request.name}-${sequence}`;
   const result = await executeChild<(a: ProcessArgs) => Promise<ProcessResult>>(WORKFLOW_TYPE, {

@@ -1,7 +1,9 @@
 /**
  * The generic workflow: runs any validated definition as an XState actor.
  *
- * The definition arrives pinned in the input (never read from disk here). Events arrive as a
+ * A case starts by process name; its first step resolves the deployed definition (a recorded
+ * activity, see definition-step.ts), so the definition is pinned in the history and nothing the
+ * caller sends is taken on its word. Events arrive as a
  * validated Update (rejections leave no trace in history) or as a Signal (rejections are
  * recorded in the timeline). `after` delays become durable timers through the sandbox's
  * setTimeout; invocations become activities or child workflows.
@@ -22,27 +24,34 @@ import { compileDefinition, outcomeOf, type RuntimeHooks } from '../compiler/com
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
 import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
-import type { EventInput, ProcessArgs, ProcessResult, Rejection, StateView } from '../contract/wire';
+import type { EventInput, ProcessArgs, ProcessResult, Rejection, ResolvedDefinition, StateView } from '../contract/wire';
+import type { ProcessDefinition } from '../dsl/types';
 import { CaseRecord } from './case-record';
+import { failCase, resolveCaseDefinition, resolveRequestOf } from './definition-step';
 import { createInvoker } from './invocations';
 import { CarriedTimers } from './carried-timers';
 import { SearchAttributeSync } from './search-attributes';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// useDefaults: the input schema's defaults apply to the case's input, as the client used to do.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
 /** Timeline entries carried into the next run; older ones stay in the earlier runs' histories. */
 const CARRIED_TIMELINE_ENTRIES = 100;
 addFormats(ajv);
 
 export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult> {
-  const { bundle, input, resume } = args;
-  const def = bundle.definition;
+  const request = resolveRequestOf(args);
+  const { resume } = args;
+  // Answer the state Query while the definition is being resolved, instead of "unknown query".
+  setHandler(stateQuery, () => startingView(args));
+  const resolved = await resolveCaseDefinition(request);
+  const def = resolved.definition;
   const now = () => Date.now();
-  checkInput(args);
+  const input = checkInput(def, args.input);
 
   const record = new CaseRecord();
   if (resume) record.carry(resume.timeline);
-  const invoke = createInvoker(bundle);
+  const invoke = createInvoker(resolved);
   const carriedTimers = new CarriedTimers();
   let failure: string | undefined;
   // Invocations in flight; the case only continues as new when there are none.
@@ -84,7 +93,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     log: (message) => log.info(message, { process: def.process }),
   };
 
-  const machine = compileDefinition(def, input, hooks);
+  const machine = compileOrFail(def, input, hooks);
   let previous: string[] = [];
   const actor = createActor(machine, {
     snapshot: resume?.snapshot as never,
@@ -98,7 +107,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const status = (): StateView['status'] =>
     failure ? 'failed' : actor.getSnapshot().status === 'done' ? 'completed' : actor.getSnapshot().status === 'error' ? 'failed' : 'running';
   const outcome = () => (status() === 'completed' ? outcomeOf(def, leaves()[0]) : undefined);
-  const searchAttributes = new SearchAttributeSync(def, bundle.hash);
+  const searchAttributes = new SearchAttributeSync(def, resolved.hash);
 
   function onInspect(ev: InspectionEvent): void {
     if (ev.type !== '@xstate.snapshot' || ev.actorRef !== (actor as AnyActorRef)) return;
@@ -109,7 +118,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       record.add(
         resume
           ? { kind: 'continued', at: iso(), run: resume.run, state: to }
-          : { kind: 'started', at: iso(), state: to, definition: def.process, hash: bundle.hash },
+          : { kind: 'started', at: iso(), state: to, definition: def.process, hash: resolved.hash },
       );
     } else {
       const deadline = record.deadlineForEvent(event.type);
@@ -137,7 +146,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     workflowId: workflowInfo().workflowId,
     process: def.process,
     title: def.title,
-    definitionHash: bundle.hash,
+    definitionHash: resolved.hash,
+    definitionVersion: resolved.version,
     status: status(),
     state: stateNames(),
     context: context(),
@@ -152,6 +162,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       ? { code: 'CASE_CLOSED', message: `case ${workflowInfo().workflowId} is ${status()} (state ${stateNames().join(', ')}); it accepts no more events` }
       : checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId });
 
+  // `data: null` is the same as no data (some SDKs cannot leave a field out).
   const apply = (event: EventInput) => actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
 
   // An error observer keeps XState from rethrowing on a zero-delay timer, which would break replay.
@@ -197,14 +208,18 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   if (status() === 'running') {
     log.info('continuing as new', { historyLength: workflowInfo().historyLength, run: (resume?.run ?? 1) + 1 });
     await continueAsNew<typeof processWorkflow>({
-      bundle,
-      input,
+      process: def.process,
+      // The next run resolves the same version by hash (and the same children): pinned for good.
+      version: resolved.source === 'registry' ? resolved.hash : undefined,
+      definition: resolved.source === 'inline' ? def : undefined,
+      input: args.input,
       continueAsNewAfter: args.continueAsNewAfter,
       resume: {
         snapshot: actor.getPersistedSnapshot(),
         deadlines: record.pendingArmed(),
         timeline: record.timeline.slice(-CARRIED_TIMELINE_ENTRIES),
         run: (resume?.run ?? 1) + 1,
+        children: resolved.children,
       },
     });
   }
@@ -214,20 +229,45 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const finalOutcome = outcome()!;
   record.add({ kind: 'completed', at: iso(), outcome: finalOutcome, state: stateNames() });
   actor.stop();
-  return { outcome: finalOutcome, state: stateNames(), context: context(), definitionHash: bundle.hash, timeline: record.timeline };
+  return { outcome: finalOutcome, state: stateNames(), context: context(), definitionHash: resolved.hash, timeline: record.timeline };
 }
 
-function checkInput({ bundle, input }: ProcessArgs): void {
-  const schema = bundle.definition.input;
-  if (!schema) return;
-  const validate = ajv.compile(schema);
-  if (validate(input)) return;
+/** The case's input with the schema's defaults applied; a mismatch fails the case as INVALID_INPUT. */
+function checkInput(def: ProcessDefinition, raw: Record<string, unknown> | undefined): Record<string, unknown> {
+  const input = JSON.parse(JSON.stringify(raw ?? {})) as Record<string, unknown>; // no structuredClone in the sandbox
+  if (!def.input) return input;
+  const validate = ajv.compile(def.input);
+  if (validate(input)) return input;
   const problems = (validate.errors ?? []).map((e) => `input${e.instancePath.replace(/\//g, '.')}: ${e.message}`);
-  throw ApplicationFailure.nonRetryable(
-    `input does not match the input schema of process ${bundle.definition.process}: ${problems.join('; ')}`,
-    'INVALID_INPUT',
-  );
+  failCase('INVALID_INPUT', `input does not match the input schema of process ${def.process}: ${problems.join('; ')}`);
 }
+
+/** Compiles the definition; a definition the compiler cannot handle fails the case instead of the task. */
+function compileOrFail(def: ProcessDefinition, input: Record<string, unknown>, hooks: RuntimeHooks): ReturnType<typeof compileDefinition> {
+  try {
+    return compileDefinition(def, input, hooks);
+  } catch (err) {
+    failCase('INVALID_DEFINITION', `process ${def.process} cannot be compiled: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+/** The state view while the definition is being resolved (the first moments of a case). */
+function startingView(args: ProcessArgs): StateView {
+  return {
+    workflowId: workflowInfo().workflowId,
+    process: typeof args?.process === 'string' ? args.process : '',
+    title: '',
+    definitionHash: '',
+    status: 'starting',
+    state: [],
+    context: {},
+    allowed: {},
+    deadlines: [],
+    timeline: [],
+  };
+}
+
+export type { ResolvedDefinition };
 
 function eventLabel(type: string): string {
   if (type.startsWith('docket.invoke.done.')) return 'invoke.done';

@@ -12,6 +12,7 @@ import { ProcessClient } from '../../client';
 import { createDocketWorker } from '../../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../../worker/logger';
 import { testServer } from './server';
+import { shippedDefinitionFiles } from './test-definitions';
 
 export interface Harness {
   docket: ProcessClient;
@@ -27,8 +28,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** `withWorker: false` leaves the task queue without a worker until `startWorker()` is called. */
-export async function startHarness(options: { withWorker?: boolean } = {}): Promise<Harness> {
+/**
+ * `withWorker: false` leaves the task queue without a worker until `startWorker()` is called;
+ * `deploy: false` leaves the registry empty (by default every shipped definition is deployed).
+ */
+export async function startHarness(options: { withWorker?: boolean; deploy?: boolean } = {}): Promise<Harness> {
   const server = testServer();
   // Worker and activity logs only when something goes wrong; DOCKET_LOG_LEVEL=info shows them all.
   installRuntimeLogging(createLogger({ level: process.env.DOCKET_LOG_LEVEL ?? 'warn' }));
@@ -64,6 +68,8 @@ export async function startHarness(options: { withWorker?: boolean } = {}): Prom
   const first = options.withWorker === false ? undefined : await startWorker();
   const connection = await Connection.connect({ address: server.address });
   const docket = new ProcessClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue });
+  // Every shipped process is deployed on this file's task queue, as an operator would before starting cases.
+  if (options.deploy !== false) await docket.deployFiles(shippedDefinitionFiles(), { deployedBy: 'test-harness' });
   return {
     docket,
     taskQueue,

@@ -2,11 +2,20 @@
  * Shipped definitions with test timings (see scripts/definition-overrides.ts): the shipped YAML
  * keeps its real deadlines.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecisionRule, ProcessDefinition } from '../../dsl/types';
 import { loadDefinitionOrThrow, withDecisions } from '../../scripts/definition-overrides';
 
 export const DEFINITIONS_DIR = join(__dirname, '..', '..', 'definitions');
+
+/** Paths of every shipped definition file (definitions/*.yaml, not the shared decision files). */
+export function shippedDefinitionFiles(): string[] {
+  return readdirSync(DEFINITIONS_DIR)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .map((name) => join(DEFINITIONS_DIR, name));
+}
 
 export function shippedDefinition(name: string): ProcessDefinition {
   return loadDefinitionOrThrow(join(DEFINITIONS_DIR, `${name}.yaml`));

@@ -1,0 +1,123 @@
+/**
+ * `resolveDefinition`: the recorded step at the start of every case run. It finds the definition a
+ * case runs (the deployed version asked for, or the current one) in the registry of the worker's
+ * task queue, validates it with the same checks as `docket validate`, computes its hash itself and
+ * pins the versions of the child processes it invokes. Its result is recorded in the case's
+ * history, so replay and audit see exactly what ran and a later deployment never changes it.
+ *
+ * The worker is the authority: nothing here is taken from the caller. An inline definition (in the
+ * start input) is refused unless this worker was started in development mode, and even then it is
+ * validated and hashed here. Every refusal is a non-retryable failure with a `CaseFailureCode` type.
+ *
+ * Not in ACTIVITY_CATALOG: definitions cannot invoke it.
+ */
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { DeployedDefinition } from '../contract/registry';
+import { definitionQuery } from '../contract/registry-handles';
+import { registryWorkflowId } from '../contract/registry';
+import type { CaseFailureCode, ResolvedDefinition, ResolveRequest } from '../contract/wire';
+import { formatDiagnostic } from '../dsl/diagnostics';
+import { definitionHash } from '../dsl/hash';
+import type { ProcessDefinition } from '../dsl/types';
+import { validateDefinition } from '../dsl/validate';
+import { childProcesses } from '../workflows/registry-book';
+
+/** Name under which the worker registers the activity (the workflow calls it by this name). */
+export const RESOLVE_DEFINITION_ACTIVITY = 'resolveDefinition';
+
+export interface ResolveDefinitionOptions {
+  /** A client on the worker's own connection and namespace. */
+  client: Client;
+  /** Development mode: accept inline definitions (still validated and hashed here). Default false. */
+  allowInlineDefinitions?: boolean;
+  /** Task queue whose registry to read. Default: the activity's own task queue. */
+  taskQueue?: string;
+}
+
+/** Deployed bodies by hash: versions are immutable, so a body once checked can be reused. */
+const checkedBodies = new Map<string, ProcessDefinition>();
+
+export function createResolveDefinition(options: ResolveDefinitionOptions) {
+  return async function resolveDefinition(request: ResolveRequest): Promise<ResolvedDefinition> {
+    const taskQueue = options.taskQueue ?? Context.current().info.taskQueue;
+    const lookup = (process: string, version?: number | string) => lookUp(options.client, taskQueue, process, version);
+
+    if (request?.definition !== undefined) {
+      if (!options.allowInlineDefinitions) {
+        throw refuse(
+          'INLINE_DEFINITION_REFUSED',
+          'this worker runs deployed definitions only: deploy the definition with `docket deploy FILE` and start the case by process name ' +
+            '(inline definitions are for development: start the worker with DOCKET_ALLOW_INLINE_DEFINITIONS=1)',
+        );
+      }
+      const definition = checked(request.definition, 'the inline definition');
+      if (request.process && request.process !== definition.process) {
+        throw refuse('INVALID_START', `the start input names process "${request.process}" but the inline definition is "${definition.process}"`);
+      }
+      return { process: definition.process, hash: definitionHash(definition), definition, children: await pinChildren(definition, request.children, lookup), source: 'inline' };
+    }
+
+    if (typeof request?.process !== 'string' || request.process === '') {
+      throw refuse('INVALID_START', 'the start input must name the process: { "process": "complaint", "input": { … } }');
+    }
+    const found = await lookup(request.process, request.version);
+    const definition = checkedBodies.get(found.hash) ?? checked(found.definition, `version ${found.version} of "${found.process}" in the registry`);
+    const hash = definitionHash(definition);
+    if (hash !== found.hash) {
+      throw refuse('INVALID_DEFINITION', `version ${found.version} of "${found.process}" in the registry does not match its hash (recorded ${found.hash}, computed ${hash}); the registry was tampered with`);
+    }
+    checkedBodies.set(hash, definition);
+    return {
+      process: found.process,
+      hash,
+      definition,
+      children: await pinChildren(definition, request.children, lookup),
+      source: 'registry',
+      version: found.version,
+      deployedBy: found.deployedBy,
+      deployedAt: found.deployedAt,
+    };
+  };
+}
+
+/** Child process → hash: the one pinned by an earlier run of the case, else the current version. */
+async function pinChildren(
+  definition: ProcessDefinition,
+  pinned: Record<string, string> | undefined,
+  lookup: (process: string, version?: string) => Promise<DeployedDefinition>,
+): Promise<Record<string, string>> {
+  const children: Record<string, string> = {};
+  for (const child of childProcesses(definition)) {
+    const wanted = pinned && Object.prototype.hasOwnProperty.call(pinned, child) ? pinned[child] : undefined;
+    children[child] = (await lookup(child, wanted)).hash;
+  }
+  return children;
+}
+
+async function lookUp(client: Client, taskQueue: string, process: string, version?: number | string): Promise<DeployedDefinition> {
+  let answer;
+  try {
+    answer = await client.workflow.getHandle(registryWorkflowId(taskQueue)).query(definitionQuery, { process, version });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      throw refuse('DEFINITION_NOT_FOUND', `nothing is deployed on task queue "${taskQueue}": deploy "${process}" with \`docket deploy\``);
+    }
+    throw err; // the registry is unreachable for now: retried
+  }
+  if (answer.refused) throw refuse(answer.refused.code === 'DEFINITION_NOT_FOUND' ? 'DEFINITION_NOT_FOUND' : 'INVALID_START', answer.refused.message);
+  if (!answer.found) throw new Error('the registry answered neither a definition nor a refusal');
+  return answer.found;
+}
+
+function checked(definition: unknown, what: string): ProcessDefinition {
+  const problems = validateDefinition(definition);
+  if (problems.length > 0) {
+    throw refuse('INVALID_DEFINITION', `${what} is not valid:\n${problems.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
+  }
+  return definition as ProcessDefinition;
+}
+
+function refuse(code: CaseFailureCode, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ message, type: code, nonRetryable: true });
+}

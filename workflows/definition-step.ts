@@ -1,0 +1,52 @@
+/**
+ * The first step of every case run: check the start input's shape, then resolve the definition
+ * through the `resolveDefinition` activity (recorded in the history, so replay and audit see
+ * exactly what ran). Anything that makes the case unable to run fails it at once with a typed,
+ * non-retryable failure; a workflow task is never left to retry for a reason that will not change.
+ */
+import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { CaseFailureCode, ProcessArgs, ResolvedDefinition, ResolveRequest } from '../contract/wire';
+
+const { resolveDefinition } = proxyActivities<{ resolveDefinition(request: ResolveRequest): Promise<ResolvedDefinition> }>({
+  startToCloseTimeout: '30s',
+  // A registry that cannot be reached for a few minutes fails the start; refusals fail at once.
+  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 20 },
+});
+
+/** Fails the case on purpose: the code is the failure type every SDK can read. */
+export function failCase(code: CaseFailureCode, message: string): never {
+  throw ApplicationFailure.create({ message, type: code, nonRetryable: true });
+}
+
+/** Checks the start input's shape; returns the resolution request. */
+export function resolveRequestOf(args: ProcessArgs | undefined): ResolveRequest {
+  if (!args || typeof args !== 'object' || Array.isArray(args)) {
+    failCase('INVALID_START', 'the workflow input must be one object: { "process": "complaint", "input": { … } }');
+  }
+  if (args.definition === undefined && (typeof args.process !== 'string' || args.process === '')) {
+    failCase('INVALID_START', 'the start input must name the process: { "process": "complaint", "input": { … } }');
+  }
+  if (args.version !== undefined && typeof args.version !== 'number' && typeof args.version !== 'string') {
+    failCase('INVALID_START', `version must be a version number or a definition hash, got ${JSON.stringify(args.version)}`);
+  }
+  if (args.input !== undefined && args.input !== null && (typeof args.input !== 'object' || Array.isArray(args.input))) {
+    failCase('INVALID_START', 'input must be a JSON object');
+  }
+  if (args.resume !== undefined && !workflowInfo().continuedFromExecutionRunId) {
+    failCase('INVALID_START', '`resume` is set by the engine when a case continues as new; a new case cannot start with it');
+  }
+  return { process: args.process, version: args.version, definition: args.definition, children: args.resume?.children };
+}
+
+/** Runs the recorded resolution step; a refusal fails the case with the refusal's code. */
+export async function resolveCaseDefinition(request: ResolveRequest): Promise<ResolvedDefinition> {
+  try {
+    return await resolveDefinition(request);
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    if (cause instanceof ApplicationFailure && cause.type && cause.nonRetryable) {
+      failCase(cause.type as CaseFailureCode, cause.message);
+    }
+    failCase('DEFINITION_NOT_FOUND', `could not resolve the definition of "${request.process ?? 'the inline definition'}": ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
