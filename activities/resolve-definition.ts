@@ -17,11 +17,9 @@ import type { DeployedDefinition } from '../contract/registry';
 import { definitionQuery } from '../contract/registry-handles';
 import { registryWorkflowId } from '../contract/registry';
 import type { CaseFailureCode, ResolvedDefinition, ResolveRequest } from '../contract/wire';
-import { formatDiagnostic } from '../dsl/diagnostics';
 import { definitionHash } from '../dsl/hash';
 import type { ProcessDefinition } from '../dsl/types';
-import { validateDefinition } from '../dsl/validate';
-import { childProcesses } from '../workflows/registry-book';
+import { childProcesses, definitionProblems } from '../workflows/registry-book';
 
 /** Name under which the worker registers the activity (the workflow calls it by this name). */
 export const RESOLVE_DEFINITION_ACTIVITY = 'resolveDefinition';
@@ -111,9 +109,9 @@ async function lookUp(client: Client, taskQueue: string, process: string, versio
 }
 
 function checked(definition: unknown, what: string): ProcessDefinition {
-  const problems = validateDefinition(definition);
+  const problems = definitionProblems(definition);
   if (problems.length > 0) {
-    throw refuse('INVALID_DEFINITION', `${what} is not valid:\n${problems.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
+    throw refuse('INVALID_DEFINITION', `${what} is not valid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   return definition as ProcessDefinition;
 }

@@ -95,3 +95,11 @@ function describeJsonError(text: string, message: string): string {
 }
 
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** `--version 3` or a definition hash (8 to 64 hex characters): a number for short digit strings, else the hash. */
+export function parseVersion(text: string, flag = 'version'): number | string {
+  const value = text.trim().toLowerCase();
+  if (/^[1-9][0-9]{0,6}$/.test(value)) return Number(value);
+  if (/^[0-9a-f]{8,64}$/.test(value)) return value;
+  throw new UsageError(`${flag} "${text}": give a version number (1, 2, …) or a definition hash of 8 to 64 hex characters (see \`docket definitions\`)`);
+}

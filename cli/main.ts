@@ -5,18 +5,22 @@
  *   docket validate                      # every definition under definitions/
  *   docket graph definitions/complaint.yaml
  *   docket dev                           # local Temporal + worker
- *   docket start definitions/complaint.yaml --id C-1001 --input-file complaint.json
+ *   docket deploy                        # publish every definition under definitions/
+ *   docket start complaint --id C-1001 --input-file complaint.json
  *   docket send C-1001 ACCEPT --as agent:alice
  *   docket state C-1001
  */
 import { Command, CommanderError } from 'commander';
 import * as audit from './commands/audit';
+import * as definitions from './commands/definitions';
+import * as deploy from './commands/deploy';
 import * as dev from './commands/dev';
 import * as graph from './commands/graph';
 import * as history from './commands/history';
 import * as list from './commands/list';
 import * as replay from './commands/replay';
 import * as result from './commands/result';
+import * as rollback from './commands/rollback';
 import * as send from './commands/send';
 import * as signal from './commands/signal';
 import * as start from './commands/start';
@@ -26,7 +30,7 @@ import * as whatif from './commands/whatif';
 import * as worker from './commands/worker';
 import { reportError } from './run-command';
 
-const COMMANDS = [validate, graph, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker];
+const COMMANDS = [validate, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker];
 /** Commands that run a worker: what the Temporal SDK leaves open when it fails can hold the process. */
 const LONG_RUNNING = new Set(['dev', 'worker']);
 const GRACE_MS = 3000;

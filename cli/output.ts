@@ -88,10 +88,11 @@ function timelineRow(e: TimelineEntry): string[] {
 export function formatStateView(view: StateView, now: Date = new Date()): string[] {
   const rows: string[][] = [
     ['case', view.workflowId],
-    ['process', `${view.process} — ${view.title} (definition ${view.definitionHash.slice(0, 8)})`],
-    ['status', view.outcome ? `${view.status}, outcome ${view.outcome}` : view.status],
+    ['process', `${view.process} — ${view.title} (definition ${view.definitionVersion !== undefined ? `v${view.definitionVersion} ` : ''}${view.definitionHash.slice(0, 8)})`],
+    ['status', view.outcome ? `${view.status}, outcome ${view.outcome}` : view.status.replace(/_/g, ' ')],
     ['state', view.state.join(', ')],
   ];
+  if (view.failure) rows.push(['failure', `${view.failure.code}: ${view.failure.message.split('\n').join(' ')}`]);
   const owner = view.context.owner;
   if (typeof owner === 'string' && owner) rows.push(['owner', owner]);
   const summary = contextSummary(view.context, ['owner']);

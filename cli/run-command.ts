@@ -5,7 +5,7 @@
  *
  * Commands never exit themselves: they set `process.exitCode` and return, or throw.
  */
-import { CaseNotFoundError, DefinitionInvalidError, EventRejectedError, InvalidInputError } from '../client/errors';
+import { CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventRejectedError, InvalidInputError } from '../client/errors';
 import type { ProcessClient } from '../client/process-client';
 import { UsageError } from './args';
 
@@ -69,6 +69,8 @@ export function userMessage(err: unknown): string | undefined {
     return line;
   }
   if (err instanceof DefinitionInvalidError || err instanceof InvalidInputError || err instanceof CaseNotFoundError) return err.message;
+  if (err instanceof DefinitionNotFoundError) return err.message;
+  if (err instanceof DeployRefusedError) return `the registry refused the deployment (${err.code}): ${err.message}`;
   if (!(err instanceof Error)) return undefined;
   if (USER_ERROR_NAMES.has(err.name)) return err.message;
   if (err.name === 'WorkflowFailedError') {

@@ -2,7 +2,9 @@
  * The docket client SDK. See README "Client SDK".
  */
 export { ProcessClient, type ProcessClientOptions, type StartOptions, type StartedCase } from './process-client';
-export { CaseNotFoundError, DefinitionInvalidError, EventRejectedError, InvalidInputError } from './errors';
+export { CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventRejectedError, InvalidInputError } from './errors';
+export { RegistryClient, defaultDeployer, type DeployOptions } from './registry-client';
+export type { DeployResult, DeployedDefinition, DeployedVersion, ProcessVersions } from '../contract/registry';
 export { bundleFromDefinition, bundleFromFile } from './definition-bundle';
 export type { CaseSummary, ListOptions } from './list-query';
-export type { EventInput, ProcessResult, StateView, TimelineEntry, Rejection, RejectionCode } from '../contract/wire';
+export type { CaseFailureCode, CaseStatus, EventInput, ProcessResult, StateView, TimelineEntry, Rejection, RejectionCode } from '../contract/wire';

@@ -6,6 +6,7 @@
  * The demo shortens the complaint's waits (response deadline, "3+7" follow-up) by swapping the
  * timing decision tables in memory; definitions/complaint.yaml keeps its real deadlines.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -23,6 +24,11 @@ import { runGrayReleaseDemo } from './gray-demo';
 import { runRefundDemo } from './refund-demo';
 
 const ROOT = join(__dirname, '..');
+
+function shippedDefinitionFiles(): string[] {
+  const dir = join(ROOT, 'definitions');
+  return readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort().map((name) => join(dir, name));
+}
 
 async function main(): Promise<void> {
   installRuntimeLogging(createLogger({ level: process.env.DOCKET_LOG_LEVEL ?? 'warn' }));
@@ -53,6 +59,9 @@ async function main(): Promise<void> {
   const docket = new ProcessClient({ client: new Client({ connection, namespace }), taskQueue });
 
   try {
+    // Deploy every shipped process first, as an operator would: cases start by name from the registry.
+    const deployed = await docket.deployFiles(shippedDefinitionFiles(), { deployedBy: 'demo' });
+    say(`Deployed ${deployed.deployed.map((d) => `${d.process} v${d.version} (${d.hash.slice(0, 8)})`).join(', ')}.`);
     const shipped = await bundleFromFile(join(ROOT, 'definitions', 'complaint.yaml'));
     const complaint = withDecisions(shipped.definition, {
       responseDeadline: [{ when: 'context.priority == "P1"', then: '3s' }, { then: '1h' }],

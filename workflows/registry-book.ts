@@ -78,7 +78,7 @@ export class RegistryBook {
         problems.push(`${name}: ${size} bytes of JSON is over the limit of ${MAX_DEFINITION_JSON_BYTES}; split the process`);
         return;
       }
-      for (const d of validateDefinition(def)) problems.push(`${name}: ${formatDiagnostic(d)}`);
+      for (const problem of definitionProblems(def)) problems.push(`${name}: ${problem}`);
       const process = (def as ProcessDefinition)?.process;
       if (typeof process === 'string') {
         if (seen.has(process)) problems.push(`${name}: process "${process}" appears twice in one deployment`);
@@ -183,6 +183,19 @@ function pickVersion(versions: DeployedVersion[], current: number, wanted: numbe
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) throw new RegistryRefusal('DEFINITION_NOT_FOUND', `process "${process}" has no version with hash ${wanted} (${available})`);
   throw new RegistryRefusal('INVALID_REQUEST', `hash prefix ${wanted} matches versions ${matches.map((v) => v.version).join(', ')} of "${process}"; give more characters`);
+}
+
+/**
+ * Why a definition cannot run, as messages (empty when it can): the checks of `docket validate`,
+ * plus a `uses:` list left unmerged (the loader merges shared files; a definition that still has
+ * the key was sent as raw YAML, and its shared decisions are missing).
+ */
+export function definitionProblems(def: unknown): string[] {
+  const problems = validateDefinition(def).map(formatDiagnostic);
+  if (def && typeof def === 'object' && Object.prototype.hasOwnProperty.call(def, 'uses')) {
+    problems.unshift('uses: the shared decision files are not merged in; deploy the YAML file with `docket deploy` (or merge them as `docket validate` does) instead of sending the raw YAML as JSON');
+  }
+  return problems;
 }
 
 /** Processes a definition invokes as children. */

@@ -16,10 +16,11 @@ export function register(program: Command): void {
     .description('export the case history as JSON (the format `temporal workflow show --output json` writes)')
     .argument('<id>', 'case id')
     .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option('--run <runId>', 'an earlier run of the case (default: the latest; see `docket list` or the timeline for run ids)')
     .option('--json', 'with -o: print the report as JSON')
     .action(
-      runCommand(async (id: string, options: { output?: string; json?: boolean }) => {
-        const history = await withClient((client) => client.history(id));
+      runCommand(async (id: string, options: { output?: string; run?: string; json?: boolean }) => {
+        const history = await withClient((client) => client.history(id, { runId: options.run }));
         if (!options.output) {
           process.stdout.write(history.endsWith('\n') ? history : `${history}\n`);
           return;

@@ -8,10 +8,11 @@ export function register(program: Command): void {
     .command('state')
     .description('show the state of a case: state, owner, allowed events per role, deadlines, timeline')
     .argument('<id>', 'case id')
+    .option('--run <runId>', 'an earlier run of the case (default: the latest)')
     .option('--json', 'print the state view as JSON')
     .action(
-      runCommand(async (id: string, options: { json?: boolean }) => {
-        const view = await withClient((client) => client.state(id));
+      runCommand(async (id: string, options: { run?: string; json?: boolean }) => {
+        const view = await withClient((client) => client.state(id, { runId: options.run }));
         if (options.json) printJson(view);
         else printStateView(view);
       }),

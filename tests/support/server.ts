@@ -73,6 +73,8 @@ export interface StartTestWorkerOptions {
   taskQueue?: string;
   activities?: object;
   workerOptions?: Partial<WorkerOptions>;
+  /** Development mode: the worker runs inline definitions (default false). */
+  allowInlineDefinitions?: boolean;
 }
 
 export interface TestWorker {
@@ -94,6 +96,7 @@ async function createTestWorker(options: StartTestWorkerOptions) {
       activities: options.activities ?? {},
       workflowBundle: { codePath: bundlePath },
       workerOptions: options.workerOptions,
+      allowInlineDefinitions: options.allowInlineDefinitions ?? false,
     });
     return { worker, connection, taskQueue };
   } catch (err) {

@@ -1,0 +1,38 @@
+/**
+ * `docket deploy [files…]`: validates definitions (shared `uses:` files merged, the child processes
+ * they invoke found in the same directory) and publishes them to the registry of the task queue.
+ * Each becomes its process's current version; running cases keep the version they started with.
+ */
+import type { Command } from 'commander';
+import type { DeployResult } from '../../contract/registry';
+import { printJson, printLines, table } from '../output';
+import { runCommand, withClient } from '../run-command';
+import { definitionFilesIn } from './definition-files';
+
+export function register(program: Command): void {
+  program
+    .command('deploy')
+    .description('validate definitions and publish them as new versions (new cases start with them; running cases keep theirs)')
+    .argument('[files...]', 'definition files or directories (default: definitions/)')
+    .option('--by <name>', 'who deploys, for the deployment log (default: DOCKET_DEPLOYER or your user name)')
+    .option('--note <text>', 'a note for the deployment log, e.g. a ticket or commit')
+    .option('--json', 'print the report as JSON')
+    .action(
+      runCommand(async (paths: string[], options: { by?: string; note?: string; json?: boolean }) => {
+        const files = await definitionFilesIn(paths.length ? paths : ['definitions']);
+        const result = await withClient((client) => client.deployFiles(files, { deployedBy: options.by, note: options.note }));
+        if (options.json) printJson(result);
+        else printLines(formatDeployReport(result));
+      }),
+    );
+}
+
+export function formatDeployReport(result: DeployResult): string[] {
+  const rows = result.deployed.map((d) => [
+    d.process,
+    `v${d.version}`,
+    d.hash.slice(0, 8),
+    d.change === 'new' ? 'deployed, now current' : d.change === 'unchanged' ? 'unchanged (already current)' : 'earlier version, current again',
+  ]);
+  return [...table(['PROCESS', 'VERSION', 'HASH', 'CHANGE'], rows), 'see them with: docket definitions'];
+}
