@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python"))
 
-from temporalio.client import Client  # noqa: E402
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError  # noqa: E402
 
 from docket_client import DocketClient, EventRejected  # noqa: E402
 
@@ -52,10 +52,36 @@ async def wait_for(docket, case_id, predicate, what, timeout=WAIT_SECONDS):
                 return view
         except Exception as err:  # not queryable yet (first workflow task), or a transient RPC error
             last_error = err
+            if await closed(docket, case_id):
+                raise ConformanceError(f"{case_id} closed before {what}, its state unreadable ({err}){await why_failed(docket, case_id)}")
+        # A case that failed at its start answers the query with status "starting": ask Temporal.
+        if view is not None and view["status"] != "running" and (ended(view) or await closed(docket, case_id)):
+            raise ConformanceError(f"{case_id} ended ({view['status']}, state {view['state']}) before {what}{await why_failed(docket, case_id)}")
         if time.monotonic() > deadline:
             seen = f"it is in {view['state']} ({view['status']})" if view else f"no state: {last_error!r}"
             raise ConformanceError(f"{case_id} never reached {what} within {timeout:.0f}s; {seen}")
         await asyncio.sleep(0.2)
+
+
+async def closed(docket, case_id):
+    """Whether the case's workflow has closed (failed, terminated, …); False when unknown."""
+    try:
+        status = (await docket.client.get_workflow_handle(case_id).describe()).status
+    except Exception:
+        return False
+    return status is not None and status != WorkflowExecutionStatus.RUNNING
+
+
+async def why_failed(docket, case_id):
+    """The failure type and message of a case that failed (e.g. DEFINITION_NOT_FOUND), or ''."""
+    try:
+        await docket.client.get_workflow_handle(case_id).result()
+    except WorkflowFailureError as err:
+        cause = err.cause
+        return f": {getattr(cause, 'type', None) or type(cause).__name__}: {getattr(cause, 'message', cause)}"
+    except Exception as err:
+        return f": {type(err).__name__}: {err}"
+    return ""
 
 
 def in_state(path):
@@ -131,7 +157,10 @@ async def complaint(docket, case_id, rejections):
     await docket.send(case_id, "CONFIRM_SOLVED", "cust-7", ["customer"])
     await wait_state(docket, case_id, "resolved.satisfaction_call")
     await docket.send(case_id, "SATISFACTION", "cust-7", ["customer"], {"score": 5})
-    return await wait_for(docket, case_id, ended, "its end")
+    done = await wait_for(docket, case_id, ended, "its end")
+    await expect_rejected(docket, case_id, {"type": "SATISFACTION", "actor_id": "cust-7", "roles": ["customer"], "data": {"score": 1}},
+                          "CASE_CLOSED", summary=rejections)
+    return done
 
 
 async def refund(docket, case_id, rejections):
