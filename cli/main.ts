@@ -41,6 +41,8 @@ export function buildProgram(): Command {
   const program = new Command('docket')
     .description('Durable customer-service processes: YAML definitions, validated, compiled to XState, run on Temporal.')
     .version(version, '-V, --version')
+    // `docket start complaint --version 2` is the start command's option, not the program's.
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError()
     // Settings made before `.command()` are inherited by every command.

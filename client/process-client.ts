@@ -197,10 +197,16 @@ export class ProcessClient {
 
   /** Sends an event as a validated Update; resolves to the new state, or throws `EventRejectedError`. */
   async send(id: string, event: EventInput): Promise<StateView> {
-    try {
-      return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] });
-    } catch (err) {
-      throw await this.translate(err, id, event.type);
+    // A case refuses events for a moment after its start (CASE_STARTING): nothing was applied, so send again.
+    const until = Date.now() + 10_000;
+    for (;;) {
+      try {
+        return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] });
+      } catch (err) {
+        const translated = await this.translate(err, id, event.type);
+        if (!(translated instanceof EventRejectedError && translated.code === 'CASE_STARTING' && Date.now() < until)) throw translated;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
   }
 

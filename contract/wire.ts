@@ -116,6 +116,7 @@ export type RejectionCode =
   | 'ROLE_NOT_ALLOWED'
   | 'INVALID_PAYLOAD'
   | 'GUARD_FAILED'
+  | 'CASE_STARTING'
   | 'CASE_CLOSED'
   | 'INVALID_EVENT';
 

@@ -40,11 +40,26 @@ const CARRIED_TIMELINE_ENTRIES = 100;
 addFormats(ajv);
 
 export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult> {
-  const request = resolveRequestOf(args);
+  // While the definition is being resolved the state Query answers `starting` (or `failed` with the
+  // reason once resolution failed), and an event Update is refused as CASE_STARTING: no trace, and
+  // the caller may send it again. An Update without a handler would fail without a code.
+  let startFailure: StateView['failure'];
+  setHandler(stateQuery, () => startingView(args, startFailure));
+  setHandler(eventUpdate, (_event: EventInput) => startingView(args), {
+    validator: (_event: EventInput) => {
+      throw ApplicationFailure.create({
+        message: `case ${workflowInfo().workflowId} is still resolving its definition; send the event again in a moment`,
+        type: 'CASE_STARTING',
+        details: [{ code: 'CASE_STARTING', message: 'the case is still resolving its definition; send the event again in a moment' } satisfies Rejection],
+        nonRetryable: true,
+      });
+    },
+  });
+  const resolved = await (async () => resolveCaseDefinition(resolveRequestOf(args)))().catch((err: unknown) => {
+    startFailure = { code: (err as ApplicationFailure).type ?? 'DEFINITION_NOT_FOUND', message: (err as Error).message };
+    throw err;
+  });
   const { resume } = args;
-  // Answer the state Query while the definition is being resolved, instead of "unknown query".
-  setHandler(stateQuery, () => startingView(args));
-  const resolved = await resolveCaseDefinition(request);
   const def = resolved.definition;
   const now = () => Date.now();
   const input = checkInput(def, args.input);
@@ -251,19 +266,20 @@ function compileOrFail(def: ProcessDefinition, input: Record<string, unknown>, h
   }
 }
 
-/** The state view while the definition is being resolved (the first moments of a case). */
-function startingView(args: ProcessArgs): StateView {
+/** The state view while the definition is being resolved (the first moments of a case), or after that failed. */
+function startingView(args: ProcessArgs, failure?: StateView['failure']): StateView {
   return {
     workflowId: workflowInfo().workflowId,
     process: typeof args?.process === 'string' ? args.process : '',
     title: '',
     definitionHash: '',
-    status: 'starting',
+    status: failure ? 'failed' : 'starting',
     state: [],
     context: {},
     allowed: {},
     deadlines: [],
     timeline: [],
+    ...(failure ? { failure } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Definition versions on a real Temporal server, through the `docket` command line: a running case
- * keeps the definition it started with (it is pinned in its input), a case started after the YAML
- * was edited takes the edited one, `docket state` and `docket list` show each case's definition
+ * keeps the definition it started with (resolved and pinned in its first step), a case started after
+ * the edited YAML was deployed takes the edited one, `docket definitions` lists the versions with
+ * their deployer, `docket rollback` makes the first one current again, `docket state` and `docket list` show each case's definition
  * hash, and `docket list --hash` tells the two versions apart.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ afterAll(async () => {
 
 /** `docket …` against the test server and this file's task queue; fails the test on a non-zero exit. */
 async function docket(...args: string[]): Promise<string> {
-  const r: Run = await run(args, { TEMPORAL_ADDRESS: h.address, TEMPORAL_NAMESPACE: h.namespace, DOCKET_TASK_QUEUE: h.taskQueue });
+  const r: Run = await run(args, { TEMPORAL_ADDRESS: h.address, TEMPORAL_NAMESPACE: h.namespace, DOCKET_TASK_QUEUE: h.taskQueue, DOCKET_DEPLOYER: 'ops.anna' });
   if (r.code !== 0) throw new Error(`docket ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
@@ -137,11 +138,11 @@ it('keeps a running case on the definition it started with, starts new cases on 
 
   // `docket state` text shows each case's 8-character hash (header and the `started` timeline line).
   const textA = await docket('state', idA);
-  expect(textA).toContain(`(definition ${h1.slice(0, 8)})`);
+  expect(textA).toContain(`(definition v1 ${h1.slice(0, 8)})`);
   expect(textA).toMatch(new RegExp(`started +→ drafting +\\(${processId} ${h1.slice(0, 8)}\\)`));
   expect(textA).not.toContain(h2.slice(0, 8));
   const textB = await docket('state', idB);
-  expect(textB).toContain(`(definition ${h2.slice(0, 8)})`);
+  expect(textB).toContain(`(definition v2 ${h2.slice(0, 8)})`);
   expect(textB).not.toContain(h1.slice(0, 8));
 
   // `docket list`: both cases indexed with their hashes first, so the filters below are not vacuous.
@@ -187,4 +188,24 @@ it('keeps a running case on the definition it started with, starts new cases on 
     'showed case A closed',
   );
   expect(closed.map((c) => c.id)).toEqual([idA]);
+
+  // `docket definitions` lists both versions with deployer and time, v2 current.
+  const listed = await json<Array<{ process: string; current: number; versions: Array<{ version: number; hash: string; deployedBy: string; deployedAt: string }> }>>('definitions', processId);
+  expect(listed).toEqual([expect.objectContaining({ process: processId, current: 2 })]);
+  expect(listed[0].versions.map((v) => [v.version, v.hash, v.deployedBy])).toEqual([
+    [1, h1, 'ops.anna'],
+    [2, h2, 'ops.anna'],
+  ]);
+  const text = await docket('definitions', processId);
+  expect(text).toMatch(new RegExp(`^\\* +${processId} +v2 +${h2.slice(0, 8)} +ops\\.anna `, 'm'));
+
+  // `docket rollback` makes v1 current again: a case started by name now runs v1, and the log says who.
+  expect(await docket('rollback', processId, '1', '--by', 'ops.ben')).toContain(`${processId} v1 (${h1.slice(0, 8)}`);
+  const idC = h.caseId('version-c');
+  const startedC = await json<{ definitionHash: string; definitionVersion: number }>('start', processId, '--id', idC);
+  expect(startedC).toMatchObject({ definitionHash: h1, definitionVersion: 1 });
+  expect(await docket('definitions', processId)).toMatch(/rollbacks:\n +.* v1 made current by ops\.ben/);
+  // `--version 2` still starts the newer one by number.
+  const idD = h.caseId('version-d');
+  expect(await json<{ definitionHash: string }>('start', processId, '--id', idD, '--version', '2')).toMatchObject({ definitionHash: h2 });
 });

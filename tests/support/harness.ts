@@ -23,6 +23,8 @@ export interface Harness {
   dataDir: string;
   /** A case id unique to this run. */
   caseId(name: string): string;
+  /** Deploys every shipped definition (done at start unless `withWorker: false` or `deploy: false`). */
+  deployShipped(): Promise<void>;
   /** Starts another worker on the same task queue (e.g. after the first one died). */
   startWorker(): Promise<{ worker: Worker; stop(): Promise<void> }>;
   stop(): Promise<void>;
@@ -68,8 +70,12 @@ export async function startHarness(options: { withWorker?: boolean; deploy?: boo
   const first = options.withWorker === false ? undefined : await startWorker();
   const connection = await Connection.connect({ address: server.address });
   const docket = new ProcessClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue });
-  // Every shipped process is deployed on this file's task queue, as an operator would before starting cases.
-  if (options.deploy !== false) await docket.deployFiles(shippedDefinitionFiles(), { deployedBy: 'test-harness' });
+  // Every shipped process is deployed on this file's task queue, as an operator would before starting
+  // cases. The registry is a workflow: without a worker yet, the test calls deployShipped() itself.
+  const deployShipped = async () => {
+    await docket.deployFiles(shippedDefinitionFiles(), { deployedBy: 'test-harness' });
+  };
+  if (options.deploy !== false && first) await deployShipped();
   return {
     docket,
     taskQueue,
@@ -78,6 +84,7 @@ export async function startHarness(options: { withWorker?: boolean; deploy?: boo
     bundlePath: server.bundlePath,
     dataDir,
     caseId: (name) => `${name}-${run}`,
+    deployShipped,
     startWorker,
     stop: async () => {
       await first?.stop();

@@ -5,14 +5,21 @@ import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { activities, closeStore, ACTIVITY_CATALOG, ACTIVITY_NAMES, INVALID_ACTIVITY_INPUT } from '../../../activities';
 import { startGrayEnvironment, type GrayEnvironment } from '../../../gray';
-import { testServer } from '../../support/server';
+import { Client, Connection } from '@temporalio/client';
+import { ProcessClient } from '../../../client';
+import { startTestWorker, testServer, uniqueTaskQueue, type TestWorker } from '../../support/server';
+import { shippedDefinitionFiles } from '../../support/test-definitions';
+
+/** signalProcess starts its target by name from the registry of the activity's task queue: one served by a worker of this file. */
+const CATALOG_QUEUE = uniqueTaskQueue();
+let worker: TestWorker;
 
 const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 let seq = 0;
 /** Runs a registered activity the way the worker does, in a fresh activity context. */
 function run(name: string, input: unknown): Promise<unknown> {
   const env = new MockActivityEnvironment(
-    { workflowExecution: { workflowId: 'catalog', runId: 'run-1' }, activityId: String(++seq), activityType: name },
+    { workflowExecution: { workflowId: 'catalog', runId: 'run-1' }, activityId: String(++seq), activityType: name, taskQueue: CATALOG_QUEUE },
     { logger: silent },
   );
   return env.run((activities as Record<string, (input: unknown) => Promise<unknown>>)[name], input);
@@ -28,8 +35,16 @@ beforeAll(async () => {
   process.env.TEMPORAL_ADDRESS = testServer().address;
   delete process.env.DOCKET_WEBHOOK_URL;
   gray = await startGrayEnvironment();
+  worker = await startTestWorker({ taskQueue: CATALOG_QUEUE, activities });
+  const connection = await Connection.connect({ address: testServer().address });
+  try {
+    await new ProcessClient({ client: new Client({ connection, namespace: testServer().namespace }), taskQueue: CATALOG_QUEUE }).deployFiles(shippedDefinitionFiles(), { deployedBy: 'catalog-test' });
+  } finally {
+    await connection.close();
+  }
 });
 afterAll(async () => {
+  await worker?.stop();
   await gray?.stop();
   closeStore();
   fs.rmSync(dataDir, { recursive: true, force: true });
