@@ -3,9 +3,14 @@
  * task, its time (the workflow clock) and the inputs it delivered (events sent by actors,
  * activity and child results, fired timers). Plus the invocations the workflow started and in
  * which activation their results came back. This is what an offline re-run feeds a machine. Pure.
+ *
+ * The engine's own `resolveDefinition` step (the first thing every run does) is not an invocation
+ * of the definition: it is left out of the invocations and inputs, and only the activation its
+ * result arrived in is kept (`definitionIn`): the workflow creates and starts the case's machine
+ * there, so that is where an offline re-run starts it too.
  */
 import type { EventInput } from '../contract/wire';
-import { attributesOf, decodePayloads, eventId, eventTimeMs, eventTypeName, failureMessage, num, type HistoryEvent } from './history-events';
+import { attributesOf, decodePayloads, eventId, eventTimeMs, eventTypeName, failureMessage, isEngineActivity, num, type HistoryEvent } from './history-events';
 import type { HistoryFile } from './history-file';
 
 export type RecordedInput =
@@ -35,30 +40,40 @@ export interface RecordedInvocation {
 export interface RecordedActivations {
   activations: Activation[];
   invocations: RecordedInvocation[];
+  /**
+   * Index of the activation that delivered the result of the run's resolveDefinition step: the
+   * workflow starts the case's machine there. Undefined when the definition never arrived.
+   */
+  definitionIn?: number;
   /** Time of the last event (ms). */
   endMs: number;
 }
 
+/** Where the engine's definition step completed, while the activations are still being cut. */
+type PendingInput = RecordedInput | { kind: 'definition' };
+
 export function recordedActivations(file: HistoryFile): RecordedActivations {
   const events = (file.history.events ?? []) as HistoryEvent[];
-  const activations: Activation[] = [];
   const invocations = new Map<number, RecordedInvocation>();
-  let pending: RecordedInput[] = [];
+  // Engine steps (resolveDefinition): scheduled event ids.
+  const engine = new Set<number>();
+  const cut: Array<Omit<Activation, 'inputs'> & { inputs: PendingInput[] }> = [];
+  let pending: PendingInput[] = [];
 
   for (const e of events) {
     const type = eventTypeName(e);
     const a = attributesOf(e) as Record<string, any>;
     switch (type) {
       case 'WorkflowTaskStarted':
-        activations.push({ eventId: eventId(e), at: eventTimeMs(e), inputs: pending });
+        cut.push({ eventId: eventId(e), at: eventTimeMs(e), inputs: pending });
         pending = [];
         break;
       case 'WorkflowTaskFailed':
       case 'WorkflowTaskTimedOut': {
         // The task's inputs are delivered again with the next task.
-        const last = activations[activations.length - 1];
+        const last = cut[cut.length - 1];
         if (last && num(a.startedEventId) === last.eventId) {
-          activations.pop();
+          cut.pop();
           pending = [...last.inputs, ...pending];
         }
         break;
@@ -68,7 +83,7 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
         break;
       case 'WorkflowExecutionUpdateAccepted':
         // Written after the task that took the Update in: it belongs to that activation.
-        activations[activations.length - 1]?.inputs.push({
+        cut[cut.length - 1]?.inputs.push({
           kind: 'event',
           via: 'update',
           eventId: eventId(e),
@@ -76,22 +91,26 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
         });
         break;
       case 'ActivityTaskScheduled':
-        invocations.set(eventId(e), { id: eventId(e), kind: 'activity', name: String(a.activityType?.name), startedIn: activations.length - 1 });
+        if (isEngineActivity(a.activityType?.name)) engine.add(eventId(e));
+        else invocations.set(eventId(e), { id: eventId(e), kind: 'activity', name: String(a.activityType?.name), startedIn: cut.length - 1 });
         break;
       case 'StartChildWorkflowExecutionInitiated': {
+        // A child starts by name, with the version its parent pinned: { process, version, input }.
         const args = decodePayloads(a.input)[0] as { process?: string } | undefined;
-        invocations.set(eventId(e), { id: eventId(e), kind: 'process', name: String(args?.process), startedIn: activations.length - 1 });
+        invocations.set(eventId(e), { id: eventId(e), kind: 'process', name: String(args?.process), startedIn: cut.length - 1 });
         break;
       }
       case 'ActivityTaskCompleted':
-        pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'done', output: decodePayloads(a.result)[0] });
+        if (engine.has(num(a.scheduledEventId))) pending.push({ kind: 'definition' });
+        else pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'done', output: decodePayloads(a.result)[0] });
         break;
       case 'ActivityTaskFailed':
       case 'ActivityTaskTimedOut':
-        pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'failed', error: failureMessage(a.failure) ?? type });
+        // An engine step that failed failed the run: there is no machine to deliver it to.
+        if (!engine.has(num(a.scheduledEventId))) pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'failed', error: failureMessage(a.failure) ?? type });
         break;
       case 'ActivityTaskCanceled':
-        pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'canceled' });
+        if (!engine.has(num(a.scheduledEventId))) pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'canceled' });
         break;
       case 'ChildWorkflowExecutionCompleted': {
         const result = decodePayloads(a.result)[0] as { outcome?: string; context?: unknown } | undefined;
@@ -113,6 +132,11 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
         break;
     }
   }
+  let definitionIn: number | undefined;
+  const activations: Activation[] = cut.map((activation, index) => {
+    if (activation.inputs.some((i) => i.kind === 'definition')) definitionIn ??= index;
+    return { ...activation, inputs: activation.inputs.filter((i): i is RecordedInput => i.kind !== 'definition') };
+  });
   activations.forEach((activation, index) => {
     for (const input of activation.inputs) {
       if (input.kind !== 'result') continue;
@@ -120,5 +144,5 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
       if (invocation) invocation.resultIn = index;
     }
   });
-  return { activations, invocations: [...invocations.values()], endMs: eventTimeMs(events[events.length - 1]) };
+  return { activations, invocations: [...invocations.values()], definitionIn, endMs: eventTimeMs(events[events.length - 1]) };
 }

@@ -1,18 +1,35 @@
 /**
  * What a case ran with: its start input (WorkflowExecutionStarted) and the definition the worker
- * resolved for it, read from the completed `resolveDefinition` activity (the recorded step at the
- * start of every run). The definition's hash is recomputed here: a history whose definition does
- * not match its recorded hash has been tampered with (`DEFINITION_TAMPERED`).
+ * resolved for it, read from the completed `resolveDefinition` activity (the engine's recorded
+ * step at the start of every run). The definition's hash is recomputed here: a history whose
+ * definition does not match its recorded hash has been tampered with (`DEFINITION_TAMPERED`).
+ *
+ * A history recorded before start-by-name (the definition travelled in the start input as
+ * `bundle`, and there is no `resolveDefinition` step) is `NOT_A_DOCKET_CASE`, with a message that
+ * says so and points at README "Cases started before start-by-name".
  */
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { WORKFLOW_TYPE, type ProcessArgs, type ResolvedDefinition } from '../contract/wire';
 import { definitionHash } from '../dsl/hash';
 import type { ProcessDefinition } from '../dsl/types';
 import { AuditError } from './errors';
-import { attributesOf, decodePayloads, eventId, eventTimeIso, eventTypeName, num, type HistoryEvent } from './history-events';
+import {
+  attributesOf,
+  decodePayloads,
+  eventId,
+  eventTimeIso,
+  eventTypeName,
+  failureMessage,
+  isEngineActivity,
+  num,
+  type HistoryEvent,
+} from './history-events';
 import type { HistoryFile } from './history-file';
 
-/** Activity type of the recorded definition step (activities/resolve-definition.ts). */
-const RESOLVE_ACTIVITY = 'resolveDefinition';
+// The workflow applies the input schema's defaults to the case's input (workflows/process-workflow.ts): so does the audit.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+addFormats(ajv);
 
 export interface CaseInput {
   workflowId: string;
@@ -26,38 +43,43 @@ export interface CaseInput {
   definitionVersion?: number;
   /** `registry` or `inline`. */
   definitionSource: ResolvedDefinition['source'];
+  /** Who deployed the version, and when (registry definitions only). */
+  deployedBy?: string;
+  deployedAt?: string;
+  /** When the worker's resolveDefinition step completed (the case's machine starts in that workflow task). */
+  resolvedAt: string;
   /** Child process → the hash pinned for it. */
   children: Record<string, string>;
+  /** The case's input as the workflow used it: the start payload with the input schema's defaults applied. */
   input: Record<string, unknown>;
+  /** The start input as recorded (WorkflowExecutionStarted). */
   args: ProcessArgs;
   startedAt: string;
   taskQueue?: string;
 }
 
+/** What the history says about the definition of a `process` run. */
+export type RecordedDefinition =
+  | { kind: 'resolved'; resolved: ResolvedDefinition; scheduledEventId: number; completedAt: string }
+  /** A run recorded before start-by-name: the definition was in the start input (`bundle`). */
+  | { kind: 'before-start-by-name' }
+  /** The run did not get as far as resolving its definition (failed at start, or still resolving). */
+  | { kind: 'unresolved'; reason: string };
+
+const BEFORE_START_BY_NAME =
+  'recorded before start-by-name: the definition travelled in the start input (`bundle`) and the history has no resolveDefinition step, ' +
+  'so this version of docket cannot audit, replay or re-run it (`docket audit verify` still checks its digest); audit it with the docket release it ran on ' +
+  '(see README "Cases started before start-by-name")';
+
 export function caseInput(file: HistoryFile): CaseInput {
   const events = file.history.events as HistoryEvent[];
   const first = events[0];
-  const started = attributesOf(first) as {
-    workflowType?: { name?: string };
-    input?: Parameters<typeof decodePayloads>[0];
-    taskQueue?: { name?: string };
-    originalExecutionRunId?: string;
-    continuedExecutionRunId?: string;
-  };
-  const type = started.workflowType?.name;
-  if (type !== WORKFLOW_TYPE) {
-    throw new AuditError('NOT_A_DOCKET_CASE', file.file, `not a docket case: its workflow type is "${type}", not "${WORKFLOW_TYPE}"`);
-  }
+  const started = startAttributes(file);
   const args = (decodePayloads(started.input)[0] ?? {}) as ProcessArgs;
-  const resolved = resolvedDefinition(file, events);
-  const recomputed = definitionHash(resolved.definition);
-  if (recomputed !== resolved.hash) {
-    throw new AuditError(
-      'DEFINITION_TAMPERED',
-      file.file,
-      `the definition recorded for this case does not match its hash: recorded ${resolved.hash}, computed ${recomputed}; the history was altered after the case ran`,
-    );
-  }
+  const recorded = recordedDefinition(file);
+  if (recorded.kind === 'before-start-by-name') throw new AuditError('NOT_A_DOCKET_CASE', file.file, BEFORE_START_BY_NAME);
+  if (recorded.kind === 'unresolved') throw new AuditError('NOT_A_DOCKET_CASE', file.file, recorded.reason);
+  const resolved = verified(file, recorded.resolved);
   return {
     workflowId: file.workflowId,
     runId: started.originalExecutionRunId || undefined,
@@ -66,33 +88,98 @@ export function caseInput(file: HistoryFile): CaseInput {
     definitionHash: resolved.hash,
     definitionVersion: resolved.version,
     definitionSource: resolved.source,
+    deployedBy: resolved.deployedBy,
+    deployedAt: resolved.deployedAt,
+    resolvedAt: recorded.completedAt,
     children: resolved.children ?? {},
-    input: args.input ?? {},
+    input: withDefaults(resolved.definition, args.input),
     args,
     startedAt: eventTimeIso(first),
     taskQueue: started.taskQueue?.name ?? undefined,
   };
 }
 
-/** The result of the run's `resolveDefinition` activity. */
-function resolvedDefinition(file: HistoryFile, events: HistoryEvent[]): ResolvedDefinition {
-  const scheduled = events.find((e) => eventTypeName(e) === 'ActivityTaskScheduled' && (attributesOf(e) as { activityType?: { name?: string } }).activityType?.name === RESOLVE_ACTIVITY);
+/**
+ * The check `docket replay` makes before replaying: for a `process` history, the recorded
+ * definition must match its recorded hash (`DEFINITION_TAMPERED`), and the history must not be
+ * one recorded before start-by-name (`NOT_A_DOCKET_CASE`). Histories of other workflow types (the
+ * definition registry) and runs that never resolved a definition (refused at start) pass: they
+ * replay like any other.
+ */
+export function checkRecordedDefinition(file: HistoryFile): void {
+  if (startAttributes(file, false).workflowType?.name !== WORKFLOW_TYPE) return;
+  const recorded = recordedDefinition(file);
+  if (recorded.kind === 'before-start-by-name') throw new AuditError('NOT_A_DOCKET_CASE', file.file, BEFORE_START_BY_NAME);
+  if (recorded.kind === 'resolved') verified(file, recorded.resolved);
+}
+
+/** The definition step of a `process` run, as recorded. */
+export function recordedDefinition(file: HistoryFile): RecordedDefinition {
+  const events = file.history.events as HistoryEvent[];
+  const scheduled = events.find((e) => eventTypeName(e) === 'ActivityTaskScheduled' && isEngineActivity(activityName(e)));
   if (!scheduled) {
+    const args = decodePayloads(startAttributes(file).input)[0] as { bundle?: unknown } | undefined;
+    if (args && typeof args === 'object' && args.bundle !== undefined) return { kind: 'before-start-by-name' };
+    const failed = events.find((e) => eventTypeName(e) === 'WorkflowExecutionFailed');
+    const why = failed ? `it failed at start: ${failureMessage((attributesOf(failed) as { failure?: unknown }).failure) ?? 'no message'}` : 'it has not scheduled it yet';
+    return { kind: 'unresolved', reason: `no recorded definition: the case never resolved its definition (the history has no resolveDefinition step; ${why})` };
+  }
+  const ended = events.find(
+    (e) => /^ActivityTask(Completed|Failed|TimedOut|Canceled)$/.test(eventTypeName(e)) && num((attributesOf(e) as { scheduledEventId?: unknown }).scheduledEventId) === eventId(scheduled),
+  );
+  if (!ended || eventTypeName(ended) !== 'ActivityTaskCompleted') {
+    const why = ended ? `${eventTypeName(ended)}: ${failureMessage((attributesOf(ended) as { failure?: unknown }).failure) ?? 'no message'}` : 'it had not completed when the history was exported';
+    return { kind: 'unresolved', reason: `no recorded definition: the case's resolveDefinition step did not complete (${why}), so there is nothing to audit` };
+  }
+  const result = decodePayloads((attributesOf(ended) as { result?: Parameters<typeof decodePayloads>[0] }).result)[0] as ResolvedDefinition | undefined;
+  if (!result?.definition?.process || typeof result.hash !== 'string') {
+    return { kind: 'unresolved', reason: `no recorded definition: the resolveDefinition step (event ${eventId(ended)}) recorded no definition and hash` };
+  }
+  return { kind: 'resolved', resolved: result, scheduledEventId: eventId(scheduled), completedAt: eventTimeIso(ended) };
+}
+
+/** The resolved definition, after recomputing its hash; throws `DEFINITION_TAMPERED` when they differ. */
+function verified(file: HistoryFile, resolved: ResolvedDefinition): ResolvedDefinition {
+  const recomputed = definitionHash(resolved.definition);
+  if (recomputed !== resolved.hash) {
     throw new AuditError(
-      'NOT_A_DOCKET_CASE',
+      'DEFINITION_TAMPERED',
       file.file,
-      'no recorded definition: the history has no resolveDefinition step (a case started before definitions were deployed by name; see README "Cases started before start-by-name")',
+      `DEFINITION_TAMPERED: the definition recorded in the history (resolveDefinition step) does not match its recorded hash: ` +
+        `recorded ${resolved.hash}, computed ${recomputed}; the history was altered after the case ran`,
     );
   }
-  const completed = events.find(
-    (e) => eventTypeName(e) === 'ActivityTaskCompleted' && num((attributesOf(e) as { scheduledEventId?: unknown }).scheduledEventId) === eventId(scheduled),
-  );
-  if (!completed) {
-    throw new AuditError('NOT_A_DOCKET_CASE', file.file, 'the case never resolved its definition (the resolveDefinition step did not complete), so there is nothing to audit');
+  return resolved;
+}
+
+interface StartAttributes {
+  workflowType?: { name?: string };
+  input?: Parameters<typeof decodePayloads>[0];
+  taskQueue?: { name?: string };
+  originalExecutionRunId?: string;
+  continuedExecutionRunId?: string;
+}
+
+/** The WorkflowExecutionStarted attributes; throws `NOT_A_DOCKET_CASE` for another workflow type unless `strict` is false. */
+function startAttributes(file: HistoryFile, strict = true): StartAttributes {
+  const started = attributesOf((file.history.events as HistoryEvent[])[0]) as StartAttributes;
+  const type = started.workflowType?.name;
+  if (strict && type !== WORKFLOW_TYPE) {
+    throw new AuditError('NOT_A_DOCKET_CASE', file.file, `not a docket case: its workflow type is "${type}", not "${WORKFLOW_TYPE}"`);
   }
-  const result = decodePayloads((attributesOf(completed) as { result?: Parameters<typeof decodePayloads>[0] }).result)[0] as ResolvedDefinition | undefined;
-  if (!result?.definition?.process || typeof result.hash !== 'string') {
-    throw new AuditError('NOT_A_DOCKET_CASE', file.file, 'the resolveDefinition step recorded no definition and hash');
+  return started;
+}
+
+const activityName = (e: HistoryEvent): string | undefined => (attributesOf(e) as { activityType?: { name?: string } }).activityType?.name ?? undefined;
+
+/** The input with the schema's defaults applied, as the workflow computes it (a copy; a mismatch is the workflow's to report). */
+function withDefaults(def: ProcessDefinition, raw: Record<string, unknown> | undefined): Record<string, unknown> {
+  const input = JSON.parse(JSON.stringify(raw ?? {})) as Record<string, unknown>;
+  if (!def.input) return input;
+  try {
+    ajv.compile(def.input)(input);
+  } catch {
+    // A schema ajv cannot compile: the workflow would have failed the case (INVALID_INPUT); the record says how.
   }
-  return result;
+  return input;
 }

@@ -98,7 +98,10 @@ export function caseFacts(r: AuditReport): Array<[string, string]> {
   return [
     ['case', c.workflowId + (c.runId ? ` (run ${c.runId})` : '')],
     ['process', `${c.process}: ${c.title}`],
-    ['definition', `${c.process} sha256 ${c.definitionHash}`],
+    ['definition', definitionLine(c)],
+    ...(Object.keys(c.childVersions ?? {}).length
+      ? [['children', Object.entries(c.childVersions).map(([process, hash]) => `${process} sha256 ${hash}`).join('; ')] as [string, string]]
+      : []),
     ['status', status],
     ['started', c.startedAt],
     ['ended', c.endedAt ? `${c.endedAt} (after ${span(r.totals.durationMs)})` : `not yet (record ends ${span(r.totals.durationMs)} after the start)`],
@@ -107,6 +110,20 @@ export function caseFacts(r: AuditReport): Array<[string, string]> {
     ['digest', r.digest],
     ['replay', replay],
   ];
+}
+
+/**
+ * `complaint sha256 <hash>, version 3 from the registry, deployed by ops.lee at <time>`, or, for a
+ * development-mode case, `…, inline (sent with the start; never deployed)`. As the case's
+ * resolveDefinition step recorded it.
+ */
+export function definitionLine(c: AuditReport['case']): string {
+  const where =
+    c.definitionSource === 'inline'
+      ? 'inline (sent with the start to a development-mode worker; never deployed)'
+      : `${c.definitionVersion !== undefined ? `version ${c.definitionVersion}` : 'a version'} from the registry` +
+        `${c.deployedBy ? `, deployed by ${c.deployedBy}` : ''}${c.deployedAt ? ` at ${c.deployedAt}` : ''}`;
+  return `${c.process} sha256 ${c.definitionHash}, ${where}`;
 }
 
 export function totalsLines(r: AuditReport): string[] {

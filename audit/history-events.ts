@@ -68,3 +68,13 @@ export function failureMessage(failure: unknown): string | undefined {
   while (f.cause) f = f.cause as typeof f;
   return f.message ?? undefined;
 }
+
+/**
+ * Activities the engine runs for itself, not because the definition invoked them: the
+ * `resolveDefinition` step at the start of every run (activities/resolve-definition.ts,
+ * `RESOLVE_DEFINITION_ACTIVITY`; not in ACTIVITY_CATALOG, so no definition can invoke it). They
+ * are left out of the business record: activations, invocations, the activities list, what-if.
+ */
+export const ENGINE_ACTIVITIES: readonly string[] = ['resolveDefinition'];
+
+export const isEngineActivity = (name: string | null | undefined): boolean => name !== null && name !== undefined && ENGINE_ACTIVITIES.includes(name);

@@ -2,6 +2,9 @@
  * Facts read straight from the history events, with no workflow code: activities with their
  * attempts and outcomes, child processes, durable timers, the events actors sent (accepted
  * Updates and Signals), and how the run ended. Pure.
+ *
+ * The engine's own `resolveDefinition` step is not one of the case's activities: it is kept apart
+ * (`definitionStep`), so the activities are what the definition invoked.
  */
 import type { EventInput, ProcessResult } from '../contract/wire';
 import {
@@ -13,6 +16,7 @@ import {
   eventTimeMs,
   eventTypeName,
   failureMessage,
+  isEngineActivity,
   num,
   type HistoryEvent,
 } from './history-events';
@@ -39,8 +43,10 @@ export interface ChildRecord {
   workflowId: string;
   initiatedEventId: number;
   initiatedAt: string;
-  /** The child's process id, from its pinned definition. */
+  /** The child's process id (its start input names it). */
   process?: string;
+  /** The child's definition version: the hash its parent pinned when it resolved its own definition. */
+  version?: string;
   runId?: string;
   status: 'initiated' | 'started' | 'completed' | 'failed' | 'canceled' | 'terminated' | 'timed-out' | 'start-failed';
   endedAt?: string;
@@ -77,7 +83,10 @@ export interface HistoryFacts {
   events: number;
   firstEventAt: string;
   lastEventAt: string;
+  /** The activities the definition invoked. */
   activities: ActivityRecord[];
+  /** The engine's resolveDefinition step of this run (not an invocation of the definition). */
+  definitionStep?: ActivityRecord;
   children: ChildRecord[];
   timers: TimerRecord[];
   received: ReceivedEvent[];
@@ -139,12 +148,13 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
         break;
       }
       case 'StartChildWorkflowExecutionInitiated': {
-        const args = decodePayloads(a.input)[0] as { process?: string } | undefined;
+        const args = decodePayloads(a.input)[0] as { process?: string; version?: unknown } | undefined;
         children.set(eventId(e), {
           workflowId: String(a.workflowId),
           initiatedEventId: eventId(e),
           initiatedAt: at,
           process: args?.process,
+          version: args?.version === undefined ? undefined : String(args.version),
           status: 'initiated',
         });
         break;
@@ -213,7 +223,8 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
     events: events.length,
     firstEventAt: eventTimeIso(events[0]),
     lastEventAt: eventTimeIso(events[events.length - 1]),
-    activities: [...activities.values()],
+    activities: [...activities.values()].filter((act) => !isEngineActivity(act.name)),
+    definitionStep: [...activities.values()].find((act) => isEngineActivity(act.name)),
     children: [...children.values()],
     timers: [...timers.values()],
     received,

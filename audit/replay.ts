@@ -4,6 +4,11 @@
  * The workflow reports its business timeline to the `audit` sink; replay listens to it
  * (`callDuringReplay: true`), so each result also carries the timeline rebuilt from the history.
  *
+ * Before a `process` history is replayed, the definition its resolveDefinition step recorded is
+ * checked against its recorded hash: a mismatch is `tampered` (DEFINITION_TAMPERED) and the
+ * history is not replayed (replaying it would only prove the altered definition). A history
+ * recorded before start-by-name fails as `unreadable` with a message saying so.
+ *
  * Workflow code, in order: `workflowBundle`, `workflowsPath`, the bundle named by
  * `DOCKET_WORKFLOW_BUNDLE`, else `workflows/` of this checkout (bundled first: a few seconds).
  *
@@ -18,6 +23,7 @@ import type { HistoryAndWorkflowId } from '@temporalio/client';
 import type { AuditSinks } from '../contract/audit-sink';
 import type { TimelineEntry } from '../contract/wire';
 import { bundlePath } from '../worker/create-worker';
+import { checkRecordedDefinition } from './case-input';
 import { AuditError } from './errors';
 import { eventTypeName, num } from './history-events';
 import { listHistoryFiles, readHistoryFile, type HistoryFile } from './history-file';
@@ -46,10 +52,11 @@ export interface ReplayProgress {
  * Why a history failed to replay.
  * - `nondeterminism`: the code issues other commands than the history recorded (`eventId` names the event).
  * - `workflow-task`: the code threw while replaying (a bug, or a history from code that no longer exists).
- * - `unreadable`: the file is not a history (see `AuditError`).
+ * - `unreadable`: the file is not a history, or a case recorded before start-by-name (see `AuditError`).
+ * - `tampered`: the definition recorded in the history does not match its recorded hash (`DEFINITION_TAMPERED`).
  * - `internal`: the SDK failed for another reason.
  */
-export type ReplayFailureKind = 'nondeterminism' | 'workflow-task' | 'unreadable' | 'internal';
+export type ReplayFailureKind = 'nondeterminism' | 'workflow-task' | 'unreadable' | 'tampered' | 'internal';
 
 export interface ReplayFailure {
   kind: ReplayFailureKind;
@@ -111,6 +118,14 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
         report({ file: String(item), workflowId: '', ok: false, failure: { kind: 'unreadable', message: err.message }, events: 0, timeline: [] });
         continue;
       }
+      try {
+        checkRecordedDefinition(file);
+      } catch (err) {
+        if (!(err instanceof AuditError)) throw err;
+        const kind: ReplayFailureKind = err.code === 'DEFINITION_TAMPERED' ? 'tampered' : 'unreadable';
+        report({ file: file.file, workflowId: file.workflowId, ok: false, failure: { kind, message: err.message }, events: file.history.events?.length ?? 0, timeline: [] });
+        continue;
+      }
       if (!file.history.events?.some((e) => eventTypeName(e) === 'WorkflowTaskCompleted')) {
         // The SDK would wait forever for a task to replay.
         const note = 'nothing to replay: no workflow task had completed when the history was exported';
@@ -166,10 +181,25 @@ export function describeFailure(error: Error, file?: HistoryFile): ReplayFailure
   // Core wraps its message in a debug-printed Failure { message: "…", … }: keep the message.
   const inner = /message: "((?:[^"\\]|\\.)*)"/.exec(raw)?.[1] ?? raw.replace(/^.*?Details: /, '');
   const match = /HistoryEvent\(id: (\d+)(?:, (\w+))?/.exec(inner) ?? /event(?: id)?[ :#]+(\d+)/i.exec(inner);
-  const eventId = match ? Number(match[1]) : undefined;
+  const eventId = match ? Number(match[1]) : (file && scheduledEventNamed(inner, file));
   const recorded = eventId !== undefined && file ? file.history.events?.find((e) => num(e.eventId) === eventId) : undefined;
   const what = recorded ? `the history has ${eventTypeName(recorded)} at event ${eventId}` : undefined;
   return { kind, eventId, message: [inner.replace(/^\[TMPRL\d+\] /, ''), what].filter(Boolean).join('; ') };
+}
+
+/**
+ * Core names no event id when the activity type differs ("Activity type of scheduled event
+ * 'resolveDefinition' does not match activity type of activity command 'notify'"): the event is
+ * the ActivityTaskScheduled of that type, when the history has exactly one (the engine's
+ * resolveDefinition step, for instance); with several it cannot tell which, and says none.
+ */
+function scheduledEventNamed(message: string, file: HistoryFile): number | undefined {
+  const type = /scheduled event '([^']+)'/.exec(message)?.[1];
+  if (type === undefined) return undefined;
+  const scheduled = (file.history.events ?? []).filter(
+    (e) => eventTypeName(e) === 'ActivityTaskScheduled' && e.activityTaskScheduledEventAttributes?.activityType?.name === type,
+  );
+  return scheduled.length === 1 ? num(scheduled[0].eventId) : undefined;
 }
 
 /**

@@ -9,6 +9,11 @@
  * with no recording is assumed to succeed at once with no output (listed in `assumptions`).
  * Events go through the same gate as the workflow (`checkEvent`), so an event the edited
  * definition would refuse is refused here too. Pure apart from reading the given history.
+ *
+ * The machine starts where the workflow started it: in the activation that delivered the result
+ * of the engine's resolveDefinition step (the workflow's first activation only schedules that
+ * step). Events that arrived before (a signal-with-start's signal) were buffered by the workflow
+ * until its handlers were set, right after the machine started; they are delivered then here too.
  */
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
 import { compileDefinition, outcomeOf, type ArmedDeadline, type InvokeRequest } from '../compiler/compile';
@@ -21,7 +26,7 @@ import { caseInput } from './case-input';
 import type { HistoryFile } from './history-file';
 
 export interface RerunOptions {
-  /** The definition to run. Default: the one pinned in the case's input. */
+  /** The definition to run. Default: the one the case's resolveDefinition step recorded. */
   definition?: ProcessDefinition;
 }
 
@@ -81,6 +86,8 @@ export interface RerunResult {
   outcome?: string;
   failure?: string;
   context: Record<string, unknown>;
+  /** Time the machine started (the activation that received the resolved definition). */
+  startedAt: string;
   /** Time the re-run stopped (the last recorded event). */
   endedAt: string;
 }
@@ -97,9 +104,11 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
   const started = caseInput(file);
   const def = options.definition ?? started.definition;
   const { input, args } = started;
-  const { activations, invocations: recorded, endMs } = recordedActivations(file);
-  let now = activations[0]?.at ?? Date.parse(started.startedAt);
-  let activationIndex = 0;
+  const { activations, invocations: recorded, definitionIn, endMs } = recordedActivations(file);
+  // The activation where the workflow started the machine; none when the definition's result arrived as the record ended.
+  const firstActivation = definitionIn ?? activations.length;
+  let now = activations[firstActivation]?.at ?? endMs;
+  let activationIndex = firstActivation;
   const iso = (ms = now) => new Date(ms).toISOString();
 
   const result: RerunResult = {
@@ -113,6 +122,7 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     state: [],
     status: 'running',
     context: {},
+    startedAt: iso(now),
     endedAt: iso(endMs),
   };
 
@@ -267,13 +277,16 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
   };
 
   flush();
-  for (activationIndex = 0; activationIndex < activations.length && running(); activationIndex++) {
+  // Events that came before the machine existed, buffered by the workflow until its handlers were set.
+  const buffered = activations.slice(0, firstActivation).flatMap((a) => a.inputs.filter((i) => i.kind === 'event'));
+  for (activationIndex = firstActivation; activationIndex < activations.length && running(); activationIndex++) {
     const activation = activations[activationIndex];
+    const inputs = activationIndex === firstActivation ? [...buffered, ...activation.inputs] : activation.inputs;
     const recordedTimerFired = activation.inputs.some((i) => i.kind === 'timer');
     // A timer the record fired here fires at this activation's time, as it did; others at their due time.
     fireTimers(activation.at, recordedTimerFired ? activation.at : undefined);
     now = Math.max(now, activation.at);
-    for (const item of activation.inputs) {
+    for (const item of inputs) {
       if (!running()) break;
       if (item.kind === 'event') deliverEvent(item.via, item.event);
       else if (item.kind === 'result') {

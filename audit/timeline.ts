@@ -1,8 +1,10 @@
 /**
  * The business timeline of one case, rebuilt from its history alone: who did what with which
  * role and when, every transition, refused events, deadlines, activities with their attempts,
- * child processes and timers, under which definition (id and content hash), plus the digest that
- * proves the record was not altered.
+ * child processes and timers, under which definition (id, content hash, registry version, who
+ * deployed it and when, as the case's resolveDefinition step recorded them), plus the digest that
+ * proves the record was not altered. The resolveDefinition step itself is the engine's, not the
+ * definition's: it is not among the activities.
  *
  * The transitions come from the workflow itself: replaying the history with the current code,
  * the workflow reports each timeline entry to the audit sink. When replay is skipped or fails,
@@ -34,6 +36,16 @@ export interface AuditCase {
   process: string;
   title: string;
   definitionHash: string;
+  /** Registry version number; absent for an inline (development-mode) definition. */
+  definitionVersion?: number;
+  /** `registry`: a deployed version; `inline`: sent with the start to a development-mode worker. */
+  definitionSource: 'registry' | 'inline';
+  deployedBy?: string;
+  deployedAt?: string;
+  /** When the worker's resolveDefinition step recorded the definition. */
+  definitionResolvedAt: string;
+  /** Child process → the definition hash pinned for it. */
+  childVersions: Record<string, string>;
   startedAt: string;
   status: 'running' | RunEnd['status'];
   endedAt?: string;
@@ -79,7 +91,7 @@ export async function auditHistory(file: HistoryFile, options: AuditOptions = {}
     timeline = facts.end.result.timeline;
   } else {
     timelineSource = 'rerun';
-    timeline = rerunTimeline(rerun, started.definition, started.definitionHash, started.startedAt, facts.end);
+    timeline = rerunTimeline(rerun, started.definition, started.definitionHash, facts.end, started.args.resume?.run);
   }
 
   const deadlines = deadlineReports(rerun, started.definition);
@@ -96,6 +108,12 @@ export async function auditHistory(file: HistoryFile, options: AuditOptions = {}
       process: started.definition.process,
       title: started.definition.title,
       definitionHash: started.definitionHash,
+      definitionVersion: started.definitionVersion,
+      definitionSource: started.definitionSource,
+      deployedBy: started.deployedBy,
+      deployedAt: started.deployedAt,
+      definitionResolvedAt: started.resolvedAt,
+      childVersions: started.children,
       startedAt: started.startedAt,
       status: end?.status ?? 'running',
       endedAt: end?.at,
@@ -140,10 +158,12 @@ function actorsOf(timeline: TimelineEntry[]): AuditReport['actors'] {
 }
 
 /** The re-run's record in the workflow's own timeline shape. */
-function rerunTimeline(rerun: RerunResult, def: ProcessDefinition, hash: string, startedAt: string, end?: RunEnd): TimelineEntry[] {
+function rerunTimeline(rerun: RerunResult, def: ProcessDefinition, hash: string, end?: RunEnd, resumedRun?: number): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   const initial = rerun.transitions[0]?.from ?? rerun.state;
-  out.push({ kind: 'started', at: startedAt, state: initial, definition: def.process, hash });
+  // Where the workflow starts its machine: once the definition is resolved.
+  if (resumedRun !== undefined) out.push({ kind: 'continued', at: rerun.startedAt, run: resumedRun, state: initial });
+  else out.push({ kind: 'started', at: rerun.startedAt, state: initial, definition: def.process, hash });
   const fired = new Map(rerun.deadlines.filter((d) => d.status === 'fired').map((d) => [`${d.endedAt}|after:${d.name}`, d]));
   for (const t of rerun.transitions) {
     const d = fired.get(`${t.at}|${t.event}`);

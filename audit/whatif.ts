@@ -6,8 +6,11 @@
  * once with the definition it ran (the baseline, which reproduces the record) and once with the
  * edited one; the two are compared step by step. Events the edited definition would refuse are
  * refused (and listed); invocations it adds have no recorded result and are assumed to succeed
- * (listed as assumptions). Cases of other processes are skipped. Running cases are not touched:
- * they keep the definition pinned in their input.
+ * (listed as assumptions). The engine's own resolveDefinition step is not compared: it is not
+ * part of the definition. Cases of other processes are skipped, and so are histories that cannot
+ * be read as a case (another workflow, recorded before start-by-name, a definition that does not
+ * match its hash: the reason is the skip note). Running cases are not touched: they keep the
+ * definition their resolveDefinition step recorded.
  *
  * @example
  *   const report = await whatIf(editedDefinition, ['tests/histories']);

@@ -5,12 +5,22 @@
  * exported with the same call `docket history` uses.
  *
  * Runnable: `npx tsx scripts/record-histories.ts [outDir] [case ids…]` (default tests/histories,
- * every case). Takes about a minute: the waits are shortened, not skipped.
+ * every case). Takes under two minutes (about 100 s here): the waits are shortened, not skipped.
  *
- * The cases of one process all run one definition: the shipped YAML with recording timings. The
+ * The cases of one process all run one definition: the shipped YAML with recording timings,
+ * deployed once to the recording task queue's registry (version 1 of each process, deployed by
+ * `record-histories`) before the first case; every case then starts by process name, as in
+ * production, so each history begins with the engine's resolveDefinition step recording that
+ * version (source `registry`, version, deployer, time, and the pinned child versions). The
  * definitions that ran are written to `<outDir>/definitions/` so what-if tests (and auditors) can
  * edit exactly what ran. Re-recording changes timestamps, run ids and therefore digests; replay
  * must still pass.
+ *
+ * Histories recorded before start-by-name (the definition in the start input as `bundle`, no
+ * resolveDefinition step) cannot be read by the audit tools of this version: `docket audit` and
+ * `docket whatif` refuse them as NOT_A_DOCKET_CASE and `docket replay` fails them as unreadable,
+ * each with a message pointing at README "Cases started before start-by-name". Re-record them
+ * with this script (tests/histories/README.md).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,8 +32,7 @@ import { stringify } from 'yaml';
 import { activities, closeStore } from '../activities';
 import { ProcessClient } from '../client/process-client';
 import type { StateView } from '../contract/wire';
-import { definitionHash } from '../dsl/hash';
-import type { DefinitionBundle, ProcessDefinition } from '../dsl/types';
+import type { ProcessDefinition } from '../dsl/types';
 import { createDocketWorker } from '../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../worker/logger';
 import { startGrayEnvironment, startLoad } from '../gray';
@@ -34,6 +43,8 @@ import { findTemporalCli } from './temporal-cli';
 
 const ROOT = path.join(__dirname, '..');
 const MONITOR_ID = 'complaint-monitor-recorded';
+/** Who the registry records as the deployer of the recording definitions. */
+export const RECORDING_DEPLOYER = 'record-histories';
 const as = (role: string, id: string) => ({ id, roles: [role] });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -117,10 +128,10 @@ async function answerFollowUps({ docket, state }: Pick<Recorder, 'docket' | 'sta
 }
 
 /** Each case: id → how to drive it. Every path of the complaint, in the order they run. */
-const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition>) => Promise<void>> = {
-  async 'complaint-p2-closed'({ docket, state }, { complaint: def }) {
+const CASES: Record<string, (r: Recorder) => Promise<void>> = {
+  async 'complaint-p2-closed'({ docket, state }) {
     const id = 'complaint-p2-closed';
-    await docket.start({ definition: def, id, input: intake('cust-101', 'ordinary', 'logistics_delay', 'Parcel is a week late') });
+    await docket.start({ process: 'complaint', id, input: intake('cust-101', 'ordinary', 'logistics_delay', 'Parcel is a week late') });
     await state(id, 'awaiting_response');
     await docket.send(id, { type: 'ACCEPT', actor: as('agent', 'alice') });
     await state(id, 'handling.working');
@@ -133,10 +144,10 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await answerFollowUps({ docket, state }, id, 'cust-101', { score: 5 });
   },
 
-  async 'complaint-p0'({ docket, state }, { complaint: def }) {
+  async 'complaint-p0'({ docket, state }) {
     const id = 'complaint-p0';
     // The recorder's notify fails this case's first supervisor alert once: the history shows attempt 2.
-    await docket.start({ definition: def, id, input: intake('cust-202', 'outage', 'payment', 'Checkout fails for every card') });
+    await docket.start({ process: 'complaint', id, input: intake('cust-202', 'outage', 'payment', 'Checkout fails for every card') });
     await state(id, 'awaiting_response');
     await docket.send(id, { type: 'ACCEPT', actor: as('supervisor', 'sam.supervisor') });
     await state(id, 'handling.working');
@@ -144,9 +155,9 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await answerFollowUps({ docket, state }, id, 'cust-202', { score: 4 });
   },
 
-  async 'complaint-p1-escalation'({ docket, until, state }, { complaint: def }) {
+  async 'complaint-p1-escalation'({ docket, until, state }) {
     const id = 'complaint-p1-escalation';
-    await docket.start({ definition: def, id, input: intake('cust-303', 'partial', 'product_issue', 'Blender stops after a minute') });
+    await docket.start({ process: 'complaint', id, input: intake('cust-303', 'partial', 'product_issue', 'Blender stops after a minute') });
     // Nobody accepts within the P1 response deadline: the case escalates to the lead, who takes it.
     await until(id, (v) => v.context.escalationLevel === 1 && v.state.includes('awaiting_response'), 'escalation to the lead');
     // The lead takes it a moment later (within the re-armed deadline): the first deadline is missed by about 1.5s.
@@ -157,9 +168,9 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await answerFollowUps({ docket, state }, id, 'cust-303', { score: 3 });
   },
 
-  async 'complaint-reopen'({ docket, state }, { complaint: def }) {
+  async 'complaint-reopen'({ docket, state }) {
     const id = 'complaint-reopen';
-    await docket.start({ definition: def, id, input: intake('cust-404', 'ordinary', 'product_issue', 'Wrong colour delivered') });
+    await docket.start({ process: 'complaint', id, input: intake('cust-404', 'ordinary', 'product_issue', 'Wrong colour delivered') });
     await state(id, 'awaiting_response');
     await docket.send(id, { type: 'ACCEPT', actor: as('agent', 'dana') });
     await state(id, 'handling.working');
@@ -170,9 +181,9 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await answerFollowUps({ docket, state }, id, 'cust-404', { score: 4, comment: 'took two tries' });
   },
 
-  async 'complaint-closed-without-survey'({ docket, state }, { complaint: def }) {
+  async 'complaint-closed-without-survey'({ docket, state }) {
     const id = 'complaint-closed-without-survey';
-    await docket.start({ definition: def, id, input: intake('cust-505', 'suggestion', 'service_attitude', 'Agent was curt on the phone') });
+    await docket.start({ process: 'complaint', id, input: intake('cust-505', 'suggestion', 'service_attitude', 'Agent was curt on the phone') });
     await state(id, 'awaiting_response');
     await docket.send(id, { type: 'ACCEPT', actor: as('agent', 'erin') });
     await state(id, 'handling.working');
@@ -189,12 +200,11 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
   async 'complaint-monitor-continued'({ docket, until }) {
     // A monitor that continues as new after a few events: its exported (latest) run starts from the carried snapshot.
     const id = 'complaint-monitor-continued';
-    const definition = path.join(ROOT, 'definitions', 'complaint-monitor.yaml');
     const categories = ['payment', 'payment', 'privacy', 'payment', 'payment', 'payment', 'payment', 'payment'];
     for (const [i, category] of categories.entries()) {
       await docket.report({
         id,
-        path: definition,
+        process: 'complaint-monitor',
         continueAsNewAfter: 12,
         event: { type: 'COMPLAINT_RECEIVED', actor: as('system', 'recorder'), data: { caseId: `rec-${i + 1}`, category, day: 20000 + Math.floor(i / 3) } },
       });
@@ -202,34 +212,34 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     }
   },
 
-  async 'refund-lead-approved'({ docket }, { 'refund-approval': def }) {
+  async 'refund-lead-approved'({ docket }) {
     const id = 'refund-lead-approved';
-    await docket.start({ definition: def, id, input: refund('C-1001', 480, 'alice', 'parcel lost') });
+    await docket.start({ process: 'refund-approval', id, input: refund('C-1001', 480, 'alice', 'parcel lost') });
     await docket.send(id, { type: 'APPROVE', actor: as('lead', 'chen.lead'), data: { note: 'carrier confirmed the loss' } });
     await docket.result(id);
   },
 
-  async 'refund-supervisor-finance'({ docket, state }, { 'refund-approval': def }) {
+  async 'refund-supervisor-finance'({ docket, state }) {
     const id = 'refund-supervisor-finance';
-    await docket.start({ definition: def, id, input: refund('C-1002', 1500, 'alice', 'double charge') });
+    await docket.start({ process: 'refund-approval', id, input: refund('C-1002', 1500, 'alice', 'double charge') });
     await docket.send(id, { type: 'APPROVE', actor: as('supervisor', 'sam.supervisor') });
     await state(id, 'review.finance');
     await docket.send(id, { type: 'APPROVE', actor: as('finance', 'fay.finance'), data: { note: 'order checked' } });
     await docket.result(id);
   },
 
-  async 'refund-escalated'({ docket, until }, { 'refund-approval': def }) {
+  async 'refund-escalated'({ docket, until }) {
     const id = 'refund-escalated';
-    await docket.start({ definition: def, id, input: refund('C-1003', 300, 'bob', 'damaged on arrival') });
+    await docket.start({ process: 'refund-approval', id, input: refund('C-1003', 300, 'bob', 'damaged on arrival') });
     // The lead lets the step lie past the deadline: the supervisor takes it over and approves.
     await until(id, (v) => v.state.includes('review.supervisor'), 'escalation to the supervisor');
     await docket.send(id, { type: 'APPROVE', actor: as('supervisor', 'sam.supervisor') });
     await docket.result(id);
   },
 
-  async 'refund-info-then-rejected'({ docket, state }, { 'refund-approval': def }) {
+  async 'refund-info-then-rejected'({ docket, state }) {
     const id = 'refund-info-then-rejected';
-    await docket.start({ definition: def, id, input: refund('C-1004', 2600, 'alice', 'customer unhappy') });
+    await docket.start({ process: 'refund-approval', id, input: refund('C-1004', 2600, 'alice', 'customer unhappy') });
     await docket.send(id, { type: 'REQUEST_INFO', actor: as('supervisor', 'sam.supervisor'), data: { question: 'which order number?' } });
     await state(id, 'awaiting_info');
     await docket.send(id, { type: 'RESUBMIT', actor: as('agent', 'alice'), data: { answer: 'order 77120' } });
@@ -238,17 +248,13 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await docket.result(id);
   },
 
-  async 'complaint-with-refund'({ docket, state }, { complaint: def, 'refund-approval': refundDef }) {
+  async 'complaint-with-refund'({ docket, state }) {
     // After the monitor cases: it reports its intake too, and the recorded monitor counts the five complaints above.
     const id = 'complaint-with-refund';
-    // The refund runs as a child process under the recording refund definition (not the shipped one
-    // bundling would find in definitions/), so the child is the refund approval recorded above.
-    const bundle: DefinitionBundle = {
-      definition: def,
-      hash: definitionHash(def),
-      children: { 'refund-approval': { definition: refundDef, hash: definitionHash(refundDef) } },
-    };
-    await docket.start({ definition: bundle, id, input: intake('cust-606', 'ordinary', 'product_issue', 'Kettle leaks after a week') });
+    // The refund runs as a child process under the recording refund definition: the version the
+    // complaint's resolveDefinition step pinned (the current one, deployed with it), so the child is
+    // the refund approval recorded above.
+    await docket.start({ process: 'complaint', id, input: intake('cust-606', 'ordinary', 'product_issue', 'Kettle leaks after a week') });
     await state(id, 'awaiting_response');
     await docket.send(id, { type: 'ACCEPT', actor: as('agent', 'frank') });
     await state(id, 'handling.working');
@@ -262,11 +268,11 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await answerFollowUps({ docket, state }, id, 'cust-606', { score: 5 });
   },
 
-  async 'complaint-ladder'({ docket, until, state }, { complaint: def }) {
+  async 'complaint-ladder'({ docket, until, state }) {
     // After the monitor cases, like the one above. Nobody takes this P1 complaint: it climbs the
     // shared escalation ladder agent → lead → supervisor → manager, each level told, and the manager takes it.
     const id = 'complaint-ladder';
-    await docket.start({ definition: def, id, input: intake('cust-707', 'severe', 'system_error', 'Account locked after password reset') });
+    await docket.start({ process: 'complaint', id, input: intake('cust-707', 'severe', 'system_error', 'Account locked after password reset') });
     await until(id, (v) => v.context.heldBy === 'manager' && v.state.includes('awaiting_response'), 'escalation to the manager');
     await docket.send(id, { type: 'ACCEPT', actor: as('manager', 'wu.manager') });
     await state(id, 'handling.working');
@@ -274,23 +280,23 @@ const CASES: Record<string, (r: Recorder, defs: Record<string, ProcessDefinition
     await answerFollowUps({ docket, state }, id, 'cust-707', { score: 2 });
   },
 
-  async 'gray-release-closed'({ docket }, { 'gray-release': def }) {
-    await grayRelease(docket, 'gray-release-closed', def, {});
+  async 'gray-release-closed'({ docket }) {
+    await grayRelease(docket, 'gray-release-closed', {});
   },
 
-  async 'gray-release-rolled-back'({ docket }, { 'gray-release': def }) {
+  async 'gray-release-rolled-back'({ docket }) {
     // Half the canary's answers fail: the first health check rolls it back to 0 %.
-    await grayRelease(docket, 'gray-release-rolled-back', def, { errorRate: 0.5 });
+    await grayRelease(docket, 'gray-release-rolled-back', { errorRate: 0.5 });
   },
 };
 
 /** A gray release of checkout v2 with real traffic through a router on loopback. */
-async function grayRelease(docket: ProcessClient, id: string, def: ProcessDefinition, canary: { errorRate?: number }): Promise<void> {
+async function grayRelease(docket: ProcessClient, id: string, canary: { errorRate?: number }): Promise<void> {
   const env = await startGrayEnvironment({ canary });
   const load = startLoad({ url: env.routerUrl, ratePerSecond: 200, concurrency: 16, maxDurationMs: 90_000 });
   try {
     const input = { changeId: `CHG-${id}`, title: 'Checkout service v2', service: 'checkout', version: 'v2', routerUrl: env.routerUrl, requestedBy: 'eli.eng' };
-    await docket.start({ definition: def, id, input });
+    await docket.start({ process: 'gray-release', id, input });
     await docket.send(id, { type: 'APPROVE', actor: as('change_manager', 'cm.chen'), data: { note: 'staging soak passed' } });
     await docket.result(id);
   } finally {
@@ -373,10 +379,14 @@ export async function recordHistories(outDir: string, say: (line: string) => voi
       fs.writeFileSync(path.join(outDir, 'definitions', `${name}.yaml`), header + stringify(def));
     }
     await worker.runUntil(async () => {
+      // One deployment of every recording definition (the registry runs on this worker): complaint
+      // and its child refund-approval in one request, so the complaint pins the recording refund.
+      const { deployed } = await docket.deploy(Object.values(defs), { deployedBy: RECORDING_DEPLOYER });
+      say(`deployed ${deployed.map((d) => `${d.process} v${d.version} (${d.hash.slice(0, 12)})`).join(', ')}`);
       for (const [id, drive] of Object.entries(CASES)) {
         if (only.length && !only.includes(id)) continue;
         say(`recording ${id}`);
-        await drive(recorder, defs);
+        await drive(recorder);
         const file = path.join(outDir, `${id}.json`);
         fs.writeFileSync(file, `${await settledHistory(docket, id)}\n`);
         written.push(file);

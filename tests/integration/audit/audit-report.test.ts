@@ -20,18 +20,23 @@ const audit = async (name: string) =>
   auditHistory(await readHistoryFile(history(name)), { replayOptions: { workflowBundle: { codePath: testServer().bundlePath }, quiet: true } });
 
 let complaintHash: string;
+let refundHash: string;
 let p1: AuditReport;
 let tmp: string;
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'docket-audit-report-'));
   complaintHash = definitionHash((await loadDefinitionFile(path.join(RECORDED_DEFINITIONS, 'complaint.yaml'))).definition!);
+  refundHash = definitionHash((await loadDefinitionFile(path.join(RECORDED_DEFINITIONS, 'refund-approval.yaml'))).definition!);
   p1 = await audit('complaint-p1-escalation');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('the P1 complaint that escalated', () => {
-  it('names the definition and the hash it ran under, and proves the record with a replay', () => {
+  it('names the definition and the hash it ran under, its registry version, deployer and time, and proves the record with a replay', () => {
     expect(p1.case).toMatchObject({ workflowId: 'complaint-p1-escalation', process: 'complaint', definitionHash: complaintHash, status: 'completed', outcome: 'closed' });
+    expect(p1.case).toMatchObject({ definitionSource: 'registry', definitionVersion: 1, deployedBy: 'record-histories', deployedAt: expect.stringMatching(/Z$/), childVersions: { 'refund-approval': refundHash } });
+    // The engine's resolveDefinition step is not one of the case's activities.
+    expect(p1.activities.map((a) => a.name)).not.toContain('resolveDefinition');
     expect(p1.timeline[0]).toMatchObject({ kind: 'started', definition: 'complaint', hash: complaintHash });
     expect(p1.replay).toEqual({ performed: true, ok: true, failure: undefined, note: undefined });
     expect(p1.timelineSource).toBe('replay');
@@ -121,7 +126,8 @@ describe('docket audit', () => {
   it('prints the text report: header with hash and digest, transitions with actor and role, the missed deadline', async () => {
     const run = await docket(['audit', history('complaint-p1-escalation'), '--bundle', testServer().bundlePath]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`definition  complaint sha256 ${complaintHash}`);
+    expect(run.stdout).toContain(`definition  complaint sha256 ${complaintHash}, version 1 from the registry, deployed by record-histories at ${p1.case.deployedAt}\n`);
+    expect(run.stdout).toContain(`children    refund-approval sha256 ${refundHash}\n`);
     expect(run.stdout).toContain(`digest      ${p1.digest}`);
     expect(run.stdout).toMatch(/replay {6}ok: the current workflow code reproduces all \d+ events/);
     expect(run.stdout).toMatch(/ACCEPT +chen\.lead \(lead\) +awaiting_response → assigning/);

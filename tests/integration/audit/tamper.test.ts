@@ -1,11 +1,16 @@
 /**
  * Tamper evidence: the digest is over a canonical form of the history, so formatting and key
- * order do not change it, but any edited event does, and `docket audit verify` says so.
+ * order do not change it, but any edited event does, and `docket audit verify` says so. And the
+ * definition a case ran (recorded by its resolveDefinition step, with its hash) is checked against
+ * its hash by `docket audit` and `docket replay`: an edited definition is DEFINITION_TAMPERED, exit 1.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AuditError, historyDigest, parseHistoryJson, readHistoryFile } from '../../../audit';
+import { AuditError, caseInput, historyDigest, parseHistoryJson, readHistoryFile, whatIf } from '../../../audit';
+import { definitionHash } from '../../../dsl/hash';
+import type { ProcessDefinition } from '../../../dsl/types';
+import { testServer } from '../../support/server';
 import { docket, history } from './support';
 
 const ORIGINAL = history('complaint-p2-closed');
@@ -91,4 +96,101 @@ it('reports a file that is not JSON or not a history with an AuditError naming t
   expect(() => parseHistoryJson('{"events": [', 'broken.json')).toThrow(AuditError);
   expect(() => parseHistoryJson('{"events": [', 'broken.json')).toThrow(/^broken\.json: not a history: the file is not JSON/);
   expect(() => parseHistoryJson('{"events": []}', 'empty.json')).toThrow(/^empty\.json: not a history/);
+});
+
+describe('a definition edited inside the history (the resolveDefinition step\'s result), its hash kept', () => {
+  const REFUND = history('refund-lead-approved');
+  const GUARD = 'event.actor.id != input.requestedBy';
+  let tampered: string;
+  let recordedHash: string;
+  let editedHash: string;
+  let removed = 0;
+
+  /** Drops the guard that forbids the requester approving their own refund, everywhere it is. */
+  function dropGuard(node: unknown): void {
+    if (Array.isArray(node)) return node.forEach(dropGuard);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o.if === GUARD) {
+      delete o.if;
+      delete o.description;
+      removed++;
+    }
+    Object.values(o).forEach(dropGuard);
+  }
+
+  beforeAll(() => {
+    const json = JSON.parse(readFileSync(REFUND, 'utf8')) as { events: Event[] };
+    const scheduled = json.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveDefinition')!;
+    const completed = json.events.find(
+      (e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED' && e.activityTaskCompletedEventAttributes.scheduledEventId === scheduled.eventId,
+    )!;
+    const payload = completed.activityTaskCompletedEventAttributes.result.payloads[0];
+    const resolved = decode(payload.data) as { hash: string; definition: ProcessDefinition };
+    recordedHash = resolved.hash;
+    dropGuard(resolved.definition);
+    editedHash = definitionHash(resolved.definition);
+    payload.data = encode(resolved);
+    tampered = write('refund-guard-removed.json', json, 2);
+  });
+
+  it('is a real edit: the guard was there, and the edited definition has another hash', () => {
+    expect(removed).toBeGreaterThan(0);
+    expect(editedHash).not.toBe(recordedHash);
+    expect(recordedHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is DEFINITION_TAMPERED for the library, naming both hashes', async () => {
+    const file = await readHistoryFile(tampered);
+    let error: unknown;
+    try {
+      caseInput(file);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(AuditError);
+    expect(error).toMatchObject({ code: 'DEFINITION_TAMPERED', file: tampered });
+    expect((error as Error).message).toContain(`recorded ${recordedHash}, computed ${editedHash}`);
+  });
+
+  it('makes `docket audit` exit 1 with one line naming both hashes (with and without replay)', async () => {
+    for (const args of [['--bundle', testServer().bundlePath], ['--no-replay'], ['--format', 'json', '--no-replay']]) {
+      const run = await docket(['audit', tampered, ...args]);
+      expect(run).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr).toBe(
+        `docket: ${tampered}: DEFINITION_TAMPERED: the definition recorded in the history (resolveDefinition step) does not match its recorded hash: ` +
+          `recorded ${recordedHash}, computed ${editedHash}; the history was altered after the case ran\n`,
+      );
+    }
+  });
+
+  it('makes `docket replay` exit 1, and over a directory reports it for that file only', async () => {
+    const one = await docket(['replay', tampered, '--bundle', testServer().bundlePath]);
+    expect(one.code).toBe(1);
+    expect(one.stdout).toBe(
+      `FAILED  ${tampered}  tampered: ${tampered}: DEFINITION_TAMPERED: the definition recorded in the history (resolveDefinition step) does not match its recorded hash: ` +
+        `recorded ${recordedHash}, computed ${editedHash}; the history was altered after the case ran\n` +
+        '1 history: 0 ok, 1 failed\n',
+    );
+
+    const dir = path.join(tmp, 'mixed');
+    mkdirSync(dir);
+    copyFileSync(REFUND, path.join(dir, 'a-original.json'));
+    copyFileSync(tampered, path.join(dir, 'b-tampered.json'));
+    const both = await docket(['replay', dir, '--bundle', testServer().bundlePath]);
+    expect(both.code).toBe(1);
+    const lines = both.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^\[1\/2\] ok {6}\S+a-original\.json {2}\(refund-lead-approved, \d+ events\)$/);
+    expect(lines[1]).toContain(`[2/2] FAILED  ${path.join(dir, 'b-tampered.json')}  tampered: `);
+    expect(lines[1]).toContain(`DEFINITION_TAMPERED: the definition recorded in the history (resolveDefinition step) does not match its recorded hash: recorded ${recordedHash}, computed ${editedHash}`);
+    expect(lines[2]).toBe('2 histories: 1 ok, 1 failed');
+  });
+
+  it('is skipped by what-if with the reason', async () => {
+    const { definition } = JSON.parse(JSON.stringify({ definition: caseInput(await readHistoryFile(REFUND)).definition })) as { definition: ProcessDefinition };
+    const report = await whatIf(definition, [REFUND, tampered]);
+    expect(report.summary).toMatchObject({ histories: 2, compared: 1, skipped: 1 });
+    expect(report.cases[1].skipped).toContain(`DEFINITION_TAMPERED`);
+  });
 });
