@@ -3,6 +3,8 @@
 Every process runs as workflow type ``process``; a case's workflow id is its business key. Events
 go in through the ``event`` Update, which returns the case's state view; ``state`` is a Query.
 """
+import asyncio
+
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -41,28 +43,33 @@ class DocketClient:
     async def send(self, case_id, type, actor_id, roles, data=None) -> dict:
         """Sends event ``type`` as ``actor_id`` holding ``roles``; returns the new state view.
         Raises ``EventRejected`` when the case refuses it (a refused event leaves no trace), with
-        code ``CASE_CLOSED`` when the case has ended (Temporal answers NOT_FOUND for that)."""
+        code ``CASE_CLOSED`` when the case has ended (Temporal answers NOT_FOUND for that).
+        ``CASE_STARTING`` (a case resolving its definition, just after its start) is retried."""
         event = {"type": type, "actor": {"id": actor_id, "roles": list(roles)}}
         if data is not None:
             event["data"] = data
         handle = self.client.get_workflow_handle(case_id)
-        try:
-            return await handle.execute_update("event", event)
-        except WorkflowUpdateFailedError as err:
-            cause = err.cause
-            if not isinstance(cause, ApplicationError):
-                raise
-            info = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
-            raise EventRejected(cause.type or "UNKNOWN", info.get("message", cause.message),
-                                info.get("allowed")) from err
-        except RPCError as err:
-            if err.status != RPCStatusCode.NOT_FOUND:
-                raise
-            status = (await handle.describe()).status  # raises NOT_FOUND again for no such case
-            if status == WorkflowExecutionStatus.RUNNING:
-                raise
-            raise EventRejected("CASE_CLOSED", f"case {case_id} is {status.name.lower()}; "
-                                "it accepts no more events") from err
+        for attempt in range(100):  # CASE_STARTING: the case is resolving its definition; retry
+            try:
+                return await handle.execute_update("event", event)
+            except WorkflowUpdateFailedError as err:
+                cause = err.cause
+                if not isinstance(cause, ApplicationError):
+                    raise
+                if cause.type == "CASE_STARTING" and attempt < 99:
+                    await asyncio.sleep(0.1)
+                    continue
+                info = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+                raise EventRejected(cause.type or "UNKNOWN", info.get("message", cause.message),
+                                    info.get("allowed")) from err
+            except RPCError as err:
+                if err.status != RPCStatusCode.NOT_FOUND:
+                    raise
+                status = (await handle.describe()).status  # raises NOT_FOUND again for no such case
+                if status == WorkflowExecutionStatus.RUNNING:
+                    raise
+                raise EventRejected("CASE_CLOSED", f"case {case_id} is {status.name.lower()}; "
+                                    "it accepts no more events") from err
 
     async def state(self, case_id) -> dict:
         """The case's state view: status, state (dotted paths), allowed, context, deadlines,
