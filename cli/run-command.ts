@@ -65,7 +65,7 @@ export function userMessage(err: unknown): string | undefined {
     const reason = err.message.startsWith(`${err.caseId}: `) ? err.message.slice(err.caseId.length + 2) : err.message;
     let line = `case ${err.caseId} rejected ${err.eventType} (${err.code}): ${reason}`;
     // The workflow's message often lists them already.
-    if (err.allowed && !/allowed/i.test(reason)) line += err.allowed.length ? `; allowed now for these roles: ${err.allowed.join(', ')}` : '; no event is allowed for these roles now';
+    if (err.allowed && !/allowed/i.test(reason) && err.code !== 'CASE_CLOSED' && err.code !== 'CASE_STARTING') line += err.allowed.length ? `; allowed now for these roles: ${err.allowed.join(', ')}` : '; no event is allowed for these roles now';
     return line;
   }
   if (err instanceof DefinitionInvalidError || err instanceof InvalidInputError || err instanceof CaseNotFoundError) return err.message;

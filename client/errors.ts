@@ -17,11 +17,18 @@ export class EventRejectedError extends Error {
   }
 }
 
-/** No case with that id exists. */
+/** No case with that id exists (or, with `runId`, the case has no such run). */
 export class CaseNotFoundError extends Error {
   override name = 'CaseNotFoundError';
-  constructor(readonly caseId: string) {
-    super(`no case with id "${caseId}"; list cases with \`docket list\``);
+  constructor(
+    readonly caseId: string,
+    readonly runId?: string,
+  ) {
+    super(
+      runId === undefined
+        ? `no case with id "${caseId}"; list cases with \`docket list\``
+        : `case "${caseId}" has no run "${runId}"; run ids are in \`docket list\` and the Web UI`,
+    );
   }
 }
 

@@ -231,7 +231,7 @@ export class ProcessClient {
     try {
       temporalStatus = (await handle.describe()).status.name;
     } catch (err) {
-      throw await this.translate(err, id);
+      throw await this.translate(err, id, undefined, options.runId);
     }
     const closed = CLOSED_STATUS[temporalStatus];
     let view: StateView;
@@ -299,7 +299,7 @@ export class ProcessClient {
     try {
       return historyToJSON(await this.client.workflow.getHandle(id, options.runId).fetchHistory());
     } catch (err) {
-      throw await this.translate(err, id);
+      throw await this.translate(err, id, undefined, options.runId);
     }
   }
 
@@ -331,7 +331,12 @@ export class ProcessClient {
    * Temporal also answers for an event to a closed case) to `CASE_CLOSED` when the case exists and
    * is closed, else to `CaseNotFoundError`.
    */
-  private async translate(err: unknown, id: string, eventType?: string): Promise<unknown> {
+  private async translate(err: unknown, id: string, eventType?: string, runId?: string): Promise<unknown> {
+    // A malformed or unknown run id is INVALID_ARGUMENT ("Invalid RunId") or NOT_FOUND.
+    const code = (err as { code?: number })?.code;
+    if (runId !== undefined && (err instanceof WorkflowNotFoundError || code === 3 || code === 5 || /Invalid RunId/i.test(`${(err as Error)?.message} ${(err as { cause?: Error })?.cause?.message}`))) {
+      return new CaseNotFoundError(id, runId);
+    }
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const rejection = (err.cause.details?.[0] as Rejection | undefined) ?? {
         code: (err.cause.type ?? 'INVALID_EVENT') as Rejection['code'],

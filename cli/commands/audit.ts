@@ -31,10 +31,11 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write the report to this file (prints where, and the digest)')
     .option('--no-replay', 'skip replaying the history with the current workflow code (faster; no proof)')
     .option('--bundle <file>', 'replay with this prebuilt workflow bundle (default: DOCKET_WORKFLOW_BUNDLE, else bundle workflows/)')
+    .option('--run <runId>', 'with a case id: audit this run of the case (default: the latest)')
     .action(
-      runCommand(async (target: string, options: { format: Format; output?: string; replay: boolean; bundle?: string }) => {
+      runCommand(async (target: string, options: { format: Format; output?: string; replay: boolean; bundle?: string; run?: string }) => {
         const lib = require('../../audit') as typeof import('../../audit');
-        const file = await loadTarget(target, lib);
+        const file = await loadTarget(target, lib, options.run);
         if (options.replay) noteBundling(options.bundle);
         const report = await lib
           .auditHistory(file, { replay: options.replay, replayOptions: { quiet: true, workflowBundle: options.bundle ? { codePath: options.bundle } : undefined } })
@@ -85,10 +86,13 @@ export function register(program: Command): void {
 }
 
 /** A history file when `target` is one; otherwise a case id whose history is fetched from Temporal. */
-async function loadTarget(target: string, lib: typeof import('../../audit')): Promise<HistoryFile> {
-  if (existsSync(target) && statSync(target).isFile()) return lib.readHistoryFile(target).catch(asUsageError);
+async function loadTarget(target: string, lib: typeof import('../../audit'), runId?: string): Promise<HistoryFile> {
+  if (existsSync(target) && statSync(target).isFile()) {
+    if (runId) throw new UsageError('--run picks a run of a case fetched from Temporal; a history file is one run already');
+    return lib.readHistoryFile(target).catch(asUsageError);
+  }
   if (/[/\\]|\.json$/i.test(target)) throw new UsageError(`${target}: no such history file (or give a case id to fetch its history from Temporal)`);
-  const json = await withClient((client) => client.history(target));
+  const json = await withClient((client) => client.history(target, { runId }));
   try {
     return lib.parseHistoryJson(json, `case ${target}`);
   } catch (err) {
