@@ -53,19 +53,27 @@ export function bundlePath(env: NodeJS.ProcessEnv = process.env): string | undef
   return file;
 }
 
+/** Default size of the sticky cache (see `maxCachedWorkflows`). */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
+
 /**
- * Workflows kept in the worker's sticky cache (`DOCKET_MAX_CACHED_WORKFLOWS`, default 0).
+ * Workflows kept in the worker's sticky cache (`DOCKET_MAX_CACHED_WORKFLOWS`, default 1000).
  *
- * Why 0: with SDK 1.24.0 against the v1.5.1 dev server (server 1.29.1), a query that lands right
- * after an Update on a cached workflow makes Core reject the completion ("legacy query response
- * along with other commands") and shut the worker down; tests/integration/update-query-race.test.ts
- * reproduces it. Without a cache every workflow task replays the case's history (short for a
- * case; the monitor continues as new before 2000 events), and the race cannot happen. Raise it
- * once a newer SDK passes that test.
+ * A cached case answers each workflow task from memory: the worker runs only the new events. With
+ * the cache at 0 every workflow task replays the whole history, so an event costs more the longer
+ * the case, and CPU per case is several times higher (docs/performance.md). The cache was 0 until
+ * XState ran on the sandbox's global timers, whose clearTimeout bookkeeping is shared by every
+ * cached workflow (workflows/durable-clock.ts); each case now has its own clock.
+ *
+ * A fixed 1000 rather than the SDK's heap-based default (about 600 per GiB of heap above 200 MiB),
+ * so a worker behaves the same on every machine. A cached case holds its compiled machine, actor
+ * and definition in memory (`npm run bench` reports worker RSS); a worker with more open cases
+ * evicts the least recently used and replays it on its next task. 0 turns the cache off; the SDK
+ * raises 1 to 2.
  */
 export function maxCachedWorkflows(env: NodeJS.ProcessEnv): number {
   const raw = env.DOCKET_MAX_CACHED_WORKFLOWS?.trim();
-  if (!raw) return 0;
+  if (!raw) return DEFAULT_MAX_CACHED_WORKFLOWS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
     throw new ConfigError('DOCKET_MAX_CACHED_WORKFLOWS', `must be a whole number of workflows (0 or more), got "${raw}"`);

@@ -2,33 +2,28 @@
  * Deadlines carried across continue-as-new. XState does not re-arm a restored snapshot's `after`
  * timers, so each carried deadline gets a durable timer for its remainder that sends the same
  * `xstate.after.<key>.<node id>` event XState would have sent. Leaving the state cancels it.
+ * The timers come from the case's own clock (durable-clock.ts), never the sandbox's globals.
  */
-import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { CarriedDeadline } from '../contract/wire';
+import type { CaseClock } from './durable-clock';
 
 export class CarriedTimers {
-  private readonly cancels = new Map<string, () => void>();
+  private readonly timers = new Map<string, number>();
 
-  arm(deadline: CarriedDeadline, fire: (eventType: string) => void): void {
-    const scope = new CancellationScope();
+  constructor(private readonly clock: CaseClock) {}
+
+  arm(deadline: CarriedDeadline, fire: (eventType: string) => void, now: number): void {
     const nodeId = deadline.state.split('.').join('/');
-    scope
-      .run(() => sleep(Math.max(0, deadline.dueMs - Date.now())))
-      .then(
-        () => {
-          this.cancels.delete(deadline.key);
-          fire(`xstate.after.${deadline.key}.${nodeId}`);
-        },
-        (err) => {
-          if (!isCancellation(err)) throw err;
-        },
-      );
-    this.cancels.set(deadline.key, () => scope.cancel());
+    const id = this.clock.setTimeout(() => {
+      this.timers.delete(deadline.key);
+      fire(`xstate.after.${deadline.key}.${nodeId}`);
+    }, Math.max(0, deadline.dueMs - now));
+    this.timers.set(deadline.key, id);
   }
 
   cancel(key: string): void {
-    const cancel = this.cancels.get(key);
-    this.cancels.delete(key);
-    cancel?.();
+    const id = this.timers.get(key);
+    this.timers.delete(key);
+    if (id !== undefined) this.clock.clearTimeout(id);
   }
 }

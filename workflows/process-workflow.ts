@@ -5,8 +5,8 @@
  * activity, see definition-step.ts), so the definition is pinned in the history and nothing the
  * caller sends is taken on its word. Events arrive as a
  * validated Update (rejections leave no trace in history) or as a Signal (rejections are
- * recorded in the timeline). `after` delays become durable timers through the sandbox's
- * setTimeout; invocations become activities or child workflows.
+ * recorded in the timeline). `after` delays become durable timers on the case's own clock
+ * (durable-clock.ts), never the sandbox's global setTimeout; invocations become activities or child workflows.
  */
 import {
   ApplicationFailure,
@@ -30,6 +30,7 @@ import { CaseRecord } from './case-record';
 import { failCase, resolveCaseDefinition, resolveRequestOf } from './definition-step';
 import { createInvoker } from './invocations';
 import { CarriedTimers } from './carried-timers';
+import { DurableClock } from './durable-clock';
 import { SearchAttributeSync } from './search-attributes';
 
 // useDefaults: the input schema's defaults apply to the case's input, as the client used to do.
@@ -67,7 +68,9 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const record = new CaseRecord();
   if (resume) record.carry(resume.timeline);
   const invoke = createInvoker(resolved);
-  const carriedTimers = new CarriedTimers();
+  // XState's delays and the carried deadlines run on this clock, private to the case (see durable-clock.ts).
+  const clock = new DurableClock();
+  const carriedTimers = new CarriedTimers(clock);
   let failure: string | undefined;
   // Invocations in flight; the case only continues as new when there are none.
   let inflight = 0;
@@ -112,6 +115,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   let previous: string[] = [];
   const actor = createActor(machine, {
     snapshot: resume?.snapshot as never,
+    clock,
     inspect: (ev) => onInspect(ev),
     logger: (...parts: unknown[]) => log.info(parts.map(String).join(' '), { process: def.process }),
   });
@@ -186,7 +190,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   // A restored XState snapshot does not re-arm its `after` timers (xstate#5331): do it here.
   for (const deadline of resume?.deadlines ?? []) {
     record.arm(deadline);
-    carriedTimers.arm(deadline, (eventType) => actor.send({ type: eventType }));
+    carriedTimers.arm(deadline, (eventType) => actor.send({ type: eventType }), now());
   }
 
   // Handlers come after start: a signal buffered before the workflow ran is delivered the moment

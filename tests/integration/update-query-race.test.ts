@@ -1,8 +1,8 @@
 /**
- * Updates interleaved with queries on several cases at once: every case must reach
- * handling.working and the worker must stay up. With the sticky cache on, SDK 1.24.0 against
- * server 1.29.1 fails this ("legacy query response along with other commands"); see
- * worker/create-worker.ts maxCachedWorkflows.
+ * Updates interleaved with queries on several cases at once, on a worker with the sticky cache on
+ * (the default): every case must reach handling.working and the worker must stay up. While XState
+ * used the sandbox's global timers this failed with the cache on ("legacy query response along
+ * with other commands", cases in the wrong state): workflows/durable-clock.ts says why.
  */
 import { startHarness, type Harness } from '../support/harness';
 import { withTimings } from '../support/test-definitions';
