@@ -106,7 +106,9 @@ export function formatStateView(view: StateView, now: Date = new Date()): string
   }
   formatDeadlines(view.deadlines, now).forEach((line, i) => rows.push([i === 0 ? 'deadlines' : '', line]));
   const lines = table(undefined, rows);
-  if (view.timeline.length) lines.push('timeline', ...formatTimeline(view.timeline).map((l) => `  ${l}`));
+  const total = view.timelineTotal ?? view.timeline.length;
+  const heading = view.timeline.length < total ? `timeline (entries ${(view.timelineFrom ?? 0) + 1}–${(view.timelineFrom ?? 0) + view.timeline.length} of ${total})` : 'timeline';
+  if (view.timeline.length) lines.push(heading, ...formatTimeline(view.timeline).map((l) => `  ${l}`));
   return lines;
 }
 

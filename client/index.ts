@@ -7,4 +7,4 @@ export { RegistryClient, defaultDeployer, type DeployOptions } from './registry-
 export type { DeployResult, DeployedDefinition, DeployedVersion, ProcessVersions } from '../contract/registry';
 export { bundleFromDefinition, bundleFromFile } from './definition-bundle';
 export type { CaseSummary, ListOptions } from './list-query';
-export type { CaseFailureCode, CaseStatus, EventInput, ProcessResult, StateView, TimelineEntry, Rejection, RejectionCode } from '../contract/wire';
+export type { CaseFailureCode, CaseStatus, EventInput, EventResult, ProcessResult, StateView, TimelineEntry, TimelinePage, Rejection, RejectionCode } from '../contract/wire';

@@ -22,6 +22,8 @@ import {
   WORKFLOW_TYPE,
   type CaseStatus,
   type EventInput,
+  type EventResult,
+  type TimelinePage,
   type ProcessArgs,
   type ProcessResult,
   type Rejection,
@@ -195,8 +197,12 @@ export class ProcessClient {
     return { id: options.id, runId: handle.signaledRunId };
   }
 
-  /** Sends an event as a validated Update; resolves to the new state, or throws `EventRejectedError`. */
-  async send(id: string, event: EventInput): Promise<StateView> {
+  /**
+   * Sends an event as a validated Update; resolves to what the event did (new state, allowed
+   * events, deadlines, the context keys it changed, the timeline entries it added), or throws
+   * `EventRejectedError`. The whole context and timeline: `state()`.
+   */
+  async send(id: string, event: EventInput): Promise<EventResult> {
     // A case refuses events for a moment after its start (CASE_STARTING): nothing was applied, so send again.
     const until = Date.now() + 10_000;
     for (;;) {
@@ -225,7 +231,7 @@ export class ProcessClient {
    * `runId`) says so, with no allowed events and no pending deadlines; a failed case carries the
    * failure's code and message.
    */
-  async state(id: string, options: { runId?: string } = {}): Promise<StateView> {
+  async state(id: string, options: { runId?: string } & TimelinePage = {}): Promise<StateView> {
     const handle = this.client.workflow.getHandle(id, options.runId);
     let temporalStatus: string;
     try {
@@ -236,7 +242,8 @@ export class ProcessClient {
     const closed = CLOSED_STATUS[temporalStatus];
     let view: StateView;
     try {
-      view = await handle.query(stateQuery);
+      const page: TimelinePage = { timelineFrom: options.timelineFrom, timelineLimit: options.timelineLimit };
+      view = await handle.query(stateQuery, page);
     } catch (err) {
       // A case closed before its first workflow task has no state to replay: describe it instead.
       if (!closed) throw await this.translate(err, id);

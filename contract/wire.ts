@@ -9,11 +9,11 @@ import type { ProcessDefinition } from '../dsl/types';
 export const WORKFLOW_TYPE = 'process';
 /** Default task queue; override with `DOCKET_TASK_QUEUE`. */
 export const DEFAULT_TASK_QUEUE = 'docket';
-/** Update name for events (validated; returns the new `StateView`). */
+/** Update name for events (validated; returns an `EventResult`, not the whole state view). */
 export const EVENT_UPDATE = 'event';
 /** Signal name for fire-and-forget events (rejected ones are recorded in the timeline). */
 export const EVENT_SIGNAL = 'event';
-/** Query name for the state view. */
+/** Query name for the state view (argument: an optional `TimelinePage`). */
 export const STATE_QUERY = 'state';
 
 /** Who sends an event. */
@@ -182,7 +182,39 @@ export interface PendingDeadline {
   target?: string;
 }
 
-/** What the `state` Query and an accepted `event` Update return. */
+/** The optional argument of the `state` Query: which part of the timeline to return. */
+export interface TimelinePage {
+  /** Index of the first entry (0 = the oldest the run holds). Default: the last `timelineLimit` entries. */
+  timelineFrom?: number;
+  /** How many entries at most. Default `DEFAULT_TIMELINE_LIMIT`. */
+  timelineLimit?: number;
+}
+
+/** Timeline entries the `state` Query returns when the caller does not say. */
+export const DEFAULT_TIMELINE_LIMIT = 100;
+
+/**
+ * What an accepted `event` Update returns: small on purpose, because Temporal stores every Update
+ * result in the case's history. The whole timeline and context come from the `state` Query.
+ */
+export interface EventResult {
+  workflowId: string;
+  status: CaseStatus;
+  /** Active leaf states after the event. */
+  state: string[];
+  /** Role → events that role may send now. */
+  allowed: Record<string, string[]>;
+  deadlines: PendingDeadline[];
+  /** Context keys the event changed, with their new values (removed keys are `null`). */
+  changed: Record<string, unknown>;
+  /** The timeline entries the event added, oldest first. */
+  timeline: TimelineEntry[];
+  /** Index in the run's timeline of the first entry in `timeline` (for paging the `state` Query). */
+  timelineFrom: number;
+  outcome?: string;
+}
+
+/** What the `state` Query returns. */
 export interface StateView {
   workflowId: string;
   process: string;
@@ -197,7 +229,12 @@ export interface StateView {
   /** Role → events that role may send now (guards are checked when the event arrives). */
   allowed: Record<string, string[]>;
   deadlines: PendingDeadline[];
+  /** A page of the timeline, oldest first: by default the last `DEFAULT_TIMELINE_LIMIT` entries. */
   timeline: TimelineEntry[];
+  /** Index of `timeline[0]` in the run's whole timeline. */
+  timelineFrom?: number;
+  /** How many entries the run's timeline holds (carried-over ones included). */
+  timelineTotal?: number;
   outcome?: string;
   /** Why a failed case failed: the failure's type (a `CaseFailureCode`) and message. Set by clients from Temporal. */
   failure?: { code: string; message: string };

@@ -24,7 +24,7 @@ import { compileDefinition, outcomeOf, type RuntimeHooks } from '../compiler/com
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
 import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
-import type { EventInput, ProcessArgs, ProcessResult, Rejection, ResolvedDefinition, StateView } from '../contract/wire';
+import { DEFAULT_TIMELINE_LIMIT, type EventInput, type EventResult, type ProcessArgs, type ProcessResult, type Rejection, type ResolvedDefinition, type StateView, type TimelinePage } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { CaseRecord } from './case-record';
 import { failCase, resolveCaseDefinition, resolveRequestOf } from './definition-step';
@@ -46,7 +46,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   // the caller may send it again. An Update without a handler would fail without a code.
   let startFailure: StateView['failure'];
   setHandler(stateQuery, () => startingView(args, startFailure));
-  setHandler(eventUpdate, (_event: EventInput) => startingView(args), {
+  setHandler(eventUpdate, (_event: EventInput): EventResult => { throw new Error('unreachable: the validator refuses every event while the case starts'); }, {
     validator: (_event: EventInput) => {
       throw ApplicationFailure.create({
         message: `case ${workflowInfo().workflowId} is still resolving its definition; send the event again in a moment`,
@@ -161,7 +161,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     searchAttributes.update(to.join(','), { input, context: snapshot.context, now: now(), caseId: hooks.caseId }, outcome);
   }
 
-  const view = (): StateView => ({
+  const view = (page?: TimelinePage): StateView => ({
     workflowId: workflowInfo().workflowId,
     process: def.process,
     title: def.title,
@@ -172,7 +172,21 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     context: context(),
     allowed: status() === 'running' ? allowedByRole(def, leaves()) : {},
     deadlines: record.pendingDeadlines(),
-    timeline: record.timeline,
+    ...timelinePage(record.timeline, page),
+    outcome: outcome(),
+  });
+
+  // What an accepted event returns: stored in the history with every Update, so only what the
+  // event changed; the whole timeline and context come from the state Query.
+  const eventResult = (timelineFrom: number, before: Record<string, unknown>): EventResult => ({
+    workflowId: workflowInfo().workflowId,
+    status: status(),
+    state: stateNames(),
+    allowed: status() === 'running' ? allowedByRole(def, leaves()) : {},
+    deadlines: record.pendingDeadlines(),
+    changed: changedKeys(before, context()),
+    timeline: record.timeline.slice(timelineFrom),
+    timelineFrom,
     outcome: outcome(),
   });
 
@@ -199,8 +213,10 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   setHandler(
     eventUpdate,
     (event) => {
+      const timelineFrom = record.timeline.length;
+      const before = context();
       apply(event);
-      return view();
+      return eventResult(timelineFrom, before);
     },
     {
       validator: (event) => {
@@ -288,6 +304,25 @@ function startingView(args: ProcessArgs, failure?: StateView['failure']): StateV
 }
 
 export type { ResolvedDefinition };
+
+/** The page of the timeline a state Query asked for (default: the last DEFAULT_TIMELINE_LIMIT entries). */
+function timelinePage(timeline: StateView['timeline'], page: TimelinePage | undefined): Pick<StateView, 'timeline' | 'timelineFrom' | 'timelineTotal'> {
+  const total = timeline.length;
+  const limit = Number.isInteger(page?.timelineLimit) && page!.timelineLimit! >= 0 ? page!.timelineLimit! : DEFAULT_TIMELINE_LIMIT;
+  const from = Number.isInteger(page?.timelineFrom) ? Math.min(Math.max(0, page!.timelineFrom!), total) : Math.max(0, total - limit);
+  return { timeline: timeline.slice(from, from + limit), timelineFrom: from, timelineTotal: total };
+}
+
+/** Context keys whose value an event changed (compared as JSON); a removed key is `null`. */
+function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  if (before === after) return {};
+  const changed: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed[key] = after[key];
+  }
+  for (const key of Object.keys(before)) if (!Object.prototype.hasOwnProperty.call(after, key)) changed[key] = null;
+  return changed;
+}
 
 function eventLabel(type: string): string {
   if (type.startsWith('docket.invoke.done.')) return 'invoke.done';

@@ -1,8 +1,8 @@
-/** `docket send <id> <EVENT> --as role:actorId [--data json]`: a validated event; prints the new state. */
+/** `docket send <id> <EVENT> --as role:actorId [--data json]`: a validated event; prints what it did (the whole case: `docket state`). */
 import type { Command } from 'commander';
-import type { StateView } from '../../contract/wire';
+import type { EventResult } from '../../contract/wire';
 import { parseActor, parseJsonObject } from '../args';
-import { formatStateView, printJson, printLines } from '../output';
+import { contextSummary, formatDeadlines, formatTimeline, printJson, printLines, table } from '../output';
 import { runCommand, withClient } from '../run-command';
 
 export interface EventOptions {
@@ -34,13 +34,25 @@ export function register(program: Command): void {
   eventCommand(program, 'send', 'send an event and wait for the case to accept it (a refusal says why and what is allowed)').action(
     runCommand(async (id: string, type: string, options: EventOptions) => {
       const event = eventInput(type, options);
-      const view = await withClient((client) => client.send(id, event));
-      if (options.json) printJson(view);
-      else printLines(formatSendReport(type, view));
+      const result = await withClient((client) => client.send(id, event));
+      if (options.json) printJson(result);
+      else printLines(formatSendReport(type, result));
     }),
   );
 }
 
-export function formatSendReport(type: string, view: StateView): string[] {
-  return [`${type} accepted; case ${view.workflowId} is now in ${view.state.join(', ')}`, '', ...formatStateView(view)];
+/** The event's result: new state, what changed, what may come next. */
+export function formatSendReport(type: string, result: EventResult, now: Date = new Date()): string[] {
+  const rows: string[][] = [['status', result.outcome ? `${result.status}, outcome ${result.outcome}` : result.status.replace(/_/g, ' ')]];
+  const changed = contextSummary(result.changed);
+  if (changed) rows.push(['changed', changed]);
+  const allowed = Object.entries(result.allowed).filter(([, events]) => events.length > 0);
+  if (result.status === 'running') {
+    if (allowed.length === 0) rows.push(['allowed', '(no event can be sent now)']);
+    table(undefined, allowed.map(([role, events]) => [`${role}:`, events.join(', ')])).forEach((line, i) => rows.push([i === 0 ? 'allowed' : '', line]));
+  }
+  formatDeadlines(result.deadlines, now).forEach((line, i) => rows.push([i === 0 ? 'deadlines' : '', line]));
+  const lines = [`${type} accepted; case ${result.workflowId} is now in ${result.state.join(', ')}`, '', ...table(undefined, rows)];
+  if (result.timeline.length) lines.push('timeline (added by this event)', ...formatTimeline(result.timeline).map((l) => `  ${l}`));
+  return lines;
 }

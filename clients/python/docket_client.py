@@ -1,7 +1,9 @@
 """A small docket client over the Temporal Python SDK (temporalio): the wire contract only, no Node.
 
 Every process runs as workflow type ``process``; a case's workflow id is its business key. Events
-go in through the ``event`` Update, which returns the case's state view; ``state`` is a Query.
+go in through the ``event`` Update, which returns what the event did (state, allowed events,
+deadlines, the context keys it changed, the timeline entries it added); ``state`` is a Query
+that returns the whole state view with a page of the timeline.
 """
 import asyncio
 
@@ -41,7 +43,9 @@ class DocketClient:
             return self.client.get_workflow_handle(case_id)
 
     async def send(self, case_id, type, actor_id, roles, data=None) -> dict:
-        """Sends event ``type`` as ``actor_id`` holding ``roles``; returns the new state view.
+        """Sends event ``type`` as ``actor_id`` holding ``roles``; returns the event result:
+        ``status``, ``state``, ``allowed``, ``deadlines``, ``changed`` (context keys the event
+        changed), ``timeline`` (the entries it added), ``timelineFrom``, ``outcome``.
         Raises ``EventRejected`` when the case refuses it (a refused event leaves no trace), with
         code ``CASE_CLOSED`` when the case has ended (Temporal answers NOT_FOUND for that).
         ``CASE_STARTING`` (a case resolving its definition, just after its start) is retried."""
@@ -71,10 +75,16 @@ class DocketClient:
                 raise EventRejected("CASE_CLOSED", f"case {case_id} is {status.name.lower()}; "
                                     "it accepts no more events") from err
 
-    async def state(self, case_id) -> dict:
+    async def state(self, case_id, timeline_from=None, timeline_limit=None) -> dict:
         """The case's state view: status, state (dotted paths), allowed, context, deadlines,
-        timeline, outcome."""
-        return await self.client.get_workflow_handle(case_id).query("state")
+        outcome, and a page of the timeline (default the last 100 entries; ``timelineTotal``
+        says how many there are, ``timelineFrom`` where the page starts)."""
+        page = {}
+        if timeline_from is not None:
+            page["timelineFrom"] = timeline_from
+        if timeline_limit is not None:
+            page["timelineLimit"] = timeline_limit
+        return await self.client.get_workflow_handle(case_id).query("state", page)
 
     async def list(self, query) -> list:
         """Cases matching a visibility query, e.g. ``DocketProcess = 'complaint'``, as

@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import draft07MetaSchema from 'ajv/dist/refs/json-schema-draft-07.json';
 import processSchema from '../../schema/process.schema.json';
 import eventInput from './event-input.schema.json';
+import eventResult from './event-result.schema.json';
 import processResult from './process-result.schema.json';
 import registry from './registry.schema.json';
 import rejection from './rejection.schema.json';
@@ -23,6 +24,7 @@ import timelineEntry from './timeline-entry.schema.json';
 export const contractSchemas = {
   'start-input': startInput,
   'event-input': eventInput,
+  'event-result': eventResult,
   'state-view': stateView,
   rejection,
   'timeline-entry': timelineEntry,

@@ -78,7 +78,8 @@ describe('complaint lifecycle', () => {
     await h.docket.send(id, { type: 'DEPARTMENT_REPLY', actor: as('department', 'wang.fang'), data: { note: 'parcel found, arrives tomorrow' } });
     const resolved = await h.docket.send(id, { type: 'RESOLVE', actor: as('agent', 'alice'), data: { resolution: 'parcel delivered' } });
     expect(resolved.state).toEqual(['resolved.waiting_confirmation']);
-    expect(resolved.context.owner).toBe('alice');
+    expect(resolved.changed).toMatchObject({ resolution: 'parcel delivered' });
+    expect((await h.docket.state(id)).context.owner).toBe('alice');
 
     await waitForState(id, 'resolved.confirmation_call');
     await h.docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'cust-7') });

@@ -212,7 +212,7 @@ describe('manual decisions, each by the roles the definition names', () => {
     await expectRefused(id, { type: 'PAUSE', actor: as('engineer', 'eli.eng') }, 'ROLE_NOT_ALLOWED', /may not send PAUSE; events.PAUSE.by allows: release_manager, sre/);
     const paused = await h.docket.send(id, { type: 'PAUSE', actor: as('sre', 'sid.sre'), data: { reason: 'watching a dependency' } });
     expect(paused.state).toContain('releasing.stage.progress.paused');
-    const checks = paused.context.checks as number;
+    const checks = (await h.docket.state(id)).context.checks as number;
     await waitFor(id, 'a health check while paused', (v) => (v.context.checks as number) > checks && v.state.includes('releasing.stage.progress.paused'));
 
     await expectRefused(id, { type: 'RESUME', actor: as('change_manager', 'cm.chen') }, 'ROLE_NOT_ALLOWED', /may not send RESUME/);

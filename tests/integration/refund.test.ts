@@ -113,7 +113,7 @@ describe('approval paths', () => {
     await waitForState(id, 'review.supervisor');
     const afterSupervisor = await h.docket.send(id, { type: 'APPROVE', actor: as('supervisor', 'sam.sup') });
     expect(afterSupervisor.state).toEqual(['review.finance']);
-    expect(afterSupervisor.context).toMatchObject({ step: 1, heldBy: 'finance' });
+    expect(afterSupervisor.changed).toMatchObject({ step: 1, heldBy: 'finance' });
     // Finance is the last step: nothing is paid before it approves.
     expect(refundLedger({ refundId: id })).toEqual([]);
     await h.docket.send(id, { type: 'APPROVE', actor: as('finance', 'fay.fin') });
@@ -146,14 +146,14 @@ describe('approval paths', () => {
     await waitForState(id, 'review.lead');
     const asked = await h.docket.send(id, { type: 'REQUEST_INFO', actor: as('lead', 'chen.lead'), data: { question: 'Which order number?' } });
     expect(asked.state).toEqual(['awaiting_info']);
-    expect(asked.context).toMatchObject({ heldBy: 'requester', returnTo: 'lead' });
+    expect(asked.changed).toMatchObject({ heldBy: 'requester', returnTo: 'lead' });
     expect(asked.deadlines).toEqual([expect.objectContaining({ name: 'information deadline' })]);
     await waitFor(id, 'the requester notified', () => listOutbox({ workflowId: id }).some((m) => m.recipient === 'alice'));
 
     await expectRefused(id, { type: 'RESUBMIT', actor: as('agent', 'bob'), data: { answer: 'no idea' } }, 'GUARD_FAILED', /only the requester answers and resubmits/);
     const back = await h.docket.send(id, { type: 'RESUBMIT', actor: as('agent', 'alice'), data: { answer: 'order 8812' } });
     expect(back.state).toEqual(['review.lead']);
-    expect(back.context.answers).toEqual([expect.objectContaining({ answer: 'order 8812', by: 'alice' })]);
+    expect(back.changed.answers).toEqual([expect.objectContaining({ answer: 'order 8812', by: 'alice' })]);
 
     await h.docket.send(id, { type: 'APPROVE', actor: as('lead', 'chen.lead') });
     const result = await h.docket.result(id);

@@ -152,6 +152,11 @@ async def complaint(docket, case_id, rejections):
     await docket.send(case_id, "DEPARTMENT_REPLY", "wang.fang", ["department"], {"note": "parcel found, arrives tomorrow"})
     view = await docket.send(case_id, "RESOLVE", "alice", ["agent"], {"resolution": "parcel delivered"})
     check(view["state"] == ["resolved.waiting_confirmation"], f"{case_id}: RESOLVE led to {view['state']}")
+    # The Update answers what the event did; the whole timeline comes from the Query, by page.
+    check(view["changed"].get("resolution") == "parcel delivered", f"{case_id}: RESOLVE changed {view['changed']}")
+    check([e.get("event") for e in view["timeline"] if e["kind"] == "transition"] == ["RESOLVE"], f"{case_id}: RESOLVE added {view['timeline']}")
+    page = await docket.state(case_id, timeline_from=view["timelineFrom"], timeline_limit=1)
+    check(page["timeline"] == view["timeline"][:1] and page["timelineTotal"] > 1, f"{case_id}: timeline page {page['timeline']} of {page.get('timelineTotal')}")
 
     await wait_state(docket, case_id, "resolved.confirmation_call")
     await docket.send(case_id, "CONFIRM_SOLVED", "cust-7", ["customer"])

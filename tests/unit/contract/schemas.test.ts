@@ -10,6 +10,7 @@ import type {
   CaseFailureCode,
   CaseStatus,
   EventInput,
+  EventResult,
   ProcessArgs,
   ProcessResult,
   Rejection,
@@ -18,6 +19,7 @@ import type {
   ResolveRequest,
   StateView,
   TimelineEntry,
+  TimelinePage,
 } from '../../../contract/wire';
 import type {
   DefinitionLookup,
@@ -166,6 +168,32 @@ describe('contract schemas: realistic payloads validate', () => {
     // A closed case: no allowed events, an outcome; inline definitions have no version.
     const { definitionVersion: _v, ...inline } = stateView;
     expectValid('state-view', { ...inline, status: 'completed', allowed: {}, deadlines: [], outcome: 'resolved' } satisfies StateView);
+  });
+
+  it('a StateView with a page of the timeline, and the page argument of the state Query', () => {
+    expectValid('state-view', { ...stateView, timeline: timeline.slice(8), timelineFrom: 8, timelineTotal: 10 } satisfies StateView);
+    expectRefused('state-view', { ...stateView, timelineFrom: -1 }, '/timelineFrom');
+    expectValid('state-view#/$defs/timelinePage', {} satisfies TimelinePage);
+    expectValid('state-view#/$defs/timelinePage', { timelineFrom: 20, timelineLimit: 50 } satisfies TimelinePage);
+    expectRefused('state-view#/$defs/timelinePage', { timelineLimit: 'all' }, '/timelineLimit');
+  });
+
+  it('an EventResult: the entries the event added and the context keys it changed, not the whole case', () => {
+    const result = {
+      workflowId: 'C-1001',
+      status: 'running',
+      state: ['escalated'],
+      allowed: { supervisor: ['ACCEPT'] },
+      deadlines: [],
+      changed: { escalations: 1 },
+      timeline: timeline.slice(6, 8),
+      timelineFrom: 6,
+    } satisfies EventResult;
+    expectValid('event-result', result);
+    expectValid('event-result', { ...result, status: 'completed', allowed: {}, outcome: 'resolved' } satisfies EventResult);
+    expectRefused('event-result', { ...result, context: {} }, '');
+    const { changed: _c, ...withoutChanged } = result;
+    expectRefused('event-result', withoutChanged, '');
   });
 
   it('the StateView of a case still resolving its definition (status starting, no hash yet)', () => {
