@@ -8,8 +8,8 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
-  // cel-js ships ES modules only: let swc turn it into CommonJS for Jest.
-  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js)'],
+  // cel-js, jose and the OpenAPI validator ship ES modules only: let swc turn them into CommonJS for Jest.
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|jose|@seriousme/openapi-schema-validator)/)'],
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   testTimeout: 120_000,

@@ -22,17 +22,19 @@ import * as replay from './commands/replay';
 import * as result from './commands/result';
 import * as rollback from './commands/rollback';
 import * as send from './commands/send';
+import * as serve from './commands/serve';
 import * as signal from './commands/signal';
 import * as start from './commands/start';
 import * as state from './commands/state';
+import * as token from './commands/token';
 import * as validate from './commands/validate';
 import * as whatif from './commands/whatif';
 import * as worker from './commands/worker';
 import { reportError } from './run-command';
 
-const COMMANDS = [validate, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker];
+const COMMANDS = [validate, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker, serve, token];
 /** Commands that run a worker: what the Temporal SDK leaves open when it fails can hold the process. */
-const LONG_RUNNING = new Set(['dev', 'worker']);
+const LONG_RUNNING = new Set(['dev', 'worker', 'serve']);
 const GRACE_MS = 3000;
 
 /** The program, with every command registered. Commander errors are thrown, not exited on. */

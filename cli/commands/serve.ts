@@ -1,0 +1,67 @@
+/**
+ * `docket serve [--port 8080] [--host 127.0.0.1] (--identity <file> | --dev)`: the HTTP API
+ * (http/server.ts) over the cases of `DOCKET_TASK_QUEUE`, until SIGINT/SIGTERM.
+ *
+ * `--identity` trusts the identity provider its file names (issuer, audience, JWKS URL or key
+ * file, claim mapping, access rules); `--dev` trusts the development key pair in the data dir
+ * (`docket token --as lead:chen` mints tokens for it). One of the two is required: the server never
+ * runs without verifying who calls it.
+ */
+import type { Command } from 'commander';
+import { parseInteger, UsageError } from '../args';
+import { runCommand, withClient } from '../run-command';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  identity?: string;
+  dev?: boolean;
+  dataDir: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP API (bearer tokens verified; --identity <file> for your identity provider, --dev for local tokens)')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--identity <file>', 'identity configuration (YAML or JSON): issuer, audience, jwksUrl or keyFile, claims, access (env DOCKET_IDENTITY_CONFIG)', process.env.DOCKET_IDENTITY_CONFIG || undefined)
+    .option('--dev', 'development: trust the local key pair that `docket token` signs with')
+    .option('--data-dir <dir>', 'where the development key pair lives (env DOCKET_DATA_DIR)', process.env.DOCKET_DATA_DIR || '.docket')
+    .action(runCommand((flags: ServeFlags) => serve(flags)));
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const port = parseInteger(flags.port, '--port', 0, 65535);
+  if (Boolean(flags.identity) === Boolean(flags.dev)) {
+    throw new UsageError('give --identity <file> (your identity provider) or --dev (local development tokens), not both and not neither');
+  }
+  const { loadIdentityConfig, IdentityConfigError } = require('../../http/identity-config') as typeof import('../../http/identity-config');
+  const { ensureDevIdentity } = require('../../http/dev-identity') as typeof import('../../http/dev-identity');
+  const { buildServer } = require('../../http/server') as typeof import('../../http/server');
+  const { processClientCases } = require('../../http/case-service') as typeof import('../../http/case-service');
+  const { createLogger } = require('../../worker/logger') as typeof import('../../worker/logger');
+  let identity;
+  try {
+    identity = flags.dev ? (await ensureDevIdentity(flags.dataDir)).config : loadIdentityConfig(flags.identity!);
+  } catch (err) {
+    if (err instanceof IdentityConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  await withClient(async (docket) => {
+    const logger = createLogger({ base: { service: 'docket-serve' } });
+    const { app } = await buildServer({ cases: processClientCases(docket), identity, logger }).catch((err: unknown) => {
+      if (err instanceof IdentityConfigError) throw new UsageError(err.message);
+      throw err;
+    });
+    const address = await app.listen({ host: flags.host, port });
+    process.stderr.write(`docket serve: listening on ${address} (OpenAPI at ${address}/openapi.json); tokens from ${identity.issuer}${flags.dev ? ' (development keys: mint one with `docket token --as lead:chen`)' : ''}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    process.stderr.write('docket serve: stopping\n');
+    await app.close();
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * `docket serve`: the HTTP API over the cases of one task queue. Fastify, with every request
+ * checked against its JSON Schema (the contract schemas, draft 2020-12), the OpenAPI document
+ * generated from the same schemas (@fastify/swagger), bearer tokens verified on every API route,
+ * errors as problem details, pino logs.
+ *
+ * ```ts
+ * const { app } = await buildServer({ cases: processClientCases(docket), identity: loadIdentityConfig('identity.yaml') });
+ * await app.listen({ host: '127.0.0.1', port: 8080 });
+ * ```
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { canonicalActorId } from './actor-id';
+import { checkRead } from './access-rules';
+import { AuthRefusals, authenticationHook } from './authenticate';
+import { errorHandler } from './errors';
+import type { IdentityConfig } from './identity-config';
+import { bundleOpenApi } from './openapi';
+import { ProblemError, PROBLEM_CONTENT_TYPE, problemBody } from './problem';
+import { caseRoutes } from './routes/cases';
+import type { CaseService, RouteContext } from './routes/context';
+import { eventRoutes } from './routes/events';
+import { exportRoutes } from './routes/exports';
+import { createTokenVerifier, type TokenVerifier, type VerifiedActor } from './token-verifier';
+import { compileValidator, httpValidator } from './validation';
+
+export interface ServerOptions {
+  cases: CaseService;
+  identity: IdentityConfig;
+  /** Default: a verifier for `identity` (jose). */
+  verifier?: TokenVerifier;
+  /** Default: Fastify's own pino logger at `info`. */
+  logger?: PinoLogger;
+  /** Largest request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}
+
+export interface DocketServer {
+  app: FastifyInstance;
+  refusals: AuthRefusals;
+}
+
+const PUBLIC = { public: true };
+
+export async function buildServer(options: ServerOptions): Promise<DocketServer> {
+  const verifier = options.verifier ?? (await createTokenVerifier(options.identity));
+  const refusals = new AuthRefusals();
+  const app: FastifyInstance = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: { level: 'info' } }),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Case ids are business keys; let them carry what they carry.
+    routerOptions: { maxParamLength: 1000 },
+  });
+  app.setValidatorCompiler(compileValidator);
+  // Responses are checked against their schemas in the routes (ctx.check), then sent as they are:
+  // a serializer built from a schema would silently drop fields instead.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problemBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; GET /openapi.json lists them`, request.url)),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'docket',
+        version: (require('../package.json') as { version: string }).version,
+        description:
+          'Start, drive and read docket cases over HTTP. Every request but /openapi.json, /health and /metrics carries a bearer token (JWT) from the identity provider the server trusts; the actor of an event is the token\'s, never the body\'s. Errors are problem details (application/problem+json) with the codes of the wire contract.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+      tags: [{ name: 'cases' }, { name: 'events' }, { name: 'audit' }, { name: 'service' }],
+    },
+    transformObject: (documentObject) => bundleOpenApi((documentObject as { openapiObject: Record<string, unknown> }).openapiObject) as never,
+  });
+
+  const authenticate = authenticationHook(verifier, refusals);
+  app.addHook('onRequest', async (request, reply) => {
+    if ((request.routeOptions.config as { public?: boolean } | undefined)?.public || request.is404) return;
+    await authenticate(request, reply);
+  });
+
+  const rules = options.identity.access;
+  const ctx: RouteContext = {
+    cases: options.cases,
+    rules,
+    check(schemaId, body) {
+      const validate = httpValidator(schemaId);
+      if (validate(body)) return;
+      app.log.error({ schema: schemaId, errors: validate.errors }, 'a response does not match its schema');
+      throw new Error(`the response does not match ${schemaId}`);
+    },
+    async readableCase(actor, id) {
+      const view = await options.cases.state(id);
+      checkRead(rules, actor, id, view.context ?? {});
+      return view;
+    },
+    needsCaseForRead(actor: VerifiedActor) {
+      const read = rules.read;
+      if (!read) return false;
+      return ![...actor.roles, '*'].some((key) => Object.prototype.hasOwnProperty.call(read, key) && read[key] === 'all');
+    },
+  };
+
+  app.get('/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/health',
+    { config: PUBLIC, schema: { operationId: 'health', summary: 'Liveness', tags: ['service'], security: [], response: { 200: { description: 'up', content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } } } } } },
+    async () => ({ ok: true }),
+  );
+  app.get(
+    '/metrics',
+    { config: PUBLIC, schema: { operationId: 'metrics', summary: 'Refused authentication attempts by reason (Prometheus text format)', tags: ['service'], security: [], response: { 200: { description: 'counters', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+    async (_request, reply) => {
+      const lines = ['# HELP docket_http_auth_refused_total Requests refused for their bearer token, by reason.', '# TYPE docket_http_auth_refused_total counter'];
+      for (const [reason, count] of [...refusals.counts].sort()) lines.push(`docket_http_auth_refused_total{reason="${reason}"} ${count}`);
+      return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+    },
+  );
+  caseRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  exportRoutes(app, ctx);
+  await app.ready();
+  return { app, refusals };
+}
+
+export { canonicalActorId, ProblemError };
