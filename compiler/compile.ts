@@ -8,6 +8,7 @@
 import { assign, fromCallback, setup, type AnyEventObject, type AnyStateMachine } from 'xstate';
 import { evaluateBoolean } from '../dsl/cel';
 import { isDurationLiteral, parseDuration } from '../dsl/duration';
+import { own } from '../dsl/json-shape';
 import { resolveTarget } from '../dsl/state-tree';
 import type { Action, DelaySpec, ProcessDefinition, RetrySpec, StateSpec, TransitionSpec } from '../dsl/types';
 import { celEvent, evaluateIn, evaluateMapIn, variablesFor } from './expressions';
@@ -202,6 +203,6 @@ export function compileDefinition(
 
 /** The outcome of the top-level final state a finished case is in. */
 export function outcomeOf(def: ProcessDefinition, leaf: StatePath): string {
-  const spec = def.states[leaf[0]];
+  const spec = own(def.states, leaf[0]);
   return spec?.outcome ?? leaf[0];
 }

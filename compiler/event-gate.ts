@@ -11,6 +11,8 @@ import type { Actor, EventInput, Rejection } from '../contract/wire';
 import { suggest } from '../dsl/suggest';
 import type { ProcessDefinition, TransitionSpec } from '../dsl/types';
 import { evaluateBoolean } from '../dsl/cel';
+import { own } from '../dsl/json-shape';
+import { checkEventBounds } from './event-limits';
 import { variablesFor } from './expressions';
 import { activeChain, displayPath, stateAt, transitionList, type StatePath } from './state-paths';
 
@@ -27,7 +29,7 @@ export interface GateScope {
 
 /** Transitions for `eventType` declared on the active states, deepest first (XState's order). */
 export function candidateTransitions(def: ProcessDefinition, leaves: StatePath[], eventType: string): TransitionSpec[] {
-  return activeChain(leaves).flatMap((path) => transitionList<TransitionSpec>(stateAt(def, path)?.on?.[eventType]));
+  return activeChain(leaves).flatMap((path) => transitionList<TransitionSpec>(own(stateAt(def, path)?.on, eventType)));
 }
 
 /** Events that have at least one transition from the active states. */
@@ -47,7 +49,7 @@ export function allowedByRole(def: ProcessDefinition, leaves: StatePath[]): Reco
 }
 
 function mayRoleSend(def: ProcessDefinition, leaves: StatePath[], type: string, roles: string[]): boolean {
-  const eventRoles = def.events?.[type]?.by ?? [];
+  const eventRoles = own(def.events, type)?.by ?? [];
   if (!roles.some((r) => eventRoles.includes(r))) return false;
   return candidateTransitions(def, leaves, type).some((t) => !t.by || roles.some((r) => t.by!.includes(r)));
 }
@@ -59,10 +61,13 @@ export function checkEvent(
   event: EventInput,
   scope: GateScope,
 ): Rejection | undefined {
+  // Size and depth first: nothing below may walk or convert data the caller made huge or deep.
+  const bounds = checkEventBounds(event, def.limits?.eventBytes);
+  if (bounds) return bounds;
   const shape = checkShape(event);
   if (shape) return shape;
   const { type, actor } = event;
-  const spec = def.events?.[type];
+  const spec = own(def.events, type);
   if (!spec) {
     const hint = suggest(type, Object.keys(def.events ?? {}));
     return {
@@ -117,7 +122,7 @@ function checkShape(event: EventInput): Rejection | undefined {
 }
 
 function checkPayload(def: ProcessDefinition, type: string, data: Record<string, unknown>): Rejection | undefined {
-  const schema = def.events?.[type]?.data;
+  const schema = own(def.events, type)?.data;
   if (!schema) return undefined;
   let validate = payloadValidators.get(schema);
   if (!validate) {

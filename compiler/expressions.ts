@@ -4,6 +4,7 @@
  */
 import type { AnyEventObject } from 'xstate';
 import { decisionReferences, evaluate, type CelVariables } from '../dsl/cel';
+import { own } from '../dsl/json-shape';
 import type { ProcessDefinition } from '../dsl/types';
 
 /** The `event` an expression sees: user events carry actor and data, invocations output or error. */
@@ -48,7 +49,7 @@ export function variablesFor(def: ProcessDefinition, source: string, scope: Expr
 
 /** Evaluates a decision table: the first rule whose `when` holds (or has none) gives the value. */
 export function decideValue(def: ProcessDefinition, name: string, vars: CelVariables): unknown {
-  const rules = def.decisions?.[name] ?? [];
+  const rules = own(def.decisions, name) ?? [];
   for (const rule of rules) {
     if (rule.when === undefined || evaluate(rule.when, vars) === true) return rule.then;
   }

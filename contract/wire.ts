@@ -118,7 +118,8 @@ export type RejectionCode =
   | 'GUARD_FAILED'
   | 'CASE_STARTING'
   | 'CASE_CLOSED'
-  | 'INVALID_EVENT';
+  | 'INVALID_EVENT'
+  | 'PAYLOAD_TOO_LARGE';
 
 /**
  * Why a case could not start or run (the `type` of the workflow's non-retryable failure).

@@ -123,7 +123,7 @@ function toCel(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCel);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCel(v);
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) setOwn(out, k, toCel(v));
     return out;
   }
   return value;
@@ -136,10 +136,15 @@ function fromCel(value: unknown): unknown {
   if (value instanceof Uint8Array) return Array.from(value);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = fromCel(v);
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, fromCel(v));
     return out;
   }
   return value;
+}
+
+/** `out[key] = value`, except that a key `__proto__` (JSON allows it) stays an ordinary member. */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function celProblem(err: unknown): CelProblem {

@@ -34,3 +34,12 @@ export function stringEntries(value: unknown): Array<[string, string]> {
 export function hasOwn(record: JsonRecord, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(record, key);
 }
+
+/**
+ * The member `key` of a record when it is the record's own, else undefined: lookups keyed by
+ * caller or definition text (event types, state names, decision names) go through this, so
+ * `toString`, `constructor` or `__proto__` are unknown names like any other.
+ */
+export function own<T>(record: Record<string, T> | undefined | null, key: string): T | undefined {
+  return record != null && typeof record === 'object' && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}

@@ -99,6 +99,10 @@ function reportError(error: ErrorObject, root: unknown, reporter: Reporter): voi
     case 'minimum':
       reporter.report('INVALID_VALUE', path, `must be at least ${String(params.limit)}, got ${JSON.stringify(error.data)}`);
       return;
+    case 'not':
+      // The one `not` in the schema: names may not be `__proto__`, which JavaScript objects treat specially.
+      reporter.report('INVALID_NAME', path, `${JSON.stringify(error.data)} is reserved (JavaScript objects treat it specially); choose another name`);
+      return;
     case 'if':
     case 'propertyNames':
       // Summaries of errors already reported in detail.

@@ -37,9 +37,16 @@ export interface ProcessDefinition {
   events?: Record<string, EventSpec>;
   /** Per-process search attributes, each a CEL expression re-evaluated on every transition. */
   index?: Partial<Record<IndexField, Expr>>;
+  /** Bounds on what callers may send to a case (see compiler/event-limits.ts). */
+  limits?: ProcessLimits;
   /** Name of the initial top-level state. */
   initial: string;
   states: Record<string, StateSpec>;
+}
+
+export interface ProcessLimits {
+  /** Largest event (type, actor and data, JSON-encoded) accepted, in bytes: 1024 to 524288, default 65536. */
+  eventBytes?: number;
 }
 
 export interface DecisionRule {

@@ -190,10 +190,16 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     outcome: outcome(),
   });
 
-  const rejection = (event: EventInput): Rejection | undefined =>
-    status() !== 'running'
-      ? { code: 'CASE_CLOSED', message: `case ${workflowInfo().workflowId} is ${status()} (state ${stateNames().join(', ')}); it accepts no more events` }
-      : checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId });
+  // Never throws: a throw in the Signal handler would fail the workflow task on every retry.
+  const rejection = (event: EventInput): Rejection | undefined => {
+    try {
+      return status() !== 'running'
+        ? { code: 'CASE_CLOSED', message: `case ${workflowInfo().workflowId} is ${status()} (state ${stateNames().join(', ')}); it accepts no more events` }
+        : checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId });
+    } catch (err) {
+      return { code: 'INVALID_EVENT', message: `the event could not be checked: ${String((err as Error)?.message ?? err).slice(0, 200)}` };
+    }
+  };
 
   // `data: null` is the same as no data (some SDKs cannot leave a field out).
   const apply = (event: EventInput) => actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
@@ -228,8 +234,10 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   setHandler(eventSignal, (event) => {
     const reason = rejection(event);
     if (reason) {
-      record.add({ kind: 'rejected', at: iso(), event: String(event?.type), actor: event?.actor, code: reason.code, reason: reason.message });
-      log.warn('rejected signalled event', { event: event?.type, code: reason.code, reason: reason.message });
+      // Only bounded parts of a refused event are kept: it may be huge, deep or malformed.
+      const entry = rejectedEntry(event, reason);
+      record.add({ kind: 'rejected', at: iso(), ...entry });
+      log.warn('rejected signalled event', { event: entry.event, code: reason.code, reason: reason.message });
       return;
     }
     apply(event);
@@ -322,6 +330,18 @@ function changedKeys(before: Record<string, unknown>, after: Record<string, unkn
   }
   for (const key of Object.keys(before)) if (!Object.prototype.hasOwnProperty.call(after, key)) changed[key] = null;
   return changed;
+}
+
+/** What the timeline keeps of a refused Signal: the type and actor cut to size, never the data. */
+function rejectedEntry(event: EventInput, reason: Rejection): { event: string; actor?: EventInput['actor']; code: Rejection['code']; reason: string } {
+  const e = event as Partial<EventInput> | null | undefined;
+  const type = typeof e?.type === 'string' ? e.type : String(typeof e === 'object' && e ? e.type : e);
+  const a = e && typeof e === 'object' ? e.actor : undefined;
+  const actor =
+    a && typeof a === 'object' && typeof a.id === 'string' && Array.isArray(a.roles)
+      ? { id: a.id.slice(0, 200), roles: a.roles.slice(0, 50).map((r) => String(r).slice(0, 200)) }
+      : undefined;
+  return { event: type.slice(0, 200), ...(actor ? { actor } : {}), code: reason.code, reason: reason.message.slice(0, 1000) };
 }
 
 function eventLabel(type: string): string {
