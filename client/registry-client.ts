@@ -88,11 +88,16 @@ export class RegistryClient {
   /** One deployed version with its body: the current one, or by number or hash. */
   async get(process: string, version?: number | string): Promise<DeployedDefinition> {
     let answer;
-    try {
-      answer = await this.handle().query(definitionQuery, { process, version });
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw this.nothingDeployed(process);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        answer = await this.handle().query(definitionQuery, { process, version });
+        break;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw this.nothingDeployed(process);
+        // A query that timed out (a busy or restarting worker) changed nothing: ask again, twice.
+        if (attempt < 3 && isQueryTimeout(err)) continue;
+        throw err;
+      }
     }
     if (answer.found) return answer.found;
     if (answer.refused?.code === 'DEFINITION_NOT_FOUND') throw new DefinitionNotFoundError(process, answer.refused.message);
@@ -125,6 +130,11 @@ function flatten(items: Array<ProcessDefinition | DefinitionBundle>): ProcessDef
   };
   items.forEach(visit);
   return out;
+}
+
+function isQueryTimeout(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: number } })?.cause;
+  return cause?.code === 4 /* gRPC DEADLINE_EXCEEDED */ || /DEADLINE_EXCEEDED|query timed out/.test(String((err as Error)?.message) + String((cause as Error | undefined)?.message));
 }
 
 function refusal(err: unknown): DeployRefusedError | undefined {

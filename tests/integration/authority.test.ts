@@ -238,11 +238,15 @@ describe('the true status of closed cases', () => {
     await h.docket.send(id, { type: 'RESOLVE', actor: as('agent', 'alice'), data: { resolution: 'refund', refund: { amount: 300 } } });
     const childId = `${id}/refund-approval-1`;
     const deadline = Date.now() + 30_000;
-    while ((await raw.workflow.getHandle(childId).describe().catch(() => undefined)) === undefined) {
-      if (Date.now() > deadline) throw new Error('the child never started');
+    // The child is running with a deadline armed before the parent is terminated.
+    for (;;) {
+      const v = await h.docket.state(childId).catch(() => undefined);
+      if (v?.status === 'running' && v.deadlines.length > 0) break;
+      if (Date.now() > deadline) throw new Error(`the child never got going: ${JSON.stringify(v?.status)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     await raw.workflow.getHandle(id).terminate('test: parent closed from outside');
+    // Temporal terminates the child (parent close policy TERMINATE); the child's view says so.
     const child = await (async () => {
       for (;;) {
         const v = await h.docket.state(childId);

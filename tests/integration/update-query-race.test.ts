@@ -24,10 +24,12 @@ it('keeps the worker up while updates and queries interleave on many cases', asy
       if (Date.now() > deadline) throw new Error(`${id} never reached ${state}`);
     }
   };
+  // Deployed once: the race under test is between Updates and Queries, not deployments.
+  const [deployed] = (await h.docket.deploy([def], { deployedBy: 'race-test' })).deployed.filter((d) => d.process === 'complaint');
   const ids: string[] = [];
   for (let round = 0; round < 8; round++) {
     const batch = [0, 1, 2].map((k) => h.caseId(`race-${round}-${k}`));
-    for (const id of batch) await h.docket.start({ definition: def, id, input });
+    for (const id of batch) await h.docket.start({ process: 'complaint', version: deployed.hash, id, input });
     await Promise.all(batch.map(async (id) => {
       await until(id, 'awaiting_response');
       await h.docket.send(id, { type: 'ACCEPT', actor: { id: 'alice', roles: ['agent'] } });
