@@ -20,6 +20,7 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeAbandonedBuilds } from './abandoned-builds';
 import { forEachLine } from './line-stream';
 
 /** The `temporalio` release (PyPI) the venv pins. */
@@ -139,7 +140,7 @@ async function createPythonEnv({ env, base, onProgress }: CreateOptions): Promis
   const cacheDir = pythonEnvCacheDir(env);
   const parent = path.dirname(cacheDir);
   fs.mkdirSync(parent, { recursive: true });
-  removeAbandonedBuilds(parent);
+  removeAbandonedBuilds(parent, 'python-build');
   const buildDir = fs.mkdtempSync(path.join(parent, `.python-build-${process.pid}-`));
   const started = Date.now();
   onProgress(`creating a Python venv with temporalio==${TEMPORALIO_VERSION} in ${cacheDir} (about a minute, done once)`);
@@ -192,24 +193,6 @@ async function runLogged(command: string, args: string[], env: NodeJS.ProcessEnv
   }
 }
 
-/** Removes temp build dirs left by builds whose process is gone (killed mid-install). */
-function removeAbandonedBuilds(parent: string): void {
-  for (const name of fs.readdirSync(parent)) {
-    const match = /^\.python-build-(\d+)-/.exec(name);
-    if (match && !isAlive(Number(match[1]))) {
-      fs.rmSync(path.join(parent, name), { recursive: true, force: true });
-    }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 type Probe = { ok: true; version: string } | { ok: false; error: string };
 

@@ -19,6 +19,7 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeAbandonedBuilds } from './abandoned-builds';
 import { forEachLine } from './line-stream';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
@@ -107,7 +108,7 @@ async function buildTemporalCli({ env, onProgress }: BuildOptions): Promise<stri
   const cacheDir = temporalCliCacheDir(env);
   const parent = path.dirname(cacheDir);
   fs.mkdirSync(parent, { recursive: true });
-  removeAbandonedBuilds(parent);
+  removeAbandonedBuilds(parent, 'temporal-build');
   const buildDir = fs.mkdtempSync(path.join(parent, `.temporal-build-${process.pid}-`));
   const target = `${TEMPORAL_CLI_MODULE}@v${TEMPORAL_CLI_VERSION}`;
   onProgress(`building the temporal CLI: go install ${target} (takes several minutes, done once)`);
@@ -160,24 +161,6 @@ async function buildTemporalCli({ env, onProgress }: BuildOptions): Promise<stri
   }
 }
 
-/** Removes temp build dirs left by builds whose process is gone (killed mid-build). */
-function removeAbandonedBuilds(parent: string): void {
-  for (const name of fs.readdirSync(parent)) {
-    const match = /^\.temporal-build-(\d+)-/.exec(name);
-    if (match && !isAlive(Number(match[1]))) {
-      fs.rmSync(path.join(parent, name), { recursive: true, force: true });
-    }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** First executable `name` on `PATH`, as an absolute path. */
 function whichSync(name: string, env: NodeJS.ProcessEnv): string | undefined {
