@@ -13,6 +13,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { ActorTrust } from '../contract/actor-assertion';
 import type { DeployedDefinition } from '../contract/registry';
 import { definitionQuery } from '../contract/registry-handles';
 import { registryWorkflowId } from '../contract/registry';
@@ -31,6 +32,11 @@ export interface ResolveDefinitionOptions {
   allowInlineDefinitions?: boolean;
   /** Task queue whose registry to read. Default: the activity's own task queue. */
   taskQueue?: string;
+  /**
+   * Whether events must carry a signed actor, and the keys the worker trusts. Returned with every
+   * resolution, so it is recorded in the case's history and a replay verifies with the same keys.
+   */
+  actorTrust?: ActorTrust;
 }
 
 /** Deployed bodies by hash: versions are immutable, so a body once checked can be reused. */
@@ -40,6 +46,7 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
   return async function resolveDefinition(request: ResolveRequest): Promise<ResolvedDefinition> {
     const taskQueue = options.taskQueue ?? Context.current().info.taskQueue;
     const lookup = (process: string, version?: number | string) => lookUp(options.client, taskQueue, process, version);
+    const actors = options.actorTrust ? { actors: options.actorTrust } : {};
 
     if (request?.definition !== undefined) {
       if (!options.allowInlineDefinitions) {
@@ -53,7 +60,7 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
       if (request.process && request.process !== definition.process) {
         throw refuse('INVALID_START', `the start input names process "${request.process}" but the inline definition is "${definition.process}"`);
       }
-      return { process: definition.process, hash: definitionHash(definition), definition, children: await pinChildren(definition, request.children, lookup), source: 'inline' };
+      return { process: definition.process, hash: definitionHash(definition), definition, children: await pinChildren(definition, request.children, lookup), source: 'inline', ...actors };
     }
 
     if (typeof request?.process !== 'string' || request.process === '') {
@@ -75,6 +82,7 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
       version: found.version,
       deployedBy: found.deployedBy,
       deployedAt: found.deployedAt,
+      ...actors,
     };
   };
 }

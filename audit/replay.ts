@@ -23,6 +23,7 @@ import type { HistoryAndWorkflowId } from '@temporalio/client';
 import type { AuditSinks } from '../contract/audit-sink';
 import type { TimelineEntry } from '../contract/wire';
 import { bundlePath } from '../worker/create-worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../worker/workflow-interceptors';
 import { checkRecordedDefinition } from './case-input';
 import { AuditError } from './errors';
 import { eventTypeName, num } from './history-events';
@@ -158,15 +159,17 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
   return outcomes;
 }
 
-function workflowSource(options: ReplayOptions): Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+function workflowSource(options: ReplayOptions): Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors'> {
   if (options.workflowBundle) {
     const { codePath } = options.workflowBundle as { codePath?: string };
     if (codePath !== undefined && !existsSync(codePath)) throw new AuditError('FILE_UNREADABLE', codePath, 'no such workflow bundle file');
     return { workflowBundle: options.workflowBundle };
   }
-  if (options.workflowsPath) return { workflowsPath: options.workflowsPath };
+  // Bundled here: with the actor interceptor, which decides the actor an event's handler sees.
+  const interceptors = { workflowModules: WORKFLOW_INTERCEPTOR_MODULES };
+  if (options.workflowsPath) return { workflowsPath: options.workflowsPath, interceptors };
   const prebuilt = bundlePath(options.env);
-  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: require.resolve('../workflows') };
+  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: require.resolve('../workflows'), interceptors };
 }
 
 /** The SDK's replay error as one line, with the event Core names pulled out. */

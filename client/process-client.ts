@@ -35,11 +35,26 @@ import { bundleFromDefinition, bundleFromFile } from './definition-bundle';
 import { CaseNotFoundError, EventRejectedError, InvalidInputError } from './errors';
 import { buildListQuery, toCaseSummary, type CaseSummary, type ListOptions } from './list-query';
 import { RegistryClient, type DeployOptions } from './registry-client';
+import { actorSigningInterceptor, loadActorSigningKey, withVouchingIssuer, type ActorSigningKey } from './actor-signer';
 
 export interface ProcessClientOptions {
   client: Client;
   /** Task queue the workers listen on (default `docket`, or `DOCKET_TASK_QUEUE`). */
   taskQueue?: string;
+  /**
+   * Vouch for the actor of every event: each `event` Update and Signal carries an assertion of its
+   * actor signed with this key (header `docket-actor`, see contract/actor-assertion.ts). Workers
+   * require one unless they allow unsigned actors; they must trust the key's public half.
+   */
+  signingKey?: ActorSigningKey;
+  /** Lifetime of each assertion in seconds (default 300). */
+  assertionTtlSeconds?: number;
+}
+
+/** Per-event options of `send` and `signal`. */
+export interface EventSendOptions {
+  /** The issuer that vouched for the actor (e.g. a verified token's `iss`); default the signing key's issuer. */
+  issuer?: string;
 }
 
 export interface StartOptions {
@@ -102,16 +117,21 @@ export class ProcessClient {
   readonly registry: RegistryClient;
 
   constructor(options: ProcessClientOptions) {
-    this.client = options.client;
+    this.client = options.signingKey ? signingClient(options.client, options.signingKey, options.assertionTtlSeconds) : options.client;
     this.taskQueue = options.taskQueue ?? process.env.DOCKET_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
     this.registry = new RegistryClient(this.client, this.taskQueue);
   }
 
-  /** Connects using TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings (see README). */
+  /**
+   * Connects using TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings (see README); signs
+   * actors with the key file in `DOCKET_ACTOR_SIGNING_KEY` when it is set.
+   */
   static async connect(env: NodeJS.ProcessEnv = process.env): Promise<ProcessClient> {
     const config = loadTemporalConfig(env);
+    const keyFile = env.DOCKET_ACTOR_SIGNING_KEY?.trim();
+    const signingKey = keyFile ? loadActorSigningKey(keyFile) : undefined;
     const connection = await Connection.connect(connectionOptions(config));
-    return new ProcessClient({ client: new Client({ connection, namespace: config.namespace }), taskQueue: config.taskQueue });
+    return new ProcessClient({ client: new Client({ connection, namespace: config.namespace }), taskQueue: config.taskQueue, signingKey });
   }
 
   async close(): Promise<void> {
@@ -202,12 +222,12 @@ export class ProcessClient {
    * events, deadlines, the context keys it changed, the timeline entries it added), or throws
    * `EventRejectedError`. The whole context and timeline: `state()`.
    */
-  async send(id: string, event: EventInput): Promise<EventResult> {
+  async send(id: string, event: EventInput, options: EventSendOptions = {}): Promise<EventResult> {
     // A case refuses events for a moment after its start (CASE_STARTING): nothing was applied, so send again.
     const until = Date.now() + 10_000;
     for (;;) {
       try {
-        return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] });
+        return await withVouchingIssuer(options.issuer, () => this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] }));
       } catch (err) {
         const translated = await this.translate(err, id, event.type);
         if (!(translated instanceof EventRejectedError && translated.code === 'CASE_STARTING' && Date.now() < until)) throw translated;
@@ -217,9 +237,9 @@ export class ProcessClient {
   }
 
   /** Sends an event as a Signal (fire-and-forget); a rejected one is recorded in the timeline. */
-  async signal(id: string, event: EventInput): Promise<void> {
+  async signal(id: string, event: EventInput, options: EventSendOptions = {}): Promise<void> {
     try {
-      await this.client.workflow.getHandle(id).signal(eventSignal, event);
+      await withVouchingIssuer(options.issuer, () => this.client.workflow.getHandle(id).signal(eventSignal, event));
     } catch (err) {
       throw await this.translate(err, id, event.type);
     }
@@ -363,6 +383,19 @@ export class ProcessClient {
     const shown = (CLOSED_STATUS[status] ?? status.toLowerCase()).replace(/_/g, ' ');
     return new EventRejectedError(id, eventType, { code: 'CASE_CLOSED', message: `case ${id} is ${shown}; it accepts no more events`, allowed: [] });
   }
+}
+
+/** The same connection and namespace, with the actor-signing interceptor added to the client's own. */
+function signingClient(client: Client, key: ActorSigningKey, ttlSeconds?: number): Client {
+  const own = client.options.interceptors?.workflow;
+  const workflow = Array.isArray(own) ? own : own ? [own as never] : [];
+  return new Client({
+    connection: client.connection,
+    namespace: client.options.namespace,
+    dataConverter: client.options.dataConverter,
+    identity: client.options.identity,
+    interceptors: { ...client.options.interceptors, workflow: [...workflow, actorSigningInterceptor(key, ttlSeconds)] },
+  });
 }
 
 async function asBundle(definition: ProcessDefinition | DefinitionBundle): Promise<DefinitionBundle> {

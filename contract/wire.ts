@@ -4,6 +4,7 @@
  * it must stay free of Node built-ins (it is bundled into workflow code).
  */
 import type { ProcessDefinition } from '../dsl/types';
+import type { ActorTrust } from './actor-assertion';
 
 /** The one workflow type that runs every process. */
 export const WORKFLOW_TYPE = 'process';
@@ -20,6 +21,11 @@ export const STATE_QUERY = 'state';
 export interface Actor {
   id: string;
   roles: string[];
+}
+
+/** The actor a timeline entry names: with the issuer that vouched for them when the event carried a verified assertion. */
+export interface TimelineActor extends Actor {
+  issuer?: string;
 }
 
 /** The payload of the `event` Update and Signal. */
@@ -76,6 +82,13 @@ export interface ResolvedDefinition {
   version?: number;
   deployedBy?: string;
   deployedAt?: string;
+  /**
+   * The worker's rule for actors when the case resolved its definition: whether events must carry
+   * a signed actor assertion, and the public keys it trusts. Recorded with the definition, so a
+   * replay checks with the same keys. Absent in histories recorded before signed actors (treated
+   * as not required).
+   */
+  actors?: ActorTrust;
 }
 
 /** Input of the `resolveDefinition` activity (the recorded step at the start of every run). */
@@ -119,7 +132,9 @@ export type RejectionCode =
   | 'CASE_STARTING'
   | 'CASE_CLOSED'
   | 'INVALID_EVENT'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAUTHENTICATED'
+  | 'SAME_ACTOR';
 
 /**
  * Why a case could not start or run (the `type` of the workflow's non-retryable failure).
@@ -154,12 +169,12 @@ export type TimelineEntry =
       kind: 'transition';
       at: string;
       event: string;
-      actor?: Actor;
+      actor?: TimelineActor;
       from: string[];
       to: string[];
       data?: Record<string, unknown>;
     }
-  | { kind: 'rejected'; at: string; event: string; actor?: Actor; code: RejectionCode; reason: string }
+  | { kind: 'rejected'; at: string; event: string; actor?: TimelineActor; code: RejectionCode; reason: string }
   | { kind: 'deadline'; at: string; name: string; state: string; due: string; target?: string }
   | {
       kind: 'invoke';

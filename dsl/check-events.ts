@@ -25,6 +25,9 @@ export function checkEvents(def: JsonRecord, reporter: Reporter): void {
     return known;
   };
   for (const [name, spec] of Object.entries(events)) checkRoles(asRecord(spec).by, ['events', name, 'by']);
+  for (const [i, name] of stringItems(def.distinctActors)) {
+    if (!hasOwn(events, name)) reporter.report('UNDECLARED_EVENT', ['distinctActors', i], undeclared(name, Object.keys(events)));
+  }
 
   forEachState(asRecord(def.states) as Record<string, StateSpec>, (path, spec) => {
     for (const t of transitionsOf(path, spec)) {

@@ -39,6 +39,11 @@ export interface ProcessDefinition {
   index?: Partial<Record<IndexField, Expr>>;
   /** Bounds on what callers may send to a case (see compiler/event-limits.ts). */
   limits?: ProcessLimits;
+  /**
+   * Segregation of duties: of these events, two consecutive ones in a case must be sent by
+   * different people (canonical actor ids); see compiler/distinct-actors.ts.
+   */
+  distinctActors?: string[];
   /** Name of the initial top-level state. */
   initial: string;
   states: Record<string, StateSpec>;

@@ -5,7 +5,8 @@ import type { CaseService } from './routes/context';
 export function processClientCases(docket: ProcessClient): CaseService {
   return {
     start: (options) => docket.start(options),
-    send: (id, event) => docket.send(id, event),
+    // The assertion the workflow verifies names the issuer that vouched for the caller (the token's iss).
+    send: (id, event, caller) => docket.send(id, event, { issuer: caller.issuer }),
     state: (id) => docket.state(id),
     list: (options) => docket.list(options),
     history: (id) => docket.history(id),

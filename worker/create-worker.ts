@@ -9,8 +9,11 @@ import * as fs from 'node:fs';
 import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createResolveDefinition, RESOLVE_DEFINITION_ACTIVITY } from '../activities/resolve-definition';
+import { ActorKeyError, loadActorSigningKey, loadTrustedActorKeys, trustedKeyOf } from '../client/actor-signer';
+import type { ActorTrust, TrustedActorKey } from '../contract/actor-assertion';
 import type { PinoLogger } from './logger';
 import { ConfigError } from './config';
+import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 
 export interface CreateDocketWorkerOptions {
   connection: NativeConnection;
@@ -30,6 +33,48 @@ export interface CreateDocketWorkerOptions {
    * worker). Default: `DOCKET_ALLOW_INLINE_DEFINITIONS=1`, else off; in production keep it off.
    */
   allowInlineDefinitions?: boolean;
+  /**
+   * Signed actors: whether every event must carry an actor assertion signed by a trusted key, and
+   * the trusted public keys. Default `actorTrustFromEnv(env, allowInlineDefinitions)`.
+   */
+  actorTrust?: ActorTrust;
+}
+
+/**
+ * The worker's rule for actors, from the environment:
+ *
+ * | Variable | Meaning |
+ * |---|---|
+ * | `DOCKET_ACTOR_KEYS` | JWKS file of the Ed25519 public keys trusted to sign actors (the API servers', the CLI's) |
+ * | `DOCKET_ACTOR_SIGNING_KEY` | the worker's own signing key (for events it sends itself, e.g. `signalProcess`); its public half is trusted too |
+ * | `DOCKET_ALLOW_UNSIGNED_ACTORS` | `1`: accept events without an assertion (their actor as written, id made canonical); a bad assertion is still refused |
+ *
+ * Signed actors are required unless `DOCKET_ALLOW_UNSIGNED_ACTORS=1` or the worker runs in
+ * development mode (inline definitions allowed).
+ */
+export function actorTrustFromEnv(env: NodeJS.ProcessEnv, development = false): ActorTrust {
+  const keys: TrustedActorKey[] = [];
+  const file = env.DOCKET_ACTOR_KEYS?.trim();
+  const signing = env.DOCKET_ACTOR_SIGNING_KEY?.trim();
+  try {
+    if (file) keys.push(...loadTrustedActorKeys(file));
+    if (signing) keys.push(trustedKeyOf(loadActorSigningKey(signing)));
+  } catch (err) {
+    if (err instanceof ActorKeyError) throw new ConfigError(file && err.message.includes(file) ? 'DOCKET_ACTOR_KEYS' : 'DOCKET_ACTOR_SIGNING_KEY', err.message);
+    throw err;
+  }
+  const raw = env.DOCKET_ALLOW_UNSIGNED_ACTORS?.trim().toLowerCase();
+  if (raw && !['0', '1', 'true', 'false'].includes(raw)) {
+    throw new ConfigError('DOCKET_ALLOW_UNSIGNED_ACTORS', `must be 1 or 0 (got "${env.DOCKET_ALLOW_UNSIGNED_ACTORS}")`);
+  }
+  const allowUnsigned = raw === '1' || raw === 'true' || development;
+  return { required: !allowUnsigned, keys: uniqueKeys(keys) };
+}
+
+function uniqueKeys(keys: TrustedActorKey[]): TrustedActorKey[] {
+  const seen = new Map<string, TrustedActorKey>();
+  for (const key of keys) if (!seen.has(key.kid)) seen.set(key.kid, key);
+  return [...seen.values()];
 }
 
 /** Whether `DOCKET_ALLOW_INLINE_DEFINITIONS` turns on development mode (`1` or `true`). */
@@ -93,8 +138,11 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
   const env = options.env ?? process.env;
   const allowInlineDefinitions = options.allowInlineDefinitions ?? inlineDefinitionsAllowed(env);
   if (allowInlineDefinitions) options.logger?.warn('development mode: inline definitions in start inputs are accepted (DOCKET_ALLOW_INLINE_DEFINITIONS)');
-  // The definition step reads the registry with the worker's own connection.
-  const resolveDefinition = createResolveDefinition({ client: new Client({ connection: options.connection, namespace: options.namespace }), allowInlineDefinitions });
+  const actorTrust = options.actorTrust ?? actorTrustFromEnv(env, allowInlineDefinitions);
+  if (!actorTrust.required) options.logger?.warn('unsigned actors are accepted: an event without a signed actor assertion is taken with the actor it names (DOCKET_ALLOW_UNSIGNED_ACTORS or development mode)');
+  else if (actorTrust.keys.length === 0) options.logger?.warn('signed actors are required but no key is trusted (DOCKET_ACTOR_KEYS): every event will be refused as UNAUTHENTICATED');
+  // The definition step reads the registry with the worker's own connection; its result carries the actor rule into the case's history.
+  const resolveDefinition = createResolveDefinition({ client: new Client({ connection: options.connection, namespace: options.namespace }), allowInlineDefinitions, actorTrust });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -105,5 +153,14 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
     maxCachedWorkflows: maxCachedWorkflows(env),
     ...workflowSource,
     ...options.workerOptions,
+    // A prebuilt bundle has them built in (scripts/build-workflow-bundle.ts).
+    ...(prebuilt
+      ? {}
+      : {
+          interceptors: {
+            ...options.workerOptions?.interceptors,
+            workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(options.workerOptions?.interceptors?.workflowModules ?? [])],
+          },
+        }),
   });
 }

@@ -27,6 +27,8 @@ import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
 import { DEFAULT_TIMELINE_LIMIT, type EventInput, type EventResult, type ProcessArgs, type ProcessResult, type Rejection, type ResolvedDefinition, type StateView, type TimelinePage } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { CaseRecord } from './case-record';
+import { actorRefusal, trustActors } from './actor-verification';
+import { checkDistinctActors } from '../compiler/distinct-actors';
 import { failCase, resolveCaseDefinition, resolveRequestOf } from './definition-step';
 import { createInvoker } from './invocations';
 import { CarriedTimers } from './carried-timers';
@@ -60,6 +62,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     startFailure = { code: (err as ApplicationFailure).type ?? 'DEFINITION_NOT_FOUND', message: (err as Error).message };
     throw err;
   });
+  // Signed actors: the worker's rule and keys, recorded with the definition (actor-verification.ts).
+  trustActors(resolved.actors);
   const { resume } = args;
   const def = resolved.definition;
   const now = () => Date.now();
@@ -195,7 +199,9 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     try {
       return status() !== 'running'
         ? { code: 'CASE_CLOSED', message: `case ${workflowInfo().workflowId} is ${status()} (state ${stateNames().join(', ')}); it accepts no more events` }
-        : checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId });
+        : (actorRefusal(event) ??
+          checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId }) ??
+          checkDistinctActors(def, event, record.timeline));
     } catch (err) {
       return { code: 'INVALID_EVENT', message: `the event could not be checked: ${String((err as Error)?.message ?? err).slice(0, 200)}` };
     }

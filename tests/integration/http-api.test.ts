@@ -112,7 +112,8 @@ describe('events carry the verified caller', () => {
     const view = await api('GET', `/cases/${id}`, await tokenFor('chen', 'support-lead'));
     expect(contractValidator('state-view')(view.body)).toBe(true);
     const approval = view.body.timeline.find((e: any) => e.kind === 'transition' && e.event === 'APPROVE');
-    expect(approval.actor).toEqual({ id: 'chen', roles: ['lead'] });
+    // The case took the actor from the API server's signed assertion, naming the identity provider that vouched for chen.
+    expect(approval.actor).toEqual({ id: 'chen', roles: ['lead'], issuer: idp.issuer });
   });
 
   it('refuses the same lead on a 2400 refund as ROLE_NOT_ALLOWED, with what they may send', async () => {

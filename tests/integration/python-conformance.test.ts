@@ -61,7 +61,8 @@ let h: Harness;
 let python: string;
 beforeAll(async () => {
   python = await venvPython(); // creating the venv takes up to a minute, once
-  h = await startHarness({ deploy: false }); // only what the script needs, deployed below
+  // The Python client does not sign actors (yet): its worker accepts unsigned ones.
+  h = await startHarness({ deploy: false, allowUnsignedActors: true }); // only what the script needs, deployed below
   await h.docket.deploy(
     [
       withTimings('complaint', { confirmAfter: '1s', satisfactionAfter: '1s', followUpWindow: '1h' }),

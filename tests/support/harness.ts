@@ -9,6 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { activities, closeStore } from '../../activities';
 import { ProcessClient } from '../../client';
+import { ensureActorKeyPair, loadActorSigningKey, trustedKeyOf, type ActorSigningKey } from '../../client/actor-signer';
+import type { ActorTrust } from '../../contract/actor-assertion';
 import { createDocketWorker } from '../../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../../worker/logger';
 import { testServer } from './server';
@@ -21,6 +23,10 @@ export interface Harness {
   namespace: string;
   bundlePath: string;
   dataDir: string;
+  /** The key the harness's ProcessClient signs actors with (its worker trusts it). */
+  signingKey: ActorSigningKey;
+  /** The worker's actor rule: signed actors required (unless `allowUnsignedActors`), the harness key trusted. */
+  actorTrust: ActorTrust;
   /** A case id unique to this run. */
   caseId(name: string): string;
   /** Deploys every shipped definition (done at start unless `withWorker: false` or `deploy: false`). */
@@ -34,7 +40,7 @@ export interface Harness {
  * `withWorker: false` leaves the task queue without a worker until `startWorker()` is called;
  * `deploy: false` leaves the registry empty (by default every shipped definition is deployed).
  */
-export async function startHarness(options: { withWorker?: boolean; deploy?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { withWorker?: boolean; deploy?: boolean; allowUnsignedActors?: boolean } = {}): Promise<Harness> {
   const server = testServer();
   // Worker and activity logs only when something goes wrong; DOCKET_LOG_LEVEL=info shows them all.
   installRuntimeLogging(createLogger({ level: process.env.DOCKET_LOG_LEVEL ?? 'warn' }));
@@ -46,6 +52,12 @@ export async function startHarness(options: { withWorker?: boolean; deploy?: boo
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TEMPORAL_NAMESPACE = server.namespace;
   closeStore();
+  // Signed actors, as in production: the worker requires them and trusts this key; the client signs
+  // with it, and so do activities that send events themselves (signalProcess, via the env).
+  const keyFiles = ensureActorKeyPair(join(dataDir, 'actor-keys'), 'docket-test');
+  process.env.DOCKET_ACTOR_SIGNING_KEY = keyFiles.signingKeyFile;
+  const signingKey = loadActorSigningKey(keyFiles.signingKeyFile);
+  const actorTrust: ActorTrust = { required: !options.allowUnsignedActors, keys: [trustedKeyOf(signingKey)] };
 
   const startWorker = async () => {
     const connection = await NativeConnection.connect({ address: server.address });
@@ -55,6 +67,7 @@ export async function startHarness(options: { withWorker?: boolean; deploy?: boo
       taskQueue,
       activities,
       workflowBundle: { codePath: server.bundlePath },
+      actorTrust,
     });
     const running = worker.run();
     return {
@@ -69,7 +82,7 @@ export async function startHarness(options: { withWorker?: boolean; deploy?: boo
 
   const first = options.withWorker === false ? undefined : await startWorker();
   const connection = await Connection.connect({ address: server.address });
-  const docket = new ProcessClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue });
+  const docket = new ProcessClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue, signingKey });
   // Every shipped process is deployed on this file's task queue, as an operator would before starting
   // cases. The registry is a workflow: without a worker yet, the test calls deployShipped() itself.
   const deployShipped = async () => {
@@ -83,6 +96,8 @@ export async function startHarness(options: { withWorker?: boolean; deploy?: boo
     namespace: server.namespace,
     bundlePath: server.bundlePath,
     dataDir,
+    signingKey,
+    actorTrust,
     caseId: (name) => `${name}-${run}`,
     deployShipped,
     startWorker,

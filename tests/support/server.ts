@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import type { ActorTrust } from '../../contract/actor-assertion';
 import { createDocketWorker } from '../../worker/create-worker';
 
 /** What global-setup writes for the test workers. */
@@ -75,6 +76,8 @@ export interface StartTestWorkerOptions {
   workerOptions?: Partial<WorkerOptions>;
   /** Development mode: the worker runs inline definitions (default false). */
   allowInlineDefinitions?: boolean;
+  /** Signed actors (default: from the environment, see actorTrustFromEnv). */
+  actorTrust?: ActorTrust;
 }
 
 export interface TestWorker {
@@ -97,6 +100,7 @@ async function createTestWorker(options: StartTestWorkerOptions) {
       workflowBundle: { codePath: bundlePath },
       workerOptions: options.workerOptions,
       allowInlineDefinitions: options.allowInlineDefinitions ?? false,
+      actorTrust: options.actorTrust,
     });
     return { worker, connection, taskQueue };
   } catch (err) {

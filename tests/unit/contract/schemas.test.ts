@@ -136,7 +136,7 @@ describe('contract schemas: in step with the TypeScript unions', () => {
   const enumOf = (ref: ContractSchemaRef): string[] => [...((contractValidator(ref).schema as { enum: string[] }).enum)].sort();
   // Exhaustive records: tsc fails when a union gains or loses a member the record does not list.
   const rejectionCodes: Record<RejectionCode, true> = {
-    UNKNOWN_EVENT: true, EVENT_NOT_ALLOWED: true, ROLE_NOT_ALLOWED: true, INVALID_PAYLOAD: true, GUARD_FAILED: true, CASE_STARTING: true, CASE_CLOSED: true, INVALID_EVENT: true, PAYLOAD_TOO_LARGE: true,
+    UNKNOWN_EVENT: true, EVENT_NOT_ALLOWED: true, ROLE_NOT_ALLOWED: true, INVALID_PAYLOAD: true, GUARD_FAILED: true, CASE_STARTING: true, CASE_CLOSED: true, INVALID_EVENT: true, PAYLOAD_TOO_LARGE: true, UNAUTHENTICATED: true, SAME_ACTOR: true,
   };
   const failureCodes: Record<CaseFailureCode, true> = {
     INVALID_START: true, DEFINITION_NOT_FOUND: true, INVALID_DEFINITION: true, INLINE_DEFINITION_REFUSED: true, INVALID_INPUT: true, PROCESS_FAILED: true,
