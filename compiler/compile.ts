@@ -11,6 +11,7 @@ import { isDurationLiteral, parseDuration } from '../dsl/duration';
 import { own } from '../dsl/json-shape';
 import { resolveTarget } from '../dsl/state-tree';
 import type { Action, DelaySpec, ProcessDefinition, RetrySpec, StateSpec, TransitionSpec } from '../dsl/types';
+import { inState as inStateOf, type CaseError } from './case-error';
 import { celEvent, evaluateIn, evaluateMapIn, variablesFor } from './expressions';
 import { displayPath, nodeId, transitionList, type StatePath } from './state-paths';
 
@@ -45,6 +46,14 @@ export interface RuntimeHooks {
   deadlineArmed(deadline: ArmedDeadline): void;
   deadlineCleared(key: string): void;
   log(message: string): void;
+  /**
+   * Called when an `always` transition or an `after` transition is taken, before it runs, with
+   * the delay that timer had. The runtime counts such steps since the last outside event and
+   * throws (a `CaseError` LOOP_DETECTED) when a definition runs away; see workflows/loop-guard.ts.
+   */
+  automaticStep?(step: { kind: 'always' | 'after'; state: string; delayMs?: number }): void;
+  /** Hears of an expression that failed at run time (EXPRESSION_FAILED) before XState wraps the error. */
+  caseError?(err: CaseError): void;
 }
 
 /** Event types the runtime sends back when an invocation of the state at `path` ends. */
@@ -63,12 +72,17 @@ export function compileDefinition(
   hooks: RuntimeHooks,
 ): AnyStateMachine {
   const delays: Record<string, (args: Args) => number> = {};
+  const inState = <T>(state: string, what: string, fn: () => T): T => inStateOf(state, what, fn, hooks.caseError);
+  /** The last delay computed for each deadline key, so its firing knows how long it waited. */
+  const lastDelay = new Map<string, number>();
   const scope = ({ context, event }: Args) => ({ input, context, event, now: hooks.now(), caseId: hooks.caseId });
 
-  const transitions = (source: StatePath, spec: string | TransitionSpec | TransitionSpec[] | undefined) =>
-    transitionList<TransitionSpec>(spec).map((t) => compileTransition(source, t));
+  const transitions = (source: StatePath, spec: string | TransitionSpec | TransitionSpec[] | undefined, what: string, automatic?: 'always') =>
+    transitionList<TransitionSpec>(spec).map((t) => compileTransition(source, t, what, automatic));
 
-  const compileTransition = (source: StatePath, t: TransitionSpec) => {
+  /** `automatic`: an `always` transition, or the key of the `after` deadline it belongs to. */
+  const compileTransition = (source: StatePath, t: TransitionSpec, what: string, automatic?: 'always' | { after: string }) => {
+    const state = displayPath(source);
     const out: Record<string, unknown> = {};
     if (t.target !== undefined) {
       const targetPath = resolveTarget(source, t.target, def.states);
@@ -79,39 +93,59 @@ export function compileDefinition(
     }
     const guardExpr = t.if;
     const roles = t.by;
-    if (guardExpr !== undefined || roles !== undefined) {
+    const guard =
+      guardExpr !== undefined || roles !== undefined
+        ? (args: Args) => {
+            if (roles && !celEvent(args.event).actor.roles.some((r) => roles.includes(r))) return false;
+            if (guardExpr === undefined) return true;
+            return inState(state, `the condition of ${what}`, () => evaluateBoolean(guardExpr, variablesFor(def, guardExpr, scope(args))));
+          }
+        : undefined;
+    if (automatic) {
+      // A guard is the one place XState lets an error stop a run of eventless steps (an error in
+      // an action does not), so automatic transitions always get one: it counts the step.
       out.guard = (args: Args) => {
-        if (roles && !celEvent(args.event).actor.roles.some((r) => roles.includes(r))) return false;
-        if (guardExpr === undefined) return true;
-        return evaluateBoolean(guardExpr, variablesFor(def, guardExpr, scope(args)));
+        const taken = guard ? guard(args) : true;
+        if (taken) {
+          hooks.automaticStep?.(
+            automatic === 'always' ? { kind: 'always', state } : { kind: 'after', state, delayMs: lastDelay.get(automatic.after) },
+          );
+        }
+        return taken;
       };
-    }
-    if (t.assign) out.actions = [assignFrom(t.assign)];
+    } else if (guard) out.guard = guard;
+    if (t.assign) out.actions = [assignFrom(t.assign, state, `the assignments of ${what}`)];
     if (t.description) out.description = t.description;
     return out;
   };
 
-  const assignFrom = (exprs: Record<string, string>) =>
-    assign((args: Args) => evaluateMapIn(def, exprs, scope(args)));
+  const assignFrom = (exprs: Record<string, string>, state: string, what: string) =>
+    assign((args: Args) => inState(state, what, () => evaluateMapIn(def, exprs, scope(args))));
 
-  const compileActions = (actions: Action[] | undefined) =>
+  const compileActions = (actions: Action[] | undefined, state: string, what: string) =>
     (actions ?? []).flatMap((a) => {
       const out: unknown[] = [];
-      if (a.assign) out.push(assignFrom(a.assign));
+      if (a.assign) out.push(assignFrom(a.assign, state, `the ${what} assignments`));
       if (a.log) {
         const source = a.log;
-        out.push((args: Args) => hooks.log(String(evaluateIn(def, source, scope(args)))));
+        out.push((args: Args) => hooks.log(String(inState(state, `the ${what} log`, () => evaluateIn(def, source, scope(args))))));
       }
       return out;
     });
 
-  const delayMs = (d: DelaySpec, args: Args): number => {
-    if (isDurationLiteral(d.delay)) return parseDuration(d.delay)!;
-    const value = evaluateIn(def, d.delay, scope(args));
-    const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined;
-    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-      throw new Error(`delay \`${d.delay}\` gave ${JSON.stringify(value)}; it must give a duration like "4h" or milliseconds`);
-    }
+  /** Longest delay accepted: 100 years; anything longer is a mistake in the expression. */
+  const MAX_DELAY_MS = 100 * 365 * 24 * 3600 * 1000;
+  const delayMs = (d: DelaySpec, args: Args, state: string, key: string): number => {
+    const ms = inState(state, `the delay \`${d.delay}\``, () => {
+      if (isDurationLiteral(d.delay)) return parseDuration(d.delay)!;
+      const value = evaluateIn(def, d.delay, scope(args));
+      const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined;
+      if (ms === undefined || !Number.isFinite(ms) || ms < 0 || ms > MAX_DELAY_MS) {
+        throw new Error(`it gave ${JSON.stringify(value)}; it must give a duration like "4h" or milliseconds (0 to 100 years)`);
+      }
+      return ms;
+    });
+    lastDelay.set(key, ms);
     return ms;
   };
 
@@ -126,17 +160,18 @@ export function compileDefinition(
       );
       if (spec.type !== 'parallel') node.initial = spec.initial;
     }
-    const entry = compileActions(spec.entry);
-    const exit = compileActions(spec.exit);
+    const state = displayPath(path);
+    const entry = compileActions(spec.entry, state, 'entry');
+    const exit = compileActions(spec.exit, state, 'exit');
     const on: Record<string, unknown[]> = {};
-    for (const [event, t] of Object.entries(spec.on ?? {})) on[event] = transitions(path, t);
+    for (const [event, t] of Object.entries(spec.on ?? {})) on[event] = transitions(path, t, `on.${event}`);
 
     if (spec.after?.length) {
       const after: Record<string, unknown[]> = {};
       spec.after.forEach((d, i) => {
         const key = deadlineKey(path, i);
-        delays[key] = (args) => delayMs(d, args);
-        after[key] = [compileTransition(path, d)];
+        delays[key] = (args) => delayMs(d, args, state, key);
+        after[key] = [compileTransition(path, d, `after[${i}]`, { after: key })];
       });
       node.after = after;
       // Report deadlines after the state's own entry assignments, as XState schedules them then too.
@@ -146,7 +181,7 @@ export function compileDefinition(
             key: deadlineKey(path, i),
             name: d.name ?? `${displayPath(path)}.after[${i}]`,
             state: displayPath(path),
-            dueMs: hooks.now() + delayMs(d, args),
+            dueMs: hooks.now() + delayMs(d, args, state, deadlineKey(path, i)),
             target: d.target,
           }),
         ),
@@ -164,16 +199,16 @@ export function compileDefinition(
           state: displayPath(path),
           kind,
           name: (inv.activity ?? inv.process)!,
-          input: evaluateMapIn(def, inv.with, scope(args)),
+          input: inState(state, `the input (with) of ${kind} ${inv.activity ?? inv.process}`, () => evaluateMapIn(def, inv.with, scope(args))),
           timeoutMs: inv.timeout ? parseDuration(inv.timeout) : undefined,
           retry: inv.retry,
           hasOnError: inv.onError !== undefined,
         }),
       };
-      on[invokeDoneEvent(path)] = transitions(path, inv.onDone);
-      on[invokeErrorEvent(path)] = transitions(path, inv.onError);
+      on[invokeDoneEvent(path)] = transitions(path, inv.onDone, 'invoke.onDone');
+      on[invokeErrorEvent(path)] = transitions(path, inv.onError, 'invoke.onError');
     }
-    if (spec.always) node.always = transitions(path, spec.always);
+    if (spec.always) node.always = transitions(path, spec.always, 'always', 'always');
     if (Object.keys(on).length) node.on = on;
     if (entry.length) node.entry = entry;
     if (exit.length) node.exit = exit;
@@ -196,7 +231,7 @@ export function compileDefinition(
   return setup({ actors: { invocation }, delays: delays as never }).createMachine({
     id: def.process,
     initial: def.initial,
-    context: () => evaluateMapIn(def, def.context, { input, context: {}, now: hooks.now(), caseId: hooks.caseId }),
+    context: () => inState(def.initial, 'the initial context', () => evaluateMapIn(def, def.context, { input, context: {}, now: hooks.now(), caseId: hooks.caseId })),
     states: states as never,
   }) as unknown as AnyStateMachine;
 }

@@ -146,7 +146,9 @@ export type CaseFailureCode =
   | 'INVALID_DEFINITION'
   | 'INLINE_DEFINITION_REFUSED'
   | 'INVALID_INPUT'
-  | 'PROCESS_FAILED';
+  | 'PROCESS_FAILED'
+  | 'EXPRESSION_FAILED'
+  | 'LOOP_DETECTED';
 
 /**
  * A case's status. `starting` while the first step resolves the definition (title, hash, state

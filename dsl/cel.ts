@@ -8,8 +8,13 @@
  * Safe inside the Temporal workflow sandbox (no I/O, no clock): `now` is passed in by the caller.
  * JSON numbers that are whole become CEL `int` (so `context.count + 1` works) and CEL ints come
  * back as JS numbers, so every value stays JSON- and payload-serialisable.
+ *
+ * `matches()` runs on RE2 (re2js, linear time in the input) instead of cel-js's JavaScript RegExp,
+ * which backtracks: `"aaaa…!".matches("^(a+)+$")` would stall a worker for hours. RE2 syntax has no
+ * backreferences or lookaround; such a pattern is an evaluation error. See docs/limits.md.
  */
 import { Environment } from '@marcbachmann/cel-js';
+import { RE2JS } from 're2js';
 
 /** Variables every expression may use. */
 export const CEL_VARIABLES = ['input', 'context', 'event', 'decide', 'now', 'caseId'] as const;
@@ -28,6 +33,8 @@ const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggrega
     list.length === 0 ? 0 : list.reduce<number>((total, x) => total + Number(x), 0) / list.length,
   )
   .registerFunction('last(list, int): list', (list: unknown[], n: bigint) => (n <= 0n ? [] : list.slice(-Number(n))));
+
+useRe2ForMatches(env);
 
 const EMPTY: Record<string, unknown> = { input: {}, context: {}, event: {}, decide: {}, now: 0, caseId: '' };
 
@@ -145,6 +152,49 @@ function fromCel(value: unknown): unknown {
 /** `out[key] = value`, except that a key `__proto__` (JSON allows it) stays an ordinary member. */
 function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Longest regular expression `matches()` accepts. */
+export const MAX_PATTERN_LENGTH = 1000;
+const patterns = new Map<string, RE2JS>();
+
+/** `s.matches(pattern)` with RE2 semantics: true when the pattern matches anywhere in `s` (as in CEL). */
+export function re2Matches(s: string, pattern: string): boolean {
+  let re = patterns.get(pattern);
+  if (!re) {
+    if (pattern.length > MAX_PATTERN_LENGTH) throw new Error(`regular expression longer than ${MAX_PATTERN_LENGTH} characters`);
+    try {
+      re = RE2JS.compile(pattern);
+    } catch (err) {
+      throw new Error(`invalid regular expression ${JSON.stringify(pattern)} (RE2 syntax: no backreferences or lookaround): ${firstLine(err)}`);
+    }
+    if (patterns.size >= 500) patterns.clear();
+    patterns.set(pattern, re);
+  }
+  return re.matcher(s).find();
+}
+
+/**
+ * cel-js has no way to replace a standard function, and its declarations are frozen; but the list
+ * of overloads an environment resolves `matches` against is its own. Swap the declaration in that
+ * list for one with the same signature and the RE2 handler. Fails loudly if cel-js changes shape.
+ */
+function useRe2ForMatches(environment: Environment): void {
+  const probe = environment.parse('"a".matches("a")') as unknown as { check(): unknown; ast: { candidates?: { declarations?: Array<Record<string, unknown>> } } };
+  probe.check();
+  const declarations = probe.ast.candidates?.declarations;
+  const i = declarations?.findIndex((d) => d.signature === 'string.matches(string): bool') ?? -1;
+  if (!declarations || i < 0) throw new Error('cel-js: string.matches(string) not found; dsl/cel.ts must be updated for this cel-js version');
+  const d = declarations[i];
+  const Declaration = d.constructor as new (spec: Record<string, unknown>) => Record<string, unknown>;
+  declarations[i] = new Declaration({
+    name: d.name,
+    receiverType: d.receiverType,
+    returnType: d.returnType,
+    params: d.params,
+    description: 'Tests a string against an RE2 regular expression (linear time).',
+    handler: re2Matches,
+  });
 }
 
 function celProblem(err: unknown): CelProblem {

@@ -4,6 +4,7 @@
  * process exists is the bundler's question, since definitions are validated one file at a time. Pure.
  */
 import { ACTIVITY_CATALOG, ACTIVITY_NAMES, type ActivityName } from '../activities/catalog';
+import { parseDuration } from './duration';
 import { asRecord, hasOwn, isRecord, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 import { forEachState } from './state-tree';
@@ -13,6 +14,10 @@ import type { StateSpec } from './types';
 
 export function checkInvocations(def: JsonRecord, reporter: Reporter): void {
   forEachState(asRecord(def.states) as Record<string, StateSpec>, (statePath, spec) => {
+    if (isRecord(spec.invoke) && typeof spec.invoke.timeout === 'string' && parseDuration(spec.invoke.timeout) === 0) {
+      // Temporal refuses an activity without a timeout: a zero one would fail the workflow task forever.
+      reporter.report('INVALID_DURATION', [...definitionPath(statePath), 'invoke', 'timeout'], 'an invoke timeout must be longer than 0 (leave it out for the default, 30s for an activity)');
+    }
     if (!isRecord(spec.invoke) || typeof spec.invoke.activity !== 'string') return;
     const at = [...definitionPath(statePath), 'invoke'];
     const activity = spec.invoke.activity;

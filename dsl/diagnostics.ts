@@ -28,6 +28,7 @@ export const DIAGNOSTIC_CODES = {
   INVALID_PROCESS_ID: 'Process ids are kebab-case: lower-case letters, digits and -, starting with a letter (`refund-request`).',
   INVALID_DURATION: 'Write a duration literal: a number and a unit (ms, s, m, h, d), combined like 1h30m.',
   INVALID_INVOKE: 'An invoke runs exactly one thing: give either `activity` or `process`, not both and not neither.',
+  DEFINITION_TOO_LARGE: 'The definition is beyond what the engine supports (2000 states, states nested 32 deep); split it into child processes (`invoke.process`).',
   INVALID_DATA_SCHEMA: '`input` and `events.*.data` must be valid JSON Schemas (as ajv reads them, the way the engine checks payloads); fix the keyword named.',
   // Meaning
   UNKNOWN_TARGET: 'Target a sibling state, a sibling of an ancestor, a top-level state, or a dotted path from the root (`review.approved`).',

@@ -21,9 +21,12 @@ export function resolveTarget(sourcePath: string[], target: string, root: Record
     const path = target.split('.');
     return stateAt(root, path) ? path : undefined;
   }
+  // The raw records, not childrenAt's copies: copying every sibling list made this O(states) per
+  // target, and a 5,000-state definition took seconds to validate and compile.
   for (let depth = sourcePath.length - 1; depth >= 0; depth--) {
     const parent = sourcePath.slice(0, depth);
-    if (hasState(childrenAt(root, parent), target)) return [...parent, target];
+    const siblings = depth === 0 ? root : (stateAt(root, parent) as JsonRecord | undefined)?.states;
+    if (hasState(siblings, target)) return [...parent, target];
   }
   return hasState(root, target) ? [target] : undefined;
 }

@@ -13,6 +13,7 @@ import { checkEvents } from './check-events';
 import { checkExpressions } from './check-expressions';
 import { checkInvocations } from './check-invoke';
 import { checkReachability } from './check-reachability';
+import { checkSize } from './check-size';
 import { checkStates } from './check-states';
 import { sortDiagnostics, unlocated, type Diagnostic, type Locate } from './diagnostics';
 import { isRecord } from './json-shape';
@@ -25,6 +26,8 @@ const SEMANTIC_PASSES = [checkStates, checkReachability, checkEvents, checkExpre
 /** All problems with a definition (already parsed from YAML), ordered by position; empty when it is valid. */
 export function validateDefinition(def: unknown, locate: Locate = unlocated()): Diagnostic[] {
   const reporter = createReporter(locate);
+  // Beyond the engine's limits nothing else is checked: the other passes are what would take long.
+  if (checkSize(def, reporter)) return sortDiagnostics(reporter.diagnostics);
   checkSchema(def, reporter);
   if (isRecord(def)) for (const pass of SEMANTIC_PASSES) pass(def, reporter);
   return sortDiagnostics(reporter.diagnostics);

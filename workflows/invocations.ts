@@ -52,11 +52,14 @@ function runActivity(request: InvokeRequest): Promise<unknown> {
   const retry = request.retry;
   const options: ActivityOptions = {
     startToCloseTimeout: request.timeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS,
-    retry: retry && {
-      maximumAttempts: retry.maximumAttempts,
-      backoffCoefficient: retry.backoffCoefficient,
-      initialInterval: retry.initialInterval ? parseDuration(retry.initialInterval) : undefined,
-      maximumInterval: retry.maximumInterval ? parseDuration(retry.maximumInterval) : undefined,
+    retry: {
+      maximumAttempts: retry?.maximumAttempts,
+      backoffCoefficient: retry?.backoffCoefficient,
+      initialInterval: retry?.initialInterval ? parseDuration(retry.initialInterval) : undefined,
+      maximumInterval: retry?.maximumInterval ? parseDuration(retry.maximumInterval) : undefined,
+      // An activity no worker on the queue registers fails at once (the SDK's NotFoundError is
+      // retryable, so the case would retry it forever); the invoke's onError or the case decides.
+      nonRetryableErrorTypes: ['NotFoundError'],
     },
   };
   const activities = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>(options);

@@ -24,9 +24,12 @@ import { compileDefinition, outcomeOf, type RuntimeHooks } from '../compiler/com
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
 import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
-import { DEFAULT_TIMELINE_LIMIT, type EventInput, type EventResult, type ProcessArgs, type ProcessResult, type Rejection, type ResolvedDefinition, type StateView, type TimelinePage } from '../contract/wire';
+import { DEFAULT_TIMELINE_LIMIT, type CaseFailureCode, type EventInput, type EventResult, type ProcessArgs, type ProcessResult, type Rejection, type ResolvedDefinition, type StateView, type TimelinePage } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
+import { caseErrorCode, type CaseError } from '../compiler/case-error';
 import { CaseRecord } from './case-record';
+import { carriedTimeline } from './carried-timeline';
+import { LoopGuard } from './loop-guard';
 import { actorRefusal, trustActors } from './actor-verification';
 import { checkDistinctActors } from '../compiler/distinct-actors';
 import { failCase, resolveCaseDefinition, resolveRequestOf } from './definition-step';
@@ -38,8 +41,8 @@ import { SearchAttributeSync } from './search-attributes';
 // useDefaults: the input schema's defaults apply to the case's input, as the client used to do.
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
-/** Timeline entries carried into the next run; older ones stay in the earlier runs' histories. */
-const CARRIED_TIMELINE_ENTRIES = 100;
+/** A run also continues as new once its history is this large (Temporal fails a run at 50 MiB). */
+const CONTINUE_AS_NEW_HISTORY_BYTES = 4 * 1024 * 1024;
 addFormats(ajv);
 
 export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult> {
@@ -76,6 +79,11 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const clock = new DurableClock();
   const carriedTimers = new CarriedTimers(clock);
   let failure: string | undefined;
+  // The failure type a failed machine ends with (EXPRESSION_FAILED, LOOP_DETECTED, else PROCESS_FAILED).
+  let failureCode: CaseFailureCode = 'PROCESS_FAILED';
+  const loopGuard = new LoopGuard();
+  // An expression that failed at run time, as the compiled machine reported it (XState wraps the error).
+  let expressionFailure: CaseError | undefined;
   // Invocations in flight; the case only continues as new when there are none.
   let inflight = 0;
 
@@ -92,11 +100,13 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       const cancel = invoke(request, {
         done: (output) => {
           settle();
+          loopGuard.outsideEvent();
           record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'done', output });
           done(output);
         },
         failed: (error) => {
           settle();
+          loopGuard.outsideEvent();
           record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'failed', error });
           if (request.hasOnError) failed(error);
           else failure = `${request.kind} ${request.name} failed in state ${request.state} and the state has no onError: ${error}`;
@@ -113,6 +123,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       carriedTimers.cancel(key);
     },
     log: (message) => log.info(message, { process: def.process }),
+    automaticStep: (step) => loopGuard.step(step),
+    caseError: (err) => (expressionFailure ??= err),
   };
 
   const machine = compileOrFail(def, input, hooks);
@@ -208,10 +220,20 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   };
 
   // `data: null` is the same as no data (some SDKs cannot leave a field out).
-  const apply = (event: EventInput) => actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
+  const apply = (event: EventInput) => {
+    loopGuard.outsideEvent();
+    actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
+  };
 
   // An error observer keeps XState from rethrowing on a zero-delay timer, which would break replay.
-  actor.subscribe({ error: (err) => (failure ??= (err as Error)?.message ?? String(err)) });
+  actor.subscribe({
+    error: (err) => {
+      if (failure) return;
+      const known = loopGuard.tripped ?? expressionFailure;
+      failure = known?.message ?? (err as Error)?.message ?? String(err);
+      failureCode = caseErrorCode(err) ?? known?.code ?? 'PROCESS_FAILED';
+    },
+  });
   actor.start();
   // A restored XState snapshot does not re-arm its `after` timers (xstate#5331): do it here.
   for (const deadline of resume?.deadlines ?? []) {
@@ -251,7 +273,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
 
 
   const limit = args.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
-  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit;
+  const historyIsLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit || workflowInfo().historySize >= CONTINUE_AS_NEW_HISTORY_BYTES;
   await condition(() => status() !== 'running' || (historyIsLong() && inflight === 0));
   await condition(allHandlersFinished);
   if (status() === 'running') {
@@ -266,14 +289,14 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       resume: {
         snapshot: actor.getPersistedSnapshot(),
         deadlines: record.pendingArmed(),
-        timeline: record.timeline.slice(-CARRIED_TIMELINE_ENTRIES),
+        timeline: carriedTimeline(record.timeline),
         run: (resume?.run ?? 1) + 1,
         children: resolved.children,
       },
     });
   }
   if (failure || actor.getSnapshot().status === 'error') {
-    throw ApplicationFailure.nonRetryable(`process ${def.process} failed: ${failure ?? 'the state machine stopped with an error'}`, 'PROCESS_FAILED');
+    throw ApplicationFailure.nonRetryable(`process ${def.process} failed: ${failure ?? 'the state machine stopped with an error'}`, failureCode);
   }
   const finalOutcome = outcome()!;
   record.add({ kind: 'completed', at: iso(), outcome: finalOutcome, state: stateNames() });

@@ -139,7 +139,7 @@ describe('contract schemas: in step with the TypeScript unions', () => {
     UNKNOWN_EVENT: true, EVENT_NOT_ALLOWED: true, ROLE_NOT_ALLOWED: true, INVALID_PAYLOAD: true, GUARD_FAILED: true, CASE_STARTING: true, CASE_CLOSED: true, INVALID_EVENT: true, PAYLOAD_TOO_LARGE: true, UNAUTHENTICATED: true, SAME_ACTOR: true,
   };
   const failureCodes: Record<CaseFailureCode, true> = {
-    INVALID_START: true, DEFINITION_NOT_FOUND: true, INVALID_DEFINITION: true, INLINE_DEFINITION_REFUSED: true, INVALID_INPUT: true, PROCESS_FAILED: true,
+    INVALID_START: true, DEFINITION_NOT_FOUND: true, INVALID_DEFINITION: true, INLINE_DEFINITION_REFUSED: true, INVALID_INPUT: true, PROCESS_FAILED: true, EXPRESSION_FAILED: true, LOOP_DETECTED: true,
   };
   const statuses: Record<CaseStatus, true> = {
     starting: true, running: true, completed: true, failed: true, terminated: true, cancelled: true, timed_out: true, continued_as_new: true,

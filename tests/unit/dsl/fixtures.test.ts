@@ -26,6 +26,7 @@ const EXPECTED: Record<string, Expected> = {
   'invalid-value.yaml': ['INVALID_VALUE', '13:11', 'states.closed.type', 'must be "parallel" or "final", got "finall" (did you mean "final"?)'],
   'invalid-name.yaml': ['INVALID_NAME', '17:11', 'states.closed.entry[0].assign.closed-at', 'invalid context key "closed-at": use letters, digits and _, not starting with a digit, e.g. "closed_at"'],
   'invalid-process-id.yaml': ['INVALID_PROCESS_ID', '1:10', 'process', 'invalid process id "Refund_Request": use kebab-case, e.g. "refund-request"'],
+  'definition-too-large.yaml': ['DEFINITION_TOO_LARGE', '105:131', 'states.l1.states.l2.states.l3.states.l4.states.l5.states.l6.states.l7.states.l8.states.l9.states.l10.states.l11.states.l12.states.l13.states.l14.states.l15.states.l16.states.l17.states.l18.states.l19.states.l20.states.l21.states.l22.states.l23.states.l24.states.l25.states.l26.states.l27.states.l28.states.l29.states.l30.states.l31.states.l32.states.l33', 'states are nested more than 32 levels deep here; the engine supports at most 32'],
   'invalid-duration.yaml': ['INVALID_DURATION', '12:16', 'states.notifying.invoke.timeout', 'invalid duration "30 seconds": write a number and a unit (ms, s, m, h, d), e.g. 30s, 4h or 1h30m'],
   'invalid-invoke.yaml': ['INVALID_INVOKE', '8:7', 'states.working.invoke', 'invoke has both "activity" and "process"; keep one (an invoke runs one thing)'],
   'invalid-data-schema.yaml': ['INVALID_DATA_SCHEMA', '7:29', 'input.properties.amount.minimun', 'unknown JSON Schema keyword "minimun" (did you mean "minimum"?)'],
