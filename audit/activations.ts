@@ -9,12 +9,14 @@
  * result arrived in is kept (`definitionIn`): the workflow creates and starts the case's machine
  * there, so that is where an offline re-run starts it too.
  */
-import type { EventInput } from '../contract/wire';
+import type { EventInput, Rejection } from '../contract/wire';
+import { assertedEvent } from './asserted-actor';
+import { recordedDefinition } from './case-input';
 import { attributesOf, decodePayloads, eventId, eventTimeMs, eventTypeName, failureMessage, isEngineActivity, num, type HistoryEvent } from './history-events';
 import type { HistoryFile } from './history-file';
 
 export type RecordedInput =
-  | { kind: 'event'; via: 'update' | 'signal'; eventId: number; event: EventInput }
+  | { kind: 'event'; via: 'update' | 'signal'; eventId: number; event: EventInput; refusal?: Rejection }
   | { kind: 'result'; invocation: number; status: 'done' | 'failed' | 'canceled'; output?: unknown; error?: string }
   | { kind: 'timer'; timerId: string };
 
@@ -59,6 +61,9 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
   const engine = new Set<number>();
   const cut: Array<Omit<Activation, 'inputs'> & { inputs: PendingInput[] }> = [];
   let pending: PendingInput[] = [];
+  // The actor each event is taken with: the verified one, or a refusal (asserted-actor.ts).
+  const recorded = recordedDefinition(file);
+  const trust = recorded.kind === 'resolved' ? recorded.resolved.actors : undefined;
 
   for (const e of events) {
     const type = eventTypeName(e);
@@ -79,7 +84,7 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
         break;
       }
       case 'WorkflowExecutionSignaled':
-        pending.push({ kind: 'event', via: 'signal', eventId: eventId(e), event: decodePayloads(a.input)[0] as EventInput });
+        pending.push({ kind: 'event', via: 'signal', eventId: eventId(e), ...assertedEvent(decodePayloads(a.input)[0] as EventInput, a.header, trust, file.workflowId, eventTimeMs(e)) });
         break;
       case 'WorkflowExecutionUpdateAccepted':
         // Written after the task that took the Update in: it belongs to that activation.
@@ -87,7 +92,7 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
           kind: 'event',
           via: 'update',
           eventId: eventId(e),
-          event: decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput,
+          ...assertedEvent(decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput, a.acceptedRequest?.input?.header, trust, file.workflowId, eventTimeMs(e)),
         });
         break;
       case 'ActivityTaskScheduled':

@@ -2,7 +2,7 @@
  * Cells and phrases shared by the text, Markdown and HTML reports: each report lays the same
  * rows out its own way. Times are printed as UTC ISO instants (what the history records).
  */
-import type { Actor, TimelineEntry } from '../contract/wire';
+import type { Actor, TimelineActor, TimelineEntry } from '../contract/wire';
 import { formatSpan } from '../dsl/duration';
 import type { DeadlineReport, Measure } from './deadlines';
 import type { ActivityRecord, ChildRecord } from './history-facts';
@@ -12,7 +12,8 @@ import type { AuditReport } from './timeline';
 export const span = (ms: number): string => formatSpan(Math.abs(ms), true);
 
 /** `chen.lead (lead)`, or `engine` for the engine's own steps. */
-export const actorLabel = (actor: Actor | undefined): string => (actor ? `${actor.id} (${actor.roles.join(', ') || 'no role'})` : 'engine');
+export const actorLabel = (actor: TimelineActor | undefined): string =>
+  actor ? `${actor.id} (${actor.roles.join(', ') || 'no role'}${actor.issuer ? `; verified by ${actor.issuer}` : ''})` : 'engine';
 
 export const states = (s: string[]): string => s.join(', ') || '—';
 

@@ -6,6 +6,8 @@
  * The engine's own `resolveDefinition` step is not one of the case's activities: it is kept apart
  * (`definitionStep`), so the activities are what the definition invoked.
  */
+import { assertedEvent } from './asserted-actor';
+import { recordedDefinition } from './case-input';
 import type { EventInput, ProcessResult } from '../contract/wire';
 import {
   attributesOf,
@@ -109,6 +111,9 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
   const children = new Map<number, ChildRecord>();
   const timers = new Map<string, TimerRecord>();
   const received: ReceivedEvent[] = [];
+  // Events carry the actor the workflow took: the verified one (see asserted-actor.ts).
+  const recorded = recordedDefinition(file);
+  const trust = recorded.kind === 'resolved' ? recorded.resolved.actors : undefined;
   let end: RunEnd | undefined;
 
   for (const e of events) {
@@ -206,10 +211,10 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
         break;
       }
       case 'WorkflowExecutionSignaled':
-        received.push({ via: 'signal', eventId: eventId(e), at, event: decodePayloads(a.input)[0] as EventInput });
+        received.push({ via: 'signal', eventId: eventId(e), at, event: assertedEvent(decodePayloads(a.input)[0] as EventInput, a.header, trust, file.workflowId, eventTimeMs(e)).event });
         break;
       case 'WorkflowExecutionUpdateAccepted':
-        received.push({ via: 'update', eventId: eventId(e), at, event: decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput });
+        received.push({ via: 'update', eventId: eventId(e), at, event: assertedEvent(decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput, a.acceptedRequest?.input?.header, trust, file.workflowId, eventTimeMs(e)).event });
         break;
       default:
         if (CLOSE_EVENTS[type]) {

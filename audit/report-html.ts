@@ -39,7 +39,7 @@ export function auditHtml(r: AuditReport, definition: ProcessDefinition): string
     '<h3>Mermaid source</h3>',
     `<pre class="mermaid">${esc(r.mermaid)}</pre>`,
     '<h2>Actors</h2>',
-    table(['Actor', 'Roles', 'Events'], r.actors.map((a) => [a.id, a.roles.join(', '), String(a.events)])),
+    table(['Actor', 'Roles', 'Events', 'Verified by'], r.actors.map((a) => [a.id, a.roles.join(', '), String(a.events), a.issuers?.join(', ') ?? ''])),
     `<h2>Timeline <small>(from ${esc(r.timelineSource)})</small></h2>`,
     table(['Time', 'Event', 'Who', 'Details'], timelineRows(r.timeline)),
     '<h2>Deadlines</h2>',

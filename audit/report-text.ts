@@ -7,7 +7,7 @@ export function auditText(r: AuditReport): string {
   const section = (title: string, body: string[]) => lines.push('', title, ...(body.length ? body.map((l) => `  ${l}`) : ['  (none)']));
   section('totals', totalsLines(r));
   section('path', [r.path.join(' → ')]);
-  section('actors', r.actors.map((a) => `${a.id}: ${a.roles.join(', ')} (${a.events} event${a.events === 1 ? '' : 's'})`));
+  section('actors', r.actors.map((a) => `${a.id}: ${a.roles.join(', ')} (${a.events} event${a.events === 1 ? '' : 's'}${a.issuers ? `; verified by ${a.issuers.join(', ')}` : ''})`));
   section(`timeline (from ${r.timelineSource})`, table(timelineRows(r.timeline)));
   section('deadlines', table(r.deadlines.map(deadlineRow), ['NAME', 'STATE', 'DELAY', 'ARMED', 'DUE', 'VERDICT']));
   section('activities', table(r.activities.map(activityRow), ['ACTIVITY', 'SCHEDULED', 'ATTEMPTS', 'OUTCOME']));

@@ -17,9 +17,10 @@
  */
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
 import { compileDefinition, outcomeOf, type ArmedDeadline, type InvokeRequest } from '../compiler/compile';
+import { checkDistinctActors } from '../compiler/distinct-actors';
 import { checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
-import type { Actor, EventInput, RejectionCode } from '../contract/wire';
+import type { Actor, EventInput, Rejection, RejectionCode } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { recordedActivations, type RecordedInput, type RecordedInvocation } from './activations';
 import { caseInput } from './case-input';
@@ -288,7 +289,7 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     now = Math.max(now, activation.at);
     for (const item of inputs) {
       if (!running()) break;
-      if (item.kind === 'event') deliverEvent(item.via, item.event);
+      if (item.kind === 'event') deliverEvent(item.via, item.event, item.refusal);
       else if (item.kind === 'result') {
         const entry = live.get(item.invocation);
         if (entry) {
@@ -305,9 +306,13 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     bind();
   }
 
-  function deliverEvent(via: 'update' | 'signal', event: EventInput): void {
+  function deliverEvent(via: 'update' | 'signal', event: EventInput, refusal?: Rejection): void {
     const leaves = leafPaths(actor.getSnapshot().value);
-    const rejection = checkEvent(def, leaves, event, { input, context: actor.getSnapshot().context, now, caseId: started.workflowId });
+    const steps = result.transitions.map((t) => ({ kind: 'transition' as const, ...t }));
+    const rejection =
+      refusal ??
+      checkEvent(def, leaves, event, { input, context: actor.getSnapshot().context, now, caseId: started.workflowId }) ??
+      checkDistinctActors(def, event, steps);
     if (rejection) {
       result.rejected.push({ at: iso(), via, event: String(event?.type), actor: event?.actor, code: rejection.code, reason: rejection.message });
       return;

@@ -12,7 +12,7 @@
  * else to an offline re-run with the pinned definition; `timelineSource` says which.
  */
 import { toMermaid } from '../compiler/mermaid';
-import type { Actor, TimelineEntry } from '../contract/wire';
+import type { Actor, TimelineActor, TimelineEntry } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { caseInput } from './case-input';
 import { deadlineReports, totals, type DeadlineReport, type Totals } from './deadlines';
@@ -65,7 +65,7 @@ export interface AuditReport {
   /** States in the order the case entered them (repeats included). */
   path: string[];
   /** Actors and the roles they acted with. */
-  actors: Array<{ id: string; roles: string[]; events: number }>;
+  actors: Array<{ id: string; roles: string[]; events: number; issuers?: string[] }>;
   activities: ActivityRecord[];
   children: ChildRecord[];
   timers: TimerRecord[];
@@ -146,15 +146,17 @@ export function pathOf(timeline: TimelineEntry[]): string[] {
 }
 
 function actorsOf(timeline: TimelineEntry[]): AuditReport['actors'] {
-  const byId = new Map<string, { id: string; roles: Set<string>; events: number }>();
+  const byId = new Map<string, { id: string; roles: Set<string>; events: number; issuers: Set<string> }>();
   for (const e of timeline) {
     if ((e.kind !== 'transition' && e.kind !== 'rejected') || !e.actor) continue;
-    const a = byId.get(e.actor.id) ?? { id: e.actor.id, roles: new Set<string>(), events: 0 };
+    const a = byId.get(e.actor.id) ?? { id: e.actor.id, roles: new Set<string>(), events: 0, issuers: new Set<string>() };
     e.actor.roles.forEach((r) => a.roles.add(r));
+    // Only accepted events were verified; a refused Signal's actor is what the sender claimed.
+    if (e.kind === 'transition' && e.actor.issuer) a.issuers.add(e.actor.issuer);
     a.events++;
     byId.set(a.id, a);
   }
-  return [...byId.values()].map((a) => ({ id: a.id, roles: [...a.roles], events: a.events }));
+  return [...byId.values()].map((a) => ({ id: a.id, roles: [...a.roles], events: a.events, ...(a.issuers.size ? { issuers: [...a.issuers] } : {}) }));
 }
 
 /** The re-run's record in the workflow's own timeline shape. */
@@ -168,7 +170,7 @@ function rerunTimeline(rerun: RerunResult, def: ProcessDefinition, hash: string,
   for (const t of rerun.transitions) {
     const d = fired.get(`${t.at}|${t.event}`);
     if (d) out.push({ kind: 'deadline', at: t.at, name: d.name, state: d.state, due: d.due, target: d.target });
-    out.push({ kind: 'transition', at: t.at, event: t.event, actor: t.actor as Actor | undefined, from: t.from, to: t.to });
+    out.push({ kind: 'transition', at: t.at, event: t.event, actor: t.actor as TimelineActor | undefined, from: t.from, to: t.to });
   }
   for (const r of rerun.rejected) out.push({ kind: 'rejected', at: r.at, event: r.event, actor: r.actor, code: r.code, reason: r.reason });
   if (rerun.status === 'completed' && end) out.push({ kind: 'completed', at: end.at, outcome: rerun.outcome!, state: rerun.state });

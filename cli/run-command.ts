@@ -30,6 +30,7 @@ const USER_ERROR_NAMES = new Set([
   'TemporalCliBuildError',
   'DevServerError', // scripts/dev-server.ts: port in use, server did not start
   'SearchAttributeError',
+  'ActorKeyError', // client/actor-signer.ts: a key file is missing or malformed
 ]);
 
 /** Wraps a command's action so that whatever it throws ends in `reportError`. */
@@ -89,10 +90,17 @@ export function userMessage(err: unknown): string | undefined {
 export async function withClient<T>(fn: (client: ProcessClient) => Promise<T>): Promise<T> {
   const { ProcessClient: Client } = require('../client/process-client') as typeof import('../client/process-client');
   const { loadTemporalConfig } = require('../worker/config') as typeof import('../worker/config');
+  const { devSigningKeyFile } = require('../client/actor-signer') as typeof import('../client/actor-signer');
   const address = loadTemporalConfig().address; // throws ConfigError for a malformed setting
+  // Events are signed with DOCKET_ACTOR_SIGNING_KEY, else (development) the key `docket dev` made in the data dir.
+  const env = { ...process.env };
+  if (!env.DOCKET_ACTOR_SIGNING_KEY?.trim()) {
+    const devKey = devSigningKeyFile(env.DOCKET_DATA_DIR?.trim() || '.docket');
+    if (devKey) env.DOCKET_ACTOR_SIGNING_KEY = devKey;
+  }
   let client: ProcessClient;
   try {
-    client = await Client.connect();
+    client = await Client.connect(env);
   } catch (err) {
     if (err instanceof Error && USER_ERROR_NAMES.has(err.name)) throw err;
     throw new TemporalUnreachableError(address, (err as Error)?.message ?? String(err));

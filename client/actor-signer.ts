@@ -104,6 +104,26 @@ export function devActorKeyDir(dataDir: string): string {
   return join(dataDir, 'actor-keys');
 }
 
+/**
+ * Development: the local key pair under `dataDir` (created on first use) becomes the signing key
+ * and a trusted key of this process, unless `DOCKET_ACTOR_SIGNING_KEY` / `DOCKET_ACTOR_KEYS` say
+ * otherwise. `docket dev` (its worker), `docket serve --dev` and `npm run demo` call it, so the
+ * quick start signs and verifies actors without any setup. Never for production: whoever can read
+ * the data directory can vouch for anyone.
+ */
+export function useDevActorKeys(dataDir: string, env: NodeJS.ProcessEnv = process.env): ActorKeyFiles {
+  const files = ensureActorKeyPair(devActorKeyDir(dataDir));
+  if (!env.DOCKET_ACTOR_SIGNING_KEY?.trim()) env.DOCKET_ACTOR_SIGNING_KEY = files.signingKeyFile;
+  if (!env.DOCKET_ACTOR_KEYS?.trim()) env.DOCKET_ACTOR_KEYS = files.trustedKeysFile;
+  return files;
+}
+
+/** The development signing key file under `dataDir`, if `docket dev` created one. */
+export function devSigningKeyFile(dataDir: string): string | undefined {
+  const file = join(devActorKeyDir(dataDir), 'signing-key.jwk.json');
+  return existsSync(file) ? file : undefined;
+}
+
 interface CallContext {
   /** The issuer that vouched for the person (a verified token's `iss`); default the key's issuer. */
   issuer?: string;

@@ -13,6 +13,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { activities } from '../activities';
 import { DEFAULT_TASK_QUEUE } from '../contract/wire';
 import { bundleFromFile, ProcessClient, type StateView } from '../client';
+import { loadActorSigningKey, useDevActorKeys } from '../client/actor-signer';
 import { printTimeline } from '../cli/output';
 import { createDocketWorker } from '../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../worker/logger';
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
     }
   }
   process.env.DOCKET_DATA_DIR ??= join(ROOT, '.docket');
+  // Signed actors, as `docket dev` does: its worker and ours trust the local key pair the demo signs with.
+  useDevActorKeys(process.env.DOCKET_DATA_DIR);
 
   // The default queue, so a `docket dev` worker can serve these cases (and the monitor) later.
   const taskQueue = process.env.DOCKET_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
   const worker = await createDocketWorker({ connection: workerConnection, namespace, taskQueue, activities });
   const running = worker.run();
   const connection = await Connection.connect({ address });
-  const docket = new ProcessClient({ client: new Client({ connection, namespace }), taskQueue });
+  const docket = new ProcessClient({ client: new Client({ connection, namespace }), taskQueue, signingKey: loadActorSigningKey(process.env.DOCKET_ACTOR_SIGNING_KEY!) });
 
   try {
     // Deploy every shipped process first, as an operator would: cases start by name from the registry.

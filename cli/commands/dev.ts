@@ -35,6 +35,10 @@ async function dev(flags: DevFlags): Promise<void> {
   const uiPort = parseInteger(flags.uiPort, '--ui-port', 1, 65535);
   const say = (line: string) => process.stderr.write(`docket dev: ${line}\n`);
   const { runWorker } = require('../../worker/main') as typeof import('../../worker/main');
+  const { useDevActorKeys } = require('../../client/actor-signer') as typeof import('../../client/actor-signer');
+  // The worker requires signed actors; it trusts this local key pair, which the CLI, `docket serve --dev` and the demo sign with.
+  const keys = useDevActorKeys(flags.dataDir);
+  say(`actors are signed with the development key in ${keys.dir} (the worker trusts ${process.env.DOCKET_ACTOR_KEYS})`);
 
   const existing = process.env.TEMPORAL_ADDRESS?.trim();
   if (existing) {

@@ -41,6 +41,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   const { buildServer } = require('../../http/server') as typeof import('../../http/server');
   const { processClientCases } = require('../../http/case-service') as typeof import('../../http/case-service');
   const { createLogger } = require('../../worker/logger') as typeof import('../../worker/logger');
+  const { useDevActorKeys } = require('../../client/actor-signer') as typeof import('../../client/actor-signer');
+  // The server vouches for its callers to the workflow with DOCKET_ACTOR_SIGNING_KEY (dev: the local key pair `docket dev` trusts).
+  if (flags.dev) useDevActorKeys(flags.dataDir);
+  else if (!process.env.DOCKET_ACTOR_SIGNING_KEY?.trim()) {
+    process.stderr.write('docket serve: DOCKET_ACTOR_SIGNING_KEY is not set: events go to Temporal unsigned, and workers that require signed actors refuse them (UNAUTHENTICATED)\n');
+  }
   let identity;
   try {
     identity = flags.dev ? (await ensureDevIdentity(flags.dataDir)).config : loadIdentityConfig(flags.identity!);

@@ -10,11 +10,13 @@ import { Client, type Headers, type WorkflowClientInterceptor } from '@temporali
 import { defaultPayloadConverter } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { auditHistory, auditText, parseHistoryJson } from '../../audit';
 import { EventRejectedError } from '../../client';
 import { ACTOR_ASSERTION_HEADER, signActorClaims, type ActorClaims } from '../../contract/actor-assertion';
 import { eventSignal, eventUpdate } from '../../contract/handles';
 import type { Actor, EventInput, Rejection, StateView } from '../../contract/wire';
 import { startHarness, type Harness } from '../support/harness';
+import { testServer } from '../support/server';
 import { settledHistoryLength } from '../support/settled-history';
 
 jest.setTimeout(120_000);
@@ -179,5 +181,39 @@ describe('segregation of duties and canonical ids', () => {
       expect((err as EventRejectedError).code).toBe('GUARD_FAILED');
     }
     expect((await h.docket.send(id, { type: 'APPROVE', actor: as('lead', 'chen') })).state).toEqual(['paying']);
+  });
+});
+
+describe('the audit of a case with signed actors', () => {
+  it('replays the history with the actor interceptor and names each verified person with the issuer that vouched for them', async () => {
+    const id = await refundCase('audit', 5000);
+    await h.docket.send(id, { type: 'APPROVE', actor: as('supervisor', 'Sam') });
+    await h.docket.send(id, { type: 'APPROVE', actor: as('finance', 'fay') }, { issuer: 'https://sso.example.com/realms/support' });
+    await settledHistoryLength(h.docket, id);
+    const file = parseHistoryJson(await h.docket.history(id), `${id}.json`);
+    const report = await auditHistory(file, { replayOptions: { workflowBundle: { codePath: testServer().bundlePath }, quiet: true } });
+    expect(report.replay.ok).toBe(true);
+    expect(report.timelineSource).toBe('replay');
+    expect(report.actors).toEqual([
+      { id: 'sam', roles: ['supervisor'], events: 1, issuers: ['docket-test'] },
+      { id: 'fay', roles: ['finance'], events: 1, issuers: ['https://sso.example.com/realms/support'] },
+    ]);
+    expect(auditText(report)).toMatch(/sam \(supervisor; verified by docket-test\)/);
+    // The offline re-run (no replay) takes the same asserted actors from the recorded headers.
+    const offline = await auditHistory(file, { replay: false });
+    expect(offline.actors.map((a) => [a.id, a.issuers])).toEqual([['sam', ['docket-test']], ['fay', ['https://sso.example.com/realms/support']]]);
+  });
+
+  it('re-runs a running case offline with the verified actors, a forged Signal refused as the workflow refused it', async () => {
+    const id = await refundCase('audit-rerun', 5000);
+    await h.docket.send(id, { type: 'APPROVE', actor: as('supervisor', 'Sam') });
+    const forger = { kid: h.signingKey.kid, privateKey: randomBytes(32).toString('hex') };
+    await rawClient((caseId, e) => signActorClaims(claims(caseId, e), forger)).workflow.getHandle(id).signal(eventSignal, { type: 'APPROVE', actor: as('finance', 'mallory') });
+    await settledHistoryLength(h.docket, id);
+    const report = await auditHistory(parseHistoryJson(await h.docket.history(id), `${id}.json`), { replay: false });
+    expect(report.timelineSource).toBe('rerun');
+    expect(report.timeline).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'APPROVE', actor: { id: 'sam', roles: ['supervisor'], issuer: 'docket-test' } }));
+    expect(report.timeline).toContainEqual(expect.objectContaining({ kind: 'rejected', event: 'APPROVE', code: 'UNAUTHENTICATED' }));
+    expect(report.timeline.some((e) => e.kind === 'transition' && e.to.includes('paying'))).toBe(false);
   });
 });

@@ -63,7 +63,7 @@ it('audits the temporal CLI file, and `docket audit verify` accepts it with the 
   expect(report.digest).toBe(historyDigest((await readHistoryFile(ours)).history));
   expect(report.replay).toMatchObject({ performed: true, ok: true });
   expect(report.case).toMatchObject({ workflowId: id, process: 'refund-approval', status: 'completed', outcome: 'approved' });
-  expect(report.timeline).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'APPROVE', actor: { id: 'chen.lead', roles: ['lead'] } }));
+  expect(report.timeline).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'APPROVE', actor: { id: 'chen.lead', roles: ['lead'], issuer: 'docket-test' } }));
 
   const verify = await docket(['audit', 'verify', theirs, report.digest]);
   expect(verify.code).toBe(0);
