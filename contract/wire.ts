@@ -256,6 +256,20 @@ export interface StateView {
   outcome?: string;
   /** Why a failed case failed: the failure's type (a `CaseFailureCode`) and message. Set by clients from Temporal. */
   failure?: { code: string; message: string };
+  /**
+   * Set by clients from Temporal when the case's workflow task keeps failing (a pending workflow
+   * task on attempt > 1, or a WorkflowTaskFailed as the last workflow-task event of the history):
+   * how many attempts so far, Temporal's cause (e.g. `WORKFLOW_WORKER_UNHANDLED_FAILURE`) and the
+   * failure's message. The case is running but cannot move until the cause is fixed.
+   */
+  stuck?: CaseStuck;
+}
+
+/** Why a running case cannot move: its workflow task fails (see `StateView.stuck`). */
+export interface CaseStuck {
+  attempts: number;
+  cause: string;
+  message: string;
 }
 
 /** Workflow result. */

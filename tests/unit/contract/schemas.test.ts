@@ -174,6 +174,8 @@ describe('contract schemas: realistic payloads validate', () => {
     expectValid('state-view', { ...stateView, timeline: timeline.slice(8), timelineFrom: 8, timelineTotal: 10 } satisfies StateView);
     expectRefused('state-view', { ...stateView, timelineFrom: -1 }, '/timelineFrom');
     expectValid('state-view#/$defs/timelinePage', {} satisfies TimelinePage);
+    expectValid('state-view', { ...stateView, stuck: { attempts: 3, cause: 'WORKFLOW_WORKER_UNHANDLED_FAILURE', message: 'boom' } } satisfies StateView);
+    expectRefused('state-view', { ...stateView, stuck: { attempts: 0, cause: 'X', message: '' } }, '/stuck/attempts');
     expectValid('state-view#/$defs/timelinePage', { timelineFrom: 20, timelineLimit: 50 } satisfies TimelinePage);
     expectRefused('state-view#/$defs/timelinePage', { timelineLimit: 'all' }, '/timelineLimit');
   });
