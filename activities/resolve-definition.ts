@@ -18,6 +18,7 @@ import type { DeployedDefinition } from '../contract/registry';
 import { definitionQuery } from '../contract/registry-handles';
 import { registryWorkflowId } from '../contract/registry';
 import type { CaseFailureCode, ResolvedDefinition, ResolveRequest } from '../contract/wire';
+import { packDefinition } from '../contract/packed-definition';
 import { definitionHash } from '../dsl/hash';
 import type { ProcessDefinition } from '../dsl/types';
 import { childProcesses, definitionProblems } from '../workflows/registry-book';
@@ -41,6 +42,8 @@ export interface ResolveDefinitionOptions {
 
 /** Deployed bodies by hash: versions are immutable, so a body once checked can be reused. */
 const checkedBodies = new Map<string, ProcessDefinition>();
+/** The same bodies packed for the history, by hash. */
+const packedBodies = new Map<string, string>();
 
 export function createResolveDefinition(options: ResolveDefinitionOptions) {
   return async function resolveDefinition(request: ResolveRequest): Promise<ResolvedDefinition> {
@@ -60,7 +63,7 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
       if (request.process && request.process !== definition.process) {
         throw refuse('INVALID_START', `the start input names process "${request.process}" but the inline definition is "${definition.process}"`);
       }
-      return { process: definition.process, hash: definitionHash(definition), definition, children: await pinChildren(definition, request.children, lookup), source: 'inline', ...actors };
+      return { process: definition.process, hash: definitionHash(definition), definitionDeflated: packDefinition(definition), children: await pinChildren(definition, request.children, lookup), source: 'inline', ...actors };
     }
 
     if (typeof request?.process !== 'string' || request.process === '') {
@@ -76,7 +79,8 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
     return {
       process: found.process,
       hash,
-      definition,
+      // Packed (base64 DEFLATE of the JSON): recorded in every case's history (contract/packed-definition.ts).
+      definitionDeflated: packedBodies.get(hash) ?? packedBodies.set(hash, packDefinition(definition)).get(hash)!,
       children: await pinChildren(definition, request.children, lookup),
       source: 'registry',
       version: found.version,

@@ -12,6 +12,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { WORKFLOW_TYPE, type ProcessArgs, type ResolvedDefinition } from '../contract/wire';
 import { definitionHash } from '../dsl/hash';
+import { unpackDefinition } from '../contract/packed-definition';
 import type { ProcessDefinition } from '../dsl/types';
 import { AuditError } from './errors';
 import {
@@ -28,7 +29,7 @@ import {
 import type { HistoryFile } from './history-file';
 
 // The workflow applies the input schema's defaults to the case's input (workflows/process-workflow.ts): so does the audit.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateSchema: false });
 addFormats(ajv);
 
 export interface CaseInput {
@@ -60,7 +61,12 @@ export interface CaseInput {
 
 /** What the history says about the definition of a `process` run. */
 export type RecordedDefinition =
-  | { kind: 'resolved'; resolved: ResolvedDefinition; scheduledEventId: number; completedAt: string }
+  /**
+   * `resolved.definition` is the recorded definition, unpacked from `definitionDeflated` (or as
+   * recorded, in older histories); `unreadable` says why it could not be unpacked (a tampered
+   * history: `verified` refuses it as DEFINITION_TAMPERED).
+   */
+  | { kind: 'resolved'; resolved: ResolvedDefinition & { definition?: ProcessDefinition }; unreadable?: string; scheduledEventId: number; completedAt: string }
   /** A run recorded before start-by-name: the definition was in the start input (`bundle`). */
   | { kind: 'before-start-by-name' }
   /** The run did not get as far as resolving its definition (failed at start, or still resolving). */
@@ -79,7 +85,7 @@ export function caseInput(file: HistoryFile): CaseInput {
   const recorded = recordedDefinition(file);
   if (recorded.kind === 'before-start-by-name') throw new AuditError('NOT_A_DOCKET_CASE', file.file, BEFORE_START_BY_NAME);
   if (recorded.kind === 'unresolved') throw new AuditError('NOT_A_DOCKET_CASE', file.file, recorded.reason);
-  const resolved = verified(file, recorded.resolved);
+  const resolved = verified(file, recorded);
   return {
     workflowId: file.workflowId,
     runId: started.originalExecutionRunId || undefined,
@@ -110,7 +116,7 @@ export function checkRecordedDefinition(file: HistoryFile): void {
   if (startAttributes(file, false).workflowType?.name !== WORKFLOW_TYPE) return;
   const recorded = recordedDefinition(file);
   if (recorded.kind === 'before-start-by-name') throw new AuditError('NOT_A_DOCKET_CASE', file.file, BEFORE_START_BY_NAME);
-  if (recorded.kind === 'resolved') verified(file, recorded.resolved);
+  if (recorded.kind === 'resolved') verified(file, recorded);
 }
 
 /** The definition step of a `process` run, as recorded. */
@@ -132,14 +138,30 @@ export function recordedDefinition(file: HistoryFile): RecordedDefinition {
     return { kind: 'unresolved', reason: `no recorded definition: the case's resolveDefinition step did not complete (${why}), so there is nothing to audit` };
   }
   const result = decodePayloads((attributesOf(ended) as { result?: Parameters<typeof decodePayloads>[0] }).result)[0] as ResolvedDefinition | undefined;
-  if (!result?.definition?.process || typeof result.hash !== 'string') {
+  if (!result || (typeof result.definitionDeflated !== 'string' && !result.definition?.process) || typeof result.hash !== 'string') {
     return { kind: 'unresolved', reason: `no recorded definition: the resolveDefinition step (event ${eventId(ended)}) recorded no definition and hash` };
   }
-  return { kind: 'resolved', resolved: result, scheduledEventId: eventId(scheduled), completedAt: eventTimeIso(ended) };
+  // The definition is recorded packed (contract/packed-definition.ts); older histories have it as plain JSON.
+  let definition: ProcessDefinition;
+  try {
+    definition = unpackDefinition(result);
+  } catch (err) {
+    return { kind: 'resolved', resolved: result, unreadable: (err as Error)?.message ?? String(err), scheduledEventId: eventId(scheduled), completedAt: eventTimeIso(ended) };
+  }
+  return { kind: 'resolved', resolved: { ...result, definition }, scheduledEventId: eventId(scheduled), completedAt: eventTimeIso(ended) };
 }
 
 /** The resolved definition, after recomputing its hash; throws `DEFINITION_TAMPERED` when they differ. */
-function verified(file: HistoryFile, resolved: ResolvedDefinition): ResolvedDefinition {
+function verified(file: HistoryFile, recorded: Extract<RecordedDefinition, { kind: 'resolved' }>): ResolvedDefinition & { definition: ProcessDefinition } {
+  const resolved = recorded.resolved;
+  if (recorded.unreadable !== undefined || !resolved.definition) {
+    throw new AuditError(
+      'DEFINITION_TAMPERED',
+      file.file,
+      `DEFINITION_TAMPERED: the definition recorded in the history (resolveDefinition step) cannot be unpacked (${recorded.unreadable ?? 'absent'}); ` +
+        `recorded hash ${resolved.hash}; the history was altered after the case ran`,
+    );
+  }
   const recomputed = definitionHash(resolved.definition);
   if (recomputed !== resolved.hash) {
     throw new AuditError(
@@ -149,7 +171,7 @@ function verified(file: HistoryFile, resolved: ResolvedDefinition): ResolvedDefi
         `recorded ${resolved.hash}, computed ${recomputed}; the history was altered after the case ran`,
     );
   }
-  return resolved;
+  return resolved as ResolvedDefinition & { definition: ProcessDefinition };
 }
 
 interface StartAttributes {

@@ -16,9 +16,22 @@ import { checkEventBounds } from './event-limits';
 import { variablesFor } from './expressions';
 import { activeChain, displayPath, stateAt, transitionList, type StatePath } from './state-paths';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
+/**
+ * Event data schemas, each compiled once (per schema object) and only when an event of that type
+ * is first checked; the Ajv instance is made on first use. In a workflow this module is evaluated
+ * again for each run, so nothing here is shared between cases (docs/performance.md). validateSchema
+ * false: definitions are validated (schemas included) before they run; checking each schema again
+ * compiled ajv's meta-schema in every workflow run.
+ */
+let ajv: Ajv | undefined;
 const payloadValidators = new WeakMap<object, ValidateFunction>();
+function payloadAjv(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+    addFormats(ajv);
+  }
+  return ajv;
+}
 
 export interface GateScope {
   input: Record<string, unknown>;
@@ -126,7 +139,7 @@ function checkPayload(def: ProcessDefinition, type: string, data: Record<string,
   if (!schema) return undefined;
   let validate = payloadValidators.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = payloadAjv().compile(schema);
     payloadValidators.set(schema, validate);
   }
   if (validate(data)) return undefined;

@@ -73,7 +73,15 @@ export interface ResolvedDefinition {
   process: string;
   /** sha256 (hex) of the canonical JSON (RFC 8785) of `definition`, computed by the worker. */
   hash: string;
-  definition: ProcessDefinition;
+  /**
+   * The definition, packed: base64 (RFC 4648) of raw DEFLATE (RFC 1951) of its JSON
+   * (contract/packed-definition.ts, `unpackDefinition`). Every resolution since 2026-12-02 records
+   * this instead of `definition`: it is a third of the size in every case's history. Readers
+   * unpack it and recompute `hash` from the result.
+   */
+  definitionDeflated?: string;
+  /** The definition as plain JSON: histories recorded before 2026-12-02 (read with `unpackDefinition`). */
+  definition?: ProcessDefinition;
   /** Child process id → the hash of the version this case's children run (pinned at resolution). */
   children: Record<string, string>;
   /** `registry` for a deployed version; `inline` for a development-mode inline definition. */

@@ -6,6 +6,9 @@
  */
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseFailureCode, ProcessArgs, ResolvedDefinition, ResolveRequest } from '../contract/wire';
+import { unpackDefinition } from '../contract/packed-definition';
+import { definitionHash } from '../dsl/hash';
+import type { ProcessDefinition } from '../dsl/types';
 
 const { resolveDefinition } = proxyActivities<{ resolveDefinition(request: ResolveRequest): Promise<ResolvedDefinition> }>({
   startToCloseTimeout: '30s',
@@ -49,4 +52,23 @@ export async function resolveCaseDefinition(request: ResolveRequest): Promise<Re
     }
     failCase('DEFINITION_NOT_FOUND', `could not resolve the definition of "${request.process ?? 'the inline definition'}": ${(cause as Error)?.message ?? String(cause)}`);
   }
+}
+
+/**
+ * The definition the step recorded, unpacked (contract/packed-definition.ts), with its hash
+ * recomputed: a result that does not unpack, or whose definition does not match the hash it was
+ * recorded with, fails the case as INVALID_DEFINITION.
+ */
+export function pinnedDefinition(resolved: ResolvedDefinition): ProcessDefinition {
+  let definition: ProcessDefinition;
+  try {
+    definition = unpackDefinition(resolved);
+  } catch (err) {
+    failCase('INVALID_DEFINITION', `the resolved definition of "${resolved.process}" could not be read: ${(err as Error)?.message ?? String(err)}`);
+  }
+  const hash = definitionHash(definition);
+  if (hash !== resolved.hash) {
+    failCase('INVALID_DEFINITION', `the resolved definition of "${resolved.process}" does not match its hash (recorded ${resolved.hash}, computed ${hash})`);
+  }
+  return definition;
 }

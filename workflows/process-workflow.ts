@@ -17,7 +17,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
 import { compileDefinition, outcomeOf, type RuntimeHooks } from '../compiler/compile';
@@ -32,18 +32,15 @@ import { carriedTimeline } from './carried-timeline';
 import { LoopGuard } from './loop-guard';
 import { actorRefusal, trustActors } from './actor-verification';
 import { checkDistinctActors } from '../compiler/distinct-actors';
-import { failCase, resolveCaseDefinition, resolveRequestOf } from './definition-step';
+import { failCase, pinnedDefinition, resolveCaseDefinition, resolveRequestOf } from './definition-step';
 import { createInvoker } from './invocations';
 import { CarriedTimers } from './carried-timers';
 import { DurableClock } from './durable-clock';
 import { SearchAttributeSync } from './search-attributes';
 
-// useDefaults: the input schema's defaults apply to the case's input, as the client used to do.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
 /** A run also continues as new once its history is this large (Temporal fails a run at 50 MiB). */
 const CONTINUE_AS_NEW_HISTORY_BYTES = 4 * 1024 * 1024;
-addFormats(ajv);
 
 export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult> {
   // While the definition is being resolved the state Query answers `starting` (or `failed` with the
@@ -68,7 +65,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   // Signed actors: the worker's rule and keys, recorded with the definition (actor-verification.ts).
   trustActors(resolved.actors);
   const { resume } = args;
-  const def = resolved.definition;
+  const def = pinnedDefinition(resolved);
   const now = () => Date.now();
   const input = checkInput(def, args.input);
 
@@ -308,10 +305,24 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
 function checkInput(def: ProcessDefinition, raw: Record<string, unknown> | undefined): Record<string, unknown> {
   const input = JSON.parse(JSON.stringify(raw ?? {})) as Record<string, unknown>; // no structuredClone in the sandbox
   if (!def.input) return input;
-  const validate = ajv.compile(def.input);
+  const validate = inputValidator(def.input);
   if (validate(input)) return input;
   const problems = (validate.errors ?? []).map((e) => `input${e.instancePath.replace(/\//g, '.')}: ${e.message}`);
   failCase('INVALID_INPUT', `input does not match the input schema of process ${def.process}: ${problems.join('; ')}`);
+}
+
+/**
+ * The input schema compiled, once per run (this module is evaluated again for each run: see
+ * docs/performance.md, "Per-task rework and the reusable V8 context"), and only for a definition
+ * that has an input schema. useDefaults: the schema's defaults apply to the case's input.
+ * validateSchema false: the schema was checked when the definition was validated (deploy, and the
+ * resolveDefinition step); checking it again here compiled ajv's meta-schema in every run, most of
+ * ajv's share of the worker's CPU. audit/case-input.ts uses the same options.
+ */
+function inputValidator(schema: NonNullable<ProcessDefinition['input']>): ValidateFunction {
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateSchema: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
 }
 
 /** Compiles the definition; a definition the compiler cannot handle fails the case instead of the task. */

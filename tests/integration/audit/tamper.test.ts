@@ -4,6 +4,7 @@
  * definition a case ran (recorded by its resolveDefinition step, with its hash) is checked against
  * its hash by `docket audit` and `docket replay`: an edited definition is DEFINITION_TAMPERED, exit 1.
  */
+import { packDefinition, unpackDefinition } from '../../../contract/packed-definition';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -126,10 +127,14 @@ describe('a definition edited inside the history (the resolveDefinition step\'s 
       (e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED' && e.activityTaskCompletedEventAttributes.scheduledEventId === scheduled.eventId,
     )!;
     const payload = completed.activityTaskCompletedEventAttributes.result.payloads[0];
-    const resolved = decode(payload.data) as { hash: string; definition: ProcessDefinition };
+    const resolved = decode(payload.data) as { hash: string; definitionDeflated?: string; definition?: ProcessDefinition };
     recordedHash = resolved.hash;
-    dropGuard(resolved.definition);
-    editedHash = definitionHash(resolved.definition);
+    // The definition is recorded packed (base64 DEFLATE): unpack, edit, pack again, as a tamperer would.
+    const definition = unpackDefinition(resolved);
+    dropGuard(definition);
+    editedHash = definitionHash(definition);
+    if (resolved.definitionDeflated !== undefined) resolved.definitionDeflated = packDefinition(definition);
+    else resolved.definition = definition;
     payload.data = encode(resolved);
     tampered = write('refund-guard-removed.json', json, 2);
   });

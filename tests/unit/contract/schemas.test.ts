@@ -3,6 +3,8 @@
  * refused with the field named, and the schemas stay in step with the TypeScript types (samples
  * are typed with `satisfies`, enums are compared with exhaustive records of the TS unions).
  */
+import { packDefinition, unpackDefinition } from '../../../contract/packed-definition';
+import { definitionHash } from '../../../dsl/hash';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { contractSchemas, contractValidator, type ContractSchemaName, type ContractSchemaRef } from '../../../contract/schemas';
@@ -263,8 +265,17 @@ describe('contract schemas: realistic payloads validate', () => {
       deployedBy: 'release-bot',
       deployedAt: AT,
     } satisfies ResolvedDefinition;
+    // As recorded before 2026-12-02 (plain JSON), and as recorded since (packed).
     expectValid('resolved-definition', resolved);
+    const { definition, ...rest } = resolved;
+    const packed = { ...rest, definitionDeflated: packDefinition(definition) } satisfies ResolvedDefinition;
+    expectValid('resolved-definition', packed);
+    expect(definitionHash(unpackDefinition(packed))).toBe(loaded.hash);
+    expectValid('resolved-definition', { ...packed, source: 'inline', version: undefined, deployedBy: undefined, deployedAt: undefined });
     expectValid('resolved-definition', { ...resolved, source: 'inline', version: undefined, deployedBy: undefined, deployedAt: undefined });
+    expectRefused('resolved-definition', { ...packed, definition }, '');
+    expectRefused('resolved-definition', rest, '');
+    expectRefused('resolved-definition', { ...rest, definitionDeflated: 'not base64!' }, '/definitionDeflated');
     expectValid('resolved-definition#/$defs/resolveRequest', { process: 'complaint', version: 2, children: { 'refund-approval': CHILD_HASH } } satisfies ResolveRequest);
   });
 
