@@ -93,6 +93,7 @@ export function formatStateView(view: StateView, now: Date = new Date()): string
     ['state', view.state.join(', ')],
   ];
   if (view.failure) rows.push(['failure', `${view.failure.code}: ${view.failure.message.split('\n').join(' ')}`]);
+  if (view.stuck) rows.push(['stuck', `workflow task failing (attempt ${view.stuck.attempts}): ${view.stuck.cause}: ${view.stuck.message.split('\n').join(' ')}`]);
   const owner = view.context.owner;
   if (typeof owner === 'string' && owner) rows.push(['owner', owner]);
   const summary = contextSummary(view.context, ['owner']);

@@ -5,7 +5,7 @@
  *
  * Commands never exit themselves: they set `process.exitCode` and return, or throw.
  */
-import { CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventRejectedError, InvalidInputError } from '../client/errors';
+import { CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from '../client/errors';
 import type { ProcessClient } from '../client/process-client';
 import { UsageError } from './args';
 
@@ -70,6 +70,10 @@ export function userMessage(err: unknown): string | undefined {
     return line;
   }
   if (err instanceof DefinitionInvalidError || err instanceof InvalidInputError || err instanceof CaseNotFoundError) return err.message;
+  if (err instanceof EventOutcomeUnknownError) {
+    const stuck = err.stuck ? `; the case is stuck: its workflow task failed ${err.stuck.attempts} times (${err.stuck.cause}: ${err.stuck.message.split('\n')[0]})` : '';
+    return `case ${err.caseId}: whether ${err.eventType} was applied is not known (${err.reason})${stuck}; send it again with --update-id ${err.updateId}: it is applied at most once`;
+  }
   if (err instanceof DefinitionNotFoundError) return err.message;
   if (err instanceof DeployRefusedError) return `the registry refused the deployment (${err.code}): ${err.message}`;
   if (!(err instanceof Error)) return undefined;

@@ -76,3 +76,27 @@ export class DeployRefusedError extends Error {
     super(message);
   }
 }
+
+/**
+ * Temporal could not say whether an event was applied (a timeout, an unavailable server, a failed
+ * workflow task) and the retries with the same update id ran out. Nothing is applied twice: send
+ * the event again with `updateId` (CLI `--update-id`) and Temporal answers with the first result
+ * if it was applied, or applies it now if it was not.
+ */
+export class EventOutcomeUnknownError extends Error {
+  override name = 'EventOutcomeUnknownError';
+  constructor(
+    readonly caseId: string,
+    readonly eventType: string,
+    readonly updateId: string,
+    readonly reason: string,
+    /** Set when the case's workflow task is failing (see `StateView.stuck`). */
+    readonly stuck?: { attempts: number; cause: string; message: string },
+  ) {
+    super(
+      `${caseId}: whether ${eventType} was applied is not known (${reason})` +
+        (stuck ? `; the case is stuck: its workflow task failed ${stuck.attempts} times (${stuck.cause}: ${stuck.message})` : '') +
+        `; send it again with update id ${updateId} to apply it at most once`,
+    );
+  }
+}

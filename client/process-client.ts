@@ -9,8 +9,10 @@
  * await docket.send('C-1001', { type: 'ACCEPT', actor: { id: 'alice', roles: ['agent'] } });
  * ```
  */
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -21,6 +23,7 @@ import {
   DEFAULT_TASK_QUEUE,
   WORKFLOW_TYPE,
   type CaseStatus,
+  type CaseStuck,
   type EventInput,
   type EventResult,
   type TimelinePage,
@@ -32,7 +35,7 @@ import {
 import type { DefinitionBundle, ProcessDefinition } from '../dsl/types';
 import { connectionOptions, loadTemporalConfig } from '../worker/config';
 import { bundleFromDefinition, bundleFromFile } from './definition-bundle';
-import { CaseNotFoundError, EventRejectedError, InvalidInputError } from './errors';
+import { CaseNotFoundError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from './errors';
 import { buildListQuery, toCaseSummary, type CaseSummary, type ListOptions } from './list-query';
 import { RegistryClient, type DeployOptions } from './registry-client';
 import { actorSigningInterceptor, loadActorSigningKey, withVouchingIssuer, type ActorSigningKey } from './actor-signer';
@@ -55,6 +58,22 @@ export interface ProcessClientOptions {
 export interface EventSendOptions {
   /** The issuer that vouched for the actor (e.g. a verified token's `iss`); default the signing key's issuer. */
   issuer?: string;
+  /**
+   * `send` only: the event's Temporal update id (default a fresh UUID). Temporal applies an update
+   * id at most once per run and answers a repeat with the first result, so sending again with the
+   * same id after an unknown outcome never applies the event twice.
+   */
+  updateId?: string;
+  /** `send` only: deadline of each attempt's RPC in milliseconds (default: the connection's). */
+  rpcTimeoutMs?: number;
+  /**
+   * `send` only: how long to keep retrying, with the same update id, while the outcome is unknown
+   * (a timeout, an unavailable server, a failed workflow task), in milliseconds (default 60000;
+   * 0: no retry). Then `EventOutcomeUnknownError` carries the update id to send again with.
+   */
+  retryUnknownForMs?: number;
+  /** `send` only: called (and awaited) before each retry after an unknown outcome. */
+  onRetry?: (info: { attempt: number; updateId: string; reason: string }) => void | Promise<void>;
 }
 
 export interface StartOptions {
@@ -223,12 +242,27 @@ export class ProcessClient {
    * `EventRejectedError`. The whole context and timeline: `state()`.
    */
   async send(id: string, event: EventInput, options: EventSendOptions = {}): Promise<EventResult> {
+    const updateId = options.updateId ?? randomUUID();
     // A case refuses events for a moment after its start (CASE_STARTING): nothing was applied, so send again.
     const until = Date.now() + 10_000;
+    const unknownUntil = Date.now() + (options.retryUnknownForMs ?? 60_000);
+    let attempt = 0;
     for (;;) {
+      attempt++;
       try {
-        return await withVouchingIssuer(options.issuer, () => this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] }));
+        const call = () => this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event], updateId });
+        return await withVouchingIssuer(options.issuer, () =>
+          options.rpcTimeoutMs === undefined ? call() : this.client.withDeadline(Date.now() + options.rpcTimeoutMs, call),
+        );
       } catch (err) {
+        const unknown = unknownOutcome(err);
+        if (unknown !== undefined) {
+          // Temporal may have applied it: only the same update id may be sent again.
+          if (Date.now() >= unknownUntil) throw new EventOutcomeUnknownError(id, event.type, updateId, unknown, await this.stuckOf(id).catch(() => undefined));
+          await options.onRetry?.({ attempt, updateId, reason: unknown });
+          await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
+          continue;
+        }
         const translated = await this.translate(err, id, event.type);
         if (!(translated instanceof EventRejectedError && translated.code === 'CASE_STARTING' && Date.now() < until)) throw translated;
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -253,25 +287,55 @@ export class ProcessClient {
    */
   async state(id: string, options: { runId?: string } & TimelinePage = {}): Promise<StateView> {
     const handle = this.client.workflow.getHandle(id, options.runId);
-    let temporalStatus: string;
+    let description: Awaited<ReturnType<typeof handle.describe>>;
     try {
-      temporalStatus = (await handle.describe()).status.name;
+      description = await handle.describe();
     } catch (err) {
       throw await this.translate(err, id, undefined, options.runId);
     }
-    const closed = CLOSED_STATUS[temporalStatus];
+    const closed = CLOSED_STATUS[description.status.name];
+    // A running case whose workflow task keeps failing answers no Query: say why, from Temporal.
+    const stuck = closed ? undefined : await this.stuckOf(id, options.runId, description.raw.pendingWorkflowTask?.attempt ?? 0);
     let view: StateView;
     try {
       const page: TimelinePage = { timelineFrom: options.timelineFrom, timelineLimit: options.timelineLimit };
       view = await handle.query(stateQuery, page);
     } catch (err) {
       // A case closed before its first workflow task has no state to replay: describe it instead.
-      if (!closed) throw await this.translate(err, id);
-      view = { workflowId: id, process: '', title: '', definitionHash: '', status: closed, state: [], context: {}, allowed: {}, deadlines: [], timeline: [] };
+      if (!closed && !stuck) {
+        // The Query may have failed because the task started failing after the describe.
+        const late = await this.stuckOf(id, options.runId).catch(() => undefined);
+        if (!late) throw await this.translate(err, id);
+        return { ...describedView(id, description, 'running'), stuck: late };
+      }
+      view = describedView(id, description, closed ?? 'running');
     }
-    if (!closed) return view;
+    if (!closed) return stuck ? { ...view, stuck } : view;
     const failure = closed === 'failed' ? await this.failureOf(id, options.runId) : undefined;
     return { ...view, status: closed, allowed: {}, deadlines: [], ...(failure ? { failure } : {}) };
+  }
+
+  /**
+   * Whether the case's workflow task keeps failing: a pending task on attempt > 1 (from describe;
+   * `attempt` when the caller has it), or a WorkflowTaskFailed as the last workflow-task event of
+   * the history. The cause and message are the last WorkflowTaskFailed's.
+   */
+  async stuckOf(id: string, runId?: string, attempt?: number): Promise<CaseStuck | undefined> {
+    const handle = this.client.workflow.getHandle(id, runId);
+    const attempts = attempt ?? (await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0;
+    if (attempt !== undefined && attempts <= 1) return undefined;
+    const history = await handle.fetchHistory();
+    let last: (typeof history.events & object)[number] | undefined;
+    for (const event of history.events ?? []) {
+      if (event.workflowTaskFailedEventAttributes || event.workflowTaskCompletedEventAttributes || event.workflowTaskTimedOutEventAttributes) last = event;
+    }
+    const failed = last?.workflowTaskFailedEventAttributes;
+    if (attempts <= 1 && !failed) return undefined;
+    if (!failed) {
+      return { attempts, cause: last?.workflowTaskTimedOutEventAttributes ? 'TIMED_OUT' : 'UNKNOWN', message: 'the workflow task is being retried' };
+    }
+    const cause = typeof failed.cause === 'number' ? (temporal.api.enums.v1.WorkflowTaskFailedCause[failed.cause] ?? String(failed.cause)) : String(failed.cause ?? 'UNSPECIFIED');
+    return { attempts: Math.max(attempts, 1), cause: cause.replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, ''), message: failed.failure?.message ?? '' };
   }
 
   /** Polls the state Query until the case has resolved its definition (or the time is up). */
@@ -396,6 +460,32 @@ function signingClient(client: Client, key: ActorSigningKey, ttlSeconds?: number
     identity: client.options.identity,
     interceptors: { ...client.options.interceptors, workflow: [...workflow, actorSigningInterceptor(key, ttlSeconds)] },
   });
+}
+
+/**
+ * Why Temporal could not say whether an Update was applied, or undefined when it said: an RPC
+ * that timed out or was cancelled, an unavailable server, a workflow task that failed with the
+ * Update in it.
+ */
+export function unknownOutcome(err: unknown): string | undefined {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return `the call timed out or was cancelled: ${err.message}`;
+  if (!(err instanceof ServiceError)) return undefined;
+  const grpc = (err as { cause?: { code?: number; details?: string; message?: string } }).cause;
+  const detail = grpc?.details ?? grpc?.message ?? err.message;
+  if (grpc?.code === 4 /* DEADLINE_EXCEEDED */ || grpc?.code === 1 /* CANCELLED */) return `the call timed out: ${detail}`;
+  if (grpc?.code === 14 /* UNAVAILABLE */) return `Temporal was unavailable: ${detail}`;
+  // e.g. FAILED_PRECONDITION "… update due to Workflow Task in failed state", "… unexpected workflow task failure".
+  if (/workflow task.*(fail|timed out)/i.test(`${detail} ${err.message}`)) return `the workflow task failed: ${detail}`;
+  return undefined;
+}
+
+/** The view of a case no Query answered: what describe knows. */
+function describedView(id: string, description: { searchAttributes?: Record<string, unknown> }, status: CaseStatus): StateView {
+  const attribute = (name: string) => {
+    const value = description.searchAttributes?.[name];
+    return String(Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
+  };
+  return { workflowId: id, process: attribute('DocketProcess'), title: '', definitionHash: attribute('DocketDefinitionHash'), status, state: [], context: {}, allowed: {}, deadlines: [], timeline: [] };
 }
 
 async function asBundle(definition: ProcessDefinition | DefinitionBundle): Promise<DefinitionBundle> {

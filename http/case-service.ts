@@ -6,7 +6,7 @@ export function processClientCases(docket: ProcessClient): CaseService {
   return {
     start: (options) => docket.start(options),
     // The assertion the workflow verifies names the issuer that vouched for the caller (the token's iss).
-    send: (id, event, caller) => docket.send(id, event, { issuer: caller.issuer }),
+    send: (id, event, caller, options) => docket.send(id, event, { issuer: caller.issuer, updateId: options?.updateId }),
     state: (id) => docket.state(id),
     list: (options) => docket.list(options),
     history: (id) => docket.history(id),

@@ -15,6 +15,7 @@ export type ApiErrorCode =
   | 'DEFINITION_NOT_FOUND'
   | 'INVALID_INPUT'
   | 'NOT_FOUND'
+  | 'OUTCOME_UNKNOWN'
   | 'INTERNAL';
 
 export type ProblemCode = ApiErrorCode | RejectionCode;
@@ -56,6 +57,7 @@ const STATUS: Record<ProblemCode, number> = {
   SAME_ACTOR: 409,
   CASE_CLOSED: 409,
   CASE_STARTING: 503,
+  OUTCOME_UNKNOWN: 503,
   INTERNAL: 500,
 };
 

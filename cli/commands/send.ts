@@ -1,7 +1,7 @@
 /** `docket send <id> <EVENT> --as role:actorId [--data json]`: a validated event; prints what it did (the whole case: `docket state`). */
 import type { Command } from 'commander';
 import type { EventResult } from '../../contract/wire';
-import { parseActor, parseJsonObject } from '../args';
+import { parseActor, parseJsonObject, UsageError } from '../args';
 import { contextSummary, formatDeadlines, formatTimeline, printJson, printLines, table } from '../output';
 import { runCommand, withClient } from '../run-command';
 
@@ -9,6 +9,7 @@ export interface EventOptions {
   as: string;
   data?: string;
   json?: boolean;
+  updateId?: string;
 }
 
 /** The options `send` and `signal` share. */
@@ -31,14 +32,18 @@ export function eventInput(type: string, options: EventOptions) {
 }
 
 export function register(program: Command): void {
-  eventCommand(program, 'send', 'send an event and wait for the case to accept it (a refusal says why and what is allowed)').action(
-    runCommand(async (id: string, type: string, options: EventOptions) => {
-      const event = eventInput(type, options);
-      const result = await withClient((client) => client.send(id, event));
-      if (options.json) printJson(result);
-      else printLines(formatSendReport(type, result));
-    }),
-  );
+  eventCommand(program, 'send', 'send an event and wait for the case to accept it (a refusal says why and what is allowed)')
+    .option('--update-id <id>', "the event's Temporal update id (default a fresh one): sending again with the same id never applies it twice")
+    .action(
+      runCommand(async (id: string, type: string, options: EventOptions) => {
+        const event = eventInput(type, options);
+        if (options.updateId !== undefined && !options.updateId.trim()) throw new UsageError('--update-id must not be empty');
+        // Retries after an unknown outcome reuse the update id, so "accepted" is printed only for an applied event.
+        const result = await withClient((client) => client.send(id, event, { updateId: options.updateId }));
+        if (options.json) printJson(result);
+        else printLines(formatSendReport(type, result));
+      }),
+    );
 }
 
 /** The event's result: new state, what changed, what may come next. */

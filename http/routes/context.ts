@@ -11,7 +11,8 @@ import type { VerifiedActor } from '../token-verifier';
  */
 export interface CaseService {
   start(options: Pick<StartOptions, 'id' | 'process' | 'version' | 'input'>): Promise<StartedCase>;
-  send(id: string, event: EventInput, caller: VerifiedActor): Promise<unknown>;
+  /** `updateId`: from the request's `Idempotency-Key` (see routes/events.ts). */
+  send(id: string, event: EventInput, caller: VerifiedActor, options?: { updateId?: string }): Promise<unknown>;
   state(id: string): Promise<StateView>;
   list(options: ListOptions): Promise<CaseSummary[]>;
   history(id: string): Promise<string>;

@@ -18,7 +18,7 @@ interface EventBody {
 }
 
 export function eventRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.post<{ Params: { id: string }; Body: EventBody }>(
+  app.post<{ Params: { id: string }; Body: EventBody; Headers: { 'idempotency-key'?: string } }>(
     '/cases/:id/events',
     {
       schema: {
@@ -28,6 +28,18 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext): void {
           'Answers what the case returns for an accepted event, or problem details with the rejection code of the wire contract and `allowed` (the events the caller may send now). A refused event leaves no trace in the case.',
         tags: ['events'],
         params: caseIdParam,
+        headers: {
+          type: 'object',
+          properties: {
+            'idempotency-key': {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description:
+                "The event's Temporal update id (scoped to the caller): the same key sent again for the same case answers the first result and never applies the event twice. Without it, each request is a new event.",
+            },
+          },
+        },
         body: { $ref: eventRequest.$id },
         response: {
           200: { description: 'accepted', content: { 'application/json': { schema: { $ref: EVENT_RESULT_REF } } } },
@@ -39,7 +51,10 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const { id } = request.params;
       const actor = actingAs(request.actor, request.body.actor);
       if (ctx.needsCaseForRead(request.actor)) await ctx.readableCase(request.actor, id);
-      const result = await ctx.cases.send(id, { type: request.body.type, actor, data: request.body.data ?? undefined }, request.actor);
+      const key = request.headers['idempotency-key'];
+      // Scoped to the verified caller, so one caller's key never answers with another's event.
+      const updateId = key === undefined ? undefined : `http:${request.actor.id}:${key}`;
+      const result = await ctx.cases.send(id, { type: request.body.type, actor, data: request.body.data ?? undefined }, request.actor, { updateId });
       request.log.info({ caseId: id, event: request.body.type, actor: actor.id, roles: actor.roles, issuer: request.actor.issuer }, 'event accepted');
       ctx.check(EVENT_RESULT_REF, result);
       return result;
