@@ -55,10 +55,10 @@ interface Answer {
   body: any;
 }
 
-async function api(method: string, path: string, token: string | undefined, body?: unknown): Promise<Answer> {
+async function api(method: string, path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -114,6 +114,23 @@ describe('events carry the verified caller', () => {
     const approval = view.body.timeline.find((e: any) => e.kind === 'transition' && e.event === 'APPROVE');
     // The case took the actor from the API server's signed assertion, naming the identity provider that vouched for chen.
     expect(approval.actor).toEqual({ id: 'chen', roles: ['lead'], issuer: idp.issuer });
+  });
+
+  it('applies an event sent twice with the same Idempotency-Key once, answering the first result again', async () => {
+    const id = await startRefund('idempotent-680', 680);
+    const lead = await tokenFor('chen', 'support-lead');
+    await waitForState(id, 'review.lead', lead);
+    const key = { 'idempotency-key': 'approve-once' };
+    const first = await api('POST', `/cases/${id}/events`, lead, { type: 'APPROVE', data: { note: 'order checked' } }, key);
+    const second = await api('POST', `/cases/${id}/events`, lead, { type: 'APPROVE', data: { note: 'order checked' } }, key);
+    expect(first.status).toBe(200);
+    expect(second).toEqual(first);
+    const { events } = JSON.parse(await h.docket.history(id)) as { events: any[] };
+    const accepted = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === 'http:chen:approve-once');
+    expect(accepted).toHaveLength(1);
+    // Without the key the repeat is a new event, which the case refuses now.
+    const fresh = await api('POST', `/cases/${id}/events`, lead, { type: 'APPROVE', data: { note: 'order checked' } });
+    expect(fresh.status).toBe(409); // EVENT_NOT_ALLOWED while paying, CASE_CLOSED once paid
   });
 
   it('refuses the same lead on a 2400 refund as ROLE_NOT_ALLOWED, with what they may send', async () => {
