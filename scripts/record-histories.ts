@@ -31,6 +31,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { activities, closeStore } from '../activities';
 import { ProcessClient } from '../client/process-client';
+import { ensureActorKeyPair, loadActorSigningKey, trustedKeyOf } from '../client/actor-signer';
 import type { StateView } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { createDocketWorker } from '../worker/create-worker';
@@ -353,15 +354,23 @@ export async function recordHistories(outDir: string, say: (line: string) => voi
     const bundle = await buildWorkflowBundle({ outFile: path.join(dataDir, 'workflow-bundle.js') });
     const taskQueue = 'docket-record';
     nativeConnection = await NativeConnection.connect({ address: server.address });
+    // Signed actors are required by default: the recorder signs with a key pair of its own, and the
+    // worker trusts it (as tests/support/harness.ts does), so the histories record signed events and
+    // the trusted key, and the audit's re-run verifies them with it.
+    const keyFiles = ensureActorKeyPair(path.join(dataDir, 'actor-keys'), RECORDING_DEPLOYER);
+    const signingKey = loadActorSigningKey(keyFiles.signingKeyFile);
+    // The signalProcess activity (intake reports to the monitor) signs with the key in this variable.
+    process.env.DOCKET_ACTOR_SIGNING_KEY = keyFiles.signingKeyFile;
     const worker = await createDocketWorker({
       connection: nativeConnection,
       namespace: server.namespace,
       taskQueue,
       activities: recorderActivities,
       workflowBundle: { codePath: bundle.path },
+      actorTrust: { required: true, keys: [trustedKeyOf(signingKey)] },
     });
     connection = await Connection.connect({ address: server.address });
-    const docket = new ProcessClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue });
+    const docket = new ProcessClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue, signingKey });
     const until = async (id: string, test: (view: StateView) => boolean, what: string) => {
       const deadline = Date.now() + 60_000;
       for (;;) {

@@ -44,9 +44,9 @@ describe('the P1 complaint that escalated', () => {
 
   it('lists each transition with the event, the actor and the role', () => {
     const transitions = p1.timeline.filter((e) => e.kind === 'transition');
-    expect(transitions).toContainEqual(expect.objectContaining({ event: 'ACCEPT', actor: { id: 'chen.lead', roles: ['lead'] }, from: ['awaiting_response'], to: ['assigning'] }));
+    expect(transitions).toContainEqual(expect.objectContaining({ event: 'ACCEPT', actor: { id: 'chen.lead', roles: ['lead'], issuer: 'record-histories' }, from: ['awaiting_response'], to: ['assigning'] }));
     expect(transitions).toContainEqual(expect.objectContaining({ event: 'after:response deadline', from: ['awaiting_response'], to: ['escalating'] }));
-    expect(p1.actors).toEqual(expect.arrayContaining([{ id: 'chen.lead', roles: ['lead'], events: 2 }]));
+    expect(p1.actors).toEqual(expect.arrayContaining([{ id: 'chen.lead', roles: ['lead'], events: 2, issuers: ['record-histories'] }]));
     expect(p1.path.slice(0, 5)).toEqual(['intake', 'alert_supervisor', 'awaiting_response', 'escalating', 'awaiting_response']);
   });
 
@@ -130,8 +130,8 @@ describe('docket audit', () => {
     expect(run.stdout).toContain(`children    refund-approval sha256 ${refundHash}\n`);
     expect(run.stdout).toContain(`digest      ${p1.digest}`);
     expect(run.stdout).toMatch(/replay {6}ok: the current workflow code reproduces all \d+ events/);
-    expect(run.stdout).toMatch(/ACCEPT +chen\.lead \(lead\) +awaiting_response → assigning/);
-    expect(run.stdout).toMatch(/response deadline +awaiting_response +3\.0s \(context\.heldBy == \"agent\" \? decide\.responseDeadline : decide\.levelDeadline\) .* MISSED by \d\.\ds \(ACCEPT by chen\.lead \(lead\)/);
+    expect(run.stdout).toMatch(/ACCEPT +chen\.lead \(lead; verified by record-histories\) +awaiting_response → assigning/);
+    expect(run.stdout).toMatch(/response deadline +awaiting_response +3\.0s \(context\.heldBy == \"agent\" \? decide\.responseDeadline : decide\.levelDeadline\) .* MISSED by \d\.\ds \(ACCEPT by chen\.lead \(lead; verified by record-histories\)/);
     expect(run.stdout).toMatch(/first response: .*target 3\.0s \(response deadline, context\.heldBy == \"agent\" \? decide\.responseDeadline : decide\.levelDeadline\): MISSED/);
     expect(run.stdout).toMatch(/notify +\S+ +1 +completed/);
   });
@@ -167,7 +167,7 @@ describe('docket audit', () => {
     const json = await docket(['audit', history('refund-escalated'), '--format', 'json', '--no-replay']);
     const report = JSON.parse(json.stdout) as AuditReport;
     expect(report.deadlines[0]).toMatchObject({ name: 'approver deadline', state: 'review', status: 'missed', source: APPROVER_DELAY });
-    expect(report.timeline).toContainEqual(expect.objectContaining({ event: 'APPROVE', actor: { id: 'sam.supervisor', roles: ['supervisor'] } }));
+    expect(report.timeline).toContainEqual(expect.objectContaining({ event: 'APPROVE', actor: { id: 'sam.supervisor', roles: ['supervisor'], issuer: 'record-histories' } }));
     const md = await docket(['audit', history('refund-escalated'), '--format', 'md', '--no-replay']);
     expect(md.stdout).toMatch(/^# Audit: refund-escalated\n/);
     expect(md.stdout).toContain('```mermaid\nstateDiagram-v2');

@@ -64,7 +64,7 @@ describe('recorded histories', () => {
     // Nobody accepted it: the shared escalation ladder took it up three levels before the manager accepted.
     const ladder = current.find((r) => r.workflowId === 'complaint-ladder')!.timeline;
     expect(ladder.filter((e) => e.kind === 'transition' && e.to.includes('escalating'))).toHaveLength(3);
-    expect(ladder).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'ACCEPT', actor: { id: 'wu.manager', roles: ['manager'] } }));
+    expect(ladder).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'ACCEPT', actor: { id: 'wu.manager', roles: ['manager'], issuer: 'record-histories' } }));
     expect(pathOf('complaint-ladder').pop()).toBe('closed');
   });
 
