@@ -9,6 +9,7 @@ import { EventOutcomeUnknownError, type StateView } from '../../client';
 import { formatStateView } from '../../cli/output';
 import { userMessage } from '../../cli/run-command';
 import { startHarness, type Harness } from '../support/harness';
+import { docket as runDocket } from './audit/support';
 
 const as = (role: string, id: string) => ({ id, roles: [role] });
 const intake = {
@@ -60,6 +61,9 @@ async function acceptedWith(id: string, updateId: string): Promise<number> {
   return events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId).length;
 }
 
+/** `docket …` against the test server and this file's task queue. */
+const cli = (...args: string[]) => runDocket(args, { TEMPORAL_ADDRESS: h.address, TEMPORAL_NAMESPACE: h.namespace, DOCKET_TASK_QUEUE: h.taskQueue });
+
 const transfers = (view: StateView) => view.timeline.filter((e) => e.kind === 'transition' && e.event === 'TRANSFER').length;
 
 describe('an event is applied once, and the caller knows', () => {
@@ -72,6 +76,19 @@ describe('an event is applied once, and the caller knows', () => {
     expect(transfers(await h.docket.state(id))).toBe(1);
     // A fresh id is a new event, which the case now refuses: without the update id a retry would be told so.
     await expect(h.docket.send(id, transfer('parcel trace'))).rejects.toMatchObject({ code: 'EVENT_NOT_ALLOWED' });
+    expect(transfers(await h.docket.state(id))).toBe(1);
+  });
+
+  it('docket send --update-id twice prints accepted twice and applies the event once', async () => {
+    const id = await workingCase('cli-update-id');
+    const args = ['send', id, 'TRANSFER', '--as', 'agent:alice', '--data', JSON.stringify(transfer('from the cli').data), '--update-id', 'cli-transfer-1'];
+    const first = await cli(...args);
+    const second = await cli(...args);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(first.stdout).toMatch(/^TRANSFER accepted; case \S+ is now in handling\./);
+    // The same result (the report's first line; its deadlines say "in …" from the time of printing).
+    expect(second.stdout.split('\n')[0]).toBe(first.stdout.split('\n')[0]);
+    expect(await acceptedWith(id, 'cli-transfer-1')).toBe(1);
     expect(transfers(await h.docket.state(id))).toBe(1);
   });
 
@@ -129,6 +146,9 @@ describe('a stuck case says what is wrong', () => {
       expect(state.status).toBe('running');
       expect(state.process).toBe('');
       expect(formatStateView(state).join('\n')).toMatch(/stuck\s+workflow task failing \(attempt \d+\): WORKFLOW_WORKER_UNHANDLED_FAILURE: .*broken on purpose/);
+      const printed = await cli('state', id);
+      expect(printed.code).toBe(0);
+      expect(printed.stdout).toMatch(/stuck\s+workflow task failing \(attempt \d+\): WORKFLOW_WORKER_UNHANDLED_FAILURE: .*broken on purpose/);
       // An event to it is not "internal error": its outcome is unknown, and the error says why.
       const error = await h.docket.send(id, { type: 'ACCEPT', actor: as('agent', 'alice') }, { rpcTimeoutMs: 2_000, retryUnknownForMs: 0 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EventOutcomeUnknownError);
