@@ -71,7 +71,7 @@ export function userMessage(err: unknown): string | undefined {
   }
   if (err instanceof DefinitionInvalidError || err instanceof InvalidInputError || err instanceof CaseNotFoundError) return err.message;
   if (err instanceof EventOutcomeUnknownError) {
-    const stuck = err.stuck ? `; the case is stuck: its workflow task failed ${err.stuck.attempts} times (${err.stuck.cause}: ${err.stuck.message.split('\n')[0]})` : '';
+    const stuck = err.stuck ? `; the case is stuck: its workflow task is on attempt ${err.stuck.attempts} (${err.stuck.cause}: ${err.stuck.message.split('\n')[0]})` : '';
     return `case ${err.caseId}: whether ${err.eventType} was applied is not known (${err.reason})${stuck}; send it again with --update-id ${err.updateId}: it is applied at most once`;
   }
   if (err instanceof DefinitionNotFoundError) return err.message;

@@ -95,7 +95,7 @@ export class EventOutcomeUnknownError extends Error {
   ) {
     super(
       `${caseId}: whether ${eventType} was applied is not known (${reason})` +
-        (stuck ? `; the case is stuck: its workflow task failed ${stuck.attempts} times (${stuck.cause}: ${stuck.message})` : '') +
+        (stuck ? `; the case is stuck: its workflow task is on attempt ${stuck.attempts} (${stuck.cause}: ${stuck.message})` : '') +
         `; send it again with update id ${updateId} to apply it at most once`,
     );
   }
