@@ -4,9 +4,13 @@
  *
  * Lookup order:
  * 1. `DOCKET_PYTHON` (a python that can `import temporalio`; no fallback when it cannot);
- * 2. the cache `${XDG_CACHE_HOME:-~/.cache}/docket/python-1.35.0/bin/python`;
- * 3. with `create: true`: `python3 -m venv` plus `pip install temporalio==1.35.0` into that cache
+ * 2. the cache `${XDG_CACHE_HOME:-~/.cache}/docket/python-1.35.0-cryptography-46.0.3/bin/python`;
+ * 3. with `create: true`: `python3 -m venv` plus `pip install temporalio==1.35.0 cryptography==46.0.3`
+ *    into that cache (`cryptography` signs actors: clients/python/docket_client.py)
  *    (about a minute; progress is streamed to `onProgress`).
+ *
+ * The cache directory names both pinned versions, so a venv made before a pin changed (e.g. the
+ * older `python-1.35.0` without cryptography) is not used: a new one is built next to it.
  *
  * The venv is built in a temporary directory next to the cache and renamed into place once
  * `import temporalio` works in it, so a killed install never leaves a half-made venv behind. Only
@@ -25,13 +29,16 @@ import { forEachLine } from './line-stream';
 
 /** The `temporalio` release (PyPI) the venv pins. */
 export const TEMPORALIO_VERSION = '1.35.0';
+/** The `cryptography` release (PyPI) the venv pins: Ed25519 for the Python client's signed actors. */
+export const CRYPTOGRAPHY_VERSION = '46.0.3';
+const PIP_PACKAGES = [`temporalio==${TEMPORALIO_VERSION}`, `cryptography==${CRYPTOGRAPHY_VERSION}`];
 /** Oldest Python the pinned `temporalio` wheels support (cp310-abi3). */
 const MIN_PYTHON: [number, number] = [3, 10];
 const VENV_PYTHON = process.platform === 'win32' ? path.join('Scripts', 'python.exe') : path.join('bin', 'python');
 const INSTALL_HINT =
   'Run `npx tsx scripts/python-env.ts` to create the venv (needs python3 >= 3.10 with the venv module, ' +
   'e.g. `apt-get install python3-venv`, and access to PyPI), or set DOCKET_PYTHON to a python ' +
-  `that has temporalio installed (\`python -m pip install temporalio==${TEMPORALIO_VERSION}\`).`;
+  `that has temporalio and cryptography installed (\`python -m pip install ${PIP_PACKAGES.join(' ')}\`).`;
 
 /** No usable Python with temporalio, and none could (or may) be created. */
 export class PythonEnvNotFoundError extends Error {
@@ -67,13 +74,13 @@ export interface PythonEnv {
   source: 'DOCKET_PYTHON' | 'cache' | 'created';
 }
 
-/** Directory of the cached venv: `${XDG_CACHE_HOME:-~/.cache}/docket/python-1.35.0`. */
+/** Directory of the cached venv: `${XDG_CACHE_HOME:-~/.cache}/docket/python-1.35.0-cryptography-46.0.3`. */
 export function pythonEnvCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const cacheHome = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(cacheHome, 'docket', `python-${TEMPORALIO_VERSION}`);
+  return path.join(cacheHome, 'docket', `python-${TEMPORALIO_VERSION}-cryptography-${CRYPTOGRAPHY_VERSION}`);
 }
 
-/** Returns a python that imports temporalio; see the module doc for the order. */
+/** Returns a python that imports temporalio and cryptography; see the module doc for the order. */
 export async function findPythonEnv(options: FindPythonEnvOptions = {}): Promise<PythonEnv> {
   const env = options.env ?? process.env;
   const onProgress = options.onProgress ?? (() => undefined);
@@ -83,8 +90,8 @@ export async function findPythonEnv(options: FindPythonEnvOptions = {}): Promise
     const probe = await probeTemporalio(explicit, env);
     if (!probe.ok) {
       throw new PythonEnvNotFoundError(
-        `DOCKET_PYTHON is set to "${explicit}", which cannot import temporalio (${probe.error}). ` +
-          `Install it there (\`${explicit} -m pip install temporalio==${TEMPORALIO_VERSION}\`), or unset DOCKET_PYTHON ` +
+        `DOCKET_PYTHON is set to "${explicit}", which cannot import temporalio and cryptography (${probe.error}). ` +
+          `Install them there (\`${explicit} -m pip install ${PIP_PACKAGES.join(' ')}\`), or unset DOCKET_PYTHON ` +
           'to use the cached venv.',
       );
     }
@@ -105,7 +112,7 @@ export async function findPythonEnv(options: FindPythonEnvOptions = {}): Promise
     onProgress(`the venv ${cacheDir} is broken (${probe.error}); creating it again`);
     fs.rmSync(cacheDir, { recursive: true, force: true });
   } else if (!options.create) {
-    throw new PythonEnvNotFoundError(`No Python with temporalio: DOCKET_PYTHON is not set and ${cacheDir} does not exist. ${INSTALL_HINT}`);
+    throw new PythonEnvNotFoundError(`No Python with temporalio and cryptography: DOCKET_PYTHON is not set and ${cacheDir} does not exist. ${INSTALL_HINT}`);
   }
 
   const base = await findBasePython(env);
@@ -143,19 +150,19 @@ async function createPythonEnv({ env, base, onProgress }: CreateOptions): Promis
   removeAbandonedBuilds(parent, 'python-build');
   const buildDir = fs.mkdtempSync(path.join(parent, `.python-build-${process.pid}-`));
   const started = Date.now();
-  onProgress(`creating a Python venv with temporalio==${TEMPORALIO_VERSION} in ${cacheDir} (about a minute, done once)`);
+  onProgress(`creating a Python venv with ${PIP_PACKAGES.join(' ')} in ${cacheDir} (about a minute, done once)`);
   try {
     await runLogged(base, ['-m', 'venv', buildDir], env, onProgress, 'python -m venv');
     const python = path.join(buildDir, VENV_PYTHON);
     await runLogged(
       python,
-      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', `temporalio==${TEMPORALIO_VERSION}`],
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', ...PIP_PACKAGES],
       env,
       onProgress,
-      `pip install temporalio==${TEMPORALIO_VERSION}`,
+      `pip install ${PIP_PACKAGES.join(' ')}`,
     );
     const probe = await probeTemporalio(python, env);
-    if (!probe.ok) throw new PythonEnvBuildError(`pip installed temporalio, but it does not import: ${probe.error}`, []);
+    if (!probe.ok) throw new PythonEnvBuildError(`pip installed ${PIP_PACKAGES.join(' ')}, but they do not import: ${probe.error}`, []);
     fs.chmodSync(buildDir, 0o755); // mkdtemp made it private
     try {
       fs.renameSync(buildDir, cacheDir);
@@ -196,10 +203,10 @@ async function runLogged(command: string, args: string[], env: NodeJS.ProcessEnv
 
 type Probe = { ok: true; version: string } | { ok: false; error: string };
 
-/** Whether `python` runs and imports temporalio; its version when it does. */
+/** Whether `python` runs and imports temporalio and cryptography; temporalio's version when it does. */
 function probeTemporalio(python: string, env: NodeJS.ProcessEnv): Promise<Probe> {
   return new Promise((resolve) => {
-    execFile(python, ['-c', 'import temporalio; print(temporalio.__version__)'], { env, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(python, ['-c', 'import cryptography, temporalio; print(temporalio.__version__)'], { env, timeout: 30_000 }, (err, stdout, stderr) => {
       if (!err) return resolve({ ok: true, version: stdout.trim() });
       const code = (err as NodeJS.ErrnoException).code;
       const lastLine = String(stderr).trim().split('\n').pop();

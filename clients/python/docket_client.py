@@ -3,14 +3,69 @@
 Every process runs as workflow type ``process``; a case's workflow id is its business key. Events
 go in through the ``event`` Update, which returns what the event did (state, allowed events,
 deadlines, the context keys it changed, the timeline entries it added); ``state`` is a Query
-that returns the whole state view with a page of the timeline.
+that returns the whole state view with a page of the timeline. Workers require each event's actor
+to be signed: connect with ``interceptors=[ActorSigner.from_jwk(path)]`` (needs ``cryptography``).
 """
 import asyncio
+import base64
+import json
+import time
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from temporalio.client import (Client, Interceptor, OutboundInterceptor, WorkflowExecutionStatus,
+                               WorkflowHandle, WorkflowUpdateFailedError)
 from temporalio.common import WorkflowIDReusePolicy
+from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
+
+
+def canonical_json(claims) -> str:
+    """RFC 8785 canonical JSON of assertion claims (as ``canonicalJson``, dsl/hash.ts, writes it): they
+    hold only strings, string lists and integers, for which sorted keys, no white space and JSON's
+    own string escapes are all RFC 8785 asks. Not for floats, whose number format would differ."""
+    return json.dumps(claims, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class ActorSigner(Interceptor):
+    """A client interceptor that signs the actor of every ``event`` Update and Signal with Ed25519 and
+    sends the assertion in the Temporal header ``docket-actor`` (docs/wire-contract.md, "Signed
+    actors"). The worker must trust the key's public half as ``kid``; ``issuer`` names who vouched."""
+
+    def __init__(self, kid, private_key: bytes, issuer="docket-client", ttl=300):
+        self.kid, self.issuer, self.ttl = kid, issuer, ttl
+        self.key = Ed25519PrivateKey.from_private_bytes(private_key)
+
+    @classmethod
+    def from_jwk(cls, path, issuer="docket-client"):
+        """Reads docket's signing key file: a private Ed25519 JWK (``d``, ``kid``, optional ``issuer``)."""
+        with open(path, encoding="utf-8") as f:
+            jwk = json.load(f)
+        return cls(jwk["kid"], base64.urlsafe_b64decode(jwk["d"] + "=="), jwk.get("issuer") or issuer)
+
+    def assertion(self, case_id, event, now=None) -> dict:
+        """The signed assertion that ``event``'s actor sends it to case ``case_id``, valid ``ttl`` s."""
+        now = int(time.time() if now is None else now)
+        claims = {"v": 1, "sub": event["actor"]["id"], "roles": list(event["actor"]["roles"]), "iss": self.issuer,
+                  "case": case_id, "event": event["type"], "iat": now, "exp": now + self.ttl}
+        sig = self.key.sign(("docket-actor-assertion/v1\n" + canonical_json(claims)).encode("utf-8"))
+        return {"kid": self.kid, "claims": claims, "sig": sig.hex()}
+
+    def intercept_client(self, next: OutboundInterceptor) -> OutboundInterceptor:
+        # The header value is a JSON payload (encoding json/plain), as the TypeScript client writes it.
+        signer, to_payload = self, DataConverter.default.payload_converter.to_payload
+
+        class SignEvents(OutboundInterceptor):
+            async def start_workflow_update(self, i):
+                if i.update == "event":
+                    i.headers = {**i.headers, "docket-actor": to_payload(signer.assertion(i.id, i.args[0]))}
+                return await super().start_workflow_update(i)
+
+            async def signal_workflow(self, i):
+                if i.signal == "event":
+                    i.headers = {**i.headers, "docket-actor": to_payload(signer.assertion(i.id, i.args[0]))}
+                return await super().signal_workflow(i)
+        return SignEvents(next)
 
 
 class EventRejected(Exception):

@@ -5,6 +5,9 @@
  * rejection codes and `allowed` lists, queries the state and lists both cases by DocketProcess.
  * This test deploys the definitions it needs (complaint with short follow-up waits), runs the
  * script against the harness's worker, and checks the outcome with the TypeScript client.
+ *
+ * The worker requires signed actors, as in production: the script signs every event's actor with
+ * the harness's key (`--signing-key`, the private JWK whose public half the worker trusts).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -61,8 +64,7 @@ let h: Harness;
 let python: string;
 beforeAll(async () => {
   python = await venvPython(); // creating the venv takes up to a minute, once
-  // The Python client does not sign actors (yet): its worker accepts unsigned ones.
-  h = await startHarness({ deploy: false, allowUnsignedActors: true }); // only what the script needs, deployed below
+  h = await startHarness({ deploy: false }); // only what the script needs, deployed below
   await h.docket.deploy(
     [
       withTimings('complaint', { confirmAfter: '1s', satisfactionAfter: '1s', followUpWindow: '1h' }),
@@ -78,7 +80,10 @@ afterAll(async () => {
 
 describe('the wire contract from Python (temporalio, no Node)', () => {
   it('starts a complaint and a refund by name, drives both to their end, reads rejections, state and lists', async () => {
-    const args = ['--address', h.address, '--namespace', h.namespace, '--task-queue', h.taskQueue];
+    expect(h.actorTrust.required).toBe(true);
+    // The harness's signing key file (tests/support/harness.ts ensureActorKeyPair); the worker trusts its public half.
+    const signingKey = join(h.dataDir, 'actor-keys', 'signing-key.jwk.json');
+    const args = ['--address', h.address, '--namespace', h.namespace, '--task-queue', h.taskQueue, '--signing-key', signingKey];
     const run = await runScript(python, [...args, '--run-id', h.caseId('conformance'), '--timeout', String(SCENARIO_SECONDS)]);
     if (run.code !== 0) {
       throw new Error(`conformance.py exited with ${run.code}\n--- stderr ---\n${run.stderr}\n--- stdout ---\n${run.stdout}`);
@@ -102,6 +107,9 @@ describe('the wire contract from Python (temporalio, no Node)', () => {
     const complaint = await h.docket.state(summary.complaint.id);
     expect(complaint).toMatchObject({ process: 'complaint', status: 'completed', outcome: 'closed', state: ['closed'] });
     expect(complaint.context).toMatchObject({ owner: 'alice', satisfaction: 5, priority: 'P2' });
+    // Python's signed actor, verified by the worker: the timeline names the issuer that vouched.
+    const accepted = complaint.timeline.find((e) => e.kind === 'transition' && e.event === 'ACCEPT');
+    expect(accepted).toMatchObject({ actor: { id: 'alice', roles: ['agent'], issuer: h.signingKey.issuer } });
     const refund = await h.docket.result(summary.refund.id);
     expect(refund.outcome).toBe('approved');
     expect(refund.context).toMatchObject({ route: ['supervisor', 'finance'], heldBy: '' });

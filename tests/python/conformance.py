@@ -7,7 +7,13 @@ reads the ``state`` Query, and finds both cases through the Docket search attrib
 The definitions must already be deployed on the task queue (with short follow-up timings for the
 complaint: tests/integration/python-conformance.test.ts does that). Waits are polled, never assumed.
 
-    python conformance.py --address 127.0.0.1:7233 --namespace default --task-queue docket --run-id x1
+    python conformance.py --address 127.0.0.1:7233 --namespace default --task-queue docket --run-id x1 \
+        --signing-key signing-key.jwk.json
+
+``--signing-key`` is a private Ed25519 JWK whose public half the worker trusts: every event's actor
+is then signed (clients/python/docket_client.py ``ActorSigner``); without it events go unsigned,
+which only a worker with DOCKET_ALLOW_UNSIGNED_ACTORS=1 accepts. Before the scenario the script
+checks the Python canonical JSON and signature against the TypeScript output for a sample.
 
 Progress goes to stderr; the last stdout line is a JSON summary. Exit code 1 on any failure.
 """
@@ -22,10 +28,20 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError  # noqa: E402
 
-from docket_client import DocketClient, EventRejected  # noqa: E402
+from docket_client import ActorSigner, DocketClient, EventRejected, canonical_json  # noqa: E402
 
 WAIT_SECONDS = 30.0
 LIST_SECONDS = 20.0
+
+
+# A sample assertion as the TypeScript side writes it (contract/actor-assertion.ts signActorClaims,
+# dsl/hash.ts canonicalJson), with the RFC 8032 test key 1: escapes, non-ASCII, integers.
+SAMPLE_KEY = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+SAMPLE_EVENT = {"type": "RESOLVE", "actor": {"id": "Zo\u00eb \"Z\" O'Neil\n\u0001", "roles": ["agent", "lead/\u00e9", "\u5ba2\u670d"]}}
+SAMPLE_CANONICAL = ('{"case":"case-1\\t\u20ac","event":"RESOLVE","exp":1767225900,"iat":1767225600,"iss":"docket-test",'
+                    '"roles":["agent","lead/\u00e9","\u5ba2\u670d"],"sub":"Zo\u00eb \\"Z\\" O\'Neil\\n\\u0001","v":1}')
+SAMPLE_SIG = ("39c4b9e1266c68451393e521da3496a795f976327face1a7b69f83fd392a36fe"
+              "ee8e09066600ae69a414aeea26499ed83f7b266b3c1cf80494ca04969db3a606")
 
 
 class ConformanceError(Exception):
@@ -205,9 +221,21 @@ async def listed(docket, process, case_id, outcome):
         await asyncio.sleep(0.5)
 
 
+def check_signing_sample():
+    """The Python canonical JSON and Ed25519 signature equal the TypeScript ones for the sample."""
+    signed = ActorSigner("sample", SAMPLE_KEY, issuer="docket-test").assertion("case-1\t\u20ac", SAMPLE_EVENT, now=1767225600)
+    text = canonical_json(signed["claims"])
+    check(text == SAMPLE_CANONICAL, f"canonical JSON differs from the TypeScript one:\n  python {text}\n  ts     {SAMPLE_CANONICAL}")
+    check(signed["sig"] == SAMPLE_SIG, f"signature differs from the TypeScript one: {signed['sig']}")
+    log("signing sample: canonical JSON and signature match the TypeScript output")
+
+
 async def scenario(args):
     started = time.monotonic()
-    client = await Client.connect(args.address, namespace=args.namespace)
+    check_signing_sample()
+    signers = [ActorSigner.from_jwk(args.signing_key)] if args.signing_key else []
+    log(f"signing actors with key {signers[0].kid}" if signers else "not signing actors (no --signing-key)")
+    client = await Client.connect(args.address, namespace=args.namespace, interceptors=signers)
     docket = DocketClient(client, args.task_queue)
     complaint_id, refund_id = f"py-complaint-{args.run_id}", f"py-refund-{args.run_id}"
     rejections = []
@@ -245,6 +273,8 @@ def main():
     parser.add_argument("--namespace", default=os.environ.get("TEMPORAL_NAMESPACE", "default"))
     parser.add_argument("--task-queue", default=os.environ.get("DOCKET_TASK_QUEUE", "docket"))
     parser.add_argument("--run-id", default=str(int(time.time())), help="suffix of the case ids")
+    parser.add_argument("--signing-key", default=os.environ.get("DOCKET_ACTOR_SIGNING_KEY"),
+                        help="private Ed25519 JWK to sign actors with (default $DOCKET_ACTOR_SIGNING_KEY)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds for the whole scenario")
     args = parser.parse_args()
     try:
