@@ -199,3 +199,29 @@ describe('a definition edited inside the history (the resolveDefinition step\'s 
     expect(report.cases[1].skipped).toContain(`DEFINITION_TAMPERED`);
   });
 });
+
+describe('a packed definition that no longer unpacks (bytes of definitionDeflated changed)', () => {
+  it('is DEFINITION_TAMPERED for the library, naming why and the recorded hash', async () => {
+    const json = JSON.parse(readFileSync(ORIGINAL, 'utf8')) as { events: Event[] };
+    const scheduled = json.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveDefinition')!;
+    const completed = json.events.find(
+      (e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED' && e.activityTaskCompletedEventAttributes.scheduledEventId === scheduled.eventId,
+    )!;
+    const payload = completed.activityTaskCompletedEventAttributes.result.payloads[0];
+    const resolved = decode(payload.data) as { hash: string; definitionDeflated: string };
+    expect(typeof resolved.definitionDeflated).toBe('string');
+    resolved.definitionDeflated = `AAAA${resolved.definitionDeflated.slice(4)}`;
+    payload.data = encode(resolved);
+    const file = await readHistoryFile(write('complaint-unpackable.json', json));
+    let error: unknown;
+    try {
+      caseInput(file);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(AuditError);
+    expect(error).toMatchObject({ code: 'DEFINITION_TAMPERED' });
+    expect((error as Error).message).toContain(`cannot be unpacked`);
+    expect((error as Error).message).toContain(resolved.hash);
+  });
+});
