@@ -189,10 +189,7 @@ export class ProcessClient {
    * a bad payload never creates a case; the case runs exactly the version checked against.
    */
   async start(options: StartOptions): Promise<StartedCase> {
-    const target = await this.target(options);
-    const input = structuredClone(options.input ?? {});
-    this.checkInput(target.definition, input);
-    const args: ProcessArgs = { process: target.process, version: target.hash, input: options.input ?? {}, continueAsNewAfter: options.continueAsNewAfter };
+    const { target, args } = await this.startArgs(options);
     try {
       const handle = await this.client.workflow.start(WORKFLOW_TYPE, {
         workflowId: options.id,
@@ -221,10 +218,7 @@ export class ProcessClient {
    * (signal-with-start): the way many cases report to one aggregate process, e.g. a monitor.
    */
   async report(options: Omit<StartOptions, 'input'> & { input?: Record<string, unknown>; event: EventInput }): Promise<{ id: string; runId: string }> {
-    const target = await this.target(options);
-    const input = structuredClone(options.input ?? {});
-    this.checkInput(target.definition, input);
-    const args: ProcessArgs = { process: target.process, version: target.hash, input: options.input ?? {}, continueAsNewAfter: options.continueAsNewAfter };
+    const { target, args } = await this.startArgs(options);
     const handle = await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
       workflowId: options.id,
       taskQueue: this.taskQueue,
@@ -392,6 +386,20 @@ export class ProcessClient {
     } catch (err) {
       throw await this.translate(err, id, undefined, options.runId);
     }
+  }
+
+  /**
+   * The version a start runs and the workflow input that pins it. The input is checked against the
+   * version's schema first (on a copy: the workflow applies the defaults), so a bad payload never
+   * creates a case.
+   */
+  private async startArgs(
+    options: Pick<StartOptions, 'process' | 'version' | 'path' | 'definition' | 'deployedBy' | 'continueAsNewAfter'> & { input?: Record<string, unknown> },
+  ): Promise<{ target: DeployedDefinition; args: ProcessArgs }> {
+    const target = await this.target(options);
+    this.checkInput(target.definition, structuredClone(options.input ?? {}));
+    const args: ProcessArgs = { process: target.process, version: target.hash, input: options.input ?? {}, continueAsNewAfter: options.continueAsNewAfter };
+    return { target, args };
   }
 
   /** The deployed version a start runs: deployed first when a file or definition is given (development). */

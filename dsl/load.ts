@@ -68,7 +68,8 @@ function loadUnguarded(text: string, file: string, readShared: ReadShared): Load
   return { definition, hash: definitionHash(definition), diagnostics };
 }
 
-function looksLikeSharedFile(value: unknown): boolean {
+/** A shared decision file (`uses:`): decisions, but neither a process id nor states. */
+export function looksLikeSharedFile(value: unknown): boolean {
   return isRecord(value) && hasOwn(value, 'decisions') && !hasOwn(value, 'process') && !hasOwn(value, 'states');
 }
 

@@ -217,10 +217,5 @@ function has(record: object, key: string): boolean {
 }
 
 function byteLength(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
-  }
-  return bytes;
+  return new TextEncoder().encode(text).length;
 }

@@ -3,10 +3,10 @@
  * (shared decision files, which are not processes, are skipped: they are merged into the
  * definitions that use them).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { readFile } from 'node:fs/promises';
+import { looksLikeSharedFile } from '../../dsl/load';
 import { UsageError } from '../args';
 
 export async function definitionFilesIn(paths: string[]): Promise<string[]> {
@@ -31,11 +31,10 @@ export async function definitionFilesIn(paths: string[]): Promise<string[]> {
   return files;
 }
 
-/** A process definition has a `process:` key; shared decision files do not. Unparsable files count (the loader reports them). */
+/** Anything but a shared decision file counts; an unparsable file counts too (the loader reports it). */
 async function isProcessFile(file: string): Promise<boolean> {
   try {
-    const value = parse(await readFile(file, 'utf8')) as Record<string, unknown> | null;
-    return !value || typeof value !== 'object' || 'process' in value || !('decisions' in value);
+    return !looksLikeSharedFile(parse(await readFile(file, 'utf8')));
   } catch {
     return true;
   }

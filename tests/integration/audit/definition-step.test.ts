@@ -24,7 +24,7 @@ import { ENGINE_ACTIVITIES } from '../../../audit/history-events';
 import { definitionHash } from '../../../dsl/hash';
 import { loadDefinitionFile } from '../../../dsl/load';
 import { testServer } from '../../support/server';
-import { docket, HISTORIES, history, RECORDED_DEFINITIONS } from './support';
+import { docket, HISTORIES, history, RECORDED_DEFINITIONS, thrownBy } from './support';
 
 const BEFORE = path.join(__dirname, 'fixtures', 'before-start-by-name.json');
 const README_POINTER = 'see README "Cases started before start-by-name"';
@@ -147,12 +147,7 @@ it('puts the child\'s start input by name and pinned version in the child record
 describe('a history recorded before start-by-name (the definition in the start input, no resolveDefinition step)', () => {
   it('is NOT_A_DOCKET_CASE for the library, pointing at the README', async () => {
     const file = await readHistoryFile(BEFORE);
-    let error: unknown;
-    try {
-      caseInput(file);
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => caseInput(file));
     expect(error).toBeInstanceOf(AuditError);
     expect(error).toMatchObject({ code: 'NOT_A_DOCKET_CASE' });
     expect((error as Error).message).toMatch(/^\S+before-start-by-name\.json: recorded before start-by-name: /);

@@ -24,3 +24,13 @@ export function docket(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run
     );
   });
 }
+
+/** What `fn` throws, or undefined when it returns. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}

@@ -12,7 +12,7 @@ import { AuditError, caseInput, historyDigest, parseHistoryJson, readHistoryFile
 import { definitionHash } from '../../../dsl/hash';
 import type { ProcessDefinition } from '../../../dsl/types';
 import { testServer } from '../../support/server';
-import { docket, history } from './support';
+import { docket, history, thrownBy } from './support';
 
 const ORIGINAL = history('complaint-p2-closed');
 let tmp: string;
@@ -147,12 +147,7 @@ describe('a definition edited inside the history (the resolveDefinition step\'s 
 
   it('is DEFINITION_TAMPERED for the library, naming both hashes', async () => {
     const file = await readHistoryFile(tampered);
-    let error: unknown;
-    try {
-      caseInput(file);
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => caseInput(file));
     expect(error).toBeInstanceOf(AuditError);
     expect(error).toMatchObject({ code: 'DEFINITION_TAMPERED', file: tampered });
     expect((error as Error).message).toContain(`recorded ${recordedHash}, computed ${editedHash}`);
@@ -213,12 +208,7 @@ describe('a packed definition that no longer unpacks (bytes of definitionDeflate
     resolved.definitionDeflated = `AAAA${resolved.definitionDeflated.slice(4)}`;
     payload.data = encode(resolved);
     const file = await readHistoryFile(write('complaint-unpackable.json', json));
-    let error: unknown;
-    try {
-      caseInput(file);
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => caseInput(file));
     expect(error).toBeInstanceOf(AuditError);
     expect(error).toMatchObject({ code: 'DEFINITION_TAMPERED' });
     expect((error as Error).message).toContain(`cannot be unpacked`);
