@@ -24,6 +24,7 @@ import type { AuditSinks } from '../contract/audit-sink';
 import type { TimelineEntry } from '../contract/wire';
 import { bundlePath } from '../worker/create-worker';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../worker/workflow-interceptors';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/workflow-bundle-options';
 import { checkRecordedDefinition } from './case-input';
 import { AuditError } from './errors';
 import { eventTypeName, num } from './history-events';
@@ -159,7 +160,7 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
   return outcomes;
 }
 
-function workflowSource(options: ReplayOptions): Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors'> {
+function workflowSource(options: ReplayOptions): Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors' | 'bundlerOptions'> {
   if (options.workflowBundle) {
     const { codePath } = options.workflowBundle as { codePath?: string };
     if (codePath !== undefined && !existsSync(codePath)) throw new AuditError('FILE_UNREADABLE', codePath, 'no such workflow bundle file');
@@ -169,7 +170,9 @@ function workflowSource(options: ReplayOptions): Pick<ReplayWorkerOptions, 'work
   const interceptors = { workflowModules: WORKFLOW_INTERCEPTOR_MODULES };
   if (options.workflowsPath) return { workflowsPath: options.workflowsPath, interceptors };
   const prebuilt = bundlePath(options.env);
-  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: require.resolve('../workflows'), interceptors };
+  return prebuilt
+    ? { workflowBundle: { codePath: prebuilt } }
+    : { workflowsPath: require.resolve('../workflows'), interceptors, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS };
 }
 
 /** The SDK's replay error as one line, with the event Core names pulled out. */

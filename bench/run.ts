@@ -491,7 +491,12 @@ interface HistoryStats {
   largestPayloadBytes: number;
   /** Event types of the first history fetched, with their counts. */
   eventTypes?: Record<string, number>;
+  /** Bytes of exported JSON per event type in the first history fetched (where a history's bytes go). */
+  bytesByEventType?: Record<string, number>;
 }
+
+/** The exported JSON of a history with no events (`{"events":[]}`), subtracted per event. */
+const EMPTY_HISTORY_JSON_BYTES = Buffer.byteLength(historyToJSON(temporal.api.history.v1.History.create({ events: [] })));
 
 function historyStats(histories: temporal.api.history.v1.IHistory[]): HistoryStats {
   const events = histories.map((h) => h.events?.length ?? 0);
@@ -501,12 +506,15 @@ function historyStats(histories: temporal.api.history.v1.IHistory[]): HistorySta
     Math.max(0, ...(h.events ?? []).flatMap((e) => (e.activityTaskCompletedEventAttributes?.result?.payloads ?? []).map((p) => p.data?.length ?? 0))),
   );
   const eventTypes: Record<string, number> = {};
+  const bytesByEventType: Record<string, number> = {};
   for (const e of histories[0]?.events ?? []) {
     const type = Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]);
     const name = type ? type[0].toUpperCase() + type.slice(1, -'EventAttributes'.length) : 'unknown';
     eventTypes[name] = (eventTypes[name] ?? 0) + 1;
+    const one = Buffer.byteLength(historyToJSON(temporal.api.history.v1.History.create({ events: [e] })));
+    bytesByEventType[name] = (bytesByEventType[name] ?? 0) + one - EMPTY_HISTORY_JSON_BYTES;
   }
-  return { cases: histories.length, eventsPerCase: median(events), bytesPerCase: median(bytes), workflowTasksPerCase: median(tasks), largestPayloadBytes: median(largest), eventTypes };
+  return { cases: histories.length, eventsPerCase: median(events), bytesPerCase: median(bytes), workflowTasksPerCase: median(tasks), largestPayloadBytes: median(largest), eventTypes, bytesByEventType };
 }
 
 async function countRuns(client: Client, id: string): Promise<number> {
@@ -589,7 +597,7 @@ function summarize(batches: Batch[], histories: Record<string, HistoryStats>, re
       updateP99Ms: percentile(updates, 99),
       refusedUpdatesPerCase: med((b) => b.refusedUpdatesPerCase),
       failedCases: bs.reduce((n, b) => n + b.failed, 0),
-      history: { cases, eventsPerCase, bytesPerCase, workflowTasksPerCase, largestPayloadBytes, eventTypes },
+      history: { cases, eventsPerCase, bytesPerCase, workflowTasksPerCase, largestPayloadBytes, eventTypes, bytesByEventType: histories[v].bytesByEventType },
       replayPerSecond: replay[v].perSecond,
       replayFailures: replay[v].failures,
     };

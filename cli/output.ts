@@ -128,7 +128,7 @@ export function formatDeadlines(deadlines: PendingDeadline[], now: Date = new Da
 }
 
 /** The result of a finished case. */
-export function formatResult(id: string, result: ProcessResult): string[] {
+export function formatResult(id: string, result: ProcessResult, timeline: TimelineEntry[] | { unread: string } = result.timeline ?? []): string[] {
   const rows = [
     ['case', id],
     ['outcome', result.outcome],
@@ -138,7 +138,8 @@ export function formatResult(id: string, result: ProcessResult): string[] {
   const summary = contextSummary(result.context);
   if (summary) rows.push(['context', summary]);
   const lines = table(undefined, rows);
-  if (result.timeline.length) lines.push('timeline', ...formatTimeline(result.timeline).map((l) => `  ${l}`));
+  if (!Array.isArray(timeline)) lines.push(`timeline: ${result.timelineTotal} entries, not read (${timeline.unread}); \`docket audit\` reads them from the history`);
+  else if (timeline.length) lines.push('timeline', ...formatTimeline(timeline).map((l) => `  ${l}`));
   return lines;
 }
 

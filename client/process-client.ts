@@ -31,6 +31,7 @@ import {
   type ProcessResult,
   type Rejection,
   type StateView,
+  type TimelineEntry,
 } from '../contract/wire';
 import type { DefinitionBundle, ProcessDefinition } from '../dsl/types';
 import { connectionOptions, loadTemporalConfig } from '../worker/config';
@@ -117,6 +118,9 @@ export interface StartedCase {
 }
 
 /** Temporal execution status of a closed case → docket case status. */
+/** Timeline entries read per `state` Query by `timeline()`. */
+const TIMELINE_PAGE = 500;
+
 const CLOSED_STATUS: Record<string, CaseStatus> = {
   COMPLETED: 'completed',
   FAILED: 'failed',
@@ -357,6 +361,26 @@ export class ProcessClient {
       let cause = (err as { cause?: unknown }).cause as { type?: string; message?: string; cause?: unknown } | undefined;
       while (cause?.cause && !(cause instanceof ApplicationFailure)) cause = cause.cause as typeof cause;
       return cause ? { code: cause.type ?? 'FAILED', message: cause.message ?? '' } : undefined;
+    }
+  }
+
+  /**
+   * The whole business timeline of the case's run (the current one, or `runId`), oldest first, read
+   * from the `state` Query a page of TIMELINE_PAGE entries at a time. A worker must be running to
+   * answer; for a case whose workers are gone, `docket audit` reads it from the history.
+   */
+  async timeline(id: string, options: { runId?: string } = {}): Promise<TimelineEntry[]> {
+    const handle = this.client.workflow.getHandle(id, options.runId);
+    const entries: TimelineEntry[] = [];
+    for (;;) {
+      let view: StateView;
+      try {
+        view = await handle.query(stateQuery, { timelineFrom: entries.length, timelineLimit: TIMELINE_PAGE });
+      } catch (err) {
+        throw await this.translate(err, id, undefined, options.runId);
+      }
+      entries.push(...view.timeline);
+      if (view.timeline.length === 0 || entries.length >= (view.timelineTotal ?? entries.length)) return entries;
     }
   }
 

@@ -5,33 +5,15 @@
  * no trace in the history), for Signals (a rejection is recorded in the timeline), and offline in
  * what-if analysis. The rules are checked in the order a person would ask about them.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import type { Actor, EventInput, Rejection } from '../contract/wire';
 import { suggest } from '../dsl/suggest';
 import type { ProcessDefinition, TransitionSpec } from '../dsl/types';
 import { evaluateBoolean } from '../dsl/cel';
 import { own } from '../dsl/json-shape';
 import { checkEventBounds } from './event-limits';
+import { schemaValidator } from './schema-validators';
 import { variablesFor } from './expressions';
 import { activeChain, displayPath, stateAt, transitionList, type StatePath } from './state-paths';
-
-/**
- * Event data schemas, each compiled once (per schema object) and only when an event of that type
- * is first checked; the Ajv instance is made on first use. In a workflow this module is evaluated
- * again for each run, so nothing here is shared between cases (docs/performance.md). validateSchema
- * false: definitions are validated (schemas included) before they run; checking each schema again
- * compiled ajv's meta-schema in every workflow run.
- */
-let ajv: Ajv | undefined;
-const payloadValidators = new WeakMap<object, ValidateFunction>();
-function payloadAjv(): Ajv {
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
-    addFormats(ajv);
-  }
-  return ajv;
-}
 
 export interface GateScope {
   input: Record<string, unknown>;
@@ -137,11 +119,8 @@ function checkShape(event: EventInput): Rejection | undefined {
 function checkPayload(def: ProcessDefinition, type: string, data: Record<string, unknown>): Rejection | undefined {
   const schema = own(def.events, type)?.data;
   if (!schema) return undefined;
-  let validate = payloadValidators.get(schema);
-  if (!validate) {
-    validate = payloadAjv().compile(schema);
-    payloadValidators.set(schema, validate);
-  }
+  // Compiled once per worker and schema, only when an event of this type is first checked.
+  const validate = schemaValidator('eventData', schema);
   if (validate(data)) return undefined;
   const problems = (validate.errors ?? []).map((e) => {
     const where = `data${e.instancePath.replace(/\//g, '.')}`;

@@ -39,7 +39,21 @@ useRe2ForMatches(env);
 const EMPTY: Record<string, unknown> = { input: {}, context: {}, event: {}, decide: {}, now: 0, caseId: '' };
 
 type Evaluator = (vars: Record<string, unknown>) => unknown;
+/**
+ * Parsed expressions by source text. In a worker this module is shared by every case (preloaded,
+ * workflows/shared-libraries.ts), so each expression is parsed once per worker; the parse is a pure
+ * function of the text. Bounded: cleared when it reaches MAX_CACHED_EXPRESSIONS.
+ */
 const cache = new Map<string, Evaluator>();
+const MAX_CACHED_EXPRESSIONS = 5000;
+/**
+ * CEL values of the JSON objects expressions read (input, context, event data), by object: a case
+ * evaluates many expressions over the same context, and converting it (numbers to CEL ints) each
+ * time was a visible share of the worker's CPU. Keyed weakly by the object itself, which is never
+ * changed in place once evaluated over: XState's `assign` makes a new context object, the input is
+ * fixed at start and event data is copied on arrival.
+ */
+const celValues = new WeakMap<object, unknown>();
 
 /** A CEL problem with the offset (into the expression text) where it was found. */
 export interface CelProblem {
@@ -88,10 +102,11 @@ export function evaluate(source: string, vars: CelVariables): unknown {
   let fn = cache.get(source);
   if (!fn) {
     fn = env.parse(source) as unknown as Evaluator;
+    if (cache.size >= MAX_CACHED_EXPRESSIONS) cache.clear();
     cache.set(source, fn);
   }
   const celVars: Record<string, unknown> = {};
-  for (const name of CEL_VARIABLES) celVars[name] = toCel(vars[name] ?? EMPTY[name]);
+  for (const name of CEL_VARIABLES) celVars[name] = toCelCached(vars[name] ?? EMPTY[name]);
   try {
     return fromCel(fn(celVars));
   } catch (err) {
@@ -123,6 +138,16 @@ export class CelEvaluationError extends Error {
   ) {
     super(`expression \`${expression}\`: ${reason}`);
   }
+}
+
+function toCelCached(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return toCel(value);
+  let converted = celValues.get(value);
+  if (converted === undefined) {
+    converted = toCel(value);
+    celValues.set(value, converted);
+  }
+  return converted;
 }
 
 function toCel(value: unknown): unknown {

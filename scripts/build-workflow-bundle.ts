@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../worker/workflow-interceptors';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/workflow-bundle-options';
 
 export const DEFAULT_BUNDLE_PATH = path.join(__dirname, '..', 'dist', 'workflow-bundle.js');
 
@@ -34,7 +35,7 @@ export interface WorkflowBundleFile {
 export async function buildWorkflowBundle(options: BuildWorkflowBundleOptions = {}): Promise<WorkflowBundleFile> {
   const workflowsPath = options.workflowsPath ?? require.resolve('../workflows');
   const outFile = path.resolve(options.outFile ?? DEFAULT_BUNDLE_PATH);
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: options.logger ?? quietLogger() });
+  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, ...WORKFLOW_BUNDLER_OPTIONS, logger: options.logger ?? quietLogger() });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const tmp = `${outFile}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, code);

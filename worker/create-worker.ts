@@ -14,6 +14,7 @@ import type { ActorTrust, TrustedActorKey } from '../contract/actor-assertion';
 import type { PinoLogger } from './logger';
 import { ConfigError } from './config';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
+import { WORKFLOW_BUNDLER_OPTIONS } from './workflow-bundle-options';
 
 export interface CreateDocketWorkerOptions {
   connection: NativeConnection;
@@ -161,6 +162,7 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
             ...options.workerOptions?.interceptors,
             workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(options.workerOptions?.interceptors?.workflowModules ?? [])],
           },
+          bundlerOptions: { ...WORKFLOW_BUNDLER_OPTIONS, ...options.workerOptions?.bundlerOptions },
         }),
   });
 }

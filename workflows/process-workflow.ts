@@ -17,8 +17,6 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
 import { compileDefinition, outcomeOf, type RuntimeHooks } from '../compiler/compile';
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
@@ -27,6 +25,7 @@ import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
 import { DEFAULT_TIMELINE_LIMIT, type CaseFailureCode, type EventInput, type EventResult, type ProcessArgs, type ProcessResult, type Rejection, type ResolvedDefinition, type StateView, type TimelinePage } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { caseErrorCode, type CaseError } from '../compiler/case-error';
+import { schemaValidator } from '../compiler/schema-validators';
 import { CaseRecord } from './case-record';
 import { carriedTimeline } from './carried-timeline';
 import { LoopGuard } from './loop-guard';
@@ -298,31 +297,18 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const finalOutcome = outcome()!;
   record.add({ kind: 'completed', at: iso(), outcome: finalOutcome, state: stateNames() });
   actor.stop();
-  return { outcome: finalOutcome, state: stateNames(), context: context(), definitionHash: resolved.hash, timeline: record.timeline };
+  // No timeline here: it is in the history already, entry by entry, in the Update results (see ProcessResult).
+  return { outcome: finalOutcome, state: stateNames(), context: context(), definitionHash: resolved.hash, timelineTotal: record.timeline.length };
 }
 
 /** The case's input with the schema's defaults applied; a mismatch fails the case as INVALID_INPUT. */
 function checkInput(def: ProcessDefinition, raw: Record<string, unknown> | undefined): Record<string, unknown> {
   const input = JSON.parse(JSON.stringify(raw ?? {})) as Record<string, unknown>; // no structuredClone in the sandbox
   if (!def.input) return input;
-  const validate = inputValidator(def.input);
+  const validate = schemaValidator('input', def.input);
   if (validate(input)) return input;
   const problems = (validate.errors ?? []).map((e) => `input${e.instancePath.replace(/\//g, '.')}: ${e.message}`);
   failCase('INVALID_INPUT', `input does not match the input schema of process ${def.process}: ${problems.join('; ')}`);
-}
-
-/**
- * The input schema compiled, once per run (this module is evaluated again for each run: see
- * docs/performance.md, "Per-task rework and the reusable V8 context"), and only for a definition
- * that has an input schema. useDefaults: the schema's defaults apply to the case's input.
- * validateSchema false: the schema was checked when the definition was validated (deploy, and the
- * resolveDefinition step); checking it again here compiled ajv's meta-schema in every run, most of
- * ajv's share of the worker's CPU. audit/case-input.ts uses the same options.
- */
-function inputValidator(schema: NonNullable<ProcessDefinition['input']>): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateSchema: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
 }
 
 /** Compiles the definition; a definition the compiler cannot handle fails the case instead of the task. */

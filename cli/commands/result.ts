@@ -16,10 +16,15 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(
       runCommand(async (id: string, options: { json?: boolean }) => {
-        const result = await withClient((client) => client.result(id));
-        const report: ResultReport = { id, ...result };
+        const { result, timeline } = await withClient(async (client) => {
+          const result = await client.result(id);
+          // The result does not repeat the timeline; read it from the case (a worker answers the Query).
+          const timeline = result.timeline ?? (await client.timeline(id).catch((err: unknown) => ({ unread: (err as Error)?.message ?? String(err) })));
+          return { result, timeline };
+        });
+        const report: ResultReport = { id, ...result, ...(Array.isArray(timeline) ? { timeline } : {}) };
         if (options.json) printJson(report);
-        else printLines(formatResult(id, result));
+        else printLines(formatResult(id, result, timeline));
       }),
     );
 }

@@ -89,7 +89,7 @@ describe('complaint lifecycle', () => {
     const result = await h.docket.result(id);
     expect(result.outcome).toBe('closed');
     expect(result.context).toMatchObject({ owner: 'alice', satisfaction: 5, priority: 'P2' });
-    const path = result.timeline.filter((e) => e.kind === 'transition').map((e) => (e as { to: string[] }).to.join());
+    const path = (await h.docket.timeline(id)).filter((e) => e.kind === 'transition').map((e) => (e as { to: string[] }).to.join());
     expect(path).toEqual([
       'awaiting_response', 'assigning', 'handling.working', 'handling.transferring', 'handling.with_department', 'handling.working',
       'resolved.waiting_confirmation', 'resolved.confirmation_call', 'resolved.recording_confirmation',

@@ -89,6 +89,7 @@ describe('gray release with real traffic', () => {
       await h.docket.start({ definition: fast, id, input: change(t.env.routerUrl) });
       await h.docket.send(id, { type: 'APPROVE', actor: as('change_manager', 'cm.chen') });
       const result = await h.docket.result(id);
+      const timeline = await h.docket.timeline(id);
 
       expect(result.outcome).toBe('closed');
       expect(t.env.router.weight()).toBe(100);
@@ -100,9 +101,9 @@ describe('gray release with real traffic', () => {
       }
       expect(result.context).toMatchObject({ approvedBy: 'cm.chen', weight: 100, interventions: [] });
       expect(result.context.checks as number).toBeGreaterThan(4);
-      const weights = invokes(result.timeline, 'setTrafficWeight').map((e) => (e.output as { weight: number }).weight);
+      const weights = invokes(timeline, 'setTrafficWeight').map((e) => (e.output as { weight: number }).weight);
       expect(weights).toEqual([5, 25, 50, 100]);
-      const path = result.timeline.filter((e) => e.kind === 'transition').map((e) => (e as { to: string[] }).to.join());
+      const path = timeline.filter((e) => e.kind === 'transition').map((e) => (e as { to: string[] }).to.join());
       expect(path.filter((p) => p === 'releasing.setting_weight')).toHaveLength(4);
       expect(path.slice(-2)).toEqual(['closing', 'closed']);
       expect(path).toContain('releasing.monitoring.waiting');
@@ -122,6 +123,7 @@ describe('gray release with real traffic', () => {
       await h.docket.start({ definition: fast, id, input: change(t.env.routerUrl) });
       await h.docket.send(id, { type: 'APPROVE', actor: as('change_manager', 'cm.chen') });
       const result = await h.docket.result(id);
+      const timeline = await h.docket.timeline(id);
 
       expect(result.outcome).toBe('rolled_back');
       expect(t.env.router.weight()).toBe(0);
@@ -131,10 +133,10 @@ describe('gray release with real traffic', () => {
       expect(failure.reasons[0]).toMatch(/^error rate \d+\.\d% > 5\.0% \(\d+ of \d+ requests failed\)$/);
       expect(result.context).toMatchObject({ weight: 0, rolledBackFrom: 5 });
 
-      const failed = invokes(result.timeline, 'checkHealth').filter((e) => (e.output as { verdict?: string })?.verdict === 'unhealthy');
+      const failed = invokes(timeline, 'checkHealth').filter((e) => (e.output as { verdict?: string })?.verdict === 'unhealthy');
       expect(failed).toHaveLength(1);
       expect(failed[0].output).toEqual(failure);
-      const path = result.timeline.filter((e) => e.kind === 'transition').map((e) => (e as { to: string[] }).to.join());
+      const path = timeline.filter((e) => e.kind === 'transition').map((e) => (e as { to: string[] }).to.join());
       expect(path.slice(-3)).toEqual(['rolling_back', 'reporting_rollback', 'rolled_back']);
       expect(path).not.toContain('releasing.gate');
       const told = listOutbox({ workflowId: id });
@@ -234,6 +236,7 @@ describe('manual decisions, each by the roles the definition names', () => {
     expect(t.env.router.weight()).toBe(25);
     await h.docket.send(id, { type: 'ABORT', actor: as('sre', 'sid.sre'), data: { reason: 'customer reports from the 25% cohort' } });
     const result = await h.docket.result(id);
+    const timeline = await h.docket.timeline(id);
     expect(result.outcome).toBe('aborted');
     expect(t.env.router.weight()).toBe(0);
     expect((result.context.interventions as Array<{ event: string; by: string; weight: number }>).map((i) => [i.event, i.by, i.weight])).toEqual([
@@ -242,7 +245,7 @@ describe('manual decisions, each by the roles the definition names', () => {
       ['PROMOTE', 'rita.rm', 5],
       ['ABORT', 'sid.sre', 25],
     ]);
-    const byPeople = result.timeline.filter((e) => e.kind === 'transition' && e.actor).map((e) => `${(e as { event: string }).event}:${(e as { actor: { id: string } }).actor.id}`);
+    const byPeople = timeline.filter((e) => e.kind === 'transition' && e.actor).map((e) => `${(e as { event: string }).event}:${(e as { actor: { id: string } }).actor.id}`);
     expect(byPeople).toEqual(['APPROVE:cm.chen', 'PAUSE:sid.sre', 'RESUME:rita.rm', 'PROMOTE:rita.rm', 'ABORT:sid.sre']);
   });
 });

@@ -248,8 +248,10 @@ describe('contract schemas: realistic payloads validate', () => {
       state: ['resolved'],
       context: { owner: 'ana' },
       definitionHash: HASH,
-      timeline: [timeline[0], timeline[9]],
+      timelineTotal: 12,
     } satisfies ProcessResult);
+    // A result recorded before 2026-12-02 repeated the whole timeline: still valid.
+    expectValid('process-result', { outcome: 'resolved', state: ['resolved'], context: {}, definitionHash: HASH, timelineTotal: 2, timeline: [timeline[0], timeline[9]] } satisfies ProcessResult);
   });
 
   it('ResolvedDefinition with a shipped definition (shared decisions merged), and ResolveRequest', async () => {
