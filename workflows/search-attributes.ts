@@ -5,6 +5,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluateIn, type ExpressionScope } from '../compiler/expressions';
+import { compactStart } from './definition-step';
 import {
   INDEX_ATTRIBUTES,
   SA_DEFINITION_HASH,
@@ -16,20 +17,26 @@ import type { IndexField, ProcessDefinition } from '../dsl/types';
 
 export class SearchAttributeSync {
   private readonly last = new Map<string, unknown>();
+  /** The process and definition hash, sent with the first state (one upsert event instead of two). */
+  private identity: SearchAttributeUpdatePair[] | undefined;
 
   constructor(
     private readonly def: ProcessDefinition,
     hash: string,
   ) {
-    this.upsert([
+    const identity: SearchAttributeUpdatePair[] = [
       { key: SA_PROCESS, value: def.process },
       { key: SA_DEFINITION_HASH, value: hash },
-    ]);
+    ];
+    // A run started before 2026-12-02 upserted them on their own, here: replay must do the same.
+    if (compactStart()) this.identity = identity;
+    else this.upsert(identity);
   }
 
-  /** Called after every transition. */
+  /** Called after every transition (the first call is the machine's initial state). */
   update(state: string, scope: ExpressionScope, outcome?: string): void {
-    const pairs: SearchAttributeUpdatePair[] = [{ key: SA_STATE, value: state }];
+    const pairs: SearchAttributeUpdatePair[] = [...(this.identity ?? []), { key: SA_STATE, value: state }];
+    this.identity = undefined;
     if (outcome) pairs.push({ key: SA_OUTCOME, value: outcome });
     for (const [field, source] of Object.entries(this.def.index ?? {})) {
       const key = INDEX_ATTRIBUTES[field as IndexField];
