@@ -43,7 +43,7 @@ async function venvPython(): Promise<string> {
 }
 
 /** Runs the script (no shell); resolves its exit code and output. */
-function runScript(python: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runScript(python: string, args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // -B: no __pycache__ next to the sources.
     const child = spawn(python, ['-B', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,9 +53,9 @@ function runScript(python: string, args: string[]): Promise<{ code: number | nul
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const killer = setTimeout(() => child.kill('SIGKILL'), (SCENARIO_SECONDS + 30) * 1000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(killer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }
@@ -86,7 +86,7 @@ describe('the wire contract from Python (temporalio, no Node)', () => {
     const args = ['--address', h.address, '--namespace', h.namespace, '--task-queue', h.taskQueue, '--signing-key', signingKey];
     const run = await runScript(python, [...args, '--run-id', h.caseId('conformance'), '--timeout', String(SCENARIO_SECONDS)]);
     if (run.code !== 0) {
-      throw new Error(`conformance.py exited with ${run.code}\n--- stderr ---\n${run.stderr}\n--- stdout ---\n${run.stdout}`);
+      throw new Error(`conformance.py exited with ${run.code ?? `signal ${run.signal}`}\n--- stderr ---\n${run.stderr}\n--- stdout ---\n${run.stdout}`);
     }
     const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as Summary;
     expect(summary.ok).toBe(true);
