@@ -26,8 +26,9 @@ type WebpackConfiguration = Parameters<NonNullable<BundleOptions['webpackConfigH
  *   code that is not preloaded, so it stays per run.
  * - @marcbachmann/cel-js, re2js, fflate, @noble/hashes, @noble/curves: pure functions and
  *   constant tables; noble's lazily computed precomputation tables are deterministic caches.
- * - docket's compiler/schema-validators.ts and dsl/cel.ts: caches of pure, deterministic work
- *   (compiled validators, parsed expressions), bounded, meant to be shared.
+ * - docket's compiler/schema-validators.ts, dsl/cel.ts and workflows/definition-cache.ts: caches of
+ *   pure, deterministic work (compiled validators, parsed expressions, checked definitions, which
+ *   are frozen), bounded, meant to be shared.
  * Other docket modules are not preloaded: some keep per-run state (the trusted keys in
  * workflows/actor-verification.ts, the workflow itself).
  *

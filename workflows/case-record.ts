@@ -2,7 +2,7 @@
  * What a running case remembers besides its XState snapshot: the business timeline and the
  * pending deadlines. Deterministic (workflow code): times come from the workflow clock.
  */
-import { proxySinks } from '@temporalio/workflow';
+import { proxySinks, workflowInfo } from '@temporalio/workflow';
 import type { ArmedDeadline } from '../compiler/compile';
 import type { AuditSinks } from '../contract/audit-sink';
 import type { PendingDeadline, TimelineEntry } from '../contract/wire';
@@ -22,7 +22,9 @@ export class CaseRecord {
 
   add(entry: TimelineEntry): void {
     this.timeline.push(entry);
-    audit.entry(entry);
+    // Only auditors' replay listens (callDuringReplay), and it only replays: a live worker would
+    // carry every entry across to its main thread for a no-op (a visible share of its CPU).
+    if (workflowInfo().unsafe.isReplaying) audit.entry(entry);
   }
 
   arm(deadline: ArmedDeadline): void {

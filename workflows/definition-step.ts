@@ -10,6 +10,7 @@
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseFailureCode, ProcessArgs, ResolvedDefinition, ResolveRequest } from '../contract/wire';
 import { unpackDefinition } from '../contract/packed-definition';
+import { checkedDefinition } from './definition-cache';
 import { definitionHash } from '../dsl/hash';
 import type { ProcessDefinition } from '../dsl/types';
 
@@ -85,6 +86,12 @@ export async function resolveCaseDefinition(request: ResolveRequest): Promise<Re
  * recorded with, fails the case as INVALID_DEFINITION.
  */
 export function pinnedDefinition(resolved: ResolvedDefinition): ProcessDefinition {
+  // Checked once per worker for the same recorded bytes (definition-cache.ts).
+  if (typeof resolved.definitionDeflated === 'string') return checkedDefinition(resolved.definitionDeflated, resolved.hash, () => unpackAndCheck(resolved));
+  return unpackAndCheck(resolved);
+}
+
+function unpackAndCheck(resolved: ResolvedDefinition): ProcessDefinition {
   let definition: ProcessDefinition;
   try {
     definition = unpackDefinition(resolved);
