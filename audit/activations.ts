@@ -12,7 +12,7 @@
 import type { EventInput, Rejection } from '../contract/wire';
 import { assertedEvent } from './asserted-actor';
 import { recordedDefinition } from './case-input';
-import { attributesOf, decodePayloads, eventId, eventTimeMs, eventTypeName, failureMessage, isEngineActivity, localActivityOf, num, type HistoryEvent } from './history-events';
+import { attributesOf, decodePayloads, eventId, eventTimeMs, eventTypeName, failureMessage, isEngineActivity, num, type HistoryEvent } from './history-events';
 import type { HistoryFile } from './history-file';
 
 export type RecordedInput =
@@ -94,11 +94,6 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
           eventId: eventId(e),
           ...assertedEvent(decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput, a.acceptedRequest?.input?.header, trust, file.workflowId, eventTimeMs(e)),
         });
-        break;
-      case 'MarkerRecorded':
-        // The definition step as a local activity (since 2026-12-02): its result was delivered, and
-        // the machine started, within the task this marker was recorded by.
-        if (isEngineActivity(localActivityOf(e)?.activityType) && localActivityOf(e)?.failure === undefined) cut[cut.length - 1]?.inputs.push({ kind: 'definition' });
         break;
       case 'ActivityTaskScheduled':
         if (isEngineActivity(a.activityType?.name)) engine.add(eventId(e));

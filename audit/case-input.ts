@@ -23,7 +23,6 @@ import {
   eventTypeName,
   failureMessage,
   isEngineActivity,
-  localActivityOf,
   num,
   type HistoryEvent,
 } from './history-events';
@@ -123,9 +122,6 @@ export function checkRecordedDefinition(file: HistoryFile): void {
 /** The definition step of a `process` run, as recorded. */
 export function recordedDefinition(file: HistoryFile): RecordedDefinition {
   const events = file.history.events as HistoryEvent[];
-  // Since 2026-12-02 the step is a local activity: one marker event (workflows/definition-step.ts).
-  const marker = events.find((e) => isEngineActivity(localActivityOf(e)?.activityType));
-  if (marker) return definitionFromMarker(marker);
   const scheduled = events.find((e) => eventTypeName(e) === 'ActivityTaskScheduled' && isEngineActivity(activityName(e)));
   if (!scheduled) {
     const args = decodePayloads(startAttributes(file).input)[0] as { bundle?: unknown } | undefined;
@@ -142,31 +138,17 @@ export function recordedDefinition(file: HistoryFile): RecordedDefinition {
     return { kind: 'unresolved', reason: `no recorded definition: the case's resolveDefinition step did not complete (${why}), so there is nothing to audit` };
   }
   const result = decodePayloads((attributesOf(ended) as { result?: Parameters<typeof decodePayloads>[0] }).result)[0] as ResolvedDefinition | undefined;
-  return resolvedFrom(result, ended, eventId(scheduled));
-}
-
-/** The definition step recorded as a local activity marker (its result, or why there is none). */
-function definitionFromMarker(marker: HistoryEvent): RecordedDefinition {
-  const step = localActivityOf(marker)!;
-  if (step.failure !== undefined) {
-    return { kind: 'unresolved', reason: `no recorded definition: the case's resolveDefinition step failed (${step.failure}), so there is nothing to audit` };
-  }
-  return resolvedFrom(step.result as ResolvedDefinition | undefined, marker, eventId(marker));
-}
-
-/** The step's recorded result, unpacked; `event` is where it was recorded (a completion or a marker). */
-function resolvedFrom(result: ResolvedDefinition | undefined, event: HistoryEvent, scheduledEventId: number): RecordedDefinition {
   if (!result || (typeof result.definitionDeflated !== 'string' && !result.definition?.process) || typeof result.hash !== 'string') {
-    return { kind: 'unresolved', reason: `no recorded definition: the resolveDefinition step (event ${eventId(event)}) recorded no definition and hash` };
+    return { kind: 'unresolved', reason: `no recorded definition: the resolveDefinition step (event ${eventId(ended)}) recorded no definition and hash` };
   }
   // The definition is recorded packed (contract/packed-definition.ts); older histories have it as plain JSON.
   let definition: ProcessDefinition;
   try {
     definition = unpackDefinition(result);
   } catch (err) {
-    return { kind: 'resolved', resolved: result, unreadable: (err as Error)?.message ?? String(err), scheduledEventId, completedAt: eventTimeIso(event) };
+    return { kind: 'resolved', resolved: result, unreadable: (err as Error)?.message ?? String(err), scheduledEventId: eventId(scheduled), completedAt: eventTimeIso(ended) };
   }
-  return { kind: 'resolved', resolved: { ...result, definition }, scheduledEventId, completedAt: eventTimeIso(event) };
+  return { kind: 'resolved', resolved: { ...result, definition }, scheduledEventId: eventId(scheduled), completedAt: eventTimeIso(ended) };
 }
 
 /** The resolved definition, after recomputing its hash; throws `DEFINITION_TAMPERED` when they differ. */

@@ -78,36 +78,3 @@ export function failureMessage(failure: unknown): string | undefined {
 export const ENGINE_ACTIVITIES: readonly string[] = ['resolveDefinition'];
 
 export const isEngineActivity = (name: string | null | undefined): boolean => name !== null && name !== undefined && ENGINE_ACTIVITIES.includes(name);
-
-/** Marker name the SDK's core gives a local activity's result (`MarkerRecorded`). */
-export const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
-
-/** A local activity as its marker records it: which activity, and its result or failure. */
-export interface LocalActivityRecord {
-  activityType: string;
-  activityId: string;
-  attempt: number;
-  /** The result, when it completed. */
-  result?: unknown;
-  /** The failure's innermost message, when it failed. */
-  failure?: string;
-}
-
-/**
- * Reads a local activity marker: since 2026-12-02 the engine's resolveDefinition step is a local
- * activity (workflows/definition-step.ts), recorded as one `MarkerRecorded` event whose details
- * hold `data` (JSON: seq, attempt, activity_id, activity_type, complete_time …) and `result`
- * (the activity's result payload); a failed one has `failure` instead of `result`. Undefined for
- * any other event.
- */
-export function localActivityOf(event: HistoryEvent): LocalActivityRecord | undefined {
-  if (eventTypeName(event) !== 'MarkerRecorded') return undefined;
-  const a = attributesOf(event) as { markerName?: string; details?: Record<string, { payloads?: Payload[] | null } | undefined>; failure?: unknown };
-  if (a.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
-  const data = decodePayloads(a.details?.data)[0] as { activity_type?: string; activity_id?: string; attempt?: number } | undefined;
-  if (!data || typeof data.activity_type !== 'string') return undefined;
-  const record: LocalActivityRecord = { activityType: data.activity_type, activityId: String(data.activity_id ?? ''), attempt: Number(data.attempt) || 1 };
-  if (a.failure) record.failure = failureMessage(a.failure) ?? 'failed';
-  else record.result = decodePayloads(a.details?.result)[0];
-  return record;
-}

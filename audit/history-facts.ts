@@ -19,7 +19,6 @@ import {
   eventTypeName,
   failureMessage,
   isEngineActivity,
-  localActivityOf,
   num,
   type HistoryEvent,
 } from './history-events';
@@ -151,23 +150,6 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
         act.status = type === 'ActivityTaskCompleted' ? 'completed' : type === 'ActivityTaskFailed' ? 'failed' : type === 'ActivityTaskTimedOut' ? 'timed-out' : 'canceled';
         if (type === 'ActivityTaskCompleted') act.result = decodePayloads(a.result)[0];
         if (a.failure) act.error = failureMessage(a.failure);
-        break;
-      }
-      case 'MarkerRecorded': {
-        // The engine's definition step, recorded as a local activity since 2026-12-02.
-        const step = localActivityOf(e);
-        if (!step || !isEngineActivity(step.activityType)) break;
-        activities.set(eventId(e), {
-          activityId: step.activityId,
-          name: step.activityType,
-          scheduledEventId: eventId(e),
-          scheduledAt: at,
-          input: undefined,
-          attempts: step.attempt,
-          status: step.failure === undefined ? 'completed' : 'failed',
-          endedAt: at,
-          ...(step.failure === undefined ? { result: step.result } : { error: step.failure }),
-        });
         break;
       }
       case 'StartChildWorkflowExecutionInitiated': {

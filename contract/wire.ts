@@ -288,9 +288,9 @@ export interface ProcessResult {
   definitionHash: string;
   /**
    * How many timeline entries the case's last run holds. The timeline itself is not repeated in
-   * the result (Temporal stores the result in the history, and each entry is already there in the
-   * Update result that added it): read it with the `state` Query, a page at a time
-   * (`ProcessClient.timeline`), or from the history with `docket audit`.
+   * the result (Temporal stores the result in the history, which already holds what the timeline
+   * is made of; `docket audit` rebuilds it by replay): read it with the `state` Query, a page at a
+   * time (`ProcessClient.timeline`), or from the history with `docket audit`.
    */
   timelineTotal: number;
   /** Only in results of cases that completed before 2026-12-02, which repeated the whole timeline. */

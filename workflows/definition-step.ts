@@ -1,45 +1,21 @@
 /**
  * The first step of every case run: check the start input's shape, then resolve the definition
  * through the `resolveDefinition` activity (recorded in the history, so replay and audit see
- * exactly what ran). It runs as a local activity: in the worker that runs the case, within the
- * case's first workflow task, recorded as one marker event. As a regular activity it cost a
- * round trip through the server's task queue, three history events and one more workflow task
- * per run, and the case answered CASE_STARTING for longer (docs/performance.md). Anything that makes the case unable to run fails it at once with a typed,
+ * exactly what ran). Anything that makes the case unable to run fails it at once with a typed,
  * non-retryable failure; a workflow task is never left to retry for a reason that will not change.
  */
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseFailureCode, ProcessArgs, ResolvedDefinition, ResolveRequest } from '../contract/wire';
 import { unpackDefinition } from '../contract/packed-definition';
 import { checkedDefinition } from './definition-cache';
 import { definitionHash } from '../dsl/hash';
 import type { ProcessDefinition } from '../dsl/types';
 
-interface ResolveActivity {
-  resolveDefinition(request: ResolveRequest): Promise<ResolvedDefinition>;
-}
-const RESOLVE_OPTIONS = {
+const { resolveDefinition } = proxyActivities<{ resolveDefinition(request: ResolveRequest): Promise<ResolvedDefinition> }>({
   startToCloseTimeout: '30s',
   // A registry that cannot be reached for a few minutes fails the start; refusals fail at once.
   retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 20 },
-} as const;
-const local = proxyLocalActivities<ResolveActivity>(RESOLVE_OPTIONS);
-const remote = proxyActivities<ResolveActivity>(RESOLVE_OPTIONS);
-
-/**
- * The start of a run as it is since 2026-12-02: the definition step as a local activity, and the
- * process and definition hash search attributes upserted together with the first state (one
- * event, not two). Runs that started before recorded an ActivityTaskScheduled event and two
- * upserts; replaying them (a worker restart, a cache eviction) must issue the same commands, or
- * the replay fails as non-deterministic. `patched` is true for a run with no history yet and for
- * one that recorded this patch's marker, false for an older run (the SDK remembers the answer for
- * the run, so every caller gets the same one).
- */
-export const COMPACT_START_PATCH = 'docket-compact-start';
-
-/** Whether this run starts the 2026-12-02 way (see COMPACT_START_PATCH). */
-export function compactStart(): boolean {
-  return patched(COMPACT_START_PATCH);
-}
+});
 
 /** Fails the case on purpose: the code is the failure type every SDK can read. */
 export function failCase(code: CaseFailureCode, message: string): never {
@@ -69,8 +45,7 @@ export function resolveRequestOf(args: ProcessArgs | undefined): ResolveRequest 
 /** Runs the recorded resolution step; a refusal fails the case with the refusal's code. */
 export async function resolveCaseDefinition(request: ResolveRequest): Promise<ResolvedDefinition> {
   try {
-    const step = compactStart() ? local : remote;
-    return await step.resolveDefinition(request);
+    return await resolveDefinition(request);
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : err;
     if (cause instanceof ApplicationFailure && cause.type && cause.nonRetryable) {

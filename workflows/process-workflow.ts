@@ -297,7 +297,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const finalOutcome = outcome()!;
   record.add({ kind: 'completed', at: iso(), outcome: finalOutcome, state: stateNames() });
   actor.stop();
-  // No timeline here: it is in the history already, entry by entry, in the Update results (see ProcessResult).
+  // No timeline here: the history holds what it is made of, and the audit rebuilds it (see ProcessResult).
   return { outcome: finalOutcome, state: stateNames(), context: context(), definitionHash: resolved.hash, timelineTotal: record.timeline.length };
 }
 

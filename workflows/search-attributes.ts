@@ -5,7 +5,6 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluateIn, type ExpressionScope } from '../compiler/expressions';
-import { compactStart } from './definition-step';
 import {
   INDEX_ATTRIBUTES,
   SA_DEFINITION_HASH,
@@ -17,26 +16,20 @@ import type { IndexField, ProcessDefinition } from '../dsl/types';
 
 export class SearchAttributeSync {
   private readonly last = new Map<string, unknown>();
-  /** The process and definition hash, sent with the first state (one upsert event instead of two). */
-  private identity: SearchAttributeUpdatePair[] | undefined;
 
   constructor(
     private readonly def: ProcessDefinition,
     hash: string,
   ) {
-    const identity: SearchAttributeUpdatePair[] = [
+    this.upsert([
       { key: SA_PROCESS, value: def.process },
       { key: SA_DEFINITION_HASH, value: hash },
-    ];
-    // A run started before 2026-12-02 upserted them on their own, here: replay must do the same.
-    if (compactStart()) this.identity = identity;
-    else this.upsert(identity);
+    ]);
   }
 
-  /** Called after every transition (the first call is the machine's initial state). */
+  /** Called after every transition. */
   update(state: string, scope: ExpressionScope, outcome?: string): void {
-    const pairs: SearchAttributeUpdatePair[] = [...(this.identity ?? []), { key: SA_STATE, value: state }];
-    this.identity = undefined;
+    const pairs: SearchAttributeUpdatePair[] = [{ key: SA_STATE, value: state }];
     if (outcome) pairs.push({ key: SA_OUTCOME, value: outcome });
     for (const [field, source] of Object.entries(this.def.index ?? {})) {
       const key = INDEX_ATTRIBUTES[field as IndexField];
