@@ -44,6 +44,15 @@ export interface ResolveDefinitionOptions {
 const checkedBodies = new Map<string, ProcessDefinition>();
 /** The same bodies packed for the history, by hash. */
 const packedBodies = new Map<string, string>();
+/**
+ * Registry entries by hash. A version is immutable (its hash is its content, and the registry
+ * never gives a hash another version number), so a start that names the full hash, as the
+ * TypeScript client and every continue-as-new do, needs no registry Query once the worker has
+ * seen it: one round trip and one workflow task of the registry less per case. A start by
+ * process name alone, or by version number, still asks the registry which version that is.
+ */
+const entriesByHash = new Map<string, DeployedDefinition>();
+const FULL_HASH = /^[0-9a-f]{64}$/;
 
 export function createResolveDefinition(options: ResolveDefinitionOptions) {
   return async function resolveDefinition(request: ResolveRequest): Promise<ResolvedDefinition> {
@@ -69,13 +78,15 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
     if (typeof request?.process !== 'string' || request.process === '') {
       throw refuse('INVALID_START', 'the start input must name the process: { "process": "complaint", "input": { … } }');
     }
-    const found = await lookup(request.process, request.version);
+    const known = typeof request.version === 'string' && FULL_HASH.test(request.version) ? entriesByHash.get(request.version) : undefined;
+    const found = known && known.process === request.process ? known : await lookup(request.process, request.version);
     const definition = checkedBodies.get(found.hash) ?? checked(found.definition, `version ${found.version} of "${found.process}" in the registry`);
     const hash = definitionHash(definition);
     if (hash !== found.hash) {
       throw refuse('INVALID_DEFINITION', `version ${found.version} of "${found.process}" in the registry does not match its hash (recorded ${found.hash}, computed ${hash}); the registry was tampered with`);
     }
     checkedBodies.set(hash, definition);
+    entriesByHash.set(hash, found);
     return {
       process: found.process,
       hash,
