@@ -486,6 +486,8 @@ interface HistoryStats {
   cases: number;
   eventsPerCase: number;
   bytesPerCase: number;
+  /** Bytes of the history as protobuf (`History.encode`): what the server stores and sends, payloads not base64-encoded. */
+  protoBytesPerCase: number;
   workflowTasksPerCase: number;
   /** Bytes of the largest single payload per case (docket: the resolveDefinition result). */
   largestPayloadBytes: number;
@@ -501,6 +503,7 @@ const EMPTY_HISTORY_JSON_BYTES = Buffer.byteLength(historyToJSON(temporal.api.hi
 function historyStats(histories: temporal.api.history.v1.IHistory[]): HistoryStats {
   const events = histories.map((h) => h.events?.length ?? 0);
   const bytes = histories.map((h) => Buffer.byteLength(historyToJSON(h as temporal.api.history.v1.History)));
+  const protoBytes = histories.map((h) => temporal.api.history.v1.History.encode(h).finish().length);
   const tasks = histories.map((h) => (h.events ?? []).filter((e) => e.workflowTaskCompletedEventAttributes).length);
   const largest = histories.map((h) =>
     Math.max(0, ...(h.events ?? []).flatMap((e) => (e.activityTaskCompletedEventAttributes?.result?.payloads ?? []).map((p) => p.data?.length ?? 0))),
@@ -514,7 +517,7 @@ function historyStats(histories: temporal.api.history.v1.IHistory[]): HistorySta
     const one = Buffer.byteLength(historyToJSON(temporal.api.history.v1.History.create({ events: [e] })));
     bytesByEventType[name] = (bytesByEventType[name] ?? 0) + one - EMPTY_HISTORY_JSON_BYTES;
   }
-  return { cases: histories.length, eventsPerCase: median(events), bytesPerCase: median(bytes), workflowTasksPerCase: median(tasks), largestPayloadBytes: median(largest), eventTypes, bytesByEventType };
+  return { cases: histories.length, eventsPerCase: median(events), bytesPerCase: median(bytes), protoBytesPerCase: median(protoBytes), workflowTasksPerCase: median(tasks), largestPayloadBytes: median(largest), eventTypes, bytesByEventType };
 }
 
 async function countRuns(client: Client, id: string): Promise<number> {
@@ -586,7 +589,7 @@ function summarize(batches: Batch[], histories: Record<string, HistoryStats>, re
     const bs = batches.filter((b) => b.variant === v);
     const med = (f: (b: Batch) => number) => median(bs.map(f));
     const updates = bs.flatMap((b) => b.updateMs);
-    const { cases, eventsPerCase, bytesPerCase, workflowTasksPerCase, largestPayloadBytes, eventTypes } = histories[v];
+    const { cases, eventsPerCase, bytesPerCase, protoBytesPerCase, workflowTasksPerCase, largestPayloadBytes, eventTypes } = histories[v];
     out[v] = {
       casesPerSecond: med((b) => b.casesPerSecond),
       workerCpuMsPerCase: med((b) => b.workerCpuMsPerCase),
@@ -597,7 +600,7 @@ function summarize(batches: Batch[], histories: Record<string, HistoryStats>, re
       updateP99Ms: percentile(updates, 99),
       refusedUpdatesPerCase: med((b) => b.refusedUpdatesPerCase),
       failedCases: bs.reduce((n, b) => n + b.failed, 0),
-      history: { cases, eventsPerCase, bytesPerCase, workflowTasksPerCase, largestPayloadBytes, eventTypes, bytesByEventType: histories[v].bytesByEventType },
+      history: { cases, eventsPerCase, bytesPerCase, protoBytesPerCase, workflowTasksPerCase, largestPayloadBytes, eventTypes, bytesByEventType: histories[v].bytesByEventType },
       replayPerSecond: replay[v].perSecond,
       replayFailures: replay[v].failures,
     };
@@ -614,6 +617,7 @@ function markdown(r: { date: string; durationSeconds: number; options: Options &
     ['server CPU ms per case', (v) => s[v].serverCpuMsPerCase],
     ['history events per case', (v) => s[v].history.eventsPerCase],
     ['history bytes per case (JSON)', (v) => s[v].history.bytesPerCase],
+    ['history bytes per case (protobuf, as stored)', (v) => s[v].history.protoBytesPerCase],
     ['largest activity result bytes', (v) => s[v].history.largestPayloadBytes],
     ['workflow tasks per case', (v) => s[v].history.workflowTasksPerCase],
     ['Update p50 ms, all cases at once', (v) => s[v].updateP50Ms],
