@@ -1,6 +1,6 @@
 /**
  * One Jest run for unit and integration tests. The global setup starts a real Temporal dev server
- * (the `temporal` CLI, found or built by scripts/temporal-cli.ts) on free ports and bundles the
+ * (the `temporal` CLI, found or built by devserver/temporal-cli.ts) on free ports and bundles the
  * workflow code once; integration tests connect to it. TypeScript is stripped by swc; types are
  * checked by `tsc --noEmit` in `npm test`.
  */

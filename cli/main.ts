@@ -30,6 +30,7 @@ import * as token from './commands/token';
 import * as validate from './commands/validate';
 import * as whatif from './commands/whatif';
 import * as worker from './commands/worker';
+import { packageVersion } from '../client/package-root';
 import { reportError } from './run-command';
 
 const COMMANDS = [validate, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker, serve, token];
@@ -39,7 +40,7 @@ const GRACE_MS = 3000;
 
 /** The program, with every command registered. Commander errors are thrown, not exited on. */
 export function buildProgram(): Command {
-  const { version } = require('../package.json') as { version: string };
+  const version = packageVersion();
   const program = new Command('docket')
     .description('Durable customer-service processes: YAML definitions, validated, compiled to XState, run on Temporal.')
     .version(version, '-V, --version')

@@ -26,9 +26,9 @@ export class TemporalUnreachableError extends Error {
 /** Errors from modules the CLI loads lazily, matched by `name` so that loading them is not needed. */
 const USER_ERROR_NAMES = new Set([
   'ConfigError', // worker/config.ts: a TEMPORAL_* variable is wrong
-  'TemporalCliNotFoundError', // scripts/temporal-cli.ts
+  'TemporalCliNotFoundError', // devserver/temporal-cli.ts
   'TemporalCliBuildError',
-  'DevServerError', // scripts/dev-server.ts: port in use, server did not start
+  'DevServerError', // devserver/dev-server.ts: port in use, server did not start
   'SearchAttributeError',
   'ActorKeyError', // client/actor-signer.ts: a key file is missing or malformed
 ]);

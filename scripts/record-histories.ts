@@ -39,8 +39,8 @@ import { createLogger, installRuntimeLogging } from '../worker/logger';
 import { startGrayEnvironment, startLoad } from '../gray';
 import { buildWorkflowBundle } from './build-workflow-bundle';
 import { loadDefinitionOrThrow, withDecisions } from './definition-overrides';
-import { startDevServer } from './dev-server';
-import { findTemporalCli } from './temporal-cli';
+import { startDevServer } from '../devserver/dev-server';
+import { findTemporalCli } from '../devserver/temporal-cli';
 
 const ROOT = path.join(__dirname, '..');
 const MONITOR_ID = 'complaint-monitor-recorded';

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { parseInteger, UsageError } from '../args';
 import { runCommand } from '../run-command';
 
-/** The Temporal CLI's own default ports (scripts/dev-server.ts DEFAULT_DEV_PORT / DEFAULT_UI_PORT). */
+/** The Temporal CLI's own default ports (devserver/dev-server.ts DEFAULT_DEV_PORT / DEFAULT_UI_PORT). */
 const DEV_PORT = '7233';
 const UI_PORT = '8233';
 
@@ -48,8 +48,8 @@ async function dev(flags: DevFlags): Promise<void> {
     return;
   }
 
-  const { findTemporalCli } = require('../../scripts/temporal-cli') as typeof import('../../scripts/temporal-cli');
-  const { startDevServer } = require('../../scripts/dev-server') as typeof import('../../scripts/dev-server');
+  const { findTemporalCli } = require('../../devserver/temporal-cli') as typeof import('../../devserver/temporal-cli');
+  const { startDevServer } = require('../../devserver/dev-server') as typeof import('../../devserver/dev-server');
   // While the server starts, Ctrl-C cancels the start-up (and stops the server if it came up).
   const startup = new AbortController();
   const cancel = () => {

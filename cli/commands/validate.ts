@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { packageRoot } from '../../client/package-root';
 import { formatDiagnostic, type Diagnostic } from '../../dsl/diagnostics';
 import { validateFiles } from '../../dsl/validate-files';
 import { printJson, printLines } from '../output';
@@ -64,7 +65,7 @@ export function formatValidateReport(report: ValidateReport): string[] {
 /** `definitions/` in the working directory, or else the one that ships with docket. */
 function defaultDefinitionsDir(): string {
   if (existsSync('definitions')) return 'definitions';
-  const bundled = path.resolve(__dirname, '../../definitions');
+  const bundled = path.join(packageRoot(), 'definitions');
   if (!existsSync(bundled)) return 'definitions';
   const relative = path.relative(process.cwd(), bundled);
   return relative && !relative.startsWith('..') ? relative : bundled;

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SA_PROCESS, SEARCH_ATTRIBUTE_TYPES } from '../../contract/search-attributes';
-import { startDevServer, DevServerError, type DevServer } from '../../scripts/dev-server';
-import { ensureSearchAttributes } from '../../scripts/ensure-search-attributes';
-import { findTemporalCli } from '../../scripts/temporal-cli';
+import { startDevServer, DevServerError, type DevServer } from '../../devserver/dev-server';
+import { ensureSearchAttributes } from '../../devserver/ensure-search-attributes';
+import { findTemporalCli } from '../../devserver/temporal-cli';
 import { ConfigError, connectionOptions, loadTemporalConfig } from '../../worker/config';
 import { testServer } from '../support/server';
 
