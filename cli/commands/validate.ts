@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot } from '../../client/package-root';
 import { formatDiagnostic, type Diagnostic } from '../../dsl/diagnostics';
-import { validateFiles } from '../../dsl/validate-files';
 import { printJson, printLines } from '../output';
 import { runCommand } from '../run-command';
 
@@ -32,6 +31,9 @@ export function register(program: Command): void {
 }
 
 export async function validate(paths: string[]): Promise<ValidateReport> {
+  // Loaded here, not at the top: the validator (ajv, yaml, CEL) is most of the CLI's start-up
+  // time, and `docket --help` or `docket state` should not pay for it.
+  const { validateFiles } = require('../../dsl/validate-files') as typeof import('../../dsl/validate-files');
   const result = await validateFiles(paths);
   return {
     files: result.files.map(({ file, ok, process, hash, usedBy, diagnostics }) => ({ file, ok, process, hash, usedBy, diagnostics })),

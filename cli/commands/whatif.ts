@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import type { WhatIfCase, WhatIfReport } from '../../audit/whatif';
 import { DefinitionInvalidError } from '../../client/errors';
 import { formatDiagnostic } from '../../dsl/diagnostics';
-import { loadDefinitionFile } from '../../dsl/load';
 import { printJson, printLines, table } from '../output';
 import { runCommand } from '../run-command';
 import { asUsageError } from './replay';
@@ -21,6 +20,7 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(
       runCommand(async (definitionFile: string, histories: string[], options: { json?: boolean }) => {
+        const { loadDefinitionFile } = require('../../dsl/load') as typeof import('../../dsl/load');
         const loaded = await loadDefinitionFile(definitionFile);
         if (!loaded.definition || loaded.diagnostics.length > 0) {
           throw new DefinitionInvalidError(definitionFile, loaded.diagnostics.map(formatDiagnostic));
