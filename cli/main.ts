@@ -66,12 +66,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+let stdoutGuarded = false;
+
 /** Runs the CLI on `argv` (as `process.argv`); sets `process.exitCode`, never exits. */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  // `docket list | head` closes stdout early: that is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') reportError(err);
-  });
+  // `docket list | head` closes stdout early: that is not an error. Once per process: tests run
+  // `main` many times in one.
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reportError(err);
+    });
+  }
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
