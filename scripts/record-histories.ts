@@ -36,7 +36,7 @@ import type { StateView } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { createDocketWorker } from '../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../worker/logger';
-import { startGrayEnvironment, startLoad } from '../gray';
+import { startGrayEnvironment, startLoad } from '../examples/gray-router';
 import { buildWorkflowBundle } from './build-workflow-bundle';
 import { loadDefinitionOrThrow, withDecisions } from './definition-overrides';
 import { startDevServer } from '../devserver/dev-server';

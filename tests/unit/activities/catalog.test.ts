@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { activities, closeStore, ACTIVITY_CATALOG, ACTIVITY_NAMES, INVALID_ACTIVITY_INPUT } from '../../../activities';
-import { startGrayEnvironment, type GrayEnvironment } from '../../../gray';
+import { startGrayEnvironment, type GrayEnvironment } from '../../../examples/gray-router';
 
 /**
  * Every activity against its catalog entry, offline: the traffic router on loopback is the only
