@@ -31,6 +31,7 @@ import * as validate from './commands/validate';
 import * as whatif from './commands/whatif';
 import * as worker from './commands/worker';
 import { packageVersion } from '../client/package-root';
+import { checkDocketVariables } from '../worker/settings';
 import { reportError } from './run-command';
 
 const COMMANDS = [validate, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker, serve, token];
@@ -58,8 +59,10 @@ export function buildProgram(): Command {
     'after',
     [
       '',
-      'Environment: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE, DOCKET_TASK_QUEUE,',
-      'DOCKET_DATA_DIR (for dev), DOCKET_DEBUG=1 (stack traces on internal errors).',
+      'Connection: the temporal CLI\'s settings (TEMPORAL_ADDRESS, default localhost:7233, TEMPORAL_NAMESPACE,',
+      'TEMPORAL_PROFILE and TEMPORAL_CONFIG_FILE for TOML profiles, TEMPORAL_TLS_*, TEMPORAL_API_KEY).',
+      'docket\'s own: DOCKET_TASK_QUEUE, DOCKET_DATA_DIR, DOCKET_DEBUG=1 (stack traces) and the others in',
+      'docs/configuration.md; an unknown DOCKET_* variable is refused.',
       'Exit codes: 0 ok, 1 a problem you can fix (message says what), 2 an internal error.',
     ].join('\n'),
   );
@@ -79,6 +82,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     });
   }
   try {
+    // A mistyped DOCKET_* variable would otherwise be ignored without a word.
+    checkDocketVariables();
     await buildProgram().parseAsync(argv);
   } catch (err) {
     // Commander has already printed its message (unknown option, missing argument, help).

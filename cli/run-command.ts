@@ -25,7 +25,7 @@ export class TemporalUnreachableError extends Error {
 
 /** Errors from modules the CLI loads lazily, matched by `name` so that loading them is not needed. */
 const USER_ERROR_NAMES = new Set([
-  'ConfigError', // worker/config.ts: a TEMPORAL_* variable is wrong
+  'ConfigError', // worker/config.ts, worker/settings.ts: a TEMPORAL_* or DOCKET_* setting is wrong
   'TemporalCliNotFoundError', // devserver/temporal-cli.ts
   'TemporalCliBuildError',
   'DevServerError', // devserver/dev-server.ts: port in use, server did not start

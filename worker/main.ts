@@ -12,6 +12,7 @@ import { activities, closeStore } from '../activities';
 import { trafficAdapters } from '../activities/traffic-adapters/select';
 import { connectionOptions, describeConfig, loadTemporalConfig } from './config';
 import { createDocketWorker } from './create-worker';
+import { checkDocketVariables } from './settings';
 import { createLogger, installRuntimeLogging, type PinoLogger } from './logger';
 
 export interface RunWorkerOptions {
@@ -28,6 +29,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger({ env });
   // Config first: an installed but unused Temporal runtime would keep the process alive after an error.
+  checkDocketVariables(env);
   const config = loadTemporalConfig(env);
   // The gray-release adapters' settings, checked now rather than at a release's first check.
   trafficAdapters(env);
