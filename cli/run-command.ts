@@ -92,9 +92,9 @@ export function userMessage(err: unknown): string | undefined {
  * The client SDK is loaded here, not at start-up, so `validate` and `graph` stay quick.
  */
 export async function withClient<T>(fn: (client: ProcessClient) => Promise<T>): Promise<T> {
-  const { ProcessClient: Client } = require('../client/process-client') as typeof import('../client/process-client');
-  const { loadTemporalConfig } = require('../worker/config') as typeof import('../worker/config');
-  const { devSigningKeyFile } = require('../client/actor-signer') as typeof import('../client/actor-signer');
+  const { ProcessClient: Client } = await import('../client/process-client');
+  const { loadTemporalConfig } = await import('../worker/config');
+  const { devSigningKeyFile } = await import('../client/actor-signer');
   const address = loadTemporalConfig().address; // throws ConfigError for a malformed setting
   // Events are signed with DOCKET_ACTOR_SIGNING_KEY, else (development) the key `docket dev` made in the data dir.
   const env = { ...process.env };

@@ -33,8 +33,8 @@ export async function definitionFilesIn(paths: string[]): Promise<string[]> {
 async function isProcessFile(file: string): Promise<boolean> {
   try {
     // Loaded here, not at the top: yaml and the validator are most of the CLI's start-up time.
-    const { parse } = require('yaml') as typeof import('yaml');
-    const { looksLikeSharedFile } = require('../../dsl/load') as typeof import('../../dsl/load');
+    const { parse } = await import('yaml');
+    const { looksLikeSharedFile } = await import('../../dsl/load');
     return !looksLikeSharedFile(parse(await readFile(file, 'utf8')));
   } catch {
     return true;

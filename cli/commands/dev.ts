@@ -34,8 +34,8 @@ async function dev(flags: DevFlags): Promise<void> {
   const port = parseInteger(flags.port, '--port', 1, 65535);
   const uiPort = parseInteger(flags.uiPort, '--ui-port', 1, 65535);
   const say = (line: string) => process.stderr.write(`docket dev: ${line}\n`);
-  const { runWorker } = require('../../worker/main') as typeof import('../../worker/main');
-  const { useDevActorKeys } = require('../../client/actor-signer') as typeof import('../../client/actor-signer');
+  const { runWorker } = await import('../../worker/main');
+  const { useDevActorKeys } = await import('../../client/actor-signer');
   // The worker requires signed actors; it trusts this local key pair, which the CLI, `docket serve --dev` and the demo sign with.
   const keys = useDevActorKeys(flags.dataDir);
   say(`actors are signed with the development key in ${keys.dir} (the worker trusts ${process.env.DOCKET_ACTOR_KEYS})`);
@@ -48,8 +48,8 @@ async function dev(flags: DevFlags): Promise<void> {
     return;
   }
 
-  const { findTemporalCli } = require('../../devserver/temporal-cli') as typeof import('../../devserver/temporal-cli');
-  const { startDevServer } = require('../../devserver/dev-server') as typeof import('../../devserver/dev-server');
+  const { findTemporalCli } = await import('../../devserver/temporal-cli');
+  const { startDevServer } = await import('../../devserver/dev-server');
   // While the server starts, Ctrl-C cancels the start-up (and stops the server if it came up).
   const startup = new AbortController();
   const cancel = () => {

@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .option('--case <id>', "mark the states this case has been in (asks Temporal for the case's timeline)")
     .action(
       runCommand(async (file: string, options: { highlight?: string; case?: string }) => {
-        const { loadDefinitionFile } = require('../../dsl/load') as typeof import('../../dsl/load');
+        const { loadDefinitionFile } = await import('../../dsl/load');
         const loaded = await loadDefinitionFile(file);
         if (!loaded.definition || loaded.diagnostics.length > 0) {
           throw new DefinitionInvalidError(file, loaded.diagnostics.map(formatDiagnostic));

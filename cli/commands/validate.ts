@@ -33,7 +33,7 @@ export function register(program: Command): void {
 export async function validate(paths: string[]): Promise<ValidateReport> {
   // Loaded here, not at the top: the validator (ajv, yaml, CEL) is most of the CLI's start-up
   // time, and `docket --help` or `docket state` should not pay for it.
-  const { validateFiles } = require('../../dsl/validate-files') as typeof import('../../dsl/validate-files');
+  const { validateFiles } = await import('../../dsl/validate-files');
   const result = await validateFiles(paths);
   return {
     files: result.files.map(({ file, ok, process, hash, usedBy, diagnostics }) => ({ file, ok, process, hash, usedBy, diagnostics })),

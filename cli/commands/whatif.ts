@@ -20,12 +20,12 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(
       runCommand(async (definitionFile: string, histories: string[], options: { json?: boolean }) => {
-        const { loadDefinitionFile } = require('../../dsl/load') as typeof import('../../dsl/load');
+        const { loadDefinitionFile } = await import('../../dsl/load');
         const loaded = await loadDefinitionFile(definitionFile);
         if (!loaded.definition || loaded.diagnostics.length > 0) {
           throw new DefinitionInvalidError(definitionFile, loaded.diagnostics.map(formatDiagnostic));
         }
-        const { whatIf } = require('../../audit/whatif') as typeof import('../../audit/whatif');
+        const { whatIf } = await import('../../audit/whatif');
         const report = await whatIf(loaded.definition, histories).catch(asUsageError);
         if (options.json) printJson(report);
         else printLines(formatWhatIf(report, definitionFile));

@@ -4,7 +4,7 @@
  * cannot see: the entry point, the build, another working directory, exit codes of the process.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -48,7 +48,7 @@ describe('bin/docket.js', () => {
   });
 
   it('prints its version from package.json', async () => {
-    const { version } = require('../../package.json') as { version: string };
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const run = await docket(['--version']);
     expect(run.stdout.trim()).toBe(version);
     expect(run.code).toBe(0);

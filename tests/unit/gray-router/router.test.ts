@@ -10,9 +10,10 @@ import { runLoad, startGrayEnvironment, startLoad, type GrayEnvironment, type Ro
 const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 const activity = () => new MockActivityEnvironment({ activityId: '1', activityType: 'traffic' }, { logger: silent });
 
-async function admin(env: GrayEnvironment, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+/** One admin API call; `T` is the answer's shape (the router's own types, or a plain object). */
+async function admin<T = Record<string, unknown>>(env: GrayEnvironment, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${env.routerUrl}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as T };
 }
 
 describe('gray router', () => {
@@ -33,7 +34,7 @@ describe('gray router', () => {
     expect(summary).toMatchObject({ sent: 400, ok: 400, failed: 0 });
     const canary = summary.byVersion.v2?.ok ?? 0;
     expect(Math.abs(canary - 4 * weight)).toBeLessThanOrEqual(8);
-    const stats: RouterStats = (await admin(env, 'GET', '/admin/stats')).json;
+    const stats = (await admin<RouterStats>(env, 'GET', '/admin/stats')).json;
     expect(stats.versions.v1.requests + stats.versions.v2.requests).toBe(400);
     expect(stats.versions.v2.requests).toBe(canary);
   });
@@ -49,12 +50,12 @@ describe('gray router', () => {
       now = 2_000_000;
       const between = 1_500_000;
       await runLoad({ url: clocked.routerUrl, maxRequests: 20, ratePerSecond: 100_000 });
-      const all: RouterStats = (await admin(clocked, 'GET', '/admin/stats?since=0')).json;
+      const all = (await admin<RouterStats>(clocked, 'GET', '/admin/stats?since=0')).json;
       expect(all.versions.v1).toMatchObject({ requests: 30, errors: 0, errorRate: 0, statuses: { '200': 30 } });
       expect(all.versions.v2).toMatchObject({ requests: 30, errors: 0, statuses: { '200': 30 } });
       expect(all.versions.v2.p95Ms).toBeGreaterThan(0);
       expect(all.versions.v2.p95Ms).toBeLessThan(all.versions.v2.maxMs + 0.01);
-      const recent: RouterStats = (await admin(clocked, 'GET', `/admin/stats?since=${between}`)).json;
+      const recent = (await admin<RouterStats>(clocked, 'GET', `/admin/stats?since=${between}`)).json;
       expect(recent.versions.v1.requests + recent.versions.v2.requests).toBe(20);
       expect(recent).toMatchObject({ since: between, until: 2_000_000, weight: 50, stable: 'v1', canary: 'v2' });
     } finally {
@@ -70,7 +71,7 @@ describe('gray router', () => {
     expect((await admin(env, 'GET', '/admin/weight')).json.weight).toBe(25);
     await runLoad({ url: env.routerUrl, maxRequests: 10, ratePerSecond: 100_000 });
     await admin(env, 'POST', '/admin/reset');
-    const stats: RouterStats = (await admin(env, 'GET', '/admin/stats')).json;
+    const stats = (await admin<RouterStats>(env, 'GET', '/admin/stats')).json;
     expect(stats.versions.v1.requests + stats.versions.v2.requests).toBe(0);
     expect((await admin(env, 'GET', '/admin/nope')).status).toBe(404);
   });
