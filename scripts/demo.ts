@@ -17,7 +17,7 @@ import { loadActorSigningKey, useDevActorKeys } from '../client/actor-signer';
 import { printTimeline } from '../cli/output';
 import { createDocketWorker } from '../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../worker/logger';
-import { withDecisions } from './definition-overrides';
+import { withDecisions } from '../examples/definition-overrides';
 import { DEFAULT_DEV_PORT, DEFAULT_UI_PORT, startDevServer, type DevServer } from '../devserver/dev-server';
 import { findTemporalCli } from '../devserver/temporal-cli';
 import { runDemoCases } from './demo-cases';

@@ -37,8 +37,8 @@ import type { ProcessDefinition } from '../dsl/types';
 import { createDocketWorker } from '../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../worker/logger';
 import { startGrayEnvironment, startLoad } from '../examples/gray-router';
-import { buildWorkflowBundle } from './build-workflow-bundle';
-import { loadDefinitionOrThrow, withDecisions } from './definition-overrides';
+import { buildWorkflowBundle } from '../worker/workflow-bundle';
+import { loadDefinitionOrThrow, withDecisions } from '../examples/definition-overrides';
 import { startDevServer } from '../devserver/dev-server';
 import { findTemporalCli } from '../devserver/temporal-cli';
 
