@@ -52,6 +52,9 @@ async function onServer(env: TestWorkflowEnvironment): Promise<TimeSkippingHarne
   const taskQueue = `skip-${run}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'docket-skip-data-'));
   process.env.DOCKET_DATA_DIR = dataDir;
+  // Activities that talk to Temporal themselves (signalProcess: the P1 alert to the monitor) connect here.
+  process.env.TEMPORAL_ADDRESS = env.address;
+  process.env.TEMPORAL_NAMESPACE = env.client.options.namespace;
   closeStore();
   delete process.env.DOCKET_ACTOR_SIGNING_KEY;
   const namespace = env.client.options.namespace;
