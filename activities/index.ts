@@ -39,7 +39,7 @@ export { notify, assignOwner, transferCase, recordFollowUp, signalProcess, issue
 export type { IssueRefundInput, IssueRefundResult, RefundPayment } from './refunds';
 export { refundLedger, REFUND_CONFLICT, DEFAULT_CURRENCY } from './refunds';
 export type { SetTrafficWeightInput, SetTrafficWeightResult, CheckHealthInput, HealthMeasurement } from './traffic';
-export { ROUTER_UNAVAILABLE, ROUTER_REFUSED, DEFAULT_ROUTER_TIMEOUT_MS } from './traffic';
+export { ROUTER_UNAVAILABLE, ROUTER_REFUSED, METRICS_UNAVAILABLE, METRICS_REFUSED, WORKER_MISCONFIGURED, DEFAULT_ROUTER_TIMEOUT_MS } from './traffic';
 export type { NotifyInput, NotifyResult } from './notify';
 export { WEBHOOK_FAILED, DEFAULT_WEBHOOK_TIMEOUT_MS } from './notify';
 export type { AssignOwnerInput, TransferCaseInput } from './owners';

@@ -1,27 +1,30 @@
 /**
- * Gray-release activities that talk HTTP to the weighted router's admin API (gray/router.ts):
+ * The gray-release activities, over the traffic and health adapters (activities/traffic-adapters/):
  *
- * - `setTrafficWeight` sets the share of requests (0–100 %) the canary gets. Setting a weight is
- *   idempotent by nature, so a retry needs no key: it sets the same weight again.
- * - `checkHealth` reads the counters of real requests to one version since a time and judges them
- *   against the definition's thresholds. It reports a measurement, not an exception: a failing
- *   check returns `verdict: "unhealthy"` with the numbers and reasons, so the definition decides
- *   what to do (roll back) and the numbers land in the timeline as the invoke's output.
+ * - `setTrafficWeight` sets the share of requests (0–100 %) the canary gets, through the traffic
+ *   shifter. Setting a weight is idempotent by nature, so a retry needs no key.
+ * - `checkHealth` reads one version's requests, failures and p95 latency since a time from the
+ *   health source (the router's counters, or Prometheus) and judges them against the
+ *   definition's thresholds. It reports a measurement, not an exception: a failing check returns
+ *   `verdict: "unhealthy"` with the numbers and reasons, so the definition decides what to do
+ *   (roll back) and the numbers land in the timeline as the invoke's output.
  *
- * An unreachable router is a retryable failure (`ROUTER_UNAVAILABLE`); a router that refuses the
- * request (4xx) and a bad input are not.
+ * Which adapters: `DOCKET_HEALTH_SOURCE` and friends (traffic-adapters/select.ts). An unreachable
+ * system is a retryable failure (`ROUTER_UNAVAILABLE`, `METRICS_UNAVAILABLE`); a refusal (4xx), a
+ * bad input and a wrong worker setting are not.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { ConfigError } from '../worker/config';
 import { INVALID_ACTIVITY_INPUT, inputObject, requiredString } from './input';
 import type { ActivityName } from './catalog';
+import { trafficAdapters, type TrafficAdapters } from './traffic-adapters/select';
 
-/** Error type of a router that could not be reached or answered 5xx (retried by Temporal). */
-export const ROUTER_UNAVAILABLE = 'ROUTER_UNAVAILABLE';
-/** Error type of a router that refused the request (4xx; not retried). */
-export const ROUTER_REFUSED = 'ROUTER_REFUSED';
-/** Per-request timeout; override with `DOCKET_ROUTER_TIMEOUT_MS`. */
-export const DEFAULT_ROUTER_TIMEOUT_MS = 5_000;
+export { METRICS_REFUSED, METRICS_UNAVAILABLE, ROUTER_REFUSED, ROUTER_UNAVAILABLE } from './traffic-adapters/errors';
+export { DEFAULT_ROUTER_TIMEOUT_MS } from './traffic-adapters/http-json';
+
+/** Error type of a worker setting that is wrong (not retried: an operator must fix it). */
+export const WORKER_MISCONFIGURED = 'WORKER_MISCONFIGURED';
 
 export interface SetTrafficWeightInput {
   /** Base URL of the router, e.g. `http://127.0.0.1:4100`. */
@@ -42,10 +45,7 @@ export async function setTrafficWeight(input: SetTrafficWeightInput): Promise<Se
   present('setTrafficWeight', fields, { routerUrl: ROUTER_HINT, weight: WEIGHT_HINT });
   const routerUrl = baseUrl('setTrafficWeight', fields);
   const weight = number('setTrafficWeight', fields, 'weight', WEIGHT_HINT, 0, 100);
-  const body = (await call('setTrafficWeight', `${routerUrl}/admin/weight`, { method: 'PUT', body: JSON.stringify({ weight }) })) as {
-    weight: number;
-    previous: number;
-  };
+  const body = await adapters('setTrafficWeight').shifter.setWeight({ routerUrl }, weight, Context.current().cancellationSignal);
   Context.current().log.info('setTrafficWeight: weight set', { routerUrl, weight: body.weight, previous: body.previous });
   return { weight: body.weight, previous: body.previous, at: new Date().toISOString() };
 }
@@ -83,13 +83,6 @@ export interface HealthMeasurement {
   reasons: string[];
 }
 
-interface RouterStatsBody {
-  since: number;
-  until: number;
-  weight: number;
-  versions: Record<string, { requests: number; errors: number; errorRate: number; p95Ms: number } | undefined>;
-}
-
 export async function checkHealth(input: CheckHealthInput): Promise<HealthMeasurement> {
   const fields = inputObject('checkHealth', input);
   present('checkHealth', fields, {
@@ -106,8 +99,11 @@ export async function checkHealth(input: CheckHealthInput): Promise<HealthMeasur
   const minRequests = number('checkHealth', fields, 'minRequests', 'the fewest requests a verdict needs', 0);
   const since = fields.since === undefined || fields.since === null ? 0 : number('checkHealth', fields, 'since', 'the window start in ms since the epoch', 0);
 
-  const stats = (await call('checkHealth', `${routerUrl}/admin/stats?since=${Math.floor(since)}`, { method: 'GET' })) as RouterStatsBody;
-  const v = stats.versions?.[version] ?? { requests: 0, errors: 0, errorRate: 0, p95Ms: 0 };
+  const { shifter, health } = adapters('checkHealth');
+  const signal = Context.current().cancellationSignal;
+  const reading = await health.measure({ routerUrl }, version, { since }, signal);
+  const weight = reading.weight ?? (await shifter.currentWeight({ routerUrl }, signal));
+  const v = { ...reading, errorRate: reading.requests ? reading.errors / reading.requests : 0 };
   const reasons: string[] = [];
   if (v.requests < minRequests) reasons.push(`only ${v.requests} requests to ${version} since the window started (${minRequests} needed to judge)`);
   else {
@@ -118,13 +114,13 @@ export async function checkHealth(input: CheckHealthInput): Promise<HealthMeasur
   const measurement: HealthMeasurement = {
     verdict,
     version,
-    weight: stats.weight,
+    weight,
     requests: v.requests,
     errors: v.errors,
     errorRate: Math.round(v.errorRate * 10_000) / 10_000,
     p95Ms: v.p95Ms,
-    since: stats.since,
-    until: stats.until,
+    since: reading.since,
+    until: reading.until,
     maxErrorRate,
     maxP95Ms,
     minRequests,
@@ -168,39 +164,12 @@ function number(activity: ActivityName, fields: Record<string, unknown>, field: 
   return value;
 }
 
-/** One JSON request to the router, bounded by a timeout and the activity's cancellation. */
-async function call(activity: ActivityName, url: string, init: { method: string; body?: string }): Promise<unknown> {
-  const cancelled = Context.current().cancellationSignal;
-  const ms = Number(process.env.DOCKET_ROUTER_TIMEOUT_MS) > 0 ? Number(process.env.DOCKET_ROUTER_TIMEOUT_MS) : DEFAULT_ROUTER_TIMEOUT_MS;
-  // A controller and a timer rather than AbortSignal.any (see notify.ts: weakly held on Node 20).
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${ms}ms`)), ms);
-  const onCancel = () => controller.abort(cancelled.reason);
-  if (cancelled.aborted) onCancel();
-  else cancelled.addEventListener('abort', onCancel, { once: true });
-  let response: Response;
+/** The configured adapters; a wrong setting fails the activity for good, naming the variable. */
+function adapters(activity: ActivityName): TrafficAdapters {
   try {
-    response = await fetch(url, {
-      method: init.method,
-      body: init.body,
-      headers: init.body ? { 'content-type': 'application/json' } : undefined,
-      redirect: 'error',
-      signal: controller.signal,
-    });
+    return trafficAdapters();
   } catch (err) {
-    if (cancelled.aborted) throw cancelled.reason ?? err;
-    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    throw ApplicationFailure.retryable(`${activity}: router ${url} unreachable: ${(err as Error).message}${cause}`, ROUTER_UNAVAILABLE);
-  } finally {
-    clearTimeout(timer);
-    cancelled.removeEventListener('abort', onCancel);
-  }
-  const text = await response.text();
-  if (response.status >= 500) throw ApplicationFailure.retryable(`${activity}: router answered ${response.status}: ${text.slice(0, 200)}`, ROUTER_UNAVAILABLE);
-  if (!response.ok) throw ApplicationFailure.nonRetryable(`${activity}: router refused ${init.method} ${url}: ${response.status} ${text.slice(0, 200)}`, ROUTER_REFUSED);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw ApplicationFailure.retryable(`${activity}: router answered something that is not JSON: ${text.slice(0, 200)}`, ROUTER_UNAVAILABLE);
+    if (err instanceof ConfigError) throw ApplicationFailure.nonRetryable(`${activity}: worker configuration: ${err.message}`, WORKER_MISCONFIGURED);
+    throw err;
   }
 }

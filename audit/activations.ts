@@ -12,7 +12,7 @@
 import type { EventInput, Rejection } from '../contract/wire';
 import { assertedEvent } from './asserted-actor';
 import { recordedDefinition } from './case-input';
-import { attributesOf, decodePayloads, eventId, eventTimeMs, eventTypeName, failureMessage, isEngineActivity, num, type HistoryEvent } from './history-events';
+import { attributesOf, decodePayloads, eventId, eventTimeMs, eventTypeName, failureMessage, isEngineActivity, num, type HistoryEvent, type EventAttributes } from './history-events';
 import type { HistoryFile } from './history-file';
 
 export type RecordedInput =
@@ -67,7 +67,7 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
 
   for (const e of events) {
     const type = eventTypeName(e);
-    const a = attributesOf(e) as Record<string, any>;
+    const a = attributesOf(e) as EventAttributes;
     switch (type) {
       case 'WorkflowTaskStarted':
         cut.push({ eventId: eventId(e), at: eventTimeMs(e), inputs: pending });

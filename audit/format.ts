@@ -2,7 +2,7 @@
  * Cells and phrases shared by the text, Markdown and HTML reports: each report lays the same
  * rows out its own way. Times are printed as UTC ISO instants (what the history records).
  */
-import type { Actor, TimelineActor, TimelineEntry } from '../contract/wire';
+import type { TimelineActor, TimelineEntry } from '../contract/wire';
 import { formatSpan } from '../dsl/duration';
 import type { DeadlineReport, Measure } from './deadlines';
 import type { ActivityRecord, ChildRecord } from './history-facts';

@@ -78,3 +78,12 @@ export function failureMessage(failure: unknown): string | undefined {
 export const ENGINE_ACTIVITIES: readonly string[] = ['resolveDefinition'];
 
 export const isEngineActivity = (name: string | null | undefined): boolean => name !== null && name !== undefined && ENGINE_ACTIVITIES.includes(name);
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type AttributeKeys = Extract<keyof temporal.api.history.v1.IHistoryEvent, `${string}EventAttributes`>;
+/**
+ * The attributes of any history event, typed as every event's attributes at once: a switch on
+ * the event type reads the fields of that type (`a.activityType`, `a.input`) with their proto
+ * types, not as `any`.
+ */
+export type EventAttributes = Partial<UnionToIntersection<NonNullable<temporal.api.history.v1.IHistoryEvent[AttributeKeys]>>>;

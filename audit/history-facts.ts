@@ -20,6 +20,7 @@ import {
   failureMessage,
   isEngineActivity,
   num,
+  type EventAttributes,
   type HistoryEvent,
 } from './history-events';
 import type { HistoryFile } from './history-file';
@@ -118,7 +119,7 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
 
   for (const e of events) {
     const type = eventTypeName(e);
-    const a = attributesOf(e) as Record<string, any>;
+    const a = attributesOf(e) as EventAttributes;
     const at = eventTimeIso(e);
     switch (type) {
       case 'ActivityTaskScheduled':

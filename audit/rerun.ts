@@ -20,6 +20,7 @@ import { compileDefinition, outcomeOf, type ArmedDeadline, type InvokeRequest } 
 import { checkDistinctActors } from '../compiler/distinct-actors';
 import { checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
+import { afterEventKey, afterEventType, XSTATE_INIT } from '../compiler/xstate-events';
 import type { Actor, EventInput, Rejection, RejectionCode } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { recordedActivations, type RecordedInput, type RecordedInvocation } from './activations';
@@ -203,9 +204,8 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     const event = ev.event as AnyEventObject & Partial<EventInput>;
     const to = leafPaths((ev.snapshot as unknown as { value: unknown }).value).map(displayPath);
     let label = event.type.startsWith('docket.invoke.done.') ? 'invoke.done' : event.type.startsWith('docket.invoke.error.') ? 'invoke.error' : event.type;
-    if (event.type.startsWith('xstate.after.')) {
-      const rest = event.type.slice('xstate.after.'.length);
-      const key = rest.slice(0, rest.lastIndexOf('.'));
+    const key = afterEventKey(event.type);
+    if (key !== undefined) {
       const fired = justCleared.find((d) => d.key === key) ?? (latestDeadline.get(key)?.status === 'pending' ? latestDeadline.get(key) : undefined);
       if (fired) {
         fired.status = 'fired';
@@ -215,7 +215,7 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     }
     for (const d of justCleared) if (d.status === 'cleared') d.clearedBy = label;
     justCleared = [];
-    if (event.type !== 'xstate.init' && to.join() !== previous.join()) {
+    if (event.type !== XSTATE_INIT && to.join() !== previous.join()) {
       result.transitions.push({ at: iso(), event: label, actor: event.actor, from: previous, to });
     }
     enter(to);
@@ -232,8 +232,7 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
   for (const d of args.resume?.deadlines ?? []) {
     result.deadlines.push({ key: d.key, name: d.name, state: d.state, armedAt: iso(), due: iso(d.dueMs), target: d.target, status: 'pending' });
     latestDeadline.set(d.key, result.deadlines[result.deadlines.length - 1]);
-    const nodeId = d.state.split('.').join('/');
-    timers.set(++timerSeq, { due: d.dueMs, fn: () => actor.send({ type: `xstate.after.${d.key}.${nodeId}` }) });
+    timers.set(++timerSeq, { due: d.dueMs, fn: () => actor.send({ type: afterEventType(d.key, d.state) }) });
     carried.set(d.key, timerSeq);
   }
 

@@ -12,7 +12,7 @@
  * else to an offline re-run with the pinned definition; `timelineSource` says which.
  */
 import { toMermaid } from '../compiler/mermaid';
-import type { Actor, TimelineActor, TimelineEntry } from '../contract/wire';
+import type { TimelineActor, TimelineEntry } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { caseInput } from './case-input';
 import { deadlineReports, totals, type DeadlineReport, type Totals } from './deadlines';

@@ -30,6 +30,8 @@ import * as token from './commands/token';
 import * as validate from './commands/validate';
 import * as whatif from './commands/whatif';
 import * as worker from './commands/worker';
+import { packageVersion } from '../client/package-root';
+import { checkDocketVariables } from '../worker/settings';
 import { reportError } from './run-command';
 
 const COMMANDS = [validate, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker, serve, token];
@@ -39,7 +41,7 @@ const GRACE_MS = 3000;
 
 /** The program, with every command registered. Commander errors are thrown, not exited on. */
 export function buildProgram(): Command {
-  const { version } = require('../package.json') as { version: string };
+  const version = packageVersion();
   const program = new Command('docket')
     .description('Durable customer-service processes: YAML definitions, validated, compiled to XState, run on Temporal.')
     .version(version, '-V, --version')
@@ -57,21 +59,31 @@ export function buildProgram(): Command {
     'after',
     [
       '',
-      'Environment: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE, DOCKET_TASK_QUEUE,',
-      'DOCKET_DATA_DIR (for dev), DOCKET_DEBUG=1 (stack traces on internal errors).',
+      'Connection: the temporal CLI\'s settings (TEMPORAL_ADDRESS, default localhost:7233, TEMPORAL_NAMESPACE,',
+      'TEMPORAL_PROFILE and TEMPORAL_CONFIG_FILE for TOML profiles, TEMPORAL_TLS_*, TEMPORAL_API_KEY).',
+      'docket\'s own: DOCKET_TASK_QUEUE, DOCKET_DATA_DIR, DOCKET_DEBUG=1 (stack traces) and the others in',
+      'docs/configuration.md; an unknown DOCKET_* variable is refused.',
       'Exit codes: 0 ok, 1 a problem you can fix (message says what), 2 an internal error.',
     ].join('\n'),
   );
   return program;
 }
 
+let stdoutGuarded = false;
+
 /** Runs the CLI on `argv` (as `process.argv`); sets `process.exitCode`, never exits. */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  // `docket list | head` closes stdout early: that is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') reportError(err);
-  });
+  // `docket list | head` closes stdout early: that is not an error. Once per process: tests run
+  // `main` many times in one.
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reportError(err);
+    });
+  }
   try {
+    // A mistyped DOCKET_* variable would otherwise be ignored without a word.
+    checkDocketVariables();
     await buildProgram().parseAsync(argv);
   } catch (err) {
     // Commander has already printed its message (unknown option, missing argument, help).

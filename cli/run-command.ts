@@ -25,10 +25,10 @@ export class TemporalUnreachableError extends Error {
 
 /** Errors from modules the CLI loads lazily, matched by `name` so that loading them is not needed. */
 const USER_ERROR_NAMES = new Set([
-  'ConfigError', // worker/config.ts: a TEMPORAL_* variable is wrong
-  'TemporalCliNotFoundError', // scripts/temporal-cli.ts
+  'ConfigError', // worker/config.ts, worker/settings.ts: a TEMPORAL_* or DOCKET_* setting is wrong
+  'TemporalCliNotFoundError', // devserver/temporal-cli.ts
   'TemporalCliBuildError',
-  'DevServerError', // scripts/dev-server.ts: port in use, server did not start
+  'DevServerError', // devserver/dev-server.ts: port in use, server did not start
   'SearchAttributeError',
   'ActorKeyError', // client/actor-signer.ts: a key file is missing or malformed
 ]);
@@ -92,9 +92,9 @@ export function userMessage(err: unknown): string | undefined {
  * The client SDK is loaded here, not at start-up, so `validate` and `graph` stay quick.
  */
 export async function withClient<T>(fn: (client: ProcessClient) => Promise<T>): Promise<T> {
-  const { ProcessClient: Client } = require('../client/process-client') as typeof import('../client/process-client');
-  const { loadTemporalConfig } = require('../worker/config') as typeof import('../worker/config');
-  const { devSigningKeyFile } = require('../client/actor-signer') as typeof import('../client/actor-signer');
+  const { ProcessClient: Client } = await import('../client/process-client');
+  const { loadTemporalConfig } = await import('../worker/config');
+  const { devSigningKeyFile } = await import('../client/actor-signer');
   const address = loadTemporalConfig().address; // throws ConfigError for a malformed setting
   // Events are signed with DOCKET_ACTOR_SIGNING_KEY, else (development) the key `docket dev` made in the data dir.
   const env = { ...process.env };

@@ -11,6 +11,7 @@ import { loadDefinitionFile } from '../dsl/load';
 import { forEachState } from '../compiler/state-paths';
 import type { DefinitionBundle, ProcessDefinition } from '../dsl/types';
 import { DefinitionInvalidError } from './errors';
+import { packageRoot } from './package-root';
 
 /** Loads, validates and bundles the definition at `path` with every child it invokes. */
 export async function bundleFromFile(path: string): Promise<DefinitionBundle> {
@@ -23,7 +24,7 @@ export async function bundleFromDefinition(definition: ProcessDefinition, dir?: 
   const bundle: DefinitionBundle = { definition, hash: definitionHash(definition) };
   const childIds = childProcesses(definition);
   if (childIds.length === 0) return bundle;
-  dir ??= process.env.DOCKET_DEFINITIONS_DIR ?? join(__dirname, '..', 'definitions');
+  dir ??= process.env.DOCKET_DEFINITIONS_DIR ?? join(packageRoot(), 'definitions');
   if (!dir) throw new DefinitionInvalidError(definition.process, [`invokes ${childIds.join(', ')} but no directory was given to find their definitions`]);
   const files = await definitionFilesById(dir);
   bundle.children = {};

@@ -123,7 +123,7 @@ export function verifyActorAssertion(assertion: unknown, expected: AssertionExpe
   }
   const key = expected.keys.find((k) => k.kid === a.kid);
   if (!key) return { ok: false, reason: `actor assertion signed with key "${String(a.kid).slice(0, 100)}", which this worker does not trust` };
-  let valid = false;
+  let valid: boolean;
   try {
     valid = /^[0-9a-f]{128}$/i.test(a.sig) && ed25519.verify(hexToBytes(a.sig), signingBytes(c as ActorClaims), hexToBytes(key.publicKey));
   } catch {

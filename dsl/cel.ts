@@ -191,7 +191,7 @@ export function re2Matches(s: string, pattern: string): boolean {
     try {
       re = RE2JS.compile(pattern);
     } catch (err) {
-      throw new Error(`invalid regular expression ${JSON.stringify(pattern)} (RE2 syntax: no backreferences or lookaround): ${firstLine(err)}`);
+      throw new Error(`invalid regular expression ${JSON.stringify(pattern)} (RE2 syntax: no backreferences or lookaround): ${firstLine(err)}`, { cause: err });
     }
     if (patterns.size >= 500) patterns.clear();
     patterns.set(pattern, re);

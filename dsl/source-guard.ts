@@ -55,7 +55,8 @@ export function textProblem(text: string, file: string): Diagnostic | undefined 
 }
 
 /** Characters YAML does not allow in a document (C0/C1 controls other than tab, LF, CR and NEL; lone surrogates). */
-const NOT_TEXT_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x80-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// \p{Cc} is every C0/C1 control; the lookahead keeps tab, LF, CR and NEL, which YAML allows.
+const NOT_TEXT_CHAR = /(?![\t\n\r\u0085])\p{Cc}|[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
 function bytesProblem(bytes: Buffer, file: string): Diagnostic | undefined {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {

@@ -61,6 +61,13 @@ export interface IdentityConfig {
   access: AccessRules;
 }
 
+/** A configuration file as written (SCHEMA checks it): what is left out takes its default. */
+interface RawIdentityConfig extends Partial<Omit<IdentityConfig, 'claims'>> {
+  issuer: string;
+  audience: string | string[];
+  claims?: Partial<Omit<ClaimMapping, 'roles'>> & { roles?: string | string[] };
+}
+
 export class IdentityConfigError extends Error {
   override name = 'IdentityConfigError';
 }
@@ -114,7 +121,8 @@ export function parseIdentityConfig(raw: unknown, source = 'identity configurati
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(top)'}: ${e.message}`);
     throw new IdentityConfigError(`${source}: ${problems.join('; ')}`);
   }
-  const config = raw as Record<string, any>;
+  // The shape the schema above has just checked: every field but issuer and audience optional.
+  const config = raw as RawIdentityConfig;
   if (Boolean(config.jwksUrl) === Boolean(config.keyFile)) {
     throw new IdentityConfigError(`${source}: give exactly one of jwksUrl (the identity provider's JWKS) or keyFile`);
   }

@@ -12,6 +12,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { packageVersion } from '../client/package-root';
 import { canonicalActorId } from './actor-id';
 import { checkRead } from './access-rules';
 import { AuthRefusals, authenticationHook } from './authenticate';
@@ -67,7 +68,7 @@ export async function buildServer(options: ServerOptions): Promise<DocketServer>
       openapi: '3.1.0',
       info: {
         title: 'docket',
-        version: (require('../package.json') as { version: string }).version,
+        version: packageVersion(),
         description:
           'Start, drive and read docket cases over HTTP. Every request but /openapi.json, /health and /metrics carries a bearer token (JWT) from the identity provider the server trusts; the actor of an event is the token\'s, never the body\'s. Errors are problem details (application/problem+json) with the codes of the wire contract.',
       },

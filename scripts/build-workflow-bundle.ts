@@ -1,73 +1,16 @@
 /**
- * Bundles the workflow code (`workflows/index.ts` and everything it imports) once, ahead of time.
- *
- * Production: build the bundle in CI with `npm run build:bundle`, ship `dist/workflow-bundle.js`
- * with the worker image and set `DOCKET_WORKFLOW_BUNDLE=dist/workflow-bundle.js`. Workers then
- * start in well under a second (no webpack at start), and every worker replica runs byte-for-byte
- * the same workflow code. The bundle must be built with the same `@temporalio/worker` version the
- * worker runs. Without the variable, the worker bundles `workflows/` itself at start.
- *
- * Runnable: `npx tsx scripts/build-workflow-bundle.ts [outFile]` (default `dist/workflow-bundle.js`).
+ * `npm run build:bundle [outFile]`: bundles the workflow code once, ahead of time
+ * (worker/workflow-bundle.ts says why and how to ship it). Prints the file, its size and the time.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../worker/workflow-interceptors';
-import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/workflow-bundle-options';
+import { buildWorkflowBundle } from '../worker/workflow-bundle';
 
-export const DEFAULT_BUNDLE_PATH = path.join(__dirname, '..', 'dist', 'workflow-bundle.js');
-
-export interface BuildWorkflowBundleOptions {
-  /** Workflow entry module. Default: `workflows/index.ts` of this repo. */
-  workflowsPath?: string;
-  /** Where to write the bundle. Default `dist/workflow-bundle.js`. */
-  outFile?: string;
-  /** Receives the bundler's messages. Default: only warnings and errors, on stderr. */
-  logger?: Logger;
-}
-
-export interface WorkflowBundleFile {
-  path: string;
-  bytes: number;
-}
-
-/** Bundles the workflow code and writes it atomically (temp file, then rename). */
-export async function buildWorkflowBundle(options: BuildWorkflowBundleOptions = {}): Promise<WorkflowBundleFile> {
-  const workflowsPath = options.workflowsPath ?? require.resolve('../workflows');
-  const outFile = path.resolve(options.outFile ?? DEFAULT_BUNDLE_PATH);
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, ...WORKFLOW_BUNDLER_OPTIONS, logger: options.logger ?? quietLogger() });
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  const tmp = `${outFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, code);
-  fs.renameSync(tmp, outFile);
-  return { path: outFile, bytes: Buffer.byteLength(code) };
-}
-
-function quietLogger(): Logger {
-  const write = (level: string, message: string, meta?: unknown) => {
-    if (level === 'WARN' || level === 'ERROR') {
-      process.stderr.write(`[bundle] ${level} ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}\n`);
-    }
-  };
-  return {
-    log: write,
-    trace: (m, meta) => write('TRACE', m, meta),
-    debug: (m, meta) => write('DEBUG', m, meta),
-    info: (m, meta) => write('INFO', m, meta),
-    warn: (m, meta) => write('WARN', m, meta),
-    error: (m, meta) => write('ERROR', m, meta),
-  };
-}
-
-if (require.main === module) {
-  const started = Date.now();
-  buildWorkflowBundle({ outFile: process.argv[2] })
-    .then(({ path: file, bytes }) => {
-      const secs = ((Date.now() - started) / 1000).toFixed(1);
-      process.stdout.write(`${file} (${(bytes / 1024).toFixed(0)} KiB, ${secs}s)\n`);
-    })
-    .catch((err: unknown) => {
-      process.stderr.write(`build-workflow-bundle: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    });
-}
+const started = Date.now();
+buildWorkflowBundle({ outFile: process.argv[2] })
+  .then(({ path: file, bytes }) => {
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`${file} (${(bytes / 1024).toFixed(0)} KiB, ${secs}s)\n`);
+  })
+  .catch((err: unknown) => {
+    process.stderr.write(`build-workflow-bundle: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });

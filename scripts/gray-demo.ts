@@ -12,8 +12,8 @@
  */
 import { join } from 'node:path';
 import { bundleFromFile, type ProcessClient, type StateView } from '../client';
-import { startGrayEnvironment, startLoad } from '../gray';
-import { withDecisions } from './definition-overrides';
+import { startGrayEnvironment, startLoad } from '../examples/gray-router';
+import { withDecisions } from '../examples/definition-overrides';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

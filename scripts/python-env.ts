@@ -24,8 +24,8 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { removeAbandonedBuilds } from './abandoned-builds';
-import { forEachLine } from './line-stream';
+import { removeAbandonedBuilds } from '../devserver/abandoned-builds';
+import { forEachLine } from '../devserver/line-stream';
 
 /** The `temporalio` release (PyPI) the venv pins. */
 export const TEMPORALIO_VERSION = '1.35.0';

@@ -36,11 +36,11 @@ import type { StateView } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { createDocketWorker } from '../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../worker/logger';
-import { startGrayEnvironment, startLoad } from '../gray';
-import { buildWorkflowBundle } from './build-workflow-bundle';
-import { loadDefinitionOrThrow, withDecisions } from './definition-overrides';
-import { startDevServer } from './dev-server';
-import { findTemporalCli } from './temporal-cli';
+import { startGrayEnvironment, startLoad } from '../examples/gray-router';
+import { buildWorkflowBundle } from '../worker/workflow-bundle';
+import { loadDefinitionOrThrow, withDecisions } from '../examples/definition-overrides';
+import { startDevServer } from '../devserver/dev-server';
+import { findTemporalCli } from '../devserver/temporal-cli';
 
 const ROOT = path.join(__dirname, '..');
 const MONITOR_ID = 'complaint-monitor-recorded';

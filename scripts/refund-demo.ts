@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { bundleFromFile, EventRejectedError, type ProcessClient, type StateView } from '../client';
-import { withDecisions } from './definition-overrides';
+import { withDecisions } from '../examples/definition-overrides';
 
 const as = (role: string, id: string) => ({ id, roles: [role] });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

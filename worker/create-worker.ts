@@ -2,7 +2,7 @@
  * Creates the docket worker: the generic `process` workflow plus the activities, on one task queue.
  *
  * Workflow code comes from, in order: the `workflowBundle` option; the prebuilt bundle named by
- * `DOCKET_WORKFLOW_BUNDLE` (see scripts/build-workflow-bundle.ts); else `workflows/index.ts`,
+ * `DOCKET_WORKFLOW_BUNDLE` (see worker/workflow-bundle.ts); else `workflows/index.ts`,
  * bundled by the SDK at start (a few seconds; fine for development).
  */
 import * as fs from 'node:fs';
@@ -154,7 +154,7 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
     maxCachedWorkflows: maxCachedWorkflows(env),
     ...workflowSource,
     ...options.workerOptions,
-    // A prebuilt bundle has them built in (scripts/build-workflow-bundle.ts).
+    // A prebuilt bundle has them built in (worker/workflow-bundle.ts).
     ...(prebuilt
       ? {}
       : {

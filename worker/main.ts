@@ -9,8 +9,10 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { activities, closeStore } from '../activities';
+import { trafficAdapters } from '../activities/traffic-adapters/select';
 import { connectionOptions, describeConfig, loadTemporalConfig } from './config';
 import { createDocketWorker } from './create-worker';
+import { checkDocketVariables } from './settings';
 import { createLogger, installRuntimeLogging, type PinoLogger } from './logger';
 
 export interface RunWorkerOptions {
@@ -27,7 +29,10 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger({ env });
   // Config first: an installed but unused Temporal runtime would keep the process alive after an error.
+  checkDocketVariables(env);
   const config = loadTemporalConfig(env);
+  // The gray-release adapters' settings, checked now rather than at a release's first check.
+  trafficAdapters(env);
   installRuntimeLogging(logger);
 
   const connection = await NativeConnection.connect(connectionOptions(config));

@@ -2,7 +2,7 @@
  * Verifies the signed actor of every `event` Update and Signal inside the workflow (see
  * contract/actor-assertion.ts). Set handlers never see Temporal headers, so this is a workflow
  * inbound interceptor (registered as a workflow interceptor module: worker/create-worker.ts,
- * scripts/build-workflow-bundle.ts, audit/replay.ts). It replaces the event's actor with the
+ * worker/workflow-bundle.ts, audit/replay.ts). It replaces the event's actor with the
  * asserted one (canonical id, the assertion's roles, the issuer that vouched for the person), or
  * marks the event as refused, `UNAUTHENTICATED`:
  *

@@ -1,10 +1,11 @@
 /**
  * Deadlines carried across continue-as-new. XState does not re-arm a restored snapshot's `after`
  * timers, so each carried deadline gets a durable timer for its remainder that sends the same
- * `xstate.after.<key>.<node id>` event XState would have sent. Leaving the state cancels it.
+ * `after` event XState would have sent (compiler/xstate-events.ts). Leaving the state cancels it.
  * The timers come from the case's own clock (durable-clock.ts), never the sandbox's globals.
  */
 import type { CarriedDeadline } from '../contract/wire';
+import { afterEventType } from '../compiler/xstate-events';
 import type { CaseClock } from './durable-clock';
 
 export class CarriedTimers {
@@ -13,10 +14,9 @@ export class CarriedTimers {
   constructor(private readonly clock: CaseClock) {}
 
   arm(deadline: CarriedDeadline, fire: (eventType: string) => void, now: number): void {
-    const nodeId = deadline.state.split('.').join('/');
     const id = this.clock.setTimeout(() => {
       this.timers.delete(deadline.key);
-      fire(`xstate.after.${deadline.key}.${nodeId}`);
+      fire(afterEventType(deadline.key, deadline.state));
     }, Math.max(0, deadline.dueMs - now));
     this.timers.set(deadline.key, id);
   }

@@ -4,6 +4,7 @@
  */
 import { proxySinks, workflowInfo } from '@temporalio/workflow';
 import type { ArmedDeadline } from '../compiler/compile';
+import { afterEventKey } from '../compiler/xstate-events';
 import type { AuditSinks } from '../contract/audit-sink';
 import type { PendingDeadline, TimelineEntry } from '../contract/wire';
 
@@ -36,11 +37,10 @@ export class CaseRecord {
     this.pending.delete(key);
   }
 
-  /** The deadline an XState `after` event belongs to (`xstate.after.<key>.<node id>`). */
+  /** The deadline an XState `after` event belongs to (compiler/xstate-events.ts). */
   deadlineForEvent(eventType: string): ArmedDeadline | undefined {
-    if (!eventType.startsWith('xstate.after.')) return undefined;
-    const rest = eventType.slice('xstate.after.'.length);
-    return this.armed.get(rest.slice(0, rest.lastIndexOf('.')));
+    const key = afterEventKey(eventType);
+    return key === undefined ? undefined : this.armed.get(key);
   }
 
   /** Pending deadlines with their absolute due times, to carry across continue-as-new. */

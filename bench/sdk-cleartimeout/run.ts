@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { startDevServer } from '../../scripts/dev-server';
+import { startDevServer } from '../../devserver/dev-server';
 import { clearUpdate, timerCase } from './workflows';
 
 async function main(): Promise<void> {

@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .option('--run <runId>', 'with a case id: audit this run of the case (default: the latest)')
     .action(
       runCommand(async (target: string, options: { format: Format; output?: string; replay: boolean; bundle?: string; run?: string }) => {
-        const lib = require('../../audit') as typeof import('../../audit');
+        const lib = await import('../../audit');
         const file = await loadTarget(target, lib, options.run);
         if (options.replay) noteBundling(options.bundle);
         const report = await lib
@@ -70,7 +70,7 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(
       runCommand(async (path: string, expected: string, options: { json?: boolean }) => {
-        const lib = require('../../audit') as typeof import('../../audit');
+        const lib = await import('../../audit');
         if (!/^(sha256:)?[0-9a-f]{64}$/i.test(expected.trim())) {
           throw new UsageError(`<digest> "${expected}": expected sha256: followed by 64 hex digits, as \`docket audit\` prints it`);
         }

@@ -5,8 +5,6 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { looksLikeSharedFile } from '../../dsl/load';
 import { UsageError } from '../args';
 
 export async function definitionFilesIn(paths: string[]): Promise<string[]> {
@@ -34,6 +32,9 @@ export async function definitionFilesIn(paths: string[]): Promise<string[]> {
 /** Anything but a shared decision file counts; an unparsable file counts too (the loader reports it). */
 async function isProcessFile(file: string): Promise<boolean> {
   try {
+    // Loaded here, not at the top: yaml and the validator are most of the CLI's start-up time.
+    const { parse } = await import('yaml');
+    const { looksLikeSharedFile } = await import('../../dsl/load');
     return !looksLikeSharedFile(parse(await readFile(file, 'utf8')));
   } catch {
     return true;

@@ -21,7 +21,7 @@ export function register(program: Command): void {
       runCommand(async (paths: string[], options: { by?: string; note?: string; json?: boolean }) => {
         const files = await definitionFilesIn(paths.length ? paths : ['definitions']);
         // Loaded and validated before connecting: an invalid file is reported even with no server.
-        const { bundleFromFile } = require('../../client/definition-bundle') as typeof import('../../client/definition-bundle');
+        const { bundleFromFile } = await import('../../client/definition-bundle');
         const bundles: Awaited<ReturnType<typeof bundleFromFile>>[] = [];
         for (const file of files) bundles.push(await bundleFromFile(file));
         const result = await withClient((client) => client.deploy(bundles, { deployedBy: options.by, note: options.note }));

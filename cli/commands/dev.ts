@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { parseInteger, UsageError } from '../args';
 import { runCommand } from '../run-command';
 
-/** The Temporal CLI's own default ports (scripts/dev-server.ts DEFAULT_DEV_PORT / DEFAULT_UI_PORT). */
+/** The Temporal CLI's own default ports (devserver/dev-server.ts DEFAULT_DEV_PORT / DEFAULT_UI_PORT). */
 const DEV_PORT = '7233';
 const UI_PORT = '8233';
 
@@ -34,8 +34,8 @@ async function dev(flags: DevFlags): Promise<void> {
   const port = parseInteger(flags.port, '--port', 1, 65535);
   const uiPort = parseInteger(flags.uiPort, '--ui-port', 1, 65535);
   const say = (line: string) => process.stderr.write(`docket dev: ${line}\n`);
-  const { runWorker } = require('../../worker/main') as typeof import('../../worker/main');
-  const { useDevActorKeys } = require('../../client/actor-signer') as typeof import('../../client/actor-signer');
+  const { runWorker } = await import('../../worker/main');
+  const { useDevActorKeys } = await import('../../client/actor-signer');
   // The worker requires signed actors; it trusts this local key pair, which the CLI, `docket serve --dev` and the demo sign with.
   const keys = useDevActorKeys(flags.dataDir);
   say(`actors are signed with the development key in ${keys.dir} (the worker trusts ${process.env.DOCKET_ACTOR_KEYS})`);
@@ -48,8 +48,8 @@ async function dev(flags: DevFlags): Promise<void> {
     return;
   }
 
-  const { findTemporalCli } = require('../../scripts/temporal-cli') as typeof import('../../scripts/temporal-cli');
-  const { startDevServer } = require('../../scripts/dev-server') as typeof import('../../scripts/dev-server');
+  const { findTemporalCli } = await import('../../devserver/temporal-cli');
+  const { startDevServer } = await import('../../devserver/dev-server');
   // While the server starts, Ctrl-C cancels the start-up (and stops the server if it came up).
   const startup = new AbortController();
   const cancel = () => {

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { DefinitionInvalidError } from '../../client/errors';
 import { toMermaid } from '../../compiler/mermaid';
 import { formatDiagnostic } from '../../dsl/diagnostics';
-import { loadDefinitionFile } from '../../dsl/load';
 import type { TimelineEntry } from '../../contract/wire';
 import { runCommand, withClient } from '../run-command';
 
@@ -16,6 +15,7 @@ export function register(program: Command): void {
     .option('--case <id>', "mark the states this case has been in (asks Temporal for the case's timeline)")
     .action(
       runCommand(async (file: string, options: { highlight?: string; case?: string }) => {
+        const { loadDefinitionFile } = await import('../../dsl/load');
         const loaded = await loadDefinitionFile(file);
         if (!loaded.definition || loaded.diagnostics.length > 0) {
           throw new DefinitionInvalidError(file, loaded.diagnostics.map(formatDiagnostic));

@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(
       runCommand(async (paths: string[], options: { bundle?: string; json?: boolean }) => {
-        const audit = require('../../audit') as typeof import('../../audit');
+        const audit = await import('../../audit');
         const files = await audit.listHistoryFiles(paths).catch(asUsageError);
         noteBundling(options.bundle);
         const width = String(files.length).length;

@@ -36,12 +36,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (Boolean(flags.identity) === Boolean(flags.dev)) {
     throw new UsageError('give --identity <file> (your identity provider) or --dev (local development tokens), not both and not neither');
   }
-  const { loadIdentityConfig, IdentityConfigError } = require('../../http/identity-config') as typeof import('../../http/identity-config');
-  const { ensureDevIdentity } = require('../../http/dev-identity') as typeof import('../../http/dev-identity');
-  const { buildServer } = require('../../http/server') as typeof import('../../http/server');
-  const { processClientCases } = require('../../http/case-service') as typeof import('../../http/case-service');
-  const { createLogger } = require('../../worker/logger') as typeof import('../../worker/logger');
-  const { useDevActorKeys } = require('../../client/actor-signer') as typeof import('../../client/actor-signer');
+  const { loadIdentityConfig, IdentityConfigError } = await import('../../http/identity-config');
+  const { ensureDevIdentity } = await import('../../http/dev-identity');
+  const { buildServer } = await import('../../http/server');
+  const { processClientCases } = await import('../../http/case-service');
+  const { createLogger } = await import('../../worker/logger');
+  const { useDevActorKeys } = await import('../../client/actor-signer');
   // The server vouches for its callers to the workflow with DOCKET_ACTOR_SIGNING_KEY (dev: the local key pair `docket dev` trusts).
   if (flags.dev) useDevActorKeys(flags.dataDir);
   else if (!process.env.DOCKET_ACTOR_SIGNING_KEY?.trim()) {

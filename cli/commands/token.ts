@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'where the development key pair lives (env DOCKET_DATA_DIR)', process.env.DOCKET_DATA_DIR || '.docket')
     .action(
       runCommand(async (flags: { as: string; ttl: string; dataDir: string }) => {
-        const { mintDevToken, parseAs } = require('../../http/dev-identity') as typeof import('../../http/dev-identity');
+        const { mintDevToken, parseAs } = await import('../../http/dev-identity');
         try {
           parseAs(flags.as);
         } catch (err) {

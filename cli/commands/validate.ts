@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { packageRoot } from '../../client/package-root';
 import { formatDiagnostic, type Diagnostic } from '../../dsl/diagnostics';
-import { validateFiles } from '../../dsl/validate-files';
 import { printJson, printLines } from '../output';
 import { runCommand } from '../run-command';
 
@@ -31,6 +31,9 @@ export function register(program: Command): void {
 }
 
 export async function validate(paths: string[]): Promise<ValidateReport> {
+  // Loaded here, not at the top: the validator (ajv, yaml, CEL) is most of the CLI's start-up
+  // time, and `docket --help` or `docket state` should not pay for it.
+  const { validateFiles } = await import('../../dsl/validate-files');
   const result = await validateFiles(paths);
   return {
     files: result.files.map(({ file, ok, process, hash, usedBy, diagnostics }) => ({ file, ok, process, hash, usedBy, diagnostics })),
@@ -64,7 +67,7 @@ export function formatValidateReport(report: ValidateReport): string[] {
 /** `definitions/` in the working directory, or else the one that ships with docket. */
 function defaultDefinitionsDir(): string {
   if (existsSync('definitions')) return 'definitions';
-  const bundled = path.resolve(__dirname, '../../definitions');
+  const bundled = path.join(packageRoot(), 'definitions');
   if (!existsSync(bundled)) return 'definitions';
   const relative = path.relative(process.cwd(), bundled);
   return relative && !relative.startsWith('..') ? relative : bundled;

@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import type { WhatIfCase, WhatIfReport } from '../../audit/whatif';
 import { DefinitionInvalidError } from '../../client/errors';
 import { formatDiagnostic } from '../../dsl/diagnostics';
-import { loadDefinitionFile } from '../../dsl/load';
 import { printJson, printLines, table } from '../output';
 import { runCommand } from '../run-command';
 import { asUsageError } from './replay';
@@ -21,11 +20,12 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(
       runCommand(async (definitionFile: string, histories: string[], options: { json?: boolean }) => {
+        const { loadDefinitionFile } = await import('../../dsl/load');
         const loaded = await loadDefinitionFile(definitionFile);
         if (!loaded.definition || loaded.diagnostics.length > 0) {
           throw new DefinitionInvalidError(definitionFile, loaded.diagnostics.map(formatDiagnostic));
         }
-        const { whatIf } = require('../../audit/whatif') as typeof import('../../audit/whatif');
+        const { whatIf } = await import('../../audit/whatif');
         const report = await whatIf(loaded.definition, histories).catch(asUsageError);
         if (options.json) printJson(report);
         else printLines(formatWhatIf(report, definitionFile));

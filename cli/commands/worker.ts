@@ -11,7 +11,7 @@ export function register(program: Command): void {
       runCommand(async (options: { allowInlineDefinitions?: boolean }) => {
         if (options.allowInlineDefinitions) process.env.DOCKET_ALLOW_INLINE_DEFINITIONS = '1';
         // Loaded here: the worker SDK is heavy and only this command and `dev` need it.
-        const { runWorker } = require('../../worker/main') as typeof import('../../worker/main');
+        const { runWorker } = await import('../../worker/main');
         await runWorker();
       }),
     );

@@ -60,7 +60,7 @@ export function exportRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request, reply) => {
       const { id } = request.params;
       await ctx.readableCase(request.actor, id);
-      const lib = require('../../audit') as typeof import('../../audit');
+      const lib = await import('../../audit');
       const file = lib.parseHistoryJson(await ctx.cases.history(id), `case ${id}`);
       const report = await lib.auditHistory(file, { replay: request.query.replay, replayOptions: { quiet: true } });
       const format = request.query.format;

@@ -4,10 +4,9 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SA_PROCESS, SEARCH_ATTRIBUTE_TYPES } from '../../contract/search-attributes';
-import { startDevServer, DevServerError, type DevServer } from '../../scripts/dev-server';
-import { ensureSearchAttributes } from '../../scripts/ensure-search-attributes';
-import { findTemporalCli } from '../../scripts/temporal-cli';
-import { ConfigError, connectionOptions, loadTemporalConfig } from '../../worker/config';
+import { startDevServer, DevServerError, type DevServer } from '../../devserver/dev-server';
+import { ensureSearchAttributes } from '../../devserver/ensure-search-attributes';
+import { findTemporalCli } from '../../devserver/temporal-cli';
 import { testServer } from '../support/server';
 
 const { IndexedValueType } = temporal.api.enums.v1;
@@ -102,69 +101,7 @@ describe('startDevServer', () => {
   });
 });
 
-describe('loadTemporalConfig', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-config-test-'));
-    fs.writeFileSync(path.join(dir, 'client.pem'), 'CERT');
-    fs.writeFileSync(path.join(dir, 'client.key'), 'KEY');
-    fs.writeFileSync(path.join(dir, 'ca.pem'), 'CA');
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  it('defaults to a plain connection to localhost:7233, namespace default, task queue docket', () => {
-    const cfg = loadTemporalConfig({});
-    expect(cfg).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'docket' });
-    expect(connectionOptions(cfg)).toEqual({ address: 'localhost:7233' });
-  });
-
-  it('reads mTLS files, the CA and the server name', () => {
-    const cfg = loadTemporalConfig({
-      TEMPORAL_ADDRESS: 'temporal.internal:7233',
-      TEMPORAL_NAMESPACE: 'support',
-      DOCKET_TASK_QUEUE: 'docket-eu',
-      TEMPORAL_TLS_CERT: path.join(dir, 'client.pem'),
-      TEMPORAL_TLS_KEY: path.join(dir, 'client.key'),
-      TEMPORAL_TLS_CA: path.join(dir, 'ca.pem'),
-      TEMPORAL_TLS_SERVER_NAME: 'frontend.temporal',
-    });
-    expect(cfg.namespace).toBe('support');
-    expect(cfg.taskQueue).toBe('docket-eu');
-    expect(Buffer.from(cfg.tls!.clientCertPair!.crt).toString()).toBe('CERT');
-    expect(Buffer.from(cfg.tls!.clientCertPair!.key).toString()).toBe('KEY');
-    expect(Buffer.from(cfg.tls!.serverRootCACertificate!).toString()).toBe('CA');
-    expect(cfg.tls!.serverNameOverride).toBe('frontend.temporal');
-  });
-
-  it('turns TLS on for an API key (Temporal Cloud)', () => {
-    const cfg = loadTemporalConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k' });
-    expect(connectionOptions(cfg)).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: {}, apiKey: 'k' });
-  });
-
-  it('names the variable and the file when a certificate file is missing', () => {
-    const missing = path.join(dir, 'nope.pem');
-    const load = () =>
-      loadTemporalConfig({ TEMPORAL_TLS_CERT: missing, TEMPORAL_TLS_KEY: path.join(dir, 'client.key') });
-    expect(load).toThrow(ConfigError);
-    expect(load).toThrow(`TEMPORAL_TLS_CERT: cannot read "${missing}": no such file`);
-  });
-
-  it('requires the key with the certificate, and the certificate with the key', () => {
-    expect(() => loadTemporalConfig({ TEMPORAL_TLS_CERT: path.join(dir, 'client.pem') })).toThrow(
-      'TEMPORAL_TLS_KEY: is required when TEMPORAL_TLS_CERT is set',
-    );
-    expect(() => loadTemporalConfig({ TEMPORAL_TLS_KEY: path.join(dir, 'client.key') })).toThrow(
-      'TEMPORAL_TLS_CERT: is required when TEMPORAL_TLS_KEY is set',
-    );
-  });
-
-  it('rejects a URL as the address and a non-boolean TEMPORAL_TLS', () => {
-    expect(() => loadTemporalConfig({ TEMPORAL_ADDRESS: 'http://localhost:7233' })).toThrow(
-      'TEMPORAL_ADDRESS: expected host:port (e.g. localhost:7233), got "http://localhost:7233"',
-    );
-    expect(() => loadTemporalConfig({ TEMPORAL_TLS: 'yes' })).toThrow('TEMPORAL_TLS: expected true or false, got "yes"');
-  });
-});
+// loadTemporalConfig: tests/unit/worker/config.test.ts (no server needed).
 
 async function withClient(server: DevServer, fn: (client: Client) => Promise<void>): Promise<void> {
   const connection = await Connection.connect({ address: server.address });

@@ -113,10 +113,10 @@ it('keeps every case of every shipped process answering, refuses with codes and 
         count('update accepted');
       } catch (err) {
         if (err instanceof WorkflowNotFoundError && (await endedWell(id))) return;
-        if (!(err instanceof WorkflowUpdateFailedError)) throw new Error(`update ${updateId} failed without a rejection: ${String(err)}`);
+        if (!(err instanceof WorkflowUpdateFailedError)) throw new Error(`update ${updateId} failed without a rejection: ${String(err)}`, { cause: err });
         const cause = err.cause;
         if (!(cause instanceof ApplicationFailure) || !REJECTION_CODES.includes(cause.type as RejectionCode)) {
-          throw new Error(`update ${updateId} refused without a rejection code: ${String(cause)}`);
+          throw new Error(`update ${updateId} refused without a rejection code: ${String(cause)}`, { cause: err });
         }
         refusedUpdateIds.add(updateId);
         count(`update ${cause.type}`);
@@ -126,7 +126,7 @@ it('keeps every case of every shipped process answering, refuses with codes and 
         await handle(id).signal(eventSignal, ev as never);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError && (await endedWell(id))) return;
-        throw new Error(`signal to ${id} failed: ${String(err)}; the case: ${JSON.stringify(await h.docket.state(id).catch((e: unknown) => String(e)))}`);
+        throw new Error(`signal to ${id} failed: ${String(err)}; the case: ${JSON.stringify(await h.docket.state(id).catch((e: unknown) => String(e)))}`, { cause: err });
       }
       count('signal');
     }

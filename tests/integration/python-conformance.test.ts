@@ -38,6 +38,7 @@ async function venvPython(): Promise<string> {
     throw new Error(
       `${(err as Error).message}\nIn CI the venv comes from the .ci/run step "Python venv with temporalio" ` +
         '(`npx tsx scripts/python-env.ts`, exported as DOCKET_PYTHON); run that before jest.',
+      { cause: err },
     );
   }
 }

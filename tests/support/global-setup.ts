@@ -9,9 +9,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
-import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
-import { findTemporalCli } from '../../scripts/temporal-cli';
+import { startDevServer, type DevServer } from '../../devserver/dev-server';
+import { buildWorkflowBundle } from '../../worker/workflow-bundle';
+import { findTemporalCli } from '../../devserver/temporal-cli';
 import type { TestServerInfo } from './server';
 
 /** Read by global-teardown (same process). */

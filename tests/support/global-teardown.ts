@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { DevServer } from '../../scripts/dev-server';
+import type { DevServer } from '../../devserver/dev-server';
 import { SERVER_KEY } from './global-setup';
 import type { TestServerInfo } from './server';
 

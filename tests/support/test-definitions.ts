@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecisionRule, ProcessDefinition } from '../../dsl/types';
-import { loadDefinitionOrThrow, withDecisions } from '../../scripts/definition-overrides';
+import { loadDefinitionOrThrow, withDecisions } from '../../examples/definition-overrides';
 
 export const DEFINITIONS_DIR = join(__dirname, '..', '..', 'definitions');
 

@@ -8,12 +8,12 @@ describe('matches() runs on RE2', () => {
     expect(evaluate('context.code.matches(input.pattern)', { input: { pattern: '^[0-9]+$' }, context: { code: '12a' } })).toBe(false);
   });
 
-  it('answers a catastrophic pattern in linear time, from a literal or from data', () => {
-    const started = Date.now();
+  // No clock: a backtracking engine does not finish these in any test's lifetime (2^50000 paths),
+  // so Jest's timeout is the check; RE2 answers at once.
+  it('answers a catastrophic pattern, from a literal or from data', () => {
     const text = `${'a'.repeat(50_000)}!`;
     expect(evaluate('input.text.matches("^(a+)+$")', { input: { text } })).toBe(false);
     expect(evaluate('input.text.matches(input.pattern)', { input: { text, pattern: '^(a|aa)*$' } })).toBe(false);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('refuses what RE2 does not have (backreferences, lookaround) as an evaluation error', () => {

@@ -131,8 +131,8 @@ describe('docket audit', () => {
     expect(run.stdout).toContain(`digest      ${p1.digest}`);
     expect(run.stdout).toMatch(/replay {6}ok: the current workflow code reproduces all \d+ events/);
     expect(run.stdout).toMatch(/ACCEPT +chen\.lead \(lead; verified by record-histories\) +awaiting_response → assigning/);
-    expect(run.stdout).toMatch(/response deadline +awaiting_response +3\.0s \(context\.heldBy == \"agent\" \? decide\.responseDeadline : decide\.levelDeadline\) .* MISSED by \d\.\ds \(ACCEPT by chen\.lead \(lead; verified by record-histories\)/);
-    expect(run.stdout).toMatch(/first response: .*target 3\.0s \(response deadline, context\.heldBy == \"agent\" \? decide\.responseDeadline : decide\.levelDeadline\): MISSED/);
+    expect(run.stdout).toMatch(/response deadline +awaiting_response +3\.0s \(context\.heldBy == "agent" \? decide\.responseDeadline : decide\.levelDeadline\) .* MISSED by \d\.\ds \(ACCEPT by chen\.lead \(lead; verified by record-histories\)/);
+    expect(run.stdout).toMatch(/first response: .*target 3\.0s \(response deadline, context\.heldBy == "agent" \? decide\.responseDeadline : decide\.levelDeadline\): MISSED/);
     expect(run.stdout).toMatch(/notify +\S+ +1 +completed/);
   });
 
@@ -171,7 +171,7 @@ describe('docket audit', () => {
     const md = await docket(['audit', history('refund-escalated'), '--format', 'md', '--no-replay']);
     expect(md.stdout).toMatch(/^# Audit: refund-escalated\n/);
     expect(md.stdout).toContain('```mermaid\nstateDiagram-v2');
-    expect(md.stdout).toMatch(/\| approver deadline \| review \| 3\.0s \(context\.heldBy == \"finance\" \? decide\.financeDeadline : decide\.levelDeadline\) \|.*\| MISSED by /);
+    expect(md.stdout).toMatch(/\| approver deadline \| review \| 3\.0s \(context\.heldBy == "finance" \? decide\.financeDeadline : decide\.levelDeadline\) \|.*\| MISSED by /);
   });
 
   it('names a history file that does not exist', async () => {

@@ -14,7 +14,7 @@ import { docket, HISTORIES, ROOT } from './support';
 
 /** Event id of the history's resolveDefinition step (its ActivityTaskScheduled). */
 function resolveStep(file: string): number {
-  const events = (JSON.parse(readFileSync(file, 'utf8')) as { events: Array<Record<string, any>> }).events;
+  const events = (JSON.parse(readFileSync(file, 'utf8')) as { events: Array<{ eventId: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }> }).events;
   const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveDefinition');
   expect(scheduled).toHaveLength(1);
   return Number(scheduled[0].eventId);

@@ -23,7 +23,20 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-type Event = Record<string, any>;
+/** A payload as exported JSON: base64 data. */
+interface JsonPayload {
+  data: string;
+}
+/** The fields of an exported history event these tests read or edit (the export's JSON form). */
+interface Event {
+  eventId: string;
+  eventType: string;
+  eventTime: string;
+  workflowExecutionUpdateAcceptedEventAttributes: { acceptedRequest: { input: { args: { payloads: JsonPayload[] } } } };
+  workflowExecutionSignaledEventAttributes: { identity: string };
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  activityTaskCompletedEventAttributes: { scheduledEventId: string; result: { payloads: JsonPayload[] } };
+}
 const events = (): Event[] => JSON.parse(readFileSync(ORIGINAL, 'utf8')).events;
 const write = (name: string, json: unknown, indent?: number) => {
   const file = path.join(tmp, name);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { historyDigest, readHistoryFile, replayHistories, type AuditReport } from '../../../audit';
 import { loadDefinitionFile } from '../../../dsl/load';
-import { findTemporalCli } from '../../../scripts/temporal-cli';
+import { findTemporalCli } from '../../../devserver/temporal-cli';
 import { startHarness, type Harness } from '../../support/harness';
 import { testServer } from '../../support/server';
 import { docket, RECORDED_DEFINITIONS } from './support';

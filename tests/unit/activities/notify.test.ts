@@ -9,7 +9,7 @@ import { notify, listOutbox, closeStore, INVALID_ACTIVITY_INPUT, WEBHOOK_FAILED 
 
 /** A real loopback webhook receiver: records every request, answers with the status in `status`. */
 class Receiver {
-  requests: { headers: http.IncomingHttpHeaders; body: any }[] = [];
+  requests: { headers: http.IncomingHttpHeaders; body: unknown }[] = [];
   status = 200;
   /** When true, requests are held open (never answered) to exercise timeouts and cancellation. */
   hang = false;

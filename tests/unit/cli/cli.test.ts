@@ -1,39 +1,19 @@
 /**
- * The real `docket` command line, spawned as a user runs it: exit codes and what it prints.
- * None of these cases needs Temporal: flags are checked before any connection is made.
+ * The `docket` command line, run in-process by its own `main` (tests/support/run-cli.ts): exit
+ * codes and what it prints. None of these cases needs Temporal: flags are checked before any
+ * connection is made, and TEMPORAL_ADDRESS points nowhere so that a stray connection shows.
+ * The process boundary (bin/docket.js, the compiled code, another working directory) is
+ * tests/integration/cli-e2e.test.ts.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runCli, type CliRun } from '../../support/run-cli';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const BIN = path.join(ROOT, 'bin', 'docket.js');
 const STACK = /\n\s+at /;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node bin/docket.js …`; TEMPORAL_ADDRESS points nowhere so that a stray connection shows. */
-function docket(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        cwd: options.cwd ?? ROOT,
-        env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', DOCKET_DEBUG: '', ...options.env },
-        timeout: 60_000,
-      },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function docket(args: string[], options: { env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+  return runCli(args, { TEMPORAL_ADDRESS: '127.0.0.1:1', DOCKET_DEBUG: undefined, ...options.env });
 }
 
 let tmp: string;
@@ -128,12 +108,6 @@ describe('docket graph', () => {
     expect(run.code).toBe(0);
   });
 
-  it('works from any directory', async () => {
-    const run = await docket(['graph', path.join(ROOT, 'definitions', 'complaint.yaml')], { cwd: os.tmpdir() });
-    expect(run.stdout.startsWith('stateDiagram-v2')).toBe(true);
-    expect(run.code).toBe(0);
-  });
-
   it('marks the states given with --highlight', async () => {
     const run = await docket(['graph', 'definitions/complaint.yaml', '--highlight', 'handling.working']);
     expect(run.stdout).toMatch(/class handling,handling__working visited/);
@@ -206,15 +180,6 @@ describe('the command line itself', () => {
       expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
     expect(run.code).toBe(0);
-  });
-
-  it('says which address it could not reach and how to fix it, exit 1', async () => {
-    const run = await docket(['state', 'C-1']);
-    expect(run.stderr).toMatch(/^docket: cannot reach Temporal at 127\.0\.0\.1:1 /);
-    expect(run.stderr).toMatch(/docket dev/);
-    expect(run.stderr).toMatch(/TEMPORAL_ADDRESS/);
-    expect(run.stderr).not.toMatch(STACK);
-    expect(run.code).toBe(1);
   });
 
   it('rejects a malformed TEMPORAL_ADDRESS by name', async () => {

@@ -13,11 +13,10 @@ describe('event bounds', () => {
     expect(checkEventBounds({ type: 'RESOLVE', actor, data: nested(MAX_EVENT_DATA_DEPTH - 1) })).toBeUndefined();
   });
 
-  it('refuses data nested deeper than the limit, however deep, in bounded time', () => {
+  it('refuses data nested deeper than the limit, however deep, without walking all of it', () => {
     expect(checkEventBounds({ type: 'X', actor, data: nested(MAX_EVENT_DATA_DEPTH + 1) })?.code).toBe('INVALID_EVENT');
-    const started = Date.now();
+    // 100,000 levels: a walk that recursed to the bottom would overflow the stack and throw.
     expect(checkEventBounds({ type: 'X', actor, data: nested(100_000) })?.code).toBe('INVALID_EVENT');
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('refuses events over the byte limit as PAYLOAD_TOO_LARGE, counting UTF-8 bytes, with the limit in the message', () => {

@@ -16,11 +16,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const summary = (d: Diagnostic) => `${d.code} ${d.line}:${d.column} ${d.message}`;
 
-/** Loads a file, asserting it neither throws nor takes long. */
-async function loadQuickly(file: string, withinMs = 2000): Promise<LoadResult> {
-  const started = Date.now();
+/**
+ * Loads a file, asserting it does not throw and is refused with located diagnostics. No clock:
+ * a loader that hung or backtracked on the file would not finish, and Jest's timeout says so.
+ */
+async function loadRefused(file: string): Promise<LoadResult> {
   const result = await loadDefinitionFile(file);
-  expect(Date.now() - started).toBeLessThan(withinMs);
   expect(result.definition).toBeUndefined();
   expect(result.diagnostics.length).toBeGreaterThan(0);
   for (const d of result.diagnostics) {
@@ -60,34 +61,32 @@ describe('hostile definition files', () => {
       closeSync(fd);
     }
     const heapBefore = process.memoryUsage().heapUsed;
-    const { diagnostics } = await loadQuickly(file, 500);
+    const { diagnostics } = await loadRefused(file);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(10 * 1024 * 1024);
     expect(diagnostics.map(summary)).toEqual(['FILE_TOO_LARGE 1:1 file is 30.0 MiB; the limit for a definition is 1 MiB']);
   });
 
   it('refuses text over the limit before parsing it', () => {
-    const started = Date.now();
     const { diagnostics } = loadDefinitionText(`title: ${'a'.repeat(MAX_DEFINITION_BYTES)}`, 'big.yaml');
-    expect(Date.now() - started).toBeLessThan(500);
     expect(diagnostics.map((d) => d.code)).toEqual(['FILE_TOO_LARGE']);
   });
 
   it('reports random binary bytes as not text, at the first bad byte', async () => {
     const bytes = Buffer.concat([Buffer.from('process: x\ntitle: '), pseudoRandomBytes(64 * 1024)]);
-    const { diagnostics } = await loadQuickly(write('random.bin.yaml', bytes));
+    const { diagnostics } = await loadRefused(write('random.bin.yaml', bytes));
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]).toMatchObject({ code: 'NOT_TEXT', line: 2 });
     expect(diagnostics[0].message).toMatch(/binary file|not UTF-8/);
   });
 
   it('locates a NUL byte', async () => {
-    const { diagnostics } = await loadQuickly(write('nul.yaml', 'process: x\ntitle: a\u0000b\n'));
+    const { diagnostics } = await loadRefused(write('nul.yaml', 'process: x\ntitle: a\u0000b\n'));
     expect(diagnostics.map(summary)).toEqual(['NOT_TEXT 2:9 a NUL byte: this looks like a binary file; a definition must be UTF-8 text']);
   });
 
   it('locates bytes that are not UTF-8', async () => {
     const bytes = Buffer.concat([Buffer.from('process: x\ntitle: caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
-    const { diagnostics } = await loadQuickly(write('latin1.yaml', bytes));
+    const { diagnostics } = await loadRefused(write('latin1.yaml', bytes));
     expect(diagnostics.map(summary)).toEqual([
       'NOT_TEXT 2:11 bytes that are not UTF-8: this looks like a binary file or another encoding; save it as UTF-8',
     ]);
@@ -95,7 +94,7 @@ describe('hostile definition files', () => {
 
   it('names UTF-16 for what it is', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('process: x\n', 'utf16le')]);
-    const { diagnostics } = await loadQuickly(write('utf16.yaml', utf16));
+    const { diagnostics } = await loadRefused(write('utf16.yaml', utf16));
     expect(diagnostics.map(summary)).toEqual(['NOT_TEXT 1:1 the file is UTF-16 encoded; save it as UTF-8']);
   });
 
@@ -105,17 +104,17 @@ describe('hostile definition files', () => {
       const prev = String.fromCharCode(96 + i);
       levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
-    const { diagnostics } = await loadQuickly(write('bomb.yaml', levels.join('\n')));
+    const { diagnostics } = await loadRefused(write('bomb.yaml', levels.join('\n')));
     expect(diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['ALIAS_LIMIT 2:8']);
   });
 
   it('reports every YAML syntax error, located', async () => {
-    const { diagnostics } = await loadQuickly(write('syntax.yaml', 'process: x\ntitle: a: b\nroles:\n\t- agent\n'));
+    const { diagnostics } = await loadRefused(write('syntax.yaml', 'process: x\ntitle: a: b\nroles:\n\t- agent\n'));
     expect(diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(SYNTAX_ERRORS);
   });
 
   it('reports a duplicate key with its own code, at the second occurrence', async () => {
-    const { diagnostics } = await loadQuickly(write('dup.yaml', 'process: x\ntitle: a\ntitle: b\n'));
+    const { diagnostics } = await loadRefused(write('dup.yaml', 'process: x\ntitle: a\ntitle: b\n'));
     expect(diagnostics.map((d) => `${d.code} ${d.line}:${d.column} ${d.path}`)).toEqual(['DUPLICATE_KEY 3:1 title']);
   });
 
@@ -124,7 +123,7 @@ describe('hostile definition files', () => {
     ['a scalar', 'just some words\n', 'got a single value ("just some words")'],
     ['a number', '42\n', 'got a single value ("42")'],
   ])('refuses %s at the top level', async (_, text, got) => {
-    const { diagnostics } = await loadQuickly(write('root.yaml', text));
+    const { diagnostics } = await loadRefused(write('root.yaml', text));
     expect(diagnostics.map(summary)).toEqual([`NOT_A_MAPPING 1:1 the top level must be a mapping of keys (process: …, title: …), ${got}`]);
   });
 
@@ -133,12 +132,12 @@ describe('hostile definition files', () => {
     ['whitespace only', '  \n\n\t\n'],
     ['comments only', '# nothing here\n# yet\n'],
   ])('reports an %s file as empty', async (_, text) => {
-    const { diagnostics } = await loadQuickly(write('empty.yaml', text));
+    const { diagnostics } = await loadRefused(write('empty.yaml', text));
     expect(diagnostics.map((d) => d.code)).toEqual(['EMPTY_FILE']);
   });
 
   it('refuses more than one document per file', async () => {
-    const { diagnostics } = await loadQuickly(write('multi.yaml', 'process: a\n---\nprocess: b\n'));
+    const { diagnostics } = await loadRefused(write('multi.yaml', 'process: a\n---\nprocess: b\n'));
     expect(diagnostics.map(summary)).toEqual(['YAML_SYNTAX 2:1 more than one YAML document (a second ---); keep one definition per file']);
   });
 
@@ -148,7 +147,7 @@ describe('hostile definition files', () => {
     ['block list markers on one line', `title:\n  ${'- '.repeat(500_000)}x`, 'NESTED_TOO_DEEP 2:203'],
     ['brackets inside a quoted string (just text)', `title: "${'['.repeat(500_000)}"`, 'MISSING_KEY 1:1'],
   ])('refuses nesting deep enough to crash the parser: %s', async (_, text, expected) => {
-    const { diagnostics } = await loadQuickly(write('deep.yaml', text), 1500);
+    const { diagnostics } = await loadRefused(write('deep.yaml', text));
     expect(`${diagnostics[0].code} ${diagnostics[0].line}:${diagnostics[0].column}`).toBe(expected);
   });
 
@@ -156,13 +155,13 @@ describe('hostile definition files', () => {
     let states = 'done:\n  type: final\n';
     for (let i = 0; i < 400; i++) states = `s${i}:\n  initial: ${i === 0 ? 'done' : `s${i - 1}`}\n  states:\n${indent(states)}`;
     const text = `process: deep\ntitle: Deep\nroles: []\ninitial: s399\nstates:\n${indent(states)}`;
-    const { diagnostics } = await loadQuickly(write('deep-states.yaml', text), 5000);
+    const { diagnostics } = await loadRefused(write('deep-states.yaml', text));
     expect(diagnostics.length).toBeGreaterThan(0);
   });
 
   it('keeps __proto__ keys as data, without polluting prototypes', async () => {
     const text = 'process: x\ntitle: X\nroles: []\ninitial: a\n__proto__:\n  polluted: true\nstates:\n  a: { type: final, outcome: ok }\n';
-    const { diagnostics } = await loadQuickly(write('proto.yaml', text));
+    const { diagnostics } = await loadRefused(write('proto.yaml', text));
     expect(diagnostics.map((d) => `${d.code} ${d.path}`)).toEqual(['UNKNOWN_KEY __proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

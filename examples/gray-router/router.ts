@@ -38,6 +38,14 @@ export interface RouterOptions {
   maxRecords?: number;
   /** An upstream that has not answered after this long gets a 504 (default 10 000 ms). */
   upstreamTimeoutMs?: number;
+  /** The clock requests are stamped with and stats windows read (ms since the epoch; default `Date.now`). Tests pass their own. */
+  now?: () => number;
+  /**
+   * Runs before `GET /admin/stats` answers, e.g. to send a batch of requests so that every health
+   * check measures traffic that certainly happened inside its window (tests; see
+   * `GrayEnvironmentOptions.trafficPerCheck`).
+   */
+  beforeStats?: () => Promise<void>;
 }
 
 /** Counters of one version's requests in a time window. */
@@ -99,6 +107,7 @@ export async function startRouter(options: RouterOptions): Promise<GrayRouter> {
   if (!isWeight(weight)) throw new Error(`weight must be a number from 0 to 100, got ${JSON.stringify(weight)}`);
   const maxRecords = options.maxRecords ?? 200_000;
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 10_000;
+  const now = options.now ?? Date.now;
   let records: RequestRecord[] = [];
   let credit = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -122,7 +131,7 @@ export async function startRouter(options: RouterOptions): Promise<GrayRouter> {
   };
 
   const stats = (since = 0): RouterStats => {
-    const until = Date.now();
+    const until = now();
     const versions: Record<string, VersionStats> = {};
     for (const version of [stable.version, canary.version]) {
       versions[version] = summarise(records.filter((r) => r.version === version && r.at >= since));
@@ -142,7 +151,7 @@ export async function startRouter(options: RouterOptions): Promise<GrayRouter> {
     const finish = (status: number) => {
       if (done) return;
       done = true;
-      record({ at: Date.now(), version: target.version, status, ms: performance.now() - started });
+      record({ at: now(), version: target.version, status, ms: performance.now() - started });
     };
     const fail = (status: number, message: string) => {
       finish(status);
@@ -185,6 +194,7 @@ export async function startRouter(options: RouterOptions): Promise<GrayRouter> {
       const raw = url.searchParams.get('since');
       const since = raw === null || raw === '' ? 0 : Number(raw);
       if (!Number.isFinite(since)) return reply(400, { error: `since must be milliseconds since the epoch, got ${JSON.stringify(raw)}` });
+      await options.beforeStats?.();
       return reply(200, stats(since));
     }
     if (url.pathname === '/admin/reset' && req.method === 'POST') {

@@ -19,7 +19,7 @@ type IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 /** Temporal type names as the CLI spells them (`--type Keyword`). */
 export type SearchAttributeTypeName = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
-const TYPE_CODES: Record<SearchAttributeTypeName, IndexedValueType> = {
+export const TYPE_CODES: Record<SearchAttributeTypeName, IndexedValueType> = {
   Text: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
   Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,

@@ -1,7 +1,9 @@
 /**
- * Real traffic for gray releases on loopback: a weighted router in front of two versions of a
- * sample service, and a load generator. The `setTrafficWeight` and `checkHealth` activities
- * (activities/traffic.ts) drive and read the router over its admin API.
+ * Real traffic for gray releases on loopback, for the demo and the tests (not part of the
+ * product): a weighted router in front of two versions of a sample service, and a load
+ * generator. The router speaks the admin API of docket's `http-admin` traffic and health adapter
+ * (activities/traffic/http-admin.ts), so the shipped `setTrafficWeight` and `checkHealth`
+ * activities drive and read it as they would a gateway that implements that API.
  *
  * @example
  *   const env = await startGrayEnvironment({ canary: { errorRate: 0.3 } });
@@ -11,6 +13,7 @@
  *   await env.stop();
  */
 import { startRouter, type GrayRouter } from './router';
+import { runLoad } from './load-generator';
 import { startSampleService, type SampleService } from './sample-service';
 
 export { startRouter, isWeight } from './router';
@@ -26,6 +29,16 @@ export interface GrayEnvironmentOptions {
   canaryVersion?: string;
   /** How the canary misbehaves (default: healthy). */
   canary?: { errorRate?: number; extraLatencyMs?: number };
+  /** The router's clock (default `Date.now`): tests pass their own. */
+  now?: () => number;
+  /**
+   * Traffic on demand, for tests: before each stats read (each `checkHealth`), send exactly this
+   * many requests through the router and wait for them. Every check then measures a known number
+   * of requests (the split is deterministic: `weight` % of them reach the canary) however slow the
+   * machine, instead of whatever a background load managed to send in a stretch of real time.
+   * Default 0: no requests but the ones someone sends (the demo runs `startLoad`).
+   */
+  trafficPerCheck?: number;
 }
 
 export interface GrayEnvironment {
@@ -42,7 +55,13 @@ export async function startGrayEnvironment(options: GrayEnvironmentOptions = {})
   const canary = await startSampleService({ version: options.canaryVersion ?? 'v2', ...options.canary });
   let router: GrayRouter;
   try {
-    router = await startRouter({ stable: { version: stable.version, url: stable.url }, canary: { version: canary.version, url: canary.url } });
+    const perCheck = options.trafficPerCheck ?? 0;
+    router = await startRouter({
+      stable: { version: stable.version, url: stable.url },
+      canary: { version: canary.version, url: canary.url },
+      ...(options.now ? { now: options.now } : {}),
+      ...(perCheck > 0 ? { beforeStats: () => runLoad({ url: router.url, maxRequests: perCheck, ratePerSecond: 100_000, concurrency: 8 }).then(() => undefined) } : {}),
+    });
   } catch (err) {
     await Promise.all([stable.stop(), canary.stop()]);
     throw err;

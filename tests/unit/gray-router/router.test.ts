@@ -5,14 +5,15 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Logger } from '@temporalio/common';
 import { checkHealth, setTrafficWeight, ROUTER_REFUSED, ROUTER_UNAVAILABLE, type HealthMeasurement } from '../../../activities';
-import { runLoad, startGrayEnvironment, startLoad, type GrayEnvironment, type RouterStats } from '../../../gray';
+import { runLoad, startGrayEnvironment, startLoad, type GrayEnvironment, type RouterStats } from '../../../examples/gray-router';
 
 const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 const activity = () => new MockActivityEnvironment({ activityId: '1', activityType: 'traffic' }, { logger: silent });
 
-async function admin(env: GrayEnvironment, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+/** One admin API call; `T` is the answer's shape (the router's own types, or a plain object). */
+async function admin<T = Record<string, unknown>>(env: GrayEnvironment, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${env.routerUrl}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as T };
 }
 
 describe('gray router', () => {
@@ -29,31 +30,37 @@ describe('gray router', () => {
 
   it.each([0, 5, 25, 50, 100])('sends %i%% of 400 requests to the canary (within 2%%)', async (weight) => {
     expect((await admin(env, 'PUT', '/admin/weight', { weight })).status).toBe(200);
-    const summary = await runLoad({ url: env.routerUrl, maxRequests: 400, ratePerSecond: 2000, concurrency: 8 });
+    const summary = await runLoad({ url: env.routerUrl, maxRequests: 400, ratePerSecond: 100_000, concurrency: 8 });
     expect(summary).toMatchObject({ sent: 400, ok: 400, failed: 0 });
     const canary = summary.byVersion.v2?.ok ?? 0;
     expect(Math.abs(canary - 4 * weight)).toBeLessThanOrEqual(8);
-    const stats: RouterStats = (await admin(env, 'GET', '/admin/stats')).json;
+    const stats = (await admin<RouterStats>(env, 'GET', '/admin/stats')).json;
     expect(stats.versions.v1.requests + stats.versions.v2.requests).toBe(400);
     expect(stats.versions.v2.requests).toBe(canary);
   });
 
   it('counts real outcomes and latency per version, and only since the time asked', async () => {
-    await admin(env, 'PUT', '/admin/weight', { weight: 50 });
-    await runLoad({ url: env.routerUrl, maxRequests: 40, ratePerSecond: 2000 });
-    // Stats are stamped to the millisecond: keep the window start clear of the first batch.
-    await new Promise((r) => setTimeout(r, 20));
-    const between = Date.now();
-    await new Promise((r) => setTimeout(r, 20));
-    await runLoad({ url: env.routerUrl, maxRequests: 20, ratePerSecond: 2000 });
-    const all: RouterStats = (await admin(env, 'GET', '/admin/stats?since=0')).json;
-    expect(all.versions.v1).toMatchObject({ requests: 30, errors: 0, errorRate: 0, statuses: { '200': 30 } });
-    expect(all.versions.v2).toMatchObject({ requests: 30, errors: 0, statuses: { '200': 30 } });
-    expect(all.versions.v2.p95Ms).toBeGreaterThan(0);
-    expect(all.versions.v2.p95Ms).toBeLessThan(all.versions.v2.maxMs + 0.01);
-    const recent: RouterStats = (await admin(env, 'GET', `/admin/stats?since=${between}`)).json;
-    expect(recent.versions.v1.requests + recent.versions.v2.requests).toBe(20);
-    expect(recent).toMatchObject({ since: between, weight: 50, stable: 'v1', canary: 'v2' });
+    // The router's own clock, moved by the test: the window boundary falls between the batches
+    // whatever the machine's speed.
+    let now = 1_000_000;
+    const clocked = await startGrayEnvironment({ now: () => now });
+    try {
+      await admin(clocked, 'PUT', '/admin/weight', { weight: 50 });
+      await runLoad({ url: clocked.routerUrl, maxRequests: 40, ratePerSecond: 100_000 });
+      now = 2_000_000;
+      const between = 1_500_000;
+      await runLoad({ url: clocked.routerUrl, maxRequests: 20, ratePerSecond: 100_000 });
+      const all = (await admin<RouterStats>(clocked, 'GET', '/admin/stats?since=0')).json;
+      expect(all.versions.v1).toMatchObject({ requests: 30, errors: 0, errorRate: 0, statuses: { '200': 30 } });
+      expect(all.versions.v2).toMatchObject({ requests: 30, errors: 0, statuses: { '200': 30 } });
+      expect(all.versions.v2.p95Ms).toBeGreaterThan(0);
+      expect(all.versions.v2.p95Ms).toBeLessThan(all.versions.v2.maxMs + 0.01);
+      const recent = (await admin<RouterStats>(clocked, 'GET', `/admin/stats?since=${between}`)).json;
+      expect(recent.versions.v1.requests + recent.versions.v2.requests).toBe(20);
+      expect(recent).toMatchObject({ since: between, until: 2_000_000, weight: 50, stable: 'v1', canary: 'v2' });
+    } finally {
+      await clocked.stop();
+    }
   });
 
   it('answers the admin API: weight read and refused, reset, unknown routes', async () => {
@@ -62,9 +69,9 @@ describe('gray router', () => {
     const refused = await admin(env, 'PUT', '/admin/weight', { weight: 101 });
     expect(refused).toEqual({ status: 400, json: { error: 'weight must be a number from 0 to 100, got 101' } });
     expect((await admin(env, 'GET', '/admin/weight')).json.weight).toBe(25);
-    await runLoad({ url: env.routerUrl, maxRequests: 10, ratePerSecond: 2000 });
+    await runLoad({ url: env.routerUrl, maxRequests: 10, ratePerSecond: 100_000 });
     await admin(env, 'POST', '/admin/reset');
-    const stats: RouterStats = (await admin(env, 'GET', '/admin/stats')).json;
+    const stats = (await admin<RouterStats>(env, 'GET', '/admin/stats')).json;
     expect(stats.versions.v1.requests + stats.versions.v2.requests).toBe(0);
     expect((await admin(env, 'GET', '/admin/nope')).status).toBe(404);
   });
@@ -81,7 +88,7 @@ describe('a faulty canary behind the router', () => {
 
   it('counts its 5xx answers and its latency; checkHealth judges it unhealthy with the numbers', async () => {
     await activity().run(setTrafficWeight, { routerUrl: env.routerUrl, weight: 50 });
-    const summary = await runLoad({ url: env.routerUrl, maxRequests: 200, ratePerSecond: 2000, concurrency: 16 });
+    const summary = await runLoad({ url: env.routerUrl, maxRequests: 200, ratePerSecond: 100_000, concurrency: 16 });
     expect(summary.byVersion.v2).toEqual({ ok: 70, failed: 30 });
     expect(summary.byVersion.v1).toEqual({ ok: 100, failed: 0 });
 
