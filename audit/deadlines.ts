@@ -4,7 +4,7 @@
  * against the targets the definition's decision tables set. Built from an offline re-run with the
  * pinned definition (which knows each deadline's name and due time) and the transitions. Pure.
  */
-import { stateAt } from '../compiler/state-paths';
+import { offersEvents, stateAt } from '../compiler/state-paths';
 import type { Actor } from '../contract/wire';
 import type { ProcessDefinition, StateSpec } from '../dsl/types';
 import type { RerunDeadline, RerunResult, RerunTransition } from './rerun';
@@ -155,9 +155,5 @@ export function totals(rerun: RerunResult, deadlines: DeadlineReport[], startedA
 }
 
 /** Whether an actor can do something in the state (or a state inside it) that leaves before a timer. */
-function offersEvents(spec: StateSpec): boolean {
-  if (spec.on && Object.keys(spec.on).length) return true;
-  return Object.values(spec.states ?? {}).some(offersEvents);
-}
 
 const within = (state: string, ancestor: string) => state === ancestor || state.startsWith(`${ancestor}.`);

@@ -90,10 +90,11 @@ let installed = false;
 
 /**
  * Installs the Temporal runtime with `logger` receiving SDK logs, workflow/activity `log` calls and
- * the Rust core's warnings. Must run before any `NativeConnection` or `Worker` is created; later
+ * the Rust core's warnings, and, with `metricsAddress` (host:port), a Prometheus endpoint
+ * (`/metrics`) for the worker's metrics and the cases' business metrics. Must run before any `NativeConnection` or `Worker` is created; later
  * calls do nothing. If something already created the runtime, warns and leaves it as it is.
  */
-export function installRuntimeLogging(logger: PinoLogger): void {
+export function installRuntimeLogging(logger: PinoLogger, options: { metricsAddress?: string } = {}): void {
   if (installed) return;
   installed = true;
   try {
@@ -101,8 +102,12 @@ export function installRuntimeLogging(logger: PinoLogger): void {
       logger: sdkLogger(logger),
       telemetryOptions: {
         logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
+        // The runtime's own Prometheus exporter serves Temporal's worker metrics and docket's case
+        // metrics (workflows/case-metrics.ts) on one endpoint: no second metrics library.
+        ...(options.metricsAddress ? { metrics: { prometheus: { bindAddress: options.metricsAddress } } } : {}),
       },
     });
+    if (options.metricsAddress) logger.info({ metricsAddress: options.metricsAddress }, `Prometheus metrics on http://${options.metricsAddress}/metrics`);
   } catch (err) {
     if (!(err instanceof IllegalStateError)) throw err;
     logger.warn('the Temporal runtime was created before installRuntimeLogging(); SDK logs bypass this logger');

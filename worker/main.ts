@@ -14,6 +14,7 @@ import { connectionOptions, describeConfig, loadTemporalConfig } from './config'
 import { createDocketWorker } from './create-worker';
 import { checkDocketVariables } from './settings';
 import { createLogger, installRuntimeLogging, type PinoLogger } from './logger';
+import { ConfigError } from './config-error';
 
 export interface RunWorkerOptions {
   /** Aborting it shuts the worker down (as SIGINT/SIGTERM do). */
@@ -22,6 +23,16 @@ export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
   /** Default: `createLogger()` from `DOCKET_LOG_FORMAT` / `DOCKET_LOG_LEVEL`. */
   logger?: PinoLogger;
+}
+
+/** `DOCKET_METRICS_ADDRESS`: host:port of the Prometheus endpoint, e.g. `0.0.0.0:9464`; unset, none. */
+export function metricsAddress(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.DOCKET_METRICS_ADDRESS?.trim();
+  if (!raw) return undefined;
+  if (!/^[^\s:]+:\d{1,5}$/.test(raw) || Number(raw.slice(raw.lastIndexOf(':') + 1)) > 65535) {
+    throw new ConfigError('DOCKET_METRICS_ADDRESS', `must be host:port, e.g. 0.0.0.0:9464 or 127.0.0.1:9464; got "${raw}"`);
+  }
+  return raw;
 }
 
 /** Runs the worker until a shutdown signal or `signal` aborts; resolves once drained and closed. */
@@ -33,7 +44,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const config = loadTemporalConfig(env);
   // The gray-release adapters' settings, checked now rather than at a release's first check.
   trafficAdapters(env);
-  installRuntimeLogging(logger);
+  installRuntimeLogging(logger, { metricsAddress: metricsAddress(env) });
 
   const connection = await NativeConnection.connect(connectionOptions(config));
   try {

@@ -22,6 +22,7 @@ export const DOCKET_SETTINGS: readonly DocketSetting[] = [
   { name: 'DOCKET_TASK_QUEUE', usedBy: 'all', meaning: 'task queue the worker polls and clients start cases on', default: 'docket' },
   { name: 'DOCKET_DATA_DIR', usedBy: 'worker', meaning: 'directory of the activity store (SQLite) and, for `docket dev`, the server database and development keys', default: '.docket' },
   { name: 'DOCKET_LOG_LEVEL', usedBy: 'all', meaning: 'pino level: trace, debug, info, warn, error', default: 'info' },
+  { name: 'DOCKET_METRICS_ADDRESS', usedBy: 'worker', meaning: 'host:port of the Prometheus endpoint (`/metrics`): Temporal worker metrics and case metrics (docs/metrics.md)', default: 'no endpoint' },
   { name: 'DOCKET_LOG_FORMAT', usedBy: 'all', meaning: '`json` or `pretty`', default: 'pretty on a terminal, else json' },
   { name: 'DOCKET_DEBUG', usedBy: 'cli', meaning: '`1`: print stack traces of internal errors' },
   { name: 'DOCKET_WORKFLOW_BUNDLE', usedBy: 'worker', meaning: 'prebuilt workflow bundle (`npm run build:bundle`)', default: 'bundle workflows/ at start' },

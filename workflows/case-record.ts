@@ -15,6 +15,7 @@ export class CaseRecord {
   private readonly pending = new Map<string, ArmedDeadline>();
   /** Every deadline ever armed, by key, so a firing can be named after its state was left. */
   private readonly armed = new Map<string, ArmedDeadline>();
+  private readonly cleared: ArmedDeadline[] = [];
 
   /** Entries carried over from the previous run (already reported there, so not to the sink). */
   carry(entries: TimelineEntry[]): void {
@@ -34,7 +35,14 @@ export class CaseRecord {
   }
 
   clear(key: string): void {
+    const deadline = this.pending.get(key);
+    if (deadline) this.cleared.push(deadline);
     this.pending.delete(key);
+  }
+
+  /** Deadlines cleared since the last call (their state was left, or their timer fired). */
+  takeCleared(): ArmedDeadline[] {
+    return this.cleared.splice(0);
   }
 
   /** The deadline an XState `after` event belongs to (compiler/xstate-events.ts). */

@@ -36,6 +36,7 @@ import { createInvoker } from './invocations';
 import { CarriedTimers } from './carried-timers';
 import { DurableClock } from './durable-clock';
 import { SearchAttributeSync } from './search-attributes';
+import { CaseMetrics } from './case-metrics';
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
 /** A run also continues as new once its history is this large (Temporal fails a run at 50 MiB). */
@@ -69,6 +70,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const input = checkInput(def, args.input);
 
   const record = new CaseRecord();
+  const metrics = new CaseMetrics(def);
   if (resume) record.carry(resume.timeline);
   const invoke = createInvoker(resolved);
   // XState's delays and the carried deadlines run on this clock, private to the case (see durable-clock.ts).
@@ -104,6 +106,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
           settle();
           loopGuard.outsideEvent();
           record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'failed', error });
+          metrics.invocationFailed(request.kind, request.name);
           if (request.hasOnError) failed(error);
           else failure = `${request.kind} ${request.name} failed in state ${request.state} and the state has no onError: ${error}`;
         },
@@ -153,6 +156,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       );
     } else {
       const deadline = record.deadlineForEvent(event.type);
+      if (deadline) metrics.deadline(deadline, 'fired');
+      for (const cleared of record.takeCleared()) if (cleared.key !== deadline?.key) metrics.deadline(cleared, 'cleared');
       if (deadline) {
         record.add({ kind: 'deadline', at: iso(), name: deadline.name, state: deadline.state, due: new Date(deadline.dueMs).toISOString(), target: deadline.target });
       }
@@ -231,6 +236,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     },
   });
   actor.start();
+  if (!resume) metrics.started();
   // A restored XState snapshot does not re-arm its `after` timers (xstate#5331): do it here.
   for (const deadline of resume?.deadlines ?? []) {
     record.arm(deadline);
@@ -245,12 +251,14 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     (event) => {
       const timelineFrom = record.timeline.length;
       const before = context();
+      metrics.event(event.type, 'update', 'accepted');
       apply(event);
       return eventResult(timelineFrom, before);
     },
     {
       validator: (event) => {
         const reason = rejection(event);
+        if (reason) metrics.event(event?.type, 'update', 'rejected', reason.code);
         if (reason) throw ApplicationFailure.create({ message: reason.message, type: reason.code, details: [reason], nonRetryable: true });
       },
     },
@@ -262,8 +270,10 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       const entry = rejectedEntry(event, reason);
       record.add({ kind: 'rejected', at: iso(), ...entry });
       log.warn('rejected signalled event', { event: entry.event, code: reason.code, reason: reason.message });
+      metrics.event(event?.type, 'signal', 'rejected', reason.code);
       return;
     }
+    metrics.event(event.type, 'signal', 'accepted');
     apply(event);
   });
 
@@ -292,9 +302,11 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     });
   }
   if (failure || actor.getSnapshot().status === 'error') {
+    metrics.finished('failed', failureCode);
     throw ApplicationFailure.nonRetryable(`process ${def.process} failed: ${failure ?? 'the state machine stopped with an error'}`, failureCode);
   }
   const finalOutcome = outcome()!;
+  metrics.finished('completed', finalOutcome);
   record.add({ kind: 'completed', at: iso(), outcome: finalOutcome, state: stateNames() });
   actor.stop();
   // No timeline here: the history holds what it is made of, and the audit rebuilds it (see ProcessResult).

@@ -144,7 +144,10 @@ describe('gray release with real traffic', () => {
       expect(failed[0].output).toEqual(failure);
       const path = timeline.filter((e) => e.kind === 'transition').map((e) => (e as { to: string[] }).to.join());
       expect(path.slice(-3)).toEqual(['rolling_back', 'reporting_rollback', 'rolled_back']);
-      expect(path).not.toContain('releasing.gate');
+      // The failing check is the first stage's: an interval check during the bake, or the gate's
+      // check at its end when the machine was too busy for an interval check to run first (seen
+      // under load). Either way no stage after the first was entered.
+      expect(path.filter((p) => p === 'releasing.setting_weight')).toHaveLength(1);
       const told = listOutbox({ workflowId: id });
       expect(told).toEqual([expect.objectContaining({ recipient: 'release_manager,eli.eng', subject: expect.stringMatching(/^Change CHG-2048 rolled back from 5%: error rate/) })]);
 
