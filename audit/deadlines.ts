@@ -6,7 +6,7 @@
  */
 import { offersEvents, stateAt } from '../compiler/state-paths';
 import type { Actor } from '../contract/wire';
-import type { ProcessDefinition, StateSpec } from '../dsl/types';
+import type { ProcessDefinition } from '../dsl/types';
 import type { RerunDeadline, RerunResult, RerunTransition } from './rerun';
 
 export interface DeadlineReport {
