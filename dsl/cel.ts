@@ -61,26 +61,67 @@ export function checkExpression(source: string): CelProblem | undefined {
 
 /** Names used as `decide.<name>` in an expression (for "unknown decision" checks). */
 export function decisionReferences(source: string): string[] {
-  const names: string[] = [];
+  return fieldReferences(source, 'decide').map((r) => r.name);
+}
+
+/** A `<variable>.<name>` in an expression: the name, where it starts, and whether it sits inside `has(…)`. */
+export interface FieldReference {
+  name: string;
+  offset: number;
+  /** Inside `has(…)`, which asks whether the field is there, so a missing one is no error. */
+  tested: boolean;
+}
+
+/** Every `<variable>.<name>` (and `<variable>["name"]`) an expression reads; none when it does not parse. */
+export function fieldReferences(source: string, variable: string): FieldReference[] {
+  const out: FieldReference[] = [];
   let ast: unknown;
   try {
     ast = (env.parse(source) as unknown as { ast: unknown }).ast;
   } catch {
-    return names;
+    return out;
   }
-  const walk = (node: unknown): void => {
+  const walk = (node: unknown, tested: boolean): void => {
     if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk); // call arguments come as nested lists
-    const n = node as { op?: string; args?: unknown };
-    if (n.op === '.' && Array.isArray(n.args)) {
-      const [target, field] = n.args as [{ op?: string; args?: unknown }, unknown];
-      if (target?.op === 'id' && target.args === 'decide' && typeof field === 'string') names.push(field);
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, tested)); // call arguments come as nested lists
+    const n = node as { op?: string; args?: unknown; pos?: number };
+    if ((n.op === '.' || n.op === '[]') && Array.isArray(n.args)) {
+      const [target, field] = n.args as [{ op?: string; args?: unknown; pos?: number }, unknown];
+      const name = n.op === '.' ? field : (field as { op?: string; args?: unknown })?.op === 'value' ? (field as { args?: unknown }).args : undefined;
+      if (target?.op === 'id' && target.args === variable && typeof name === 'string') out.push({ name, offset: target.pos ?? 0, tested });
     }
-    if (Array.isArray(n.args)) n.args.forEach(walk);
-    else if (n.args && typeof n.args === 'object') walk(n.args);
+    const isHas = n.op === 'call' && Array.isArray(n.args) && n.args[0] === 'has';
+    if (Array.isArray(n.args)) n.args.forEach((a) => walk(a, tested || isHas));
+    else if (n.args && typeof n.args === 'object') walk(n.args, tested);
   };
-  walk(ast);
-  return names;
+  walk(ast, false);
+  return out;
+}
+
+/**
+ * The CEL type the checker gives an expression (`bool`, `int`, `string`, `dyn`, …), or undefined
+ * when it does not check. `dyn` means "known only at run time" (anything read from input,
+ * context, event or decide).
+ */
+export function expressionType(source: string): string | undefined {
+  try {
+    const checked = env.check(source) as { valid: boolean; type?: unknown };
+    return checked.valid && typeof checked.type === 'string' ? checked.type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value of an expression that is a single literal (`"4h"`, `48`, `true`), or undefined. */
+export function literalValue(source: string): { value: unknown } | undefined {
+  try {
+    const ast = (env.parse(source) as unknown as { ast: { op?: string; args?: unknown } }).ast;
+    if (ast?.op !== 'value') return undefined;
+    const v = ast.args;
+    return { value: typeof v === 'bigint' ? Number(v) : v };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Evaluates an expression. Throws `CelEvaluationError` naming the expression on failure. */

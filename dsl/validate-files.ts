@@ -9,10 +9,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { parse } from 'yaml';
-import type { Diagnostic } from './diagnostics';
-import { isRecord } from './json-shape';
+import { checkChildInputs } from './check-child-input';
+import { sortDiagnostics, unlocated, type Diagnostic } from './diagnostics';
+import { isRecord, type JsonRecord } from './json-shape';
 import { loadDefinitionFile, SHARED_FILE_MESSAGE } from './load';
+import { parseYamlSource } from './parse-yaml';
+import { createReporter } from './reporter';
 import { readDefinitionSource, refusal } from './source-guard';
+import { forEachState } from './state-tree';
 import type { ProcessDefinition } from './types';
 
 export interface FileReport {
@@ -69,7 +73,40 @@ export async function validateFiles(paths: string[]): Promise<ValidationReport> 
     const ok = diagnostics.length === 0;
     files.push(ok ? { file: file.path, ok, process: id, definition: result.definition, hash: result.hash, diagnostics } : { file: file.path, ok, diagnostics });
   }
+  await checkChildren(files);
   return { files, errorCount: files.reduce((n, f) => n + f.diagnostics.length, 0) };
+}
+
+/**
+ * What needs two files: each child process's `with` against the child's input schema. The child
+ * is one of the files validated, or else `<process>.yaml` beside the parent.
+ */
+async function checkChildren(files: FileReport[]): Promise<void> {
+  const byId = new Map<string, ProcessDefinition>();
+  for (const f of files) if (f.definition) byId.set(f.definition.process, f.definition);
+  for (const report of files) {
+    const def = report.definition;
+    if (!def) continue;
+    const wanted = new Set<string>();
+    forEachState(def.states, (_, spec) => {
+      if (spec.invoke?.process && !byId.has(spec.invoke.process)) wanted.add(spec.invoke.process);
+    });
+    for (const id of wanted) {
+      const beside = await loadDefinitionFile(join(dirname(report.file), `${id}.yaml`)).catch(() => undefined);
+      if (beside?.definition?.process === id) byId.set(id, beside.definition);
+    }
+    const read = await readDefinitionSource(report.file);
+    if (!('text' in read)) continue;
+    const parsed = parseYamlSource(read.text, report.file, '', '');
+    const reporter = createReporter('locate' in parsed ? parsed.locate : unlocated(report.file));
+    checkChildInputs(def as unknown as JsonRecord, (id) => byId.get(id), reporter);
+    if (reporter.diagnostics.length === 0) continue;
+    report.diagnostics.push(...sortDiagnostics(reporter.diagnostics));
+    report.ok = false;
+    delete report.definition;
+    delete report.hash;
+    delete report.process;
+  }
 }
 
 /** Directories become their YAML files (sorted); anything else is kept for the loader to judge. */
