@@ -11,6 +11,7 @@ import { dirname, join, normalize } from 'node:path';
 import { parse } from 'yaml';
 import { checkChildInputs } from './check-child-input';
 import { sortDiagnostics, unlocated, type Diagnostic } from './diagnostics';
+import { isDefinitionFileName, isScenarioFileName } from './file-kinds';
 import { isRecord, type JsonRecord } from './json-shape';
 import { loadDefinitionFile, SHARED_FILE_MESSAGE } from './load';
 import { parseYamlSource } from './parse-yaml';
@@ -46,6 +47,11 @@ export async function validateFiles(paths: string[]): Promise<ValidationReport> 
     const file = queue[i];
     if (file.empty) {
       files.push({ file: file.path, ok: false, diagnostics: [refusal(file.path, 'FILE_NOT_FOUND', 'no .yaml or .yml files in this directory')] });
+      continue;
+    }
+    if (isScenarioFileName(file.path)) {
+      const message = 'a scenario file (*.test.yaml), not a definition: run it with docket test; validate the definition it tests';
+      files.push({ file: file.path, ok: false, diagnostics: [refusal(file.path, 'NOT_A_MAPPING', message)] });
       continue;
     }
     const result = await loadDefinitionFile(file.path);
@@ -125,7 +131,7 @@ async function expand(paths: string[]): Promise<Array<{ path: string; empty?: bo
       continue;
     }
     const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
-    const yamlFiles = entries.filter((e) => !e.isDirectory() && /\.ya?ml$/i.test(e.name)).map((e) => join(path, e.name));
+    const yamlFiles = entries.filter((e) => !e.isDirectory() && isDefinitionFileName(e.name)).map((e) => join(path, e.name));
     if (yamlFiles.length === 0) add(path, true);
     for (const file of yamlFiles.sort()) add(file);
   }
@@ -138,7 +144,7 @@ async function definitionsUsing(sharedFile: string): Promise<string[]> {
   const users: string[] = [];
   for (const dir of [...new Set([dirname(sharedFile), dirname(dirname(sharedFile))])]) {
     const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
+    for (const name of names.filter(isDefinitionFileName).sort()) {
       const candidate = join(dir, name);
       if (normalize(candidate) === target) continue;
       const uses = await readFile(candidate, 'utf8').then(usesOf, () => []);
