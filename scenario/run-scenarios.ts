@@ -21,6 +21,8 @@ export interface ScenarioResult {
   /** The failed step, located (empty when passed). */
   failures: Located[];
   ms: number;
+  /** Every leaf state the case rested in (for coverage: a state passed through by `always` is not listed). */
+  visited: string[];
 }
 
 export interface FileResult {
@@ -66,6 +68,7 @@ function runScenario(def: ProcessDefinition, fileValue: ScenarioFile, scenario: 
     passed: false,
     failures: [{ ...at(path, key), message: `scenario "${scenario.name}": ${message}` }],
     ms: performance.now() - started,
+    visited: visitedStates(sim),
   });
   const answers: Record<string, InvocationAnswer> = { ...(fileValue.invocations ?? {}), ...(scenario.invocations ?? {}) };
   const sim = new CaseSimulator(def, scenario.input ?? {}, {
@@ -108,10 +111,16 @@ function runScenario(def: ProcessDefinition, fileValue: ScenarioFile, scenario: 
         }
       }
     }
-    return { name: scenario.name, line, passed: true, failures: [], ms: performance.now() - started };
+    return { name: scenario.name, line, passed: true, failures: [], ms: performance.now() - started, visited: visitedStates(sim) };
   } finally {
     sim.stop();
   }
+}
+
+function visitedStates(sim: CaseSimulator): string[] {
+  const out = new Set<string>();
+  for (const entry of sim.timeline) if (entry.kind === 'started' || entry.kind === 'transition') (entry.kind === 'started' ? entry.state : entry.to).forEach((s) => out.add(s));
+  return [...out];
 }
 
 /** `role:id`, several roles with commas (the schema checked the form). */

@@ -64,7 +64,8 @@ export type LoadedScenarios =
   | { ok: true; file: string; value: ScenarioFile; locate: Locate; definition: ProcessDefinition; definitionFile: string }
   | { ok: false; file: string; problems: Located[] };
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry their schema, whose properties name what is allowed in the message.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 addFormats(ajv);
 const validateScenarioFile = ajv.compile(schema);
 
@@ -92,6 +93,8 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenarios> {
   return { ok: true, file, value: scenarios, locate, definition: loaded.definition, definitionFile };
 }
 
+const STEP_KEYS = ['send', 'as', 'data', 'rejected', 'advance', 'complete', 'returns', 'fails', 'expect'];
+
 /** ajv's errors as located messages, one per place, in words. */
 function schemaProblems(errors: ErrorObject[], locate: Locate): Located[] {
   const out: Located[] = [];
@@ -105,7 +108,9 @@ function schemaProblems(errors: ErrorObject[], locate: Locate): Located[] {
     if (e.keyword === 'additionalProperties') {
       const extra = String((e.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
-      const near = suggest(extra, allowed);
+      // In a step, the key may belong to another kind of step (`expcet` next to `advance`).
+      const inStep = path.length >= 2 && path[path.length - 2] === 'steps';
+      const near = suggest(extra, inStep ? STEP_KEYS : allowed);
       message = `unknown key "${extra}"${near ? ` (did you mean "${near}"?)` : ''}; allowed here: ${allowed.join(', ')}`;
       at = [...path, extra];
       key = true;
