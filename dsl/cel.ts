@@ -104,13 +104,20 @@ export function fieldReferences(source: string, variable: string): FieldReferenc
  * context, event or decide).
  */
 export function expressionType(source: string): string | undefined {
+  if (types.has(source)) return types.get(source);
+  let type: string | undefined;
   try {
     const checked = env.check(source) as { valid: boolean; type?: unknown };
-    return checked.valid && typeof checked.type === 'string' ? checked.type : undefined;
+    type = checked.valid && typeof checked.type === 'string' ? checked.type : undefined;
   } catch {
-    return undefined;
+    type = undefined;
   }
+  // Bounded like the pattern cache: a hostile definition cannot grow it without end.
+  if (types.size >= 5000) types.clear();
+  types.set(source, type);
+  return type;
 }
+const types = new Map<string, string | undefined>();
 
 /** The value of an expression that is a single literal (`"4h"`, `48`, `true`), or undefined. */
 export function literalValue(source: string): { value: unknown } | undefined {

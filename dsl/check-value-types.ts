@@ -46,9 +46,10 @@ function checkGuard(def: JsonRecord, source: string, path: PathSegment[], contex
   const read = singleRead(source);
   if (read?.variable === 'decide') return checkDecision(def, read.name, 'bool', path, reporter);
   if (read?.variable === 'context') {
-    const types = contextTypes.get(read.name);
-    if (types && !types.has('dyn') && !types.has('bool')) {
-      reporter.report('GUARD_NOT_BOOLEAN', path, `condition \`${source.trim()}\` reads context.${read.name}, which is set to ${[...types].map(article).join(' or ')}, not true or false; compare it`);
+    // One known type that is not a boolean is enough: the key has that type at some point.
+    const types = [...(contextTypes.get(read.name) ?? [])].filter((t) => t !== 'dyn');
+    if (types.some((t) => t !== 'bool')) {
+      reporter.report('GUARD_NOT_BOOLEAN', path, `condition \`${source.trim()}\` reads context.${read.name}, which is set to ${types.filter((t) => t !== 'bool').map(article).join(' or ')}, not true or false; compare it`);
     }
   }
 }
@@ -75,9 +76,9 @@ function checkDelay(def: JsonRecord, source: string, path: PathSegment[], contex
   const read = type === 'dyn' ? singleRead(source) : undefined;
   if (read?.variable === 'decide') return checkDecision(def, read.name, 'duration', path, reporter);
   if (read?.variable === 'context') {
-    const types = contextTypes.get(read.name);
-    if (types && ![...types].some((t) => ['dyn', 'string', 'int', 'double'].includes(t))) {
-      reporter.report('NOT_A_DURATION', path, `delay \`${source.trim()}\` reads context.${read.name}, which is set to ${[...types].map(article).join(' or ')}, not a duration`);
+    const wrong = [...(contextTypes.get(read.name) ?? [])].filter((t) => !['dyn', 'string', 'int', 'double'].includes(t));
+    if (wrong.length) {
+      reporter.report('NOT_A_DURATION', path, `delay \`${source.trim()}\` reads context.${read.name}, which is set to ${wrong.map(article).join(' or ')}, not a duration`);
     }
   }
 }
@@ -125,7 +126,10 @@ function contextKeyTypes(def: JsonRecord): Map<string, Set<string>> {
   const add = (value: unknown) => {
     for (const [key, source] of stringEntries(value)) {
       const set = types.get(key) ?? new Set<string>();
-      set.add(expressionType(source) ?? 'dyn');
+      const read = singleRead(source);
+      // `priority: decide.priority` has the type of the table's answers.
+      if (read?.variable === 'decide') decisionTypes(def, read.name).forEach((t) => set.add(t));
+      else set.add(expressionType(source) ?? 'dyn');
       types.set(key, set);
     }
   };
@@ -135,6 +139,25 @@ function contextKeyTypes(def: JsonRecord): Map<string, Set<string>> {
     for (const t of transitionsOf(statePath, spec)) add(t.spec.assign);
   });
   return types;
+}
+
+/** The CEL types of a decision's answers (`null` too when no rule is a default); `dyn` when unknown. */
+function decisionTypes(def: JsonRecord, name: string): Set<string> {
+  const rules = asRecord(def.decisions)[name];
+  if (!Array.isArray(rules) || !hasOwn(asRecord(def.decisions), name)) return new Set(['dyn']);
+  const out = new Set<string>();
+  for (const rule of rules) if (isRecord(rule)) out.add(jsonType(rule.then));
+  const last = rules[rules.length - 1];
+  if (!isRecord(last) || last.when !== undefined) out.add('null');
+  return out;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'object') return 'map';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  return typeof value === 'boolean' ? 'bool' : 'string';
 }
 
 function article(type: string): string {

@@ -128,3 +128,34 @@ function parseAs(text: string): { id: string; roles: string[] } {
   const colon = text.indexOf(':');
   return { id: text.slice(colon + 1).trim(), roles: [...new Set(text.slice(0, colon).split(',').map((r) => r.trim()))] };
 }
+
+/**
+ * Plays every step of a scenario on a definition without checking anything (rejections and
+ * expectations are ignored): what a case of this definition does on that path. For tests that
+ * change a definition and ask only whether a case can fail.
+ */
+export function playScenario(
+  def: ProcessDefinition,
+  fileValue: ScenarioFile,
+  scenario: Scenario,
+): { failure?: { code: string; message: string }; gateErrors: string[]; visited: string[] } {
+  const sim = new CaseSimulator(def, scenario.input ?? {}, {
+    answers: { ...(fileValue.invocations ?? {}), ...(scenario.invocations ?? {}) },
+    caseId: scenario.caseId,
+    startMs: scenario.start ? Date.parse(scenario.start) : DEFAULT_START_MS,
+  });
+  try {
+    for (const step of scenario.steps) {
+      if (sim.status !== 'running') break;
+      if ('send' in step) sim.send({ type: step.send, actor: parseAs(step.as!), ...(step.data ? { data: step.data } : {}) });
+      else if ('advance' in step) sim.advance(parseDuration(step.advance)!);
+      else if ('complete' in step) {
+        const pending = sim.pendingInvocation(step.complete);
+        if (pending) sim.settle(pending, step.fails !== undefined ? { fails: step.fails } : { returns: step.returns ?? null });
+      }
+    }
+    return { failure: sim.failure, gateErrors: sim.gateErrors, visited: visitedStates(sim) };
+  } finally {
+    sim.stop();
+  }
+}

@@ -48,6 +48,8 @@ export interface SimulatorOptions {
 }
 
 export const DEFAULT_START_MS = Date.UTC(2026, 0, 5, 9);
+/** Invocations the scenario's defaults may answer within one step before it counts as a loop. */
+export const MAX_ANSWERS_IN_A_ROW = 1000;
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateSchema: false });
 addFormats(ajv);
@@ -58,6 +60,8 @@ export class CaseSimulator {
   readonly invocations: SimulatedInvocation[] = [];
   readonly timeline: TimelineEntry[] = [];
   failure?: { code: string; message: string };
+  /** Events the gate could not check (the workflow refuses them as INVALID_EVENT): a definition fault. */
+  readonly gateErrors: string[] = [];
   private readonly answers: Record<string, InvocationAnswer>;
   private readonly pending = new Map<string, ArmedDeadline>();
   private readonly armed = new Map<string, ArmedDeadline>();
@@ -153,11 +157,19 @@ export class CaseSimulator {
 
   /** Sends an event through the workflow's gate: the rejection, or undefined when it was applied. */
   send(event: EventInput): Rejection | undefined {
-    const rejection: Rejection | undefined =
-      this.status !== 'running'
-        ? { code: 'CASE_CLOSED', message: `case ${this.caseId} is ${this.status} (state ${this.state.join(', ')}); it accepts no more events` }
-        : (checkEvent(this.def, leafPaths(this.actor.getSnapshot().value), event, { input: this.input, context: this.context, now: this.now, caseId: this.caseId }) ??
-          checkDistinctActors(this.def, event, this.timeline));
+    let rejection: Rejection | undefined;
+    try {
+      rejection =
+        this.status !== 'running'
+          ? { code: 'CASE_CLOSED', message: `case ${this.caseId} is ${this.status} (state ${this.state.join(', ')}); it accepts no more events` }
+          : (checkEvent(this.def, leafPaths(this.actor.getSnapshot().value), event, { input: this.input, context: this.context, now: this.now, caseId: this.caseId }) ??
+            checkDistinctActors(this.def, event, this.timeline));
+    } catch (err) {
+      // As the workflow answers it: the gate itself failed (a guard that cannot be evaluated).
+      const message = `the event could not be checked: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
+      this.gateErrors.push(message);
+      rejection = { code: 'INVALID_EVENT', message };
+    }
     if (rejection) return rejection;
     this.loopGuard.outsideEvent();
     this.actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
@@ -231,9 +243,21 @@ export class CaseSimulator {
     };
   }
 
-  /** Runs queued invocation results until none is left (or the case ended). */
+  /**
+   * Runs queued invocation results until none is left (or the case ended). Answers given at once
+   * can feed a cycle (an invocation whose result leads back to it); past MAX_ANSWERS_IN_A_ROW the
+   * case fails as a loop instead of hanging `docket test`.
+   */
   private drain(): void {
-    while (this.queue.length && this.status === 'running') this.queue.shift()!();
+    let answered = 0;
+    while (this.queue.length && this.status === 'running') {
+      if (++answered > MAX_ANSWERS_IN_A_ROW) {
+        const names = [...new Set(this.invocations.slice(-10).map((i) => `${i.name} in ${i.state}`))].join(', ');
+        this.failure = { code: 'LOOP_DETECTED', message: `more than ${MAX_ANSWERS_IN_A_ROW} invocations answered in a row without a step of the scenario (${names}): give one of them pending: true and complete it in a step` };
+        return;
+      }
+      this.queue.shift()!();
+    }
   }
 
   private fail(err: unknown): void {
