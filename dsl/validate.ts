@@ -24,7 +24,8 @@ import { createReporter } from './reporter';
 import { checkSchema } from './schema-check';
 import type { ProcessDefinition } from './types';
 
-const SEMANTIC_PASSES = [
+/** The semantic passes in order (exported for bench/validate-scale.ts, which times each). */
+export const SEMANTIC_PASSES = [
   checkStates,
   checkReachability,
   checkEvents,
