@@ -21,6 +21,8 @@ export interface ScenarioResult {
   /** The failed step, located (empty when passed). */
   failures: Located[];
   ms: number;
+  /** Set when the scenario was not run, saying why (`--server` skips what needs the virtual clock). */
+  skipped?: string;
   /** Every leaf state the case rested in (for coverage: a state passed through by `always` is not listed). */
   visited: string[];
 }

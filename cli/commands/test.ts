@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { formatLocated } from '../../scenario/scenario-file';
 import { runScenarioFile, scenarioFiles, type FileResult } from '../../scenario/run-scenarios';
 import { printJson, printLines } from '../output';
-import { runCommand } from '../run-command';
+import { runCommand, withClient } from '../run-command';
 import { defaultDefinitionsDir } from './validate';
 
 interface TestOptions {
@@ -34,7 +34,9 @@ export function register(program: Command): void {
         const results: FileResult[] = [];
         if (options.server) {
           const { runScenarioFileOnServer } = require('../../scenario/server-run') as typeof import('../../scenario/server-run');
-          for (const file of paths) results.push(await runScenarioFileOnServer(file, only));
+          await withClient(async (client) => {
+            for (const file of paths) results.push(await runScenarioFileOnServer(file, client, only));
+          });
         } else {
           for (const file of paths) results.push(await runScenarioFile(file, only));
         }
@@ -51,10 +53,14 @@ export function formatTestReport(results: FileResult[], ms: number): string[] {
   const lines: string[] = [];
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   for (const r of results) {
     for (const p of r.problems) lines.push(`FAIL  ${formatLocated(p)}`);
     for (const s of r.scenarios) {
-      if (s.passed) passed++;
+      if (s.skipped) {
+        skipped++;
+        lines.push(`skip  ${r.file}:${s.line}: scenario "${s.name}" ${s.skipped}`);
+      } else if (s.passed) passed++;
       else {
         failed++;
         for (const f of s.failures) lines.push(`FAIL  ${formatLocated(f)}`);
@@ -64,7 +70,7 @@ export function formatTestReport(results: FileResult[], ms: number): string[] {
   const broken = results.filter((r) => r.problems.length > 0).length;
   if (results.length === 0) lines.push('no scenario files (*.test.yaml) found');
   lines.push(
-    `${passed + failed} scenario${passed + failed === 1 ? '' : 's'}: ${passed} passed, ${failed} failed` +
+    `${passed + failed + skipped} scenario${passed + failed + skipped === 1 ? '' : 's'}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}` +
       `${broken ? `, ${broken} file${broken === 1 ? '' : 's'} not run` : ''} (${results.length} file${results.length === 1 ? '' : 's'}) in ${Math.round(ms)} ms`,
   );
   return lines;
