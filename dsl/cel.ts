@@ -2,7 +2,8 @@
  * CEL expressions: parse once, evaluate many times, over JSON values.
  *
  * Beyond standard CEL: `sum(list)`, `avg(list)` (0 for an empty list) and `last(list, n)` (the last
- * n items), for rolling windows.
+ * n items), for rolling windows; `millis(timestamp)` and `millis(duration)`, a time or a span as
+ * milliseconds (the unit of `now`), to store or compare (docs/cel-time.md).
  * `caseId` is the case's workflow id (its business key), for activities that record per case.
  *
  * Safe inside the Temporal workflow sandbox (no I/O, no clock): `now` is passed in by the caller.
@@ -32,7 +33,11 @@ const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggrega
   .registerFunction('avg(list): double', (list: unknown[]) =>
     list.length === 0 ? 0 : list.reduce<number>((total, x) => total + Number(x), 0) / list.length,
   )
-  .registerFunction('last(list, int): list', (list: unknown[], n: bigint) => (n <= 0n ? [] : list.slice(-Number(n))));
+  .registerFunction('last(list, int): list', (list: unknown[], n: bigint) => (n <= 0n ? [] : list.slice(-Number(n))))
+  // Times as numbers: what a definition stores in context, compares with `now` and uses as a delay.
+  // A CEL timestamp or duration is not JSON, so it cannot be stored (validate refuses that).
+  .registerFunction('millis(google.protobuf.Timestamp): int', (t: Date) => BigInt(t.getTime()))
+  .registerFunction('millis(google.protobuf.Duration): int', (d: { seconds: bigint | number; nanos: number }) => BigInt(d.seconds) * 1000n + BigInt(Math.trunc(d.nanos / 1e6)));
 
 useRe2ForMatches(env);
 

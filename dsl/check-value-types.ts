@@ -14,6 +14,7 @@
 import { expressionType, fieldReferences, literalValue } from './cel';
 import type { PathSegment } from './diagnostics';
 import { bareNumberHint, isBareNumber, isDurationLiteral, suggestDuration } from './duration';
+import { expressionSites } from './check-expressions';
 import { asRecord, hasOwn, isRecord, stringEntries, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 import { forEachState } from './state-tree';
@@ -23,6 +24,7 @@ import type { StateSpec } from './types';
 type Want = 'bool' | 'duration';
 
 export function checkValueTypes(def: JsonRecord, reporter: Reporter): void {
+  checkStoredValues(def, reporter);
   const contextTypes = contextKeyTypes(def);
   forEachState(asRecord(def.states) as Record<string, StateSpec>, (statePath, spec) => {
     for (const t of transitionsOf(statePath, spec)) {
@@ -69,6 +71,10 @@ function checkDelay(def: JsonRecord, source: string, path: PathSegment[], contex
     reporter.report('NOT_A_DURATION', path, `delay ${source.trim()} is not a duration${meant ? ` (did you mean "${meant}"?)` : ''}; write a number and a unit (ms, s, m, h, d), e.g. 4h or 1h30m`);
     return;
   }
+  if (type === DURATION) {
+    reporter.report('NOT_A_DURATION', path, `delay \`${source.trim()}\` gives a CEL duration, which the engine does not take as a delay; wrap it: \`millis(${source.trim()})\` gives milliseconds`);
+    return;
+  }
   if (!['dyn', 'string', 'int', 'double'].includes(type)) {
     reporter.report('NOT_A_DURATION', path, `delay \`${source.trim()}\` gives ${article(type)}, not a duration; give a duration like "4h" or a number of milliseconds`);
     return;
@@ -80,6 +86,27 @@ function checkDelay(def: JsonRecord, source: string, path: PathSegment[], contex
     if (wrong.length) {
       reporter.report('NOT_A_DURATION', path, `delay \`${source.trim()}\` reads context.${read.name}, which is set to ${wrong.map(article).join(' or ')}, not a duration`);
     }
+  }
+}
+
+const TIMESTAMP = 'google.protobuf.Timestamp';
+const DURATION = 'google.protobuf.Duration';
+
+/**
+ * What is stored or sent (context, assignments, invocation input, index, log) must be JSON: a CEL
+ * timestamp or duration is not, and would arrive as `{}`. Store milliseconds: `millis(…)`.
+ */
+function checkStoredValues(def: JsonRecord, reporter: Reporter): void {
+  for (const site of expressionSites(def)) {
+    if (site.path.includes('when') || site.path[site.path.length - 1] === 'if') continue; // conditions are not stored
+    const type = expressionType(site.source);
+    if (type !== TIMESTAMP && type !== DURATION) continue;
+    const what = type === TIMESTAMP ? 'a CEL timestamp' : 'a CEL duration';
+    reporter.report(
+      'TIME_NOT_STORABLE',
+      site.path,
+      `\`${site.source.trim()}\` gives ${what}, which is not JSON and would be stored as {}; store milliseconds: \`millis(${site.source.trim()})\` (compare with now, or use as a delay)`,
+    );
   }
 }
 

@@ -53,6 +53,7 @@ export const DIAGNOSTIC_CODES = {
   NOT_A_DURATION: 'A delay (and every rule of a decision used as one) must give a duration literal like 4h or 1h30m, or a number of milliseconds from an expression; end such a table with a default rule.',
   BARE_NUMBER_DELAY: 'A number alone as a delay would be milliseconds: write the unit (48s, 48h, or 48ms if that is meant).',
   GUARD_NOT_BOOLEAN: 'A condition (`if`) must give true or false: compare the value (`> 0`, `!= ""`), and give only true/false in a decision used as one, ending with a default rule.',
+  TIME_NOT_STORABLE: 'Context, assignments, invocation input, index and log values must be JSON: store a time or a span as milliseconds with millis(…), e.g. millis(timestamp(input.occurredAt)).',
   CHILD_INPUT_MISMATCH: "A child process's `with` must give every key its input schema requires and no key it does not allow; fix the keys named.",
   UNKNOWN_ACTIVITY: 'Use an activity from the catalog (activities/catalog.ts), or fix the spelling.',
   MISSING_ACTIVITY_INPUT: 'Add the keys the activity requires under `invoke.with`.',

@@ -146,3 +146,19 @@ states:
     expect(decideValue(def, 'review', vars({ amount: 3000, tier: 'silver' }))).toBe('lead');
   });
 });
+
+describe('times', () => {
+  it('millis() turns a timestamp or a duration into milliseconds, the unit of now', () => {
+    const { evaluate } = require('../../../dsl/cel') as typeof import('../../../dsl/cel');
+    expect(evaluate('millis(timestamp("2026-01-03T08:00:00Z"))', {})).toBe(Date.UTC(2026, 0, 3, 8));
+    expect(evaluate('millis(duration("1h30m"))', {})).toBe(5_400_000);
+    expect(evaluate('now - millis(timestamp(input.at)) > millis(duration("48h"))', { now: Date.UTC(2026, 0, 6), input: { at: '2026-01-03T08:00:00Z' } })).toBe(true);
+  });
+
+  it('refuses a CEL duration as a delay, saying how to wrap it', () => {
+    expect(problems('', "    after:\n      - delay: duration(\"4h\")\n        target: closed\n")).toEqual([
+      'NOT_A_DURATION states.open.after[0].delay: delay `duration("4h")` gives a CEL duration, which the engine does not take as a delay; wrap it: `millis(duration("4h"))` gives milliseconds',
+    ]);
+    expect(problems('', "    after:\n      - delay: millis(duration(\"4h\"))\n        target: closed\n")).toEqual([]);
+  });
+});
