@@ -124,6 +124,7 @@ export class CaseSimulator {
       this.fail(err);
     }
     this.drain();
+    this.advance(0);
   }
 
   /** `running`, `completed` or `failed`, as the state view says. */
@@ -174,6 +175,7 @@ export class CaseSimulator {
     this.loopGuard.outsideEvent();
     this.actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
     this.drain();
+    this.advance(0);
     return undefined;
   }
 
@@ -201,9 +203,14 @@ export class CaseSimulator {
       else this.failure ??= { code: 'PROCESS_FAILED', message: `${invocation.kind} ${invocation.name} failed in state ${invocation.state} and the state has no onError: ${answer.fails}` };
     }
     this.drain();
+    this.advance(0);
   }
 
-  /** Moves the clock forward by `ms`, firing every timer due on the way, earliest first, each at its due time. */
+  /**
+   * Moves the clock forward by `ms`, firing every timer due on the way, earliest first, each at its
+   * due time. Every step ends with `advance(0)`: a timer already due (a zero delay) fires at once,
+   * as it does on a server.
+   */
   advance(ms: number): void {
     const until = this.now + ms;
     for (;;) {

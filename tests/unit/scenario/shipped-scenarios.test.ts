@@ -43,3 +43,13 @@ it('between them, the scenarios rest in every state of every shipped definition'
     expect({ file, neverEntered: leaves.filter((s) => !visited.has(s)) }).toEqual({ file, neverEntered: [] });
   }
 });
+
+it('the examples of docs/cel-time.md validate and their scenarios pass', async () => {
+  const examples = join(__dirname, '..', '..', '..', 'docs', 'examples');
+  const files = await scenarioFiles([examples]);
+  expect(files.length).toBeGreaterThan(0);
+  for (const file of files) {
+    const result = await runScenarioFile(file);
+    expect({ file, failures: [...result.problems, ...result.scenarios.flatMap((s) => s.failures)].map(formatLocated) }).toEqual({ file, failures: [] });
+  }
+});
