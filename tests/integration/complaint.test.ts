@@ -136,30 +136,9 @@ describe('complaint lifecycle', () => {
     expect((await waitForState(id, 'handling.working')).context.owner).toBe('chen.lead');
   });
 
-  it('climbs the shared escalation ladder, each level with its own deadline, telling each new level', async () => {
-    // responseDeadline is the agent's; the levels above take theirs from shared/escalation-ladder.yaml.
-    const def = withTimings('complaint', {
-      responseDeadline: [{ when: 'context.priority == "P1"', then: '1s' }, { then: '24h' }],
-      levelDeadline: [{ when: 'context.heldBy == "lead"', then: '2s' }, { when: 'context.heldBy == "supervisor"', then: '2s' }, { then: '1h' }],
-    });
-    const id = h.caseId('ladder');
-    await h.docket.start({ definition: def, id, input: intake('severe') });
-    const deadline = Date.now() + 40_000;
-    let view = await h.docket.state(id);
-    while (view.context.heldBy !== 'manager' || !view.state.includes('awaiting_response')) {
-      if (Date.now() > deadline) throw new Error(`did not reach the manager: ${JSON.stringify(view.context)}`);
-      await new Promise((r) => setTimeout(r, 250));
-      view = await h.docket.state(id);
-    }
-    expect(view.context.escalationLevel).toBe(3);
-    const missed = view.timeline.filter((e) => e.kind === 'deadline').map((e) => (e as { name: string }).name);
-    expect(missed).toEqual(['response deadline', 'response deadline', 'response deadline']);
-    // The supervisor alert for P1, then one notice per new level, in ladder order.
-    expect(listOutbox({ workflowId: id }).map((m) => m.recipient)).toEqual(['supervisor', 'lead', 'supervisor', 'manager']);
-    // The manager is the top: it keeps the case, and can accept it.
-    await h.docket.send(id, { type: 'ACCEPT', actor: as('manager', 'wu.mgr') });
-    expect((await waitForState(id, 'handling.working')).context.owner).toBe('wu.mgr');
-  });
+  // The climb up the shared escalation ladder (lead, supervisor, manager, each level's deadline
+  // and notice, the manager keeping the case) is checked on the virtual clock by the P0 scenario
+  // of definitions/complaint.test.yaml; the test above checks a real deadline on the server.
 
   it('reopens a resolved case the customer says is not solved, keeping its owner', async () => {
     const id = h.caseId('reopen');
