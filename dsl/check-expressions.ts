@@ -4,6 +4,7 @@
  * the source allows it. `after[].delay` is either a duration literal or an expression. Pure.
  */
 import { CEL_VARIABLES, checkExpression, decisionReferences, type CelProblem } from './cel';
+import { celSyntaxHint, constantHint } from './cel-hints';
 import type { PathSegment } from './diagnostics';
 import { isDurationLiteral, suggestDuration } from './duration';
 import { asRecord, isRecord, stringEntries, type JsonRecord } from './json-shape';
@@ -62,6 +63,11 @@ export function delaySites(def: JsonRecord): Site[] {
 
 function reportProblem(site: Site, problem: CelProblem, reporter: Reporter): void {
   const unknown = /^Unknown variable: (\S+)/.exec(problem.message);
+  const constant = unknown ? constantHint(unknown[1]) : undefined;
+  if (unknown && constant) {
+    reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: "${unknown[1]}" is written ${constant} in CEL`, { offset: problem.offset });
+    return;
+  }
   if (unknown) {
     const name = unknown[1];
     const near = suggest(name, CEL_VARIABLES);
@@ -71,6 +77,11 @@ function reportProblem(site: Site, problem: CelProblem, reporter: Reporter): voi
       `unknown variable "${name}" in expression (${near ? `did you mean "${near}"? ` : ''}expressions may use ${CEL_VARIABLES.join(', ')})${near ? '' : quoteHint(site.source, name)}`,
       { offset: problem.offset },
     );
+    return;
+  }
+  const hint = celSyntaxHint(site.source, problem.message);
+  if (hint) {
+    reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: ${hint.message}`, { offset: hint.offset });
     return;
   }
   reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: ${problemText(problem)}`, { offset: problem.offset });

@@ -43,7 +43,7 @@ const EXPECTED: Record<string, Expected> = {
   'unknown-role.yaml': ['UNKNOWN_ROLE', '8:16', 'events.ESCALATE.by[1]', 'unknown role "supervsor" in events.ESCALATE.by (did you mean "supervisor"? declared roles: agent, lead, supervisor)'],
   'role-not-allowed.yaml': ['ROLE_NOT_ALLOWED', '13:14', 'states.open.on.APPROVE.by[0]', 'role "agent" may not send APPROVE (events.APPROVE.by: lead); add it there or remove it here'],
   'by-without-event.yaml': ['BY_WITHOUT_EVENT', '10:9', 'states.open.after[0].by', '"by" only applies to event transitions (under on); remove it from this after transition'],
-  'invalid-expression.yaml': ['INVALID_EXPRESSION', '12:29', 'states.open.on.DONE[0].if', 'invalid expression `input.amount >`: unexpected token: EOF'],
+  'invalid-expression.yaml': ['INVALID_EXPRESSION', '12:29', 'states.open.on.DONE[0].if', 'invalid expression `input.amount >`: the expression ends too early: something is missing after `input.amount >`'],
   'unknown-variable.yaml': ['UNKNOWN_VARIABLE', '14:33', 'states.open.on.DONE.assign.note', `unknown variable "evnt" in expression (did you mean "event"? expressions may use ${CEL_VARIABLES.join(', ')})`],
   'unknown-decision.yaml': ['UNKNOWN_DECISION', '21:13', 'index.priority', 'unknown decision "decide.priorty" (did you mean "decide.priority"?)'],
   'invalid-delay.yaml': ['INVALID_DELAY', '8:16', 'states.open.after[0].delay', 'delay "4 hours" is not a duration (did you mean "4h"?): write a number and a unit (ms, s, m, h, d) with no space, like 4h, 90s or 1h30m'],

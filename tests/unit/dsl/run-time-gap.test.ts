@@ -162,3 +162,23 @@ describe('times', () => {
     expect(problems('', "    after:\n      - delay: millis(duration(\"4h\"))\n        target: closed\n")).toEqual([]);
   });
 });
+
+describe('CEL messages name the wrong part and the form to write', () => {
+  const guard = (expr: string) => problems('', `    on:\n      DONE:\n        - if: '${expr.replace(/'/g, "''")}'\n          target: closed\n`);
+  it.each([
+    ['input.a > 3 and input.b', '"and" is not CEL: write &&'],
+    ['input.a > 3 OR input.b', '"OR" is not CEL: write ||'],
+    ['input.a = 3', 'a single "=" is not a comparison: write == (expressions cannot assign; use assign: for that)'],
+    ['input.a => 3', '"=>" is not CEL: write >='],
+    ['input.a <> 3', '"<>" is not CEL: write !='],
+    ['input.a === 3', '"===" is not CEL: compare with =='],
+    ['input.a == True', '"True" is written true in CEL'],
+    ['input.a +', 'the expression ends too early: something is missing after `input.a +`'],
+  ])('%s', (expr, message) => {
+    expect(guard(expr)).toEqual([`INVALID_EXPRESSION states.open.on.DONE[0].if: invalid expression \`${expr}\`: ${message}`]);
+  });
+
+  it('leaves words inside strings alone', () => {
+    expect(guard('input.note == "this and that"')).toEqual([]);
+  });
+});
