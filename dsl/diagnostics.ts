@@ -39,6 +39,7 @@ export const DIAGNOSTIC_CODES = {
   INVALID_FINAL_STATE: 'A `type: final` state ends its process or region: remove its child states and transitions.',
   UNREACHABLE_STATE: 'Add a transition that leads to the state, or delete it.',
   DEAD_END: 'Add a transition with a target (on, after, always or invoke onDone/onError), or mark the state `type: final`.',
+  ENDLESS_LOOP: 'States that lead into each other at once (always without a condition, or after 0 ms) never stop: add a condition, wait for an event, or give a delay.',
   UNDECLARED_EVENT: 'Declare the event under `events` with the roles that may send it, or fix the spelling.',
   RESERVED_EVENT: 'Event names starting with `xstate.` belong to the engine; choose another name.',
   UNKNOWN_ROLE: 'Add the role to `roles`, or fix the spelling.',

@@ -14,6 +14,7 @@ import { checkDecisionTables } from './check-decisions';
 import { checkEvents } from './check-events';
 import { checkExpressions } from './check-expressions';
 import { checkInvocations } from './check-invoke';
+import { checkLoops } from './check-loops';
 import { checkReachability } from './check-reachability';
 import { checkSize } from './check-size';
 import { checkStates } from './check-states';
@@ -28,6 +29,7 @@ import type { ProcessDefinition } from './types';
 export const SEMANTIC_PASSES = [
   checkStates,
   checkReachability,
+  checkLoops,
   checkEvents,
   checkExpressions,
   checkContextKeys,

@@ -3,7 +3,7 @@
  * `failed` makes ProcessClient.send throw CaseFailedError with the reason `docket result` knows,
  * `docket send` exits 1 saying so, and the state view carries the failure. On a real dev server,
  * with a development-mode worker running an inline definition that loops when sent GO (a runaway
- * `always` cycle, which validation does not yet refuse, fails the case as LOOP_DETECTED).
+ * `always` cycle whose conditions validate cannot prove always hold fails the case as LOOP_DETECTED).
  */
 import { WORKFLOW_TYPE, type ProcessArgs } from '../../contract/wire';
 import { CaseFailedError, ProcessClient } from '../../client';
@@ -29,8 +29,9 @@ const looping = {
   initial: 'waiting',
   states: {
     waiting: { on: { GO: 'ping' } },
-    ping: { always: 'pong' },
-    pong: { always: 'ping', on: { GO: 'done' } },
+    // A condition that holds, which validate cannot prove: the run-time loop guard stops it.
+    ping: { always: { if: 'caseId != ""', target: 'pong' } },
+    pong: { always: { if: 'caseId != ""', target: 'ping' }, on: { GO: 'done' } },
     done: { type: 'final', outcome: 'done' },
   },
 };

@@ -58,6 +58,7 @@ const EXPECTED: Record<string, Expected> = {
   'not-a-duration.yaml': ['NOT_A_DURATION', '8:13', 'decisions.responseDeadline[1].then', 'rule 2 of decision "responseDeadline" gives "5 secs", which is not a duration (did you mean "5s"?) (decide.responseDeadline is used as a delay at open.after[0].delay); write a number and a unit (ms, s, m, h, d), e.g. 4h or 1h30m'],
   'bare-number-delay.yaml': ['BARE_NUMBER_DELAY', '8:16', 'states.open.after[0].delay', 'delay "48" has no unit: did you mean 48s or 48h? (a number alone would be 48 milliseconds; write "48ms" if that is meant)'],
   'time-not-storable.yaml': ['TIME_NOT_STORABLE', '9:15', 'context.occurredAt', '`timestamp(input.occurredAt)` gives a CEL timestamp, which is not JSON and would be stored as {}; store milliseconds: `millis(timestamp(input.occurredAt))` (compare with now, or use as a delay)'],
+  'endless-loop.yaml': ['ENDLESS_LOOP', '13:13', 'states.ping.always', 'states ping → pong → ping lead into each other at once (always transitions without a condition), so a case entering them never stops; add a condition (if:), wait for an event, or give a delay'],
   'guard-not-boolean.yaml': ['GUARD_NOT_BOOLEAN', '14:15', 'states.open.on.DONE[0].if', 'condition `size(input.items)` gives a whole number, not true or false; compare it, e.g. `size(input.items) > 0`'],
 };
 
