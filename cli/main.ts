@@ -26,6 +26,7 @@ import * as serve from './commands/serve';
 import * as signal from './commands/signal';
 import * as start from './commands/start';
 import * as state from './commands/state';
+import * as test from './commands/test';
 import * as token from './commands/token';
 import * as validate from './commands/validate';
 import * as whatif from './commands/whatif';
@@ -34,7 +35,7 @@ import { packageVersion } from '../client/package-root';
 import { checkDocketVariables } from '../worker/settings';
 import { reportError } from './run-command';
 
-const COMMANDS = [validate, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker, serve, token];
+const COMMANDS = [validate, test, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker, serve, token];
 /** Commands that run a worker: what the Temporal SDK leaves open when it fails can hold the process. */
 const LONG_RUNNING = new Set(['dev', 'worker', 'serve']);
 const GRACE_MS = 3000;

@@ -5,7 +5,7 @@
  *
  * Commands never exit themselves: they set `process.exitCode` and return, or throw.
  */
-import { CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from '../client/errors';
+import { CaseFailedError, CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from '../client/errors';
 import type { ProcessClient } from '../client/process-client';
 import { UsageError } from './args';
 
@@ -73,6 +73,9 @@ export function userMessage(err: unknown): string | undefined {
   if (err instanceof EventOutcomeUnknownError) {
     const stuck = err.stuck ? `; the case is stuck: its workflow task is on attempt ${err.stuck.attempts} (${err.stuck.cause}: ${err.stuck.message.split('\n')[0]})` : '';
     return `case ${err.caseId}: whether ${err.eventType} was applied is not known (${err.reason})${stuck}; send it again with --update-id ${err.updateId}: it is applied at most once`;
+  }
+  if (err instanceof CaseFailedError) {
+    return `${err.eventType ? `${err.eventType} was applied, but ` : ''}case ${err.caseId} failed (${err.code}): ${err.reason}`;
   }
   if (err instanceof DefinitionNotFoundError) return err.message;
   if (err instanceof DeployRefusedError) return `the registry refused the deployment (${err.code}): ${err.message}`;

@@ -6,6 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatDiagnostic } from '../dsl/diagnostics';
+import { isDefinitionFileName } from '../dsl/file-kinds';
 import { definitionHash } from '../dsl/hash';
 import { loadDefinitionFile } from '../dsl/load';
 import { forEachState } from '../compiler/state-paths';
@@ -62,7 +63,7 @@ async function loadValid(path: string): Promise<ProcessDefinition> {
 
 async function definitionFilesById(dir: string): Promise<Map<string, string>> {
   const byId = new Map<string, string>();
-  for (const name of (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+  for (const name of (await readdir(dir)).filter(isDefinitionFileName).sort()) {
     const result = await loadDefinitionFile(join(dir, name));
     if (result.definition) byId.set(result.definition.process, join(dir, name));
   }

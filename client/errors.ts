@@ -100,3 +100,22 @@ export class EventOutcomeUnknownError extends Error {
     );
   }
 }
+
+/**
+ * A call drove the case into `failed` (the event was applied, or the case failed as it started):
+ * never a success. `code` and `reason` are what `docket result` and the state view's `failure`
+ * say (e.g. LOOP_DETECTED, PROCESS_FAILED); `result` is what the event did, when there was one.
+ */
+export class CaseFailedError extends Error {
+  override name = 'CaseFailedError';
+  constructor(
+    readonly caseId: string,
+    readonly code: string,
+    readonly reason: string,
+    /** The event that was applied when the case failed; undefined when it failed at its start. */
+    readonly eventType?: string,
+    readonly result?: import('../contract/wire').EventResult,
+  ) {
+    super(`${eventType ? `${eventType} was applied and ` : ''}case ${caseId} failed (${code}): ${reason}`);
+  }
+}

@@ -2,7 +2,7 @@
  * The docket client SDK. See README "Client SDK".
  */
 export { ProcessClient, type ProcessClientOptions, type StartOptions, type StartedCase } from './process-client';
-export { CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from './errors';
+export { CaseFailedError, CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from './errors';
 export { RegistryClient, defaultDeployer, type DeployOptions } from './registry-client';
 export type { DeployResult, DeployedDefinition, DeployedVersion, ProcessVersions } from '../contract/registry';
 export { bundleFromDefinition, bundleFromFile } from './definition-bundle';

@@ -36,7 +36,7 @@ import {
 import type { DefinitionBundle, ProcessDefinition } from '../dsl/types';
 import { connectionOptions, loadTemporalConfig } from '../worker/config';
 import { bundleFromDefinition, bundleFromFile } from './definition-bundle';
-import { CaseNotFoundError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from './errors';
+import { CaseFailedError, CaseNotFoundError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from './errors';
 import { buildListQuery, toCaseSummary, type CaseSummary, type ListOptions } from './list-query';
 import { RegistryClient, type DeployOptions } from './registry-client';
 import { actorSigningInterceptor, loadActorSigningKey, withVouchingIssuer, type ActorSigningKey } from './actor-signer';
@@ -115,6 +115,8 @@ export interface StartedCase {
   definitionVersion?: number;
   /** `starting` when the case had not resolved its definition within `waitForStartMs`. */
   status: CaseStatus;
+  /** Why, when the case failed as it started (status `failed`): the failure's code and message. */
+  failure?: { code: string; message: string };
 }
 
 /** Temporal execution status of a closed case → docket case status. */
@@ -204,7 +206,8 @@ export class ProcessClient {
         typedSearchAttributes: [{ key: SA_PROCESS, value: target.process }],
       });
       const status = await this.waitForStart(options.id, options.waitForStartMs ?? 10_000);
-      return { id: options.id, runId: handle.firstExecutionRunId, existing: false, process: target.process, definitionHash: target.hash, definitionVersion: target.version, status };
+      const failure = status === 'failed' ? await this.failureOf(options.id).catch(() => undefined) : undefined;
+      return { id: options.id, runId: handle.firstExecutionRunId, existing: false, process: target.process, definitionHash: target.hash, definitionVersion: target.version, status, ...(failure ? { failure } : {}) };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const description = await this.client.workflow.getHandle(options.id).describe();
@@ -249,9 +252,12 @@ export class ProcessClient {
       attempt++;
       try {
         const call = () => this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event], updateId });
-        return await withVouchingIssuer(options.issuer, () =>
+        const result = await withVouchingIssuer(options.issuer, () =>
           options.rpcTimeoutMs === undefined ? call() : this.client.withDeadline(Date.now() + options.rpcTimeoutMs, call),
         );
+        // The event was applied and the case failed with it: that is no success (issue 12).
+        if (result.status === 'failed') throw await this.caseFailed(id, event.type, result);
+        return result;
       } catch (err) {
         const unknown = unknownOutcome(err);
         if (unknown !== undefined) {
@@ -350,6 +356,12 @@ export class ProcessClient {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return status;
+  }
+
+  /** The typed error for a case that failed, with the reason its result gives. */
+  private async caseFailed(id: string, eventType: string | undefined, result?: EventResult): Promise<CaseFailedError> {
+    const failure = await this.failureOf(id).catch(() => undefined);
+    return new CaseFailedError(id, failure?.code ?? 'PROCESS_FAILED', failure?.message ?? 'the case failed; see docket result', eventType, result);
   }
 
   /** Code (the failure's type) and message of a failed case. */

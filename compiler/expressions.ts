@@ -38,22 +38,41 @@ export interface ExpressionScope {
 
 /**
  * Variables for one expression. Only the decisions the expression names are evaluated, so a
- * decision table that reads `event.data` never runs where there is no such event.
+ * decision table that reads `event.data` never runs where there is no such event. A decision
+ * may read other decisions (`when: input.n > decide.limit`): those are evaluated first, each
+ * once per expression, and only for the rules actually tried.
  */
 export function variablesFor(def: ProcessDefinition, source: string, scope: ExpressionScope): CelVariables {
   const base = { input: scope.input, context: scope.context, event: celEvent(scope.event), now: scope.now, caseId: scope.caseId ?? '' };
-  const decide: Record<string, unknown> = {};
-  for (const name of decisionReferences(source)) decide[name] = decideValue(def, name, base);
-  return { ...base, decide };
+  const decided = new Map<string, unknown>();
+  for (const name of decisionReferences(source)) decideInto(def, name, base, decided, []);
+  return { ...base, decide: Object.fromEntries(decided) };
 }
 
 /** Evaluates a decision table: the first rule whose `when` holds (or has none) gives the value. */
 export function decideValue(def: ProcessDefinition, name: string, vars: CelVariables): unknown {
-  const rules = own(def.decisions, name) ?? [];
-  for (const rule of rules) {
-    if (rule.when === undefined || evaluate(rule.when, vars) === true) return rule.then;
+  const decided = new Map<string, unknown>();
+  decideInto(def, name, vars, decided, []);
+  return decided.get(name);
+}
+
+function decideInto(def: ProcessDefinition, name: string, base: CelVariables, decided: Map<string, unknown>, reading: string[]): void {
+  if (decided.has(name)) return;
+  // docket validate refuses cycles (DECISION_CYCLE); this keeps an unvalidated one from recursing forever.
+  if (reading.includes(name)) throw new Error(`decisions read each other in a cycle: ${[...reading, name].join(' → ')}`);
+  let value: unknown = null;
+  for (const rule of own(def.decisions, name) ?? []) {
+    if (rule.when === undefined) {
+      value = rule.then;
+      break;
+    }
+    for (const dep of decisionReferences(rule.when)) decideInto(def, dep, base, decided, [...reading, name]);
+    if (evaluate(rule.when, { ...base, decide: Object.fromEntries(decided) }) === true) {
+      value = rule.then;
+      break;
+    }
   }
-  return null;
+  decided.set(name, value);
 }
 
 /** Evaluates one expression in a scope. */

@@ -2,7 +2,8 @@
  * CEL expressions: parse once, evaluate many times, over JSON values.
  *
  * Beyond standard CEL: `sum(list)`, `avg(list)` (0 for an empty list) and `last(list, n)` (the last
- * n items), for rolling windows.
+ * n items), for rolling windows; `millis(timestamp)` and `millis(duration)`, a time or a span as
+ * milliseconds (the unit of `now`), to store or compare (docs/cel-time.md).
  * `caseId` is the case's workflow id (its business key), for activities that record per case.
  *
  * Safe inside the Temporal workflow sandbox (no I/O, no clock): `now` is passed in by the caller.
@@ -32,7 +33,11 @@ const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggrega
   .registerFunction('avg(list): double', (list: unknown[]) =>
     list.length === 0 ? 0 : list.reduce<number>((total, x) => total + Number(x), 0) / list.length,
   )
-  .registerFunction('last(list, int): list', (list: unknown[], n: bigint) => (n <= 0n ? [] : list.slice(-Number(n))));
+  .registerFunction('last(list, int): list', (list: unknown[], n: bigint) => (n <= 0n ? [] : list.slice(-Number(n))))
+  // Times as numbers: what a definition stores in context, compares with `now` and uses as a delay.
+  // A CEL timestamp or duration is not JSON, so it cannot be stored (validate refuses that).
+  .registerFunction('millis(google.protobuf.Timestamp): int', (t: Date) => BigInt(t.getTime()))
+  .registerFunction('millis(google.protobuf.Duration): int', (d: { seconds: bigint | number; nanos: number }) => BigInt(d.seconds) * 1000n + BigInt(Math.trunc(d.nanos / 1e6)));
 
 useRe2ForMatches(env);
 
@@ -75,26 +80,74 @@ export function checkExpression(source: string): CelProblem | undefined {
 
 /** Names used as `decide.<name>` in an expression (for "unknown decision" checks). */
 export function decisionReferences(source: string): string[] {
-  const names: string[] = [];
+  return fieldReferences(source, 'decide').map((r) => r.name);
+}
+
+/** A `<variable>.<name>` in an expression: the name, where it starts, and whether it sits inside `has(…)`. */
+export interface FieldReference {
+  name: string;
+  offset: number;
+  /** Inside `has(…)`, which asks whether the field is there, so a missing one is no error. */
+  tested: boolean;
+}
+
+/** Every `<variable>.<name>` (and `<variable>["name"]`) an expression reads; none when it does not parse. */
+export function fieldReferences(source: string, variable: string): FieldReference[] {
+  const out: FieldReference[] = [];
   let ast: unknown;
   try {
     ast = (env.parse(source) as unknown as { ast: unknown }).ast;
   } catch {
-    return names;
+    return out;
   }
-  const walk = (node: unknown): void => {
+  const walk = (node: unknown, tested: boolean): void => {
     if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk); // call arguments come as nested lists
-    const n = node as { op?: string; args?: unknown };
-    if (n.op === '.' && Array.isArray(n.args)) {
-      const [target, field] = n.args as [{ op?: string; args?: unknown }, unknown];
-      if (target?.op === 'id' && target.args === 'decide' && typeof field === 'string') names.push(field);
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, tested)); // call arguments come as nested lists
+    const n = node as { op?: string; args?: unknown; pos?: number };
+    if ((n.op === '.' || n.op === '[]') && Array.isArray(n.args)) {
+      const [target, field] = n.args as [{ op?: string; args?: unknown; pos?: number }, unknown];
+      const name = n.op === '.' ? field : (field as { op?: string; args?: unknown })?.op === 'value' ? (field as { args?: unknown }).args : undefined;
+      if (target?.op === 'id' && target.args === variable && typeof name === 'string') out.push({ name, offset: target.pos ?? 0, tested });
     }
-    if (Array.isArray(n.args)) n.args.forEach(walk);
-    else if (n.args && typeof n.args === 'object') walk(n.args);
+    const isHas = n.op === 'call' && Array.isArray(n.args) && n.args[0] === 'has';
+    if (Array.isArray(n.args)) n.args.forEach((a) => walk(a, tested || isHas));
+    else if (n.args && typeof n.args === 'object') walk(n.args, tested);
   };
-  walk(ast);
-  return names;
+  walk(ast, false);
+  return out;
+}
+
+/**
+ * The CEL type the checker gives an expression (`bool`, `int`, `string`, `dyn`, …), or undefined
+ * when it does not check. `dyn` means "known only at run time" (anything read from input,
+ * context, event or decide).
+ */
+export function expressionType(source: string): string | undefined {
+  if (types.has(source)) return types.get(source);
+  let type: string | undefined;
+  try {
+    const checked = env.check(source) as { valid: boolean; type?: unknown };
+    type = checked.valid && typeof checked.type === 'string' ? checked.type : undefined;
+  } catch {
+    type = undefined;
+  }
+  // Bounded like the pattern cache: a hostile definition cannot grow it without end.
+  if (types.size >= 5000) types.clear();
+  types.set(source, type);
+  return type;
+}
+const types = new Map<string, string | undefined>();
+
+/** The value of an expression that is a single literal (`"4h"`, `48`, `true`), or undefined. */
+export function literalValue(source: string): { value: unknown } | undefined {
+  try {
+    const ast = (env.parse(source) as unknown as { ast: { op?: string; args?: unknown } }).ast;
+    if (ast?.op !== 'value') return undefined;
+    const v = ast.args;
+    return { value: typeof v === 'bigint' ? Number(v) : v };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Evaluates an expression. Throws `CelEvaluationError` naming the expression on failure. */

@@ -4,8 +4,9 @@
  * the source allows it. `after[].delay` is either a duration literal or an expression. Pure.
  */
 import { CEL_VARIABLES, checkExpression, decisionReferences, type CelProblem } from './cel';
+import { celSyntaxHint, constantHint } from './cel-hints';
 import type { PathSegment } from './diagnostics';
-import { isDurationLiteral } from './duration';
+import { isDurationLiteral, suggestDuration } from './duration';
 import { asRecord, isRecord, stringEntries, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 import { forEachState } from './state-tree';
@@ -28,38 +29,68 @@ export function checkExpressions(def: JsonRecord, reporter: Reporter): void {
     }
     checkDecisions(site, decisions, reporter);
   }
+  for (const site of delaySites(def)) {
+    const problem = safeCheck(site.source);
+    if (!problem) {
+      checkDecisions(site, decisions, reporter);
+      continue;
+    }
+    const meant = suggestDuration(site.source);
+    reporter.report(
+      'INVALID_DELAY',
+      site.path,
+      meant
+        ? `delay "${site.source}" is not a duration (did you mean "${meant}"?): write a number and a unit (ms, s, m, h, d) with no space, like 4h, 90s or 1h30m`
+        : `delay "${site.source}" is neither a duration (like 4h, 90s, 1h30m) nor a valid expression: ${problemText(problem)}`,
+      { offset: meant ? undefined : problem.offset },
+    );
+  }
+}
+
+/** The `after[].delay` values written as expressions (not duration literals). */
+export function delaySites(def: JsonRecord): Site[] {
+  const sites: Site[] = [];
   forEachState(asRecord(def.states) as Record<string, StateSpec>, (statePath, spec) => {
     if (!Array.isArray(spec.after)) return;
     spec.after.forEach((delay, i) => {
       const source = asRecord(delay).delay;
       if (typeof source !== 'string' || source.trim() === '' || isDurationLiteral(source)) return;
-      const site = { path: [...definitionPath(statePath), 'after', i, 'delay'], source };
-      const problem = safeCheck(source);
-      if (!problem) return checkDecisions(site, decisions, reporter);
-      reporter.report(
-        'INVALID_DELAY',
-        site.path,
-        `delay "${source}" is neither a duration (like 4h, 90s, 1h30m) nor a valid expression: ${problemText(problem)}`,
-        { offset: problem.offset },
-      );
+      sites.push({ path: [...definitionPath(statePath), 'after', i, 'delay'], source });
     });
   });
+  return sites;
 }
 
 function reportProblem(site: Site, problem: CelProblem, reporter: Reporter): void {
   const unknown = /^Unknown variable: (\S+)/.exec(problem.message);
+  const constant = unknown ? constantHint(unknown[1]) : undefined;
+  if (unknown && constant) {
+    reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: "${unknown[1]}" is written ${constant} in CEL`, { offset: problem.offset });
+    return;
+  }
   if (unknown) {
     const name = unknown[1];
     const near = suggest(name, CEL_VARIABLES);
     reporter.report(
       'UNKNOWN_VARIABLE',
       site.path,
-      `unknown variable "${name}" in expression (${near ? `did you mean "${near}"? ` : ''}expressions may use ${CEL_VARIABLES.join(', ')})`,
+      `unknown variable "${name}" in expression (${near ? `did you mean "${near}"? ` : ''}expressions may use ${CEL_VARIABLES.join(', ')})${near ? '' : quoteHint(site.source, name)}`,
       { offset: problem.offset },
     );
     return;
   }
+  const hint = celSyntaxHint(site.source, problem.message);
+  if (hint) {
+    reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: ${hint.message}`, { offset: hint.offset });
+    return;
+  }
   reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: ${problemText(problem)}`, { offset: problem.offset });
+}
+
+/** A bare word that is the whole expression was most likely meant as text: say how to quote it. */
+function quoteHint(source: string, name: string): string {
+  if (source.trim() !== name) return '';
+  return `; if you meant the text "${name}", quote it inside the YAML value: '"${name}"'`;
 }
 
 function checkDecisions(site: Site, decisions: string[], reporter: Reporter): void {

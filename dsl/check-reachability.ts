@@ -6,7 +6,8 @@
  */
 import { asRecord, hasOwn, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
-import { childrenAt, forEachState, isParallel, resolveTarget, stateAt, type StatePath } from './state-tree';
+import { allStatePaths, childrenAt, forEachState, isParallel, resolveTarget, stateAt, visibleNames, type StatePath } from './state-tree';
+import { suggest } from './suggest';
 import { definitionPath, transitionsOf } from './transitions';
 import type { StateSpec } from './types';
 
@@ -14,7 +15,11 @@ export function checkReachability(def: JsonRecord, reporter: Reporter): void {
   const root = asRecord(def.states) as Record<string, StateSpec>;
   // With no valid starting state everything looks dead; UNKNOWN_INITIAL already says why.
   if (typeof def.initial !== 'string' || !hasOwn(childrenAt(root, []), def.initial)) return;
-  const reached = reachableStates(root, def.initial);
+  const guessed = { unknown: false };
+  const reached = reachableStates(root, def.initial, guessed);
+  // A target naming no state (UNKNOWN_TARGET, reported once) with no likely meaning leaves no way
+  // to tell which states a fix would reach: saying "unreachable" of each would be follow-on noise.
+  if (guessed.unknown) return;
   forEachState(root, (path) => {
     const key = path.join('.');
     const parentReached = path.length === 1 || reached.has(path.slice(0, -1).join('.'));
@@ -30,8 +35,12 @@ export function checkReachability(def: JsonRecord, reporter: Reporter): void {
   });
 }
 
-/** Dotted paths of every state some run can enter. */
-export function reachableStates(root: Record<string, StateSpec>, initial: string): Set<string> {
+/**
+ * Dotted paths of every state some run can enter. A target with a typo counts as reaching the
+ * state its did-you-mean names (one typo, one error: what it cuts off is not reported too); when
+ * there is no likely meaning, `guessed.unknown` is set.
+ */
+export function reachableStates(root: Record<string, StateSpec>, initial: string, guessed?: { unknown: boolean }): Set<string> {
   const reached = new Set<string>();
   const queue: StatePath[] = [];
   const mark = (path: StatePath): void => {
@@ -73,9 +82,20 @@ export function reachableStates(root: Record<string, StateSpec>, initial: string
     if (!spec) continue;
     for (const t of transitionsOf(path, spec)) {
       if (typeof t.spec.target !== 'string') continue;
-      const target = resolveTarget(path, t.spec.target, root);
+      const target = resolveTarget(path, t.spec.target, root) ?? meantTarget(path, t.spec.target, root);
       if (target) enter(target);
+      else if (guessed) guessed.unknown = true;
     }
   }
   return reached;
+}
+
+/** The state a misspelt bare target most likely means (the UNKNOWN_TARGET did-you-mean), if any. */
+function meantTarget(path: StatePath, target: string, root: Record<string, StateSpec>): StatePath | undefined {
+  if (target === '' || target.includes('.')) return undefined;
+  const near = suggest(target, visibleNames(path, root));
+  if (near) return resolveTarget(path, near, root);
+  // A nested state named bare from outside: UNKNOWN_TARGET suggests its dotted path.
+  const nested = allStatePaths(root).find((p) => p.endsWith(`.${target}`));
+  return nested?.split('.');
 }

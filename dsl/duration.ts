@@ -55,3 +55,40 @@ export function formatSpan(ms: number, precise = false): string {
   const shown = parts.filter((p, i) => i === 0 || !p.startsWith('0'));
   return shown.length ? shown.join(' ') : '0s';
 }
+
+const UNIT_WORDS: Record<string, string> = {
+  ms: 'ms', msec: 'ms', msecs: 'ms', millis: 'ms', millisecond: 'ms', milliseconds: 'ms',
+  s: 's', sec: 's', secs: 's', second: 's', seconds: 's',
+  m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
+  h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
+  d: 'd', day: 'd', days: 'd',
+};
+
+/**
+ * The literal a person most likely meant by a text that is not a duration literal: `5 secs` →
+ * `5s`, `48hrs` → `48h`, `2 days` → `2d`, `1h 30m` → `1h30m`, `4H` → `4h`. Undefined when the
+ * text does not read as amounts with units (a bare number has no unit to guess: see
+ * `bareNumberHint`).
+ */
+export function suggestDuration(text: string): string | undefined {
+  const parts = [...text.trim().toLowerCase().matchAll(/(\d+)\s*([a-z]+)\s*(?:,|and)?\s*/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text.trim().toLowerCase()) return undefined;
+  let out = '';
+  for (const [, amount, word] of parts) {
+    const unit = UNIT_WORDS[word];
+    if (!unit) return undefined;
+    out += `${amount}${unit}`;
+  }
+  return isDurationLiteral(out) ? out : undefined;
+}
+
+/** True for a text that is only a number (`48`, `2.5`): a delay with no unit. */
+export function isBareNumber(text: string): boolean {
+  return /^\s*\d+(\.\d+)?\s*$/.test(text);
+}
+
+/** `did you mean 48s or 48h?` for a bare number; the unit is what the person must choose. */
+export function bareNumberHint(text: string): string {
+  const n = text.trim();
+  return `did you mean ${n}s or ${n}h? (a number alone would be ${n} milliseconds; write "${n}ms" if that is meant)`;
+}

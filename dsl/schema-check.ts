@@ -6,6 +6,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../schema/process.schema.json';
 import type { DiagnosticCode, PathSegment } from './diagnostics';
+import { bareNumberHint, isBareNumber, suggestDuration } from './duration';
 import { isRecord } from './json-shape';
 import type { Reporter } from './reporter';
 import { didYouMean } from './suggest';
@@ -121,7 +122,7 @@ function describeName(title: string, value: string, keyword: string): { code: Di
     case 'event name':
       return { code: 'INVALID_NAME', message: `invalid event name "${value}": use UPPER_SNAKE_CASE, e.g. "${snake(value).toUpperCase()}"` };
     case 'duration':
-      return { code: 'INVALID_DURATION', message: `invalid duration "${value}": write a number and a unit (ms, s, m, h, d), e.g. 30s, 4h or 1h30m` };
+      return { code: 'INVALID_DURATION', message: durationMessage(value) };
     case 'target':
     case 'activity name':
       // The semantic pass reports these as unknown states or activities, with suggestions.
@@ -129,6 +130,14 @@ function describeName(title: string, value: string, keyword: string): { code: Di
     default:
       return { code: 'INVALID_NAME', message: `invalid ${title} "${value}": use letters, digits and _, not starting with a digit, e.g. "${snake(value)}"` };
   }
+}
+
+/** Names what is wrong with a duration and, where it can tell, the literal that was meant. */
+function durationMessage(value: string): string {
+  const meant = suggestDuration(value);
+  if (meant) return `invalid duration "${value}" (did you mean "${meant}"?): write a number and a unit (ms, s, m, h, d) with no space, combined like 1h30m`;
+  if (isBareNumber(value)) return `invalid duration "${value}": a number needs a unit; ${bareNumberHint(value)}`;
+  return `invalid duration "${value}": write a number and a unit (ms, s, m, h, d), e.g. 30s, 4h or 1h30m`;
 }
 
 function kebab(value: string): string {

@@ -9,10 +9,15 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { parse } from 'yaml';
-import type { Diagnostic } from './diagnostics';
-import { isRecord } from './json-shape';
+import { checkChildInputs } from './check-child-input';
+import { sortDiagnostics, unlocated, type Diagnostic } from './diagnostics';
+import { isDefinitionFileName, isScenarioFileName } from './file-kinds';
+import { isRecord, type JsonRecord } from './json-shape';
 import { loadDefinitionFile, SHARED_FILE_MESSAGE } from './load';
+import { parseYamlSource } from './parse-yaml';
+import { createReporter } from './reporter';
 import { readDefinitionSource, refusal } from './source-guard';
+import { forEachState } from './state-tree';
 import type { ProcessDefinition } from './types';
 
 export interface FileReport {
@@ -44,6 +49,11 @@ export async function validateFiles(paths: string[]): Promise<ValidationReport> 
       files.push({ file: file.path, ok: false, diagnostics: [refusal(file.path, 'FILE_NOT_FOUND', 'no .yaml or .yml files in this directory')] });
       continue;
     }
+    if (isScenarioFileName(file.path)) {
+      const message = 'a scenario file (*.test.yaml), not a definition: run it with docket test; validate the definition it tests';
+      files.push({ file: file.path, ok: false, diagnostics: [refusal(file.path, 'NOT_A_MAPPING', message)] });
+      continue;
+    }
     const result = await loadDefinitionFile(file.path);
     if (result.diagnostics.length === 1 && result.diagnostics[0].message === SHARED_FILE_MESSAGE) {
       const users = await definitionsUsing(file.path);
@@ -69,7 +79,40 @@ export async function validateFiles(paths: string[]): Promise<ValidationReport> 
     const ok = diagnostics.length === 0;
     files.push(ok ? { file: file.path, ok, process: id, definition: result.definition, hash: result.hash, diagnostics } : { file: file.path, ok, diagnostics });
   }
+  await checkChildren(files);
   return { files, errorCount: files.reduce((n, f) => n + f.diagnostics.length, 0) };
+}
+
+/**
+ * What needs two files: each child process's `with` against the child's input schema. The child
+ * is one of the files validated, or else `<process>.yaml` beside the parent.
+ */
+async function checkChildren(files: FileReport[]): Promise<void> {
+  const byId = new Map<string, ProcessDefinition>();
+  for (const f of files) if (f.definition) byId.set(f.definition.process, f.definition);
+  for (const report of files) {
+    const def = report.definition;
+    if (!def) continue;
+    const wanted = new Set<string>();
+    forEachState(def.states, (_, spec) => {
+      if (spec.invoke?.process && !byId.has(spec.invoke.process)) wanted.add(spec.invoke.process);
+    });
+    for (const id of wanted) {
+      const beside = await loadDefinitionFile(join(dirname(report.file), `${id}.yaml`)).catch(() => undefined);
+      if (beside?.definition?.process === id) byId.set(id, beside.definition);
+    }
+    const read = await readDefinitionSource(report.file);
+    if (!('text' in read)) continue;
+    const parsed = parseYamlSource(read.text, report.file, '', '');
+    const reporter = createReporter('locate' in parsed ? parsed.locate : unlocated(report.file));
+    checkChildInputs(def as unknown as JsonRecord, (id) => byId.get(id), reporter);
+    if (reporter.diagnostics.length === 0) continue;
+    report.diagnostics.push(...sortDiagnostics(reporter.diagnostics));
+    report.ok = false;
+    delete report.definition;
+    delete report.hash;
+    delete report.process;
+  }
 }
 
 /** Directories become their YAML files (sorted); anything else is kept for the loader to judge. */
@@ -88,7 +131,7 @@ async function expand(paths: string[]): Promise<Array<{ path: string; empty?: bo
       continue;
     }
     const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
-    const yamlFiles = entries.filter((e) => !e.isDirectory() && /\.ya?ml$/i.test(e.name)).map((e) => join(path, e.name));
+    const yamlFiles = entries.filter((e) => !e.isDirectory() && isDefinitionFileName(e.name)).map((e) => join(path, e.name));
     if (yamlFiles.length === 0) add(path, true);
     for (const file of yamlFiles.sort()) add(file);
   }
@@ -101,7 +144,7 @@ async function definitionsUsing(sharedFile: string): Promise<string[]> {
   const users: string[] = [];
   for (const dir of [...new Set([dirname(sharedFile), dirname(dirname(sharedFile))])]) {
     const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
+    for (const name of names.filter(isDefinitionFileName).sort()) {
       const candidate = join(dir, name);
       if (normalize(candidate) === target) continue;
       const uses = await readFile(candidate, 'utf8').then(usesOf, () => []);

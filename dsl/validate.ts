@@ -7,21 +7,38 @@
  *   const diagnostics = validateDefinition(yaml.parse(text), unlocated('refund.yaml'));
  *   if (diagnostics.length === 0) compile(def as ProcessDefinition);
  */
+import { checkContextKeys } from './check-context';
 import { checkDataSchemas } from './check-data-schemas';
+import { checkDecisionOrder } from './check-decision-order';
 import { checkDecisionTables } from './check-decisions';
 import { checkEvents } from './check-events';
 import { checkExpressions } from './check-expressions';
 import { checkInvocations } from './check-invoke';
+import { checkLoops } from './check-loops';
 import { checkReachability } from './check-reachability';
 import { checkSize } from './check-size';
 import { checkStates } from './check-states';
+import { checkValueTypes } from './check-value-types';
 import { sortDiagnostics, unlocated, type Diagnostic, type Locate } from './diagnostics';
 import { isRecord } from './json-shape';
 import { createReporter } from './reporter';
 import { checkSchema } from './schema-check';
 import type { ProcessDefinition } from './types';
 
-const SEMANTIC_PASSES = [checkStates, checkReachability, checkEvents, checkExpressions, checkInvocations, checkDecisionTables, checkDataSchemas];
+/** The semantic passes in order (exported for bench/validate-scale.ts, which times each). */
+export const SEMANTIC_PASSES = [
+  checkStates,
+  checkReachability,
+  checkLoops,
+  checkEvents,
+  checkExpressions,
+  checkContextKeys,
+  checkDecisionOrder,
+  checkValueTypes,
+  checkInvocations,
+  checkDecisionTables,
+  checkDataSchemas,
+];
 
 /** All problems with a definition (already parsed from YAML), ordered by position; empty when it is valid. */
 export function validateDefinition(def: unknown, locate: Locate = unlocated()): Diagnostic[] {

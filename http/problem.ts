@@ -16,6 +16,7 @@ export type ApiErrorCode =
   | 'INVALID_INPUT'
   | 'NOT_FOUND'
   | 'OUTCOME_UNKNOWN'
+  | 'CASE_FAILED'
   | 'INTERNAL';
 
 export type ProblemCode = ApiErrorCode | RejectionCode;
@@ -33,6 +34,8 @@ export interface ProblemBody {
   rule?: string;
   /** For an invalid request or input: each problem, naming the field. */
   problems?: string[];
+  /** For CASE_FAILED: why the case failed (its failure code and message). */
+  failure?: { code: string; message: string };
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -58,6 +61,7 @@ const STATUS: Record<ProblemCode, number> = {
   CASE_CLOSED: 409,
   CASE_STARTING: 503,
   OUTCOME_UNKNOWN: 503,
+  CASE_FAILED: 422,
   INTERNAL: 500,
 };
 
@@ -79,7 +83,7 @@ export class ProblemError extends Error {
   constructor(
     readonly code: ProblemCode,
     message: string,
-    readonly extra: Pick<ProblemBody, 'allowed' | 'rule' | 'problems'> = {},
+    readonly extra: Pick<ProblemBody, 'allowed' | 'rule' | 'problems' | 'failure'> = {},
   ) {
     super(message);
   }

@@ -138,6 +138,12 @@ export const problem = {
     allowed: { type: 'array', items: { type: 'string' }, description: "With a refused event: the events the sender's roles may send now." },
     rule: { type: 'string', description: 'With ACCESS_DENIED: the access rule that refused it, e.g. `access.read.customer`.' },
     problems: { type: 'array', items: { type: 'string' } },
+    failure: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+      description: 'With CASE_FAILED: why the case failed (the code and message `docket result` gives).',
+    },
   },
 } as const;
 

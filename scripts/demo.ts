@@ -24,11 +24,13 @@ import { runDemoCases } from './demo-cases';
 import { runGrayReleaseDemo } from './gray-demo';
 import { runRefundDemo } from './refund-demo';
 
+import { isDefinitionFileName } from '../dsl/file-kinds';
+
 const ROOT = join(__dirname, '..');
 
 function shippedDefinitionFiles(): string[] {
   const dir = join(ROOT, 'definitions');
-  return readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort().map((name) => join(dir, name));
+  return readdirSync(dir).filter(isDefinitionFileName).sort().map((name) => join(dir, name));
 }
 
 async function main(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDefinitionFileName } from '../../dsl/file-kinds';
 import { UsageError } from '../args';
 
 export async function definitionFilesIn(paths: string[]): Promise<string[]> {
@@ -20,7 +21,7 @@ export async function definitionFilesIn(paths: string[]): Promise<string[]> {
       files.push(path);
       continue;
     }
-    const names = (await readdir(path)).filter((n) => /\.ya?ml$/.test(n)).sort();
+    const names = (await readdir(path)).filter(isDefinitionFileName).sort();
     for (const name of names) {
       if (await isProcessFile(join(path, name))) files.push(join(path, name));
     }

@@ -53,6 +53,8 @@ export function register(program: Command): void {
         const report: StartReport = { ...started, ...(file ? { file } : {}) };
         if (options.json) printJson(report);
         else printLines(formatStartReport(report));
+        // A case that failed as it started is no success (issue 12).
+        if (!started.existing && started.status === 'failed') process.exitCode = 1;
       }),
     );
 }
@@ -73,7 +75,9 @@ export function formatStartReport(r: StartReport): string[] {
     : `started case ${r.id}${r.file ? ` from ${r.file} (deployed first)` : ''} (run ${r.runId}, ${definition})`;
   const lines = [head];
   if (!r.existing && r.status === 'starting') lines.push('the case has not resolved its definition yet: is a worker running on this task queue? (docket worker)');
-  if (!r.existing && r.status === 'failed') lines.push(`the case failed at once: see why with: docket state ${r.id}`);
+  if (!r.existing && r.status === 'failed') {
+    lines.push(r.failure ? `the case failed at once (${r.failure.code}): ${r.failure.message}` : `the case failed at once: see why with: docket state ${r.id}`);
+  }
   lines.push(`see it with: docket state ${r.id}`);
   return lines;
 }

@@ -65,7 +65,7 @@ export function formatValidateReport(report: ValidateReport): string[] {
 }
 
 /** `definitions/` in the working directory, or else the one that ships with docket. */
-function defaultDefinitionsDir(): string {
+export function defaultDefinitionsDir(): string {
   if (existsSync('definitions')) return 'definitions';
   const bundled = path.join(packageRoot(), 'definitions');
   if (!existsSync(bundled)) return 'definitions';

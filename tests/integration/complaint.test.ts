@@ -116,8 +116,9 @@ describe('complaint lifecycle', () => {
     expect(listOutbox({ workflowId: id }).map((m) => m.recipient)).toEqual(['supervisor']);
   });
 
-  // The P1 escalation and the ladder run on virtual time with the shipped deadlines:
-  // deadlines-time-skipping.test.ts.
+  // The P1 escalation and the ladder run on virtual time with the shipped deadlines
+  // (deadlines-time-skipping.test.ts), and the whole ladder (each level's deadline and notice, the
+  // manager keeping the case) in the P0 scenario of definitions/complaint.test.yaml.
 
   it('reopens a resolved case the customer says is not solved, keeping its owner', async () => {
     const id = h.caseId('reopen');

@@ -51,10 +51,12 @@ const base = (process: string, states: Record<string, unknown>, extra: Record<st
 });
 
 describe('runaway definitions fail as LOOP_DETECTED', () => {
+  // Cycles validate refuses (ENDLESS_LOOP: no condition anywhere) cannot reach a worker; these have
+  // conditions that hold at run time, which validate cannot prove, so the run-time guard stops them.
   it('always transitions in a cycle', async () => {
     const def = base('always-cycle', {
-      ping: { always: 'pong' },
-      pong: { always: 'ping', on: { GO: 'done' } },
+      ping: { always: { if: 'caseId != ""', target: 'pong' } },
+      pong: { always: { if: 'caseId != ""', target: 'ping' }, on: { GO: 'done' } },
       done: { type: 'final', outcome: 'done' },
     });
     const failure = await failureOf(await start(def));
@@ -66,8 +68,8 @@ describe('runaway definitions fail as LOOP_DETECTED', () => {
   it('a loop of zero-delay timers, after the loop starts on an event', async () => {
     const def = base('zero-delay-loop', {
       idle: { on: { GO: 'tick' } },
-      tick: { after: [{ delay: '0s', target: 'tock' }] },
-      tock: { after: [{ delay: '0s', target: 'tick' }], on: { GO: 'done' } },
+      tick: { after: [{ delay: '0s', if: 'caseId != ""', target: 'tock' }] },
+      tock: { after: [{ delay: '0s', if: 'caseId != ""', target: 'tick' }], on: { GO: 'done' } },
       done: { type: 'final', outcome: 'done' },
     });
     const handle = await start(def);

@@ -12,7 +12,7 @@ export const DEFINITIONS_DIR = join(__dirname, '..', '..', 'definitions');
 /** Paths of every shipped definition file (definitions/*.yaml, not the shared decision files). */
 export function shippedDefinitionFiles(): string[] {
   return readdirSync(DEFINITIONS_DIR)
-    .filter((name) => name.endsWith('.yaml'))
+    .filter((name) => name.endsWith('.yaml') && !name.endsWith('.test.yaml'))
     .sort()
     .map((name) => join(DEFINITIONS_DIR, name));
 }

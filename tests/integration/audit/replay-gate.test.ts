@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { caseInput, listHistoryFiles, readHistoryFile, replayHistories, type ReplayOutcome } from '../../../audit';
+import { isDefinitionFileName } from '../../../dsl/file-kinds';
 import { loadDefinitionFile } from '../../../dsl/load';
 import { testServer } from '../../support/server';
 import { docket, HISTORIES, ROOT } from './support';
@@ -45,7 +46,7 @@ describe('recorded histories', () => {
   it('cover every shipped process', async () => {
     const recorded = new Set<string>();
     for (const file of await listHistoryFiles(HISTORIES)) recorded.add(caseInput(await readHistoryFile(file)).definition.process);
-    const shipped = readdirSync(path.join(ROOT, 'definitions')).filter((f) => f.endsWith('.yaml'));
+    const shipped = readdirSync(path.join(ROOT, 'definitions')).filter(isDefinitionFileName);
     for (const file of shipped) {
       const { definition } = await loadDefinitionFile(path.join(ROOT, 'definitions', file));
       expect(recorded).toContain(definition!.process);

@@ -31,6 +31,18 @@ describe('validateFiles', () => {
     ]);
   });
 
+  it("checks a child process's with against the child's input schema (CHILD_INPUT_MISMATCH), found beside the parent", async () => {
+    const dir = join(FIXTURES, 'invalid', 'child-input-mismatch');
+    const parent = join(dir, 'parent.yaml');
+    const report = await validateFiles([parent]);
+    expect(report.files.map((f) => f.ok)).toEqual([false]);
+    expect(report.files[0].diagnostics.map((d) => d.code)).toEqual(['CHILD_INPUT_MISMATCH', 'CHILD_INPUT_MISMATCH']);
+    expect(report.files[0].diagnostics.map(formatDiagnostic)).toEqual([
+      `${parent}:9:7: states.refunding.invoke.with: child process "warranty-refund" needs with.customerId (its input requires: amount, customerId)`,
+      `${parent}:11:9: states.refunding.invoke.with.reson: child process "warranty-refund" does not take input "reson" (did you mean "reason"? its input allows: amount, customerId, reason)`,
+    ]);
+  });
+
   it('counts every diagnostic of every file', async () => {
     const report = await validateFiles([join(FIXTURES, 'invalid')]);
     expect(report.files.length).toBeGreaterThan(30);

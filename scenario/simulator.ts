@@ -1,0 +1,309 @@
+/**
+ * One case run offline, in milliseconds: the compiled machine (compiler/compile.ts, the same
+ * compiler the `process` workflow uses), the same event gate (checkEvent, distinct actors), the
+ * same loop guard and the same input check, on a virtual clock. Nothing runs an activity or a
+ * child process: each invocation waits for the scenario to say what it returned or that it
+ * failed (or settles at once from the scenario's defaults). Deadlines fire when the clock is
+ * advanced past their due time, earliest first. Pure: no I/O, no real time.
+ *
+ * What differs from a real server is only what a definition cannot see: Temporal's retries and
+ * timeouts of activities, continue-as-new, signed actors. `docket test --server` runs the same
+ * scenarios against a real server for those.
+ */
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
+import { compileDefinition, outcomeOf, type ArmedDeadline, type InvokeRequest } from '../compiler/compile';
+import { caseErrorCode, type CaseError } from '../compiler/case-error';
+import { checkDistinctActors } from '../compiler/distinct-actors';
+import { allowedByRole, checkEvent } from '../compiler/event-gate';
+import { displayPath, leafPaths } from '../compiler/state-paths';
+import type { EventInput, PendingDeadline, Rejection, TimelineEntry } from '../contract/wire';
+import type { ProcessDefinition } from '../dsl/types';
+import { LoopGuard } from '../workflows/loop-guard';
+
+/** An invocation the machine started: pending until the scenario settles it. */
+export interface SimulatedInvocation {
+  seq: number;
+  state: string;
+  kind: 'activity' | 'process';
+  name: string;
+  input: Record<string, unknown>;
+  startedAt: number;
+  status: 'pending' | 'done' | 'failed' | 'cancelled';
+  output?: unknown;
+  error?: string;
+}
+
+/** What an invocation gives when the machine starts it (the scenario's `invocations:` defaults). */
+export type InvocationAnswer = { returns: unknown } | { fails: string } | { pending: true };
+
+export interface SimulatorOptions {
+  /** The case id (`caseId` in expressions). Default `test-case`. */
+  caseId?: string;
+  /** Virtual start time, ms since the epoch. Default 2026-01-05T09:00:00Z (a Monday). */
+  startMs?: number;
+  /** By invocation name (activity or child process): the answer when it starts. Default: pending. */
+  answers?: Record<string, InvocationAnswer>;
+}
+
+export const DEFAULT_START_MS = Date.UTC(2026, 0, 5, 9);
+/** Invocations the scenario's defaults may answer within one step before it counts as a loop. */
+export const MAX_ANSWERS_IN_A_ROW = 1000;
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateSchema: false });
+addFormats(ajv);
+
+export class CaseSimulator {
+  now: number;
+  readonly caseId: string;
+  readonly invocations: SimulatedInvocation[] = [];
+  readonly timeline: TimelineEntry[] = [];
+  failure?: { code: string; message: string };
+  /** Events the gate could not check (the workflow refuses them as INVALID_EVENT): a definition fault. */
+  readonly gateErrors: string[] = [];
+  private readonly answers: Record<string, InvocationAnswer>;
+  private readonly pending = new Map<string, ArmedDeadline>();
+  private readonly armed = new Map<string, ArmedDeadline>();
+  private readonly settlers = new Map<number, { done(output: unknown): void; failed(error: string): void; hasOnError: boolean }>();
+  private readonly timers = new Map<number, { due: number; fn: () => void }>();
+  private readonly queue: Array<() => void> = [];
+  private readonly loopGuard = new LoopGuard();
+  private expressionFailure?: CaseError;
+  private timerSeq = 0;
+  private previous: string[] = [];
+  private actor!: AnyActorRef;
+  readonly input: Record<string, unknown>;
+
+  constructor(
+    readonly def: ProcessDefinition,
+    rawInput: Record<string, unknown>,
+    options: SimulatorOptions = {},
+  ) {
+    this.now = options.startMs ?? DEFAULT_START_MS;
+    this.caseId = options.caseId ?? 'test-case';
+    this.answers = options.answers ?? {};
+    this.input = JSON.parse(JSON.stringify(rawInput ?? {})) as Record<string, unknown>;
+    if (def.input) {
+      const validate = ajv.compile(def.input);
+      if (!validate(this.input)) {
+        const problems = (validate.errors ?? []).map((e) => `input${e.instancePath.replace(/\//g, '.')}: ${e.message}`);
+        this.failure = { code: 'INVALID_INPUT', message: `input does not match the input schema of process ${def.process}: ${problems.join('; ')}` };
+        return;
+      }
+    }
+    this.start();
+  }
+
+  private start(): void {
+    const machine = compileDefinition(this.def, this.input, {
+      now: () => this.now,
+      caseId: this.caseId,
+      startInvocation: (request, done, failed) => this.startInvocation(request, done, failed),
+      deadlineArmed: (d) => {
+        this.pending.set(d.key, d);
+        this.armed.set(d.key, d);
+      },
+      deadlineCleared: (key) => void this.pending.delete(key),
+      log: () => undefined,
+      automaticStep: (step) => this.loopGuard.step(step),
+      caseError: (err) => (this.expressionFailure ??= err),
+    });
+    const clock = {
+      setTimeout: (fn: () => void, ms: number) => {
+        this.timers.set(++this.timerSeq, { due: this.now + ms, fn });
+        return this.timerSeq;
+      },
+      clearTimeout: (id: unknown) => void this.timers.delete(id as number),
+    };
+    try {
+      this.actor = createActor(machine, { clock, inspect: (ev) => this.onInspect(ev), logger: () => undefined });
+      this.actor.subscribe({ error: (err) => this.fail(err) });
+      this.actor.start();
+    } catch (err) {
+      this.fail(err);
+    }
+    this.drain();
+    this.advance(0);
+  }
+
+  /** `running`, `completed` or `failed`, as the state view says. */
+  get status(): 'running' | 'completed' | 'failed' {
+    if (this.failure) return 'failed';
+    const s = this.actor?.getSnapshot().status;
+    return s === 'done' ? 'completed' : s === 'error' ? 'failed' : 'running';
+  }
+
+  get state(): string[] {
+    return this.actor ? leafPaths(this.actor.getSnapshot().value).map(displayPath) : [];
+  }
+
+  get context(): Record<string, unknown> {
+    return (this.actor?.getSnapshot().context ?? {}) as Record<string, unknown>;
+  }
+
+  get outcome(): string | undefined {
+    return this.status === 'completed' ? outcomeOf(this.def, this.state[0].split('.')) : undefined;
+  }
+
+  get allowed(): Record<string, string[]> {
+    return this.status === 'running' ? allowedByRole(this.def, leafPaths(this.actor.getSnapshot().value)) : {};
+  }
+
+  get deadlines(): PendingDeadline[] {
+    return [...this.pending.values()]
+      .sort((a, b) => a.dueMs - b.dueMs)
+      .map((d) => ({ name: d.name, state: d.state, due: new Date(d.dueMs).toISOString(), target: d.target }));
+  }
+
+  /** Sends an event through the workflow's gate: the rejection, or undefined when it was applied. */
+  send(event: EventInput): Rejection | undefined {
+    let rejection: Rejection | undefined;
+    try {
+      rejection =
+        this.status !== 'running'
+          ? { code: 'CASE_CLOSED', message: `case ${this.caseId} is ${this.status} (state ${this.state.join(', ')}); it accepts no more events` }
+          : (checkEvent(this.def, leafPaths(this.actor.getSnapshot().value), event, { input: this.input, context: this.context, now: this.now, caseId: this.caseId }) ??
+            checkDistinctActors(this.def, event, this.timeline));
+    } catch (err) {
+      // As the workflow answers it: the gate itself failed (a guard that cannot be evaluated).
+      const message = `the event could not be checked: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
+      this.gateErrors.push(message);
+      rejection = { code: 'INVALID_EVENT', message };
+    }
+    if (rejection) return rejection;
+    this.loopGuard.outsideEvent();
+    this.actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
+    this.drain();
+    this.advance(0);
+    return undefined;
+  }
+
+  /** The oldest pending invocation with this name (activity or child process). */
+  pendingInvocation(name: string): SimulatedInvocation | undefined {
+    return this.invocations.find((i) => i.name === name && i.status === 'pending');
+  }
+
+  /** Settles a pending invocation: it returned `output`, or failed with `error`. */
+  settle(invocation: SimulatedInvocation, answer: { returns: unknown } | { fails: string }): void {
+    const settler = this.settlers.get(invocation.seq);
+    if (!settler || invocation.status !== 'pending') throw new Error(`invocation ${invocation.name} is ${invocation.status}`);
+    this.settlers.delete(invocation.seq);
+    this.loopGuard.outsideEvent();
+    if ('returns' in answer) {
+      invocation.status = 'done';
+      invocation.output = answer.returns;
+      this.record({ kind: 'invoke', at: this.iso(), state: invocation.state, [invocation.kind]: invocation.name, status: 'done', output: answer.returns } as TimelineEntry);
+      settler.done(answer.returns);
+    } else {
+      invocation.status = 'failed';
+      invocation.error = answer.fails;
+      this.record({ kind: 'invoke', at: this.iso(), state: invocation.state, [invocation.kind]: invocation.name, status: 'failed', error: answer.fails } as TimelineEntry);
+      if (settler.hasOnError) settler.failed(answer.fails);
+      else this.failure ??= { code: 'PROCESS_FAILED', message: `${invocation.kind} ${invocation.name} failed in state ${invocation.state} and the state has no onError: ${answer.fails}` };
+    }
+    this.drain();
+    this.advance(0);
+  }
+
+  /**
+   * Moves the clock forward by `ms`, firing every timer due on the way, earliest first, each at its
+   * due time. Every step ends with `advance(0)`: a timer already due (a zero delay) fires at once,
+   * as it does on a server.
+   */
+  advance(ms: number): void {
+    const until = this.now + ms;
+    for (;;) {
+      let next: [number, { due: number; fn: () => void }] | undefined;
+      for (const entry of this.timers) if (entry[1].due <= until && (!next || entry[1].due < next[1].due)) next = entry;
+      if (!next || this.status !== 'running') break;
+      this.timers.delete(next[0]);
+      this.now = Math.max(this.now, next[1].due);
+      next[1].fn();
+      this.drain();
+    }
+    this.now = until;
+  }
+
+  stop(): void {
+    this.actor?.stop();
+  }
+
+  private startInvocation(request: InvokeRequest, done: (output: unknown) => void, failed: (error: string) => void): () => void {
+    const invocation: SimulatedInvocation = {
+      seq: this.invocations.length + 1,
+      state: request.state,
+      kind: request.kind,
+      name: request.name,
+      input: request.input,
+      startedAt: this.now,
+      status: 'pending',
+    };
+    this.invocations.push(invocation);
+    this.settlers.set(invocation.seq, { done, failed, hasOnError: request.hasOnError });
+    // As in the workflow, a result arrives after the activation that started the invocation.
+    const answer = this.answers[request.name];
+    if (answer && !('pending' in answer)) this.queue.push(() => invocation.status === 'pending' && this.settle(invocation, answer));
+    return () => {
+      if (invocation.status === 'pending') invocation.status = 'cancelled';
+      this.settlers.delete(invocation.seq);
+    };
+  }
+
+  /**
+   * Runs queued invocation results until none is left (or the case ended). Answers given at once
+   * can feed a cycle (an invocation whose result leads back to it); past MAX_ANSWERS_IN_A_ROW the
+   * case fails as a loop instead of hanging `docket test`.
+   */
+  private drain(): void {
+    let answered = 0;
+    while (this.queue.length && this.status === 'running') {
+      if (++answered > MAX_ANSWERS_IN_A_ROW) {
+        const names = [...new Set(this.invocations.slice(-10).map((i) => `${i.name} in ${i.state}`))].join(', ');
+        this.failure = { code: 'LOOP_DETECTED', message: `more than ${MAX_ANSWERS_IN_A_ROW} invocations answered in a row without a step of the scenario (${names}): give one of them pending: true and complete it in a step` };
+        return;
+      }
+      this.queue.shift()!();
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.failure) return;
+    const known = this.loopGuard.tripped ?? this.expressionFailure;
+    this.failure = {
+      code: caseErrorCode(err) ?? known?.code ?? 'PROCESS_FAILED',
+      message: known?.message ?? (err as Error)?.message ?? String(err),
+    };
+  }
+
+  private onInspect(ev: InspectionEvent): void {
+    if (ev.type !== '@xstate.snapshot' || ev.actorRef !== this.actor) return;
+    const event = ev.event as AnyEventObject & Partial<EventInput>;
+    const to = leafPaths((ev.snapshot as unknown as { value: unknown }).value).map(displayPath);
+    if (event.type === 'xstate.init') {
+      this.record({ kind: 'started', at: this.iso(), state: to, definition: this.def.process, hash: '' } as TimelineEntry);
+    } else {
+      const deadline = this.deadlineFor(event.type);
+      if (deadline) this.record({ kind: 'deadline', at: this.iso(), name: deadline.name, state: deadline.state, due: new Date(deadline.dueMs).toISOString(), target: deadline.target } as TimelineEntry);
+      if (to.join() !== this.previous.join()) {
+        const label = deadline ? `after:${deadline.name}` : event.type.startsWith('docket.invoke.done.') ? 'invoke.done' : event.type.startsWith('docket.invoke.error.') ? 'invoke.error' : event.type;
+        this.record({ kind: 'transition', at: this.iso(), event: label, actor: event.actor, from: this.previous, to, data: event.data && Object.keys(event.data).length ? event.data : undefined } as TimelineEntry);
+      }
+    }
+    this.previous = to;
+  }
+
+  private deadlineFor(eventType: string): ArmedDeadline | undefined {
+    if (!eventType.startsWith('xstate.after.')) return undefined;
+    const rest = eventType.slice('xstate.after.'.length);
+    return this.armed.get(rest.slice(0, rest.lastIndexOf('.')));
+  }
+
+  private record(entry: TimelineEntry): void {
+    this.timeline.push(entry);
+  }
+
+  private iso(): string {
+    return new Date(this.now).toISOString();
+  }
+}
