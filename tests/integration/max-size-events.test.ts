@@ -151,6 +151,17 @@ it(`takes ${EVENTS} events at the maximum size, continues as new, keeps answerin
     },
   );
   const docketRuns = await runsOf(id);
+  // The largest run in one piece, as `docket history --run` reads it (ProcessClient.connect).
+  const largest = docketRuns.reduce((a, b) => ((a.events?.length ?? 0) >= (b.events?.length ?? 0) ? a : b));
+  const connected = await ProcessClient.connect({ TEMPORAL_ADDRESS: testServer().address, TEMPORAL_NAMESPACE: testServer().namespace });
+  try {
+    const runId = largest.events![0].workflowExecutionStartedEventAttributes!.originalExecutionRunId!;
+    const exported = await connected.history(id, { runId });
+    expect(Buffer.byteLength(exported)).toBeGreaterThan(4 * 1024 * 1024);
+    expect((JSON.parse(exported) as { events: unknown[] }).events).toHaveLength(largest.events!.length);
+  } finally {
+    await connected.close();
+  }
 
   const handId = `hand-notes-${stamp}`;
   await raw.workflow.start('handNotes', { workflowId: handId, taskQueue: handQueue, args: [0] });
