@@ -17,6 +17,7 @@ import { EventRejectedError, ProcessClient } from '../../client';
 import { DEFAULT_EVENT_BYTES } from '../../compiler/event-limits';
 import { stateQuery } from '../../contract/handles';
 import { WORKFLOW_TYPE, type ProcessArgs, type StateView } from '../../contract/wire';
+import { createLogger, installRuntimeLogging } from '../../worker/logger';
 import { handEvent, handState } from '../fixtures/hand-notes-workflow';
 import { startTestWorker, testClient, testServer, uniqueTaskQueue, type TestWorker } from '../support/server';
 
@@ -44,6 +45,8 @@ let handRunning: Promise<void>;
 const handQueue = uniqueTaskQueue('hand-notes');
 
 beforeAll(async () => {
+  // Worker logs only when something goes wrong (29 "continuing as new" lines otherwise), as in the harness.
+  installRuntimeLogging(createLogger({ level: process.env.DOCKET_LOG_LEVEL ?? 'warn' }));
   raw = await testClient();
   dev = await startTestWorker({ activities: {}, allowInlineDefinitions: true });
   docket = new ProcessClient({ client: raw, taskQueue: dev.taskQueue });
