@@ -41,6 +41,14 @@ import { buildListQuery, toCaseSummary, type CaseSummary, type ListOptions } fro
 import { RegistryClient, type DeployOptions } from './registry-client';
 import { actorSigningInterceptor, loadActorSigningKey, withVouchingIssuer, type ActorSigningKey } from './actor-signer';
 
+/**
+ * Largest gRPC message the client takes. A run continues as new at 4 MiB of history, so one page
+ * of its history is a little over grpc-js's 4 MiB default and `history` failed with
+ * RESOURCE_EXHAUSTED. @temporalio/client 1.24 means to allow 128 MiB but sets the channel option
+ * without its `grpc.` prefix, which grpc-js ignores.
+ */
+const MAX_RECEIVE_MESSAGE_BYTES = 128 * 1024 * 1024;
+
 export interface ProcessClientOptions {
   client: Client;
   /** Task queue the workers listen on (default `docket`, or `DOCKET_TASK_QUEUE`). */
@@ -155,7 +163,7 @@ export class ProcessClient {
     const config = loadTemporalConfig(env);
     const keyFile = env.DOCKET_ACTOR_SIGNING_KEY?.trim();
     const signingKey = keyFile ? loadActorSigningKey(keyFile) : undefined;
-    const connection = await Connection.connect(connectionOptions(config));
+    const connection = await Connection.connect({ ...connectionOptions(config), channelArgs: { 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES } });
     return new ProcessClient({ client: new Client({ connection, namespace: config.namespace }), taskQueue: config.taskQueue, signingKey });
   }
 

@@ -14,6 +14,7 @@ import pretty from 'pino-pretty';
 import { IllegalStateError, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Logger as SdkLogger, LogLevel, LogMetadata } from '@temporalio/worker';
 import { ConfigError } from './config';
+import { oncePerStuckRun } from './task-failure-log';
 
 export type { PinoLogger };
 
@@ -69,12 +70,16 @@ export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
  * `runId`, `workflowType`, `activityType`, `taskQueue`, `namespace`, …) becomes pino fields.
  */
 export function sdkLogger(logger: PinoLogger): SdkLogger {
-  const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
+  // A stuck case's workflow task fails on every retry: logged once per run (worker/task-failure-log.ts).
+  const emit = oncePerStuckRun((level, message, fields) => {
     const method = level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
+    (logger[method] ?? logger.info).call(logger, fields, message);
+  });
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
     const fields: Record<string, unknown> = {};
     // Only string keys: the SDK also passes symbols (e.g. its LogTimestamp), which JSON cannot carry.
     if (meta) for (const key of Object.keys(meta)) fields[key] = meta[key];
-    (logger[method] ?? logger.info).call(logger, fields, message);
+    emit(level, message, fields);
   };
   return {
     log: write,
