@@ -8,7 +8,7 @@
  *   TEMPORAL_ADDRESS=temporal.internal:7233 TEMPORAL_NAMESPACE=support npx tsx worker/main.ts
  */
 import { NativeConnection } from '@temporalio/worker';
-import { activities, closeStore } from '../activities';
+import { activities, closeStore, migrateStore } from '../activities';
 import { connectionOptions, describeConfig, loadTemporalConfig } from './config';
 import { createDocketWorker } from './create-worker';
 import { createLogger, installRuntimeLogging, type PinoLogger } from './logger';
@@ -29,6 +29,10 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   // Config first: an installed but unused Temporal runtime would keep the process alive after an error.
   const config = loadTemporalConfig(env);
   installRuntimeLogging(logger);
+  // The activity store first: a worker that cannot reach its store (or finds it on an older
+  // schema) would fail every side effect; better to say so at start, with the location.
+  const { store, report } = await migrateStore();
+  logger.info({ store: store.kind, location: store.location, schemaVersion: report.current, migrated: report.applied }, 'activity store ready');
 
   const connection = await NativeConnection.connect(connectionOptions(config));
   try {
@@ -65,7 +69,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     logger.info('docket worker stopped');
   } finally {
     await connection.close();
-    closeStore();
+    await closeStore();
   }
 }
 
