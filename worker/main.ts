@@ -20,6 +20,8 @@ export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
   /** Default: `createLogger()` from `DOCKET_LOG_FORMAT` / `DOCKET_LOG_LEVEL`. */
   logger?: PinoLogger;
+  /** Default: the shipped activities. Tests pass wrapped ones (e.g. a worker that dies after a payment). */
+  activities?: typeof activities;
 }
 
 /** Runs the worker until a shutdown signal or `signal` aborts; resolves once drained and closed. */
@@ -40,7 +42,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       connection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
-      activities,
+      activities: options.activities ?? activities,
       logger,
       env,
     });
