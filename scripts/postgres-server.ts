@@ -143,7 +143,12 @@ if (require.main === module) {
     .then((server) => {
       process.stdout.write(`${server.url}\n`);
       process.stderr.write(`PostgreSQL running (data in ${server.dir}); Ctrl-C stops it and deletes the data\n`);
-      const stop = () => void server.stop().then(() => process.exit(0));
+      // Nothing else keeps this process alive while the server (a separate process) runs.
+      const alive = setInterval(() => {}, 1 << 30);
+      const stop = () => void server.stop().then(() => {
+        clearInterval(alive);
+        process.exit(0);
+      });
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     })

@@ -3,7 +3,8 @@
  * each with its own data directory, all on one PostgreSQL activity store (a real throwaway server).
  *
  * - A refund whose first worker pays and dies before answering is retried by Temporal on the
- *   other worker, which finds the payment in the shared ledger: paid once.
+ *   other worker, which finds the payment in the shared ledger: paid once. (The same with a
+ *   SQLite file per worker pays twice: the reason for the shared store.)
  * - Cases started while two workers poll are spread across both; every refund is paid once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { closeStore } from '../../activities';
 import { PostgresStore } from '../../activities/postgres-store';
+import { SqliteStore } from '../../activities/sqlite-store';
 import { CaseNotFoundError, type StateView } from '../../client';
 import type { ProcessDefinition } from '../../dsl/types';
 import { startPostgres, type PostgresServer } from '../../scripts/postgres-server';
@@ -43,8 +45,11 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-/** A worker process with a data directory of its own and the shared store; `dying` pays, then SIGKILLs itself. */
-function spawnWorker(name: string, options: { dying?: boolean } = {}) {
+/**
+ * A worker process with a data directory of its own and the shared PostgreSQL store (or, with
+ * `store: 'sqlite'`, the SQLite file in its own directory); `dying` pays, then SIGKILLs itself.
+ */
+function spawnWorker(name: string, options: { dying?: boolean; store?: 'postgres' | 'sqlite' } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), `docket-worker-${name}-`));
   const args = options.dying ? ['-r', 'tsx/cjs', join(ROOT, 'tests', 'support', 'dying-worker.ts')] : [join(ROOT, 'bin', 'docket.js'), 'worker'];
   const child = spawn(process.execPath, args, {
@@ -55,7 +60,7 @@ function spawnWorker(name: string, options: { dying?: boolean } = {}) {
       TEMPORAL_NAMESPACE: h.namespace,
       DOCKET_TASK_QUEUE: h.taskQueue,
       DOCKET_DATA_DIR: dataDir,
-      DOCKET_STORE_URL: pg.url,
+      DOCKET_STORE_URL: options.store === 'sqlite' ? '' : pg.url,
       DOCKET_WORKFLOW_BUNDLE: h.bundlePath,
       DOCKET_LOG_LEVEL: 'warn',
     },
@@ -107,10 +112,29 @@ async function refundAttempts(id: string): Promise<Array<{ identity: string; att
     .map((e) => ({ identity: e.activityTaskStartedEventAttributes.identity, attempt: e.activityTaskStartedEventAttributes.attempt }));
 }
 
+it('with a SQLite file per worker host, the retry on the other host pays again (why PostgreSQL is needed)', async () => {
+  const dying = spawnWorker('sqlite-dying', { dying: true, store: 'sqlite' });
+  const id = h.caseId('sqlite-paid-twice');
+  await h.deployShipped();
+  await h.docket.start({ definition, id, input: refundInput(id, 75) });
+  await waitForState(id, 'review.lead');
+  await h.docket.send(id, { type: 'APPROVE', actor: as('lead', 'chen.lead') });
+  expect(await dying.exited).toBe('SIGKILL');
+
+  const other = spawnWorker('sqlite-other', { store: 'sqlite' });
+  const result = await h.docket.result(id);
+  expect(result.context.payment).toMatchObject({ refundId: id, duplicate: false });
+  const ledgers = [dying, other].map((w) => new SqliteStore(join(w.dataDir, 'docket.db')));
+  const paid = await Promise.all(ledgers.map((l) => l.refundLedger({ refundId: id })));
+  await Promise.all(ledgers.map((l) => l.close()));
+  expect(paid.map((p) => p.length)).toEqual([1, 1]);
+  other.child.kill('SIGTERM');
+  await other.exited;
+});
+
 it('pays a refund once when the worker that paid dies and the other worker retries it', async () => {
   const dying = spawnWorker('dying', { dying: true });
   const id = h.caseId('paid-then-died');
-  await h.deployShipped();
   await h.docket.start({ definition, id, input: refundInput(id, 75) });
   await waitForState(id, 'review.lead');
   await h.docket.send(id, { type: 'APPROVE', actor: as('lead', 'chen.lead') });
