@@ -106,7 +106,9 @@ export class PostgresStore implements ActivityStore {
   async migrate(): Promise<MigrationReport> {
     const client = await this.pool.connect();
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`).catch(ignoreConcurrentCreate);
+      // Under the lock too: two hosts running CREATE TABLE IF NOT EXISTS at the same moment can
+      // both pass the check and one fails on the catalog's unique index.
+      await this.locked(client, () => client.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`));
       const applied: number[] = [];
       for (const m of POSTGRES_MIGRATIONS) {
         if (await this.applyOne(client, m.version, m.name, m.sql)) applied.push(m.version);
@@ -118,24 +120,29 @@ export class PostgresStore implements ActivityStore {
     }
   }
 
-  /** One migration in one transaction, under the advisory lock; false when another host had applied it. */
-  private async applyOne(client: PoolClient, version: number, name: string, sql: string): Promise<boolean> {
+  /** Runs `work` in one transaction holding the migration lock: one host at a time. */
+  private async locked<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      const done = await client.query(`SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE version = $1`, [version]);
-      if (done.rowCount) {
-        await client.query('COMMIT');
-        return false;
-      }
-      await client.query(sql);
-      await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES ($1, $2, now())`, [version, name]);
+      const result = await work();
       await client.query('COMMIT');
-      return true;
+      return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     }
+  }
+
+  /** One migration with its row in the version table, in one locked transaction; false when another host had applied it. */
+  private async applyOne(client: PoolClient, version: number, name: string, sql: string): Promise<boolean> {
+    return this.locked(client, async () => {
+      const done = await client.query(`SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE version = $1`, [version]);
+      if (done.rowCount) return false;
+      await client.query(sql);
+      await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES ($1, $2, now())`, [version, name]);
+      return true;
+    });
   }
 
   async recordOnce<Row>(table: RegistryTable, values: Record<string, unknown> & { key: string }, read: string[]): Promise<{ inserted: boolean; row: Row }> {
@@ -218,11 +225,4 @@ export class PostgresStore implements ActivityStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-/** Two hosts creating the version table at once: the loser's unique-violation on the catalog is harmless. */
-function ignoreConcurrentCreate(err: unknown): void {
-  const code = (err as { code?: string }).code;
-  if (code === '23505' || code === '42P07') return;
-  throw err;
 }
