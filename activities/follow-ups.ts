@@ -5,7 +5,7 @@
 import { activityKey } from './idempotency';
 import { inputObject, requiredString } from './input';
 import { activityLogger } from './logger';
-import { recordOnce } from './store';
+import { openStore } from './store';
 
 export interface RecordFollowUpInput {
   caseId: string;
@@ -28,7 +28,7 @@ export async function recordFollowUp(input: RecordFollowUpInput): Promise<Record
 
   const key = activityKey();
   const result = fields.result === undefined ? null : JSON.stringify(fields.result);
-  const { inserted, row } = recordOnce<{ kind: string; at: string }>(
+  const { inserted, row } = await (await openStore()).recordOnce<{ kind: string; at: string }>(
     'follow_ups',
     { key, case_id: caseId, kind, result, at: new Date().toISOString() },
     ['kind', 'at'],

@@ -13,7 +13,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { activityKey } from './idempotency';
 import { inputObject, optionalString, requiredString } from './input';
 import { activityLogger } from './logger';
-import { getStore } from './store';
+import { openStore } from './store';
+import type { OutboxMessage } from './store-types';
 
 export interface NotifyInput {
   /** The recipient (an address, a user id, a queue name: whatever the receiver understands). */
@@ -39,15 +40,6 @@ export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 /** Error type of a failed webhook delivery (retryable; list it in a retry policy's nonRetryableErrorTypes to stop). */
 export const WEBHOOK_FAILED = 'WEBHOOK_FAILED';
 
-interface PendingRow {
-  channel: string;
-  recipient: string;
-  subject: string;
-  body: string | null;
-  payload: string | null;
-  delivered_at: string | null;
-}
-
 export async function notify(input: NotifyInput): Promise<NotifyResult> {
   const fields = inputObject('notify', input);
   const to = requiredString('notify', fields, 'to', 'the recipient');
@@ -59,46 +51,35 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
   const key = activityKey();
   const log = activityLogger(key);
   const webhook = process.env.DOCKET_WEBHOOK_URL || undefined;
-  const db = getStore();
+  const store = await openStore();
   const now = new Date().toISOString();
 
-  const inserted =
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO outbox
-           (key, workflow_id, run_id, activity_id, channel, recipient, subject, body, payload, created_at, delivered_at, attempts)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-      )
-      .run(
-        key,
-        ctx.info.workflowExecution?.workflowId ?? null,
-        ctx.info.workflowExecution?.runId ?? null,
-        ctx.info.activityId,
-        channel ?? (webhook ? 'webhook' : 'outbox'),
-        to,
-        subject,
-        body ?? null,
-        fields.data === undefined ? null : JSON.stringify(fields.data),
-        now,
-        // Without a webhook the outbox row is the delivery.
-        webhook ? null : now,
-      ).changes === 1;
+  const { inserted, message: row } = await store.queueMessage({
+    key,
+    workflowId: ctx.info.workflowExecution?.workflowId ?? null,
+    runId: ctx.info.workflowExecution?.runId ?? null,
+    activityId: ctx.info.activityId,
+    channel: channel ?? (webhook ? 'webhook' : 'outbox'),
+    recipient: to,
+    subject,
+    body: body ?? null,
+    data: fields.data,
+    createdAt: now,
+    // Without a webhook the outbox row is the delivery.
+    deliveredAt: webhook ? null : now,
+  });
+  // From here on, send what the outbox holds: on a retry that is what attempt 1 queued.
 
-  // Send what the outbox holds: on a retry that is what attempt 1 queued.
-  const row = db
-    .prepare('SELECT channel, recipient, subject, body, payload, delivered_at FROM outbox WHERE key = ?')
-    .get(key) as PendingRow;
-
-  if (row.delivered_at) {
+  if (row.deliveredAt) {
     if (inserted) log.info('notify: queued in the outbox', { to, subject });
-    else log.info('notify: already delivered by an earlier attempt; not sending again', { deliveredAt: row.delivered_at });
+    else log.info('notify: already delivered by an earlier attempt; not sending again', { deliveredAt: row.deliveredAt });
     return { key, delivered: true, duplicate: !inserted };
   }
 
   if (!webhook) {
     // An earlier attempt queued it while a webhook was configured; there is none now, so the
     // outbox row is the delivery.
-    db.prepare('UPDATE outbox SET delivered_at = ? WHERE key = ? AND delivered_at IS NULL').run(now, key);
+    await store.markDelivered(key, now);
     log.info('notify: no webhook configured; delivered to the outbox', { to, subject });
     return { key, delivered: true, duplicate: false };
   }
@@ -107,20 +88,20 @@ export async function notify(input: NotifyInput): Promise<NotifyResult> {
     await post(webhook, key, row, ctx.cancellationSignal);
   } catch (err) {
     const message = errorMessage(err);
-    db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?').run(message, key);
+    await store.recordAttempt(key, { error: message });
     log.warn('notify: webhook delivery failed; failing the attempt so Temporal retries it', { error: message });
     // A cancelled activity reports the cancellation itself, not a delivery failure.
     if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? err;
     throw ApplicationFailure.retryable(`notify: webhook ${redact(webhook)} failed: ${message}`, WEBHOOK_FAILED);
   }
 
-  db.prepare('UPDATE outbox SET attempts = attempts + 1, delivered_at = COALESCE(delivered_at, ?) WHERE key = ?').run(new Date().toISOString(), key);
+  await store.recordAttempt(key, { deliveredAt: new Date().toISOString() });
   log.info('notify: delivered to the webhook', { to: row.recipient, subject: row.subject });
   return { key, delivered: true, duplicate: false };
 }
 
 /** POSTs the message; resolves on 2xx, throws otherwise. Aborts on activity cancellation or timeout. */
-async function post(url: string, key: string, row: PendingRow, cancelled: AbortSignal): Promise<void> {
+async function post(url: string, key: string, row: OutboxMessage, cancelled: AbortSignal): Promise<void> {
   const timeoutMs = webhookTimeoutMs();
   // Not AbortSignal.any([cancelled, AbortSignal.timeout(ms)]): on Node 20 the composite signal
   // holds its sources weakly, so a garbage-collected timeout signal never fires and a hung
@@ -143,7 +124,7 @@ async function post(url: string, key: string, row: PendingRow, cancelled: AbortS
         subject: row.subject,
         body: row.body ?? undefined,
         channel: row.channel,
-        data: row.payload === null ? undefined : JSON.parse(row.payload),
+        data: row.data,
       }),
       // A redirect would turn the POST into a GET and lose the message: treat it as a failure.
       redirect: 'error',

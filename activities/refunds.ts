@@ -1,9 +1,9 @@
 /**
- * `issueRefund`: pays an approved refund through the refund ledger, a table in the activities'
- * SQLite store (`refund_ledger`), keyed by the refund id.
+ * `issueRefund`: pays an approved refund through the refund ledger, a table in the activity
+ * store (`refund_ledger`, SQLite or PostgreSQL: store.ts), keyed by the refund id.
  *
- * Exactly once per refund id, not per invocation: the row is written with `INSERT OR IGNORE`
- * on the refund id, so a retried attempt, a replayed workflow that runs the activity again, or a
+ * Exactly once per refund id, not per invocation: the row is written with `INSERT OR IGNORE` /
+ * `INSERT … ON CONFLICT DO NOTHING` on the refund id, so a retried attempt, a replayed workflow that runs the activity again, or a
  * second invocation from a reset case all find the first payment and return it with
  * `duplicate: true` instead of paying again. A second call that names the same refund with a
  * different amount or currency is refused (`REFUND_CONFLICT`, non-retryable): that is a bug in
@@ -11,13 +11,19 @@
  *
  * @example
  *   await issueRefund({ refundId: 'C-42/refund-approval-1', caseId: 'C-42', amount: 120, currency: 'CNY', approvedBy: ['chen.lead'] });
- *   refundLedger({ caseId: 'C-42' }); // [{ refundId: 'C-42/refund-approval-1', amount: 120, … }]
+ *   refundLedger({ caseId: 'C-42' }); // embedded store: [{ refundId: 'C-42/refund-approval-1', amount: 120, … }]
+ *   await (await openStore()).refundLedger({ caseId: 'C-42' }); // either store
+ *
+ * Across hosts this holds with the PostgreSQL store only: the SQLite ledger is one file per host.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { activityKey } from './idempotency';
 import { INVALID_ACTIVITY_INPUT, inputObject, optionalString, requiredString } from './input';
 import { activityLogger } from './logger';
-import { getStore, type Store } from './store';
+import { openStore, sqliteStore } from './store';
+import type { RefundPayment } from './store-types';
+
+export type { RefundPayment } from './store-types';
 
 /** Error type of a second payment for the same refund id with a different amount or currency. */
 export const REFUND_CONFLICT = 'REFUND_CONFLICT';
@@ -37,36 +43,10 @@ export interface IssueRefundInput {
   approvedBy: string | string[];
 }
 
-/** One payment in the ledger. */
-export interface RefundPayment {
-  refundId: string;
-  caseId: string;
-  amount: number;
-  currency: string;
-  /** Approvers, comma-separated, in the order they approved. */
-  approvedBy: string;
-  paidAt: string;
-  /** Idempotency key of the invocation that paid. */
-  key: string;
-}
-
 export interface IssueRefundResult extends RefundPayment {
   /** True when this refund had already been paid (by an earlier attempt or invocation); nothing was paid now. */
   duplicate: boolean;
 }
-
-const LEDGER = `
-CREATE TABLE IF NOT EXISTS refund_ledger (
-  refund_id   TEXT PRIMARY KEY,
-  case_id     TEXT NOT NULL,
-  amount      REAL NOT NULL,
-  currency    TEXT NOT NULL,
-  approved_by TEXT NOT NULL,
-  paid_at     TEXT NOT NULL,
-  key         TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS refund_ledger_case ON refund_ledger (case_id);
-`;
 
 /** The required fields, in the catalog's order, with what each is. */
 const HINTS = {
@@ -75,38 +55,6 @@ const HINTS = {
   amount: 'the amount to refund',
   approvedBy: 'who approved the refund',
 };
-
-const prepared = new WeakSet<Store>();
-
-/** The store with the ledger table created (once per connection). */
-function ledgerStore(): Store {
-  const db = getStore();
-  if (!prepared.has(db)) {
-    db.exec(LEDGER);
-    prepared.add(db);
-  }
-  return db;
-}
-
-interface LedgerRow {
-  refund_id: string;
-  case_id: string;
-  amount: number;
-  currency: string;
-  approved_by: string;
-  paid_at: string;
-  key: string;
-}
-
-const toPayment = (r: LedgerRow): RefundPayment => ({
-  refundId: r.refund_id,
-  caseId: r.case_id,
-  amount: r.amount,
-  currency: r.currency,
-  approvedBy: r.approved_by,
-  paidAt: r.paid_at,
-  key: r.key,
-});
 
 export async function issueRefund(input: IssueRefundInput): Promise<IssueRefundResult> {
   const fields = inputObject('issueRefund', input);
@@ -121,15 +69,8 @@ export async function issueRefund(input: IssueRefundInput): Promise<IssueRefundR
 
   const key = activityKey();
   const log = activityLogger(key);
-  const db = ledgerStore();
-  const paid =
-    db
-      .prepare(
-        'INSERT OR IGNORE INTO refund_ledger (refund_id, case_id, amount, currency, approved_by, paid_at, key) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(refundId, caseId, amount, currency, approvedBy, new Date().toISOString(), key).changes === 1;
-  const row = db.prepare('SELECT * FROM refund_ledger WHERE refund_id = ?').get(refundId) as LedgerRow;
-  const payment = toPayment(row);
+  const store = await openStore();
+  const { paid, payment } = await store.payRefund({ refundId, caseId, amount, currency, approvedBy, paidAt: new Date().toISOString(), key });
 
   if (!paid && (payment.amount !== amount || payment.currency !== currency)) {
     log.error('issueRefund: refund already paid with a different amount; refusing to pay again', { refundId, paid: payment, asked: { amount, currency } });
@@ -144,17 +85,9 @@ export async function issueRefund(input: IssueRefundInput): Promise<IssueRefundR
   return { ...payment, duplicate: !paid };
 }
 
-/** Ledger entries in the order they were paid, optionally for one case or one refund. */
+/** Ledger entries of the embedded SQLite store in the order they were paid, optionally for one case or one refund. */
 export function refundLedger(filter: { caseId?: string; refundId?: string } = {}): RefundPayment[] {
-  const db = ledgerStore();
-  const rows = (
-    filter.refundId !== undefined
-      ? db.prepare('SELECT * FROM refund_ledger WHERE refund_id = ? ORDER BY paid_at, rowid').all(filter.refundId)
-      : filter.caseId !== undefined
-        ? db.prepare('SELECT * FROM refund_ledger WHERE case_id = ? ORDER BY paid_at, rowid').all(filter.caseId)
-        : db.prepare('SELECT * FROM refund_ledger ORDER BY paid_at, rowid').all()
-  ) as LedgerRow[];
-  return rows.map(toPayment);
+  return sqliteStore().refundLedgerNow(filter);
 }
 
 function invalid(message: string): never {

@@ -1,187 +1,152 @@
 /**
- * The activities' durable store: one SQLite file (`docket.db`) under `DOCKET_DATA_DIR`
- * (default `<cwd>/.docket`). It holds the notification outbox and the case registry
- * (ownership history, transfers, follow-ups). Every write is keyed by the activity's
- * idempotency key, so a retried activity finds its own earlier row instead of adding another.
+ * Which activity store this process uses, chosen by `DOCKET_STORE_URL`:
  *
- * Activities, the CLI and tests share one connection per file per process (`getStore()`);
- * WAL mode and a busy timeout let several worker processes use the same file.
+ * | `DOCKET_STORE_URL`                         | Store                                                             |
+ * |--------------------------------------------|-------------------------------------------------------------------|
+ * | unset or empty                             | SQLite file `$DOCKET_DATA_DIR/docket.db` (default `<cwd>/.docket`) |
+ * | `postgres://user:pass@host:5432/db?…`      | PostgreSQL, shared by every worker host (`postgresql://` too)      |
+ *
+ * The store holds the notification outbox, the case registry (owners, transfers, follow-ups) and
+ * the refund ledger (interface: store-types.ts). `openStore()` opens it once per process and
+ * location and brings its schema up to date (migrations.ts) before handing it out, so the first
+ * activity after a deploy never meets an old schema; the worker opens it at start and logs what
+ * was migrated.
  *
  * @example
- *   const db = getStore();            // opens (and creates) $DOCKET_DATA_DIR/docket.db
+ *   const store = await openStore();           // SQLite or PostgreSQL, migrated
+ *   await store.listOutbox({ workflowId: 'case-42' });
+ *   await closeStore();
+ *
+ *   // the embedded store only, synchronously (tests, the quick start):
  *   listOutbox({ workflowId: 'case-42' });
- *   currentOwner('C-42');             // { owner: 'ana', role: 'agent', assignedAt: '…' }
- *   closeStore();
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { PostgresStore, redactUrl } from './postgres-store';
+import { SqliteStore } from './sqlite-store';
+import type { ActivityStore, CaseOwner, MigrationReport, OutboxMessage } from './store-types';
 
+export type { ActivityStore, CaseOwner, MigrationReport, OutboxMessage, RefundPayment } from './store-types';
 export type Store = Database.Database;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS outbox (
-  key          TEXT PRIMARY KEY,
-  workflow_id  TEXT,
-  run_id       TEXT,
-  activity_id  TEXT,
-  channel      TEXT NOT NULL,
-  recipient    TEXT NOT NULL,
-  subject      TEXT NOT NULL,
-  body         TEXT,
-  payload      JSON,
-  created_at   TEXT NOT NULL,
-  delivered_at TEXT,
-  attempts     INTEGER NOT NULL DEFAULT 0,
-  last_error   TEXT
-);
-CREATE INDEX IF NOT EXISTS outbox_workflow ON outbox (workflow_id);
+/** `DOCKET_STORE_URL` is malformed or names a database docket cannot use. */
+export class StoreConfigError extends Error {
+  override name = 'StoreConfigError';
+}
 
--- History of ownership: the current owner is the latest row (seq) for the case.
-CREATE TABLE IF NOT EXISTS case_owners (
-  seq         INTEGER PRIMARY KEY,
-  case_id     TEXT NOT NULL,
-  owner       TEXT NOT NULL,
-  role        TEXT,
-  assigned_at TEXT NOT NULL,
-  key         TEXT NOT NULL UNIQUE
-);
-CREATE INDEX IF NOT EXISTS case_owners_case ON case_owners (case_id, seq);
+/** The store could not be opened or migrated (database down, wrong credentials, no permission). */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
 
-CREATE TABLE IF NOT EXISTS transfers (
-  key        TEXT PRIMARY KEY,
-  case_id    TEXT NOT NULL,
-  department TEXT NOT NULL,
-  contact    TEXT NOT NULL,
-  need       TEXT,
-  at         TEXT NOT NULL
-);
+/** Where the store is, from the environment: `{ kind: 'sqlite', file }` or `{ kind: 'postgres', url }`. */
+export function storeLocation(env: NodeJS.ProcessEnv = process.env): { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string } {
+  const url = env.DOCKET_STORE_URL?.trim();
+  if (!url) return { kind: 'sqlite', file: storePath(env) };
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new StoreConfigError(`DOCKET_STORE_URL: not a valid URL: ${redactUrl(url)}; expected postgres://user:password@host:5432/database`);
+    }
+    return { kind: 'postgres', url };
+  }
+  throw new StoreConfigError(
+    `DOCKET_STORE_URL: unsupported store "${url.split(':')[0]}:"; set postgres://user:password@host:5432/database for PostgreSQL, or unset it for the SQLite file in DOCKET_DATA_DIR`,
+  );
+}
 
-CREATE TABLE IF NOT EXISTS follow_ups (
-  key     TEXT PRIMARY KEY,
-  case_id TEXT NOT NULL,
-  kind    TEXT NOT NULL,
-  result  JSON,
-  at      TEXT NOT NULL
-);
-`;
-
-const stores = new Map<string, Store>();
-
-/** Absolute path of the database file: `$DOCKET_DATA_DIR/docket.db`, default `<cwd>/.docket/docket.db`. */
-export function storePath(): string {
-  const dir = process.env.DOCKET_DATA_DIR || path.join(process.cwd(), '.docket');
+/** Absolute path of the SQLite file: `$DOCKET_DATA_DIR/docket.db`, default `<cwd>/.docket/docket.db`. */
+export function storePath(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.DOCKET_DATA_DIR || path.join(process.cwd(), '.docket');
   return path.resolve(dir, 'docket.db');
 }
 
+interface Opened {
+  store: ActivityStore;
+  ready: Promise<MigrationReport>;
+}
+const opened = new Map<string, Opened>();
+
 /**
- * The shared database for the current `DOCKET_DATA_DIR`, opened (and its directory and tables
- * created) on first use. One connection per file per process; `closeStore()` closes them.
+ * The store for the current environment, opened on first use (one per location per process:
+ * one SQLite connection, or one PostgreSQL pool) and migrated before it is returned.
  */
-export function getStore(): Store {
-  const file = storePath();
-  let db = stores.get(file);
-  if (!db) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
-    stores.set(file, db);
+export async function openStore(): Promise<ActivityStore> {
+  const { store, ready } = openEntry();
+  await ready;
+  return store;
+}
+
+/** Opens the store and reports the migrations it applied (the worker logs this at start; `docket db migrate`). */
+export async function migrateStore(): Promise<{ store: ActivityStore; report: MigrationReport }> {
+  const { store, ready } = openEntry();
+  return { store, report: await ready };
+}
+
+function openEntry(): Opened {
+  const where = storeLocation();
+  const id = where.kind === 'sqlite' ? where.file : where.url;
+  let entry = opened.get(id);
+  if (!entry) {
+    const store = where.kind === 'sqlite' ? new SqliteStore(where.file) : new PostgresStore(where.url);
+    const ready = store.migrate().catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message || (err as { code?: string }).code || err.name : String(err);
+      throw new StoreUnavailableError(
+        `cannot open the ${store.kind} activity store at ${store.location}: ${reason}; ` +
+          (store.kind === 'postgres' ? 'check DOCKET_STORE_URL and that the database is up and accepts this user' : 'check DOCKET_DATA_DIR is writable'),
+      );
+    });
+    // A failed migration (database down) is not cached: the next call tries again.
+    ready.catch(() => {
+      if (opened.get(id)?.store === store) {
+        opened.delete(id);
+        void store.close().catch(() => {});
+      }
+    });
+    entry = { store, ready };
+    opened.set(id, entry);
   }
-  return db;
+  return entry;
+}
+
+/** Closes every store this process opened. The next `openStore()` reopens. */
+export async function closeStore(): Promise<void> {
+  const all = [...opened.values()];
+  opened.clear();
+  await Promise.all(all.map((e) => e.store.close().catch(() => {})));
 }
 
 /**
- * Writes one row per activity invocation, keyed by its idempotency key (`values.key`): a retried
- * attempt writes nothing and gets the row the first attempt wrote. `read` names the columns to
- * give back. Table and column names come from this module's callers, never from input.
+ * The embedded SQLite store for the current `DOCKET_DATA_DIR`, synchronously: for the quick
+ * start, the CLI's local reads and tests. Refuses when `DOCKET_STORE_URL` names PostgreSQL, so
+ * nothing reads a local file while the workers write to the shared database.
  */
-export function recordOnce<Row>(table: string, values: Record<string, unknown> & { key: string }, read: string[]): { inserted: boolean; row: Row } {
-  const db = getStore();
-  const columns = Object.keys(values);
-  const inserted =
-    db.prepare(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...Object.values(values)).changes === 1;
-  const row = db.prepare(`SELECT ${read.join(', ')} FROM ${table} WHERE key = ?`).get(values.key) as Row;
-  return { inserted, row };
+export function sqliteStore(): SqliteStore {
+  const where = storeLocation();
+  if (where.kind !== 'sqlite') {
+    throw new StoreConfigError('DOCKET_STORE_URL names PostgreSQL; read the shared store with `await openStore()` instead of the embedded SQLite helpers');
+  }
+  let entry = opened.get(where.file);
+  if (!entry) {
+    const store = new SqliteStore(where.file); // migrated synchronously on open
+    entry = { store, ready: store.migrate() };
+    opened.set(where.file, entry);
+  }
+  return entry.store as SqliteStore;
 }
 
-/** Closes every database this process opened. The next `getStore()` reopens. */
-export function closeStore(): void {
-  for (const db of stores.values()) db.close();
-  stores.clear();
+/** The embedded store's better-sqlite3 connection (tests that look at raw rows). */
+export function getStore(): Store {
+  return sqliteStore().db;
 }
 
-/** One outbox message, as the CLI and tests read it. */
-export interface OutboxMessage {
-  key: string;
-  workflowId: string | null;
-  runId: string | null;
-  activityId: string | null;
-  channel: string;
-  recipient: string;
-  subject: string;
-  body: string | null;
-  data: unknown;
-  createdAt: string;
-  /** When the webhook acknowledged it (or, without a webhook, when it was queued); null while pending. */
-  deliveredAt: string | null;
-  /** Webhook attempts made so far (0 without a webhook). */
-  attempts: number;
-  lastError: string | null;
-}
-
-interface OutboxRow {
-  key: string;
-  workflow_id: string | null;
-  run_id: string | null;
-  activity_id: string | null;
-  channel: string;
-  recipient: string;
-  subject: string;
-  body: string | null;
-  payload: string | null;
-  created_at: string;
-  delivered_at: string | null;
-  attempts: number;
-  last_error: string | null;
-}
-
-/** Outbox messages in the order they were queued, optionally for one workflow. */
+/** Outbox messages of the embedded store, in the order they were queued, optionally for one workflow. */
 export function listOutbox(options: { workflowId?: string } = {}): OutboxMessage[] {
-  const db = getStore();
-  const rows = (
-    options.workflowId === undefined
-      ? db.prepare('SELECT * FROM outbox ORDER BY created_at, rowid').all()
-      : db.prepare('SELECT * FROM outbox WHERE workflow_id = ? ORDER BY created_at, rowid').all(options.workflowId)
-  ) as OutboxRow[];
-  return rows.map((r) => ({
-    key: r.key,
-    workflowId: r.workflow_id,
-    runId: r.run_id,
-    activityId: r.activity_id,
-    channel: r.channel,
-    recipient: r.recipient,
-    subject: r.subject,
-    body: r.body,
-    data: r.payload === null ? undefined : JSON.parse(r.payload),
-    createdAt: r.created_at,
-    deliveredAt: r.delivered_at,
-    attempts: r.attempts,
-    lastError: r.last_error,
-  }));
+  return sqliteStore().listOutboxNow(options);
 }
 
-export interface CaseOwner {
-  owner: string;
-  role: string | null;
-  assignedAt: string;
-}
-
-/** The latest recorded owner of a case, or undefined if it was never assigned. */
+/** The latest recorded owner of a case in the embedded store, or undefined if it was never assigned. */
 export function currentOwner(caseId: string): CaseOwner | undefined {
-  const row = getStore()
-    .prepare('SELECT owner, role, assigned_at FROM case_owners WHERE case_id = ? ORDER BY seq DESC LIMIT 1')
-    .get(caseId) as { owner: string; role: string | null; assigned_at: string } | undefined;
-  return row && { owner: row.owner, role: row.role, assignedAt: row.assigned_at };
+  return sqliteStore().currentOwnerNow(caseId);
 }

@@ -12,6 +12,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import * as audit from './commands/audit';
+import * as db from './commands/db';
 import * as definitions from './commands/definitions';
 import * as deploy from './commands/deploy';
 import * as dev from './commands/dev';
@@ -35,7 +36,7 @@ import { packageVersion } from '../client/package-root';
 import { checkDocketVariables } from '../worker/settings';
 import { reportError } from './run-command';
 
-const COMMANDS = [validate, test, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker, serve, token];
+const COMMANDS = [validate, test, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker, serve, token, db];
 /** Commands that run a worker: what the Temporal SDK leaves open when it fails can hold the process. */
 const LONG_RUNNING = new Set(['dev', 'worker', 'serve']);
 const GRACE_MS = 3000;

@@ -31,6 +31,8 @@ const USER_ERROR_NAMES = new Set([
   'DevServerError', // devserver/dev-server.ts: port in use, server did not start
   'SearchAttributeError',
   'ActorKeyError', // client/actor-signer.ts: a key file is missing or malformed
+  'StoreConfigError', // activities/store.ts: DOCKET_STORE_URL is malformed
+  'StoreUnavailableError', // activities/store.ts: the activity store cannot be opened or migrated
 ]);
 
 /** Wraps a command's action so that whatever it throws ends in `reportError`. */

@@ -8,7 +8,7 @@
  *   TEMPORAL_ADDRESS=temporal.internal:7233 TEMPORAL_NAMESPACE=support npx tsx worker/main.ts
  */
 import { NativeConnection } from '@temporalio/worker';
-import { activities, closeStore } from '../activities';
+import { activities, closeStore, migrateStore } from '../activities';
 import { trafficAdapters } from '../activities/traffic-adapters/select';
 import { connectionOptions, describeConfig, loadTemporalConfig } from './config';
 import { createDocketWorker } from './create-worker';
@@ -23,6 +23,8 @@ export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
   /** Default: `createLogger()` from `DOCKET_LOG_FORMAT` / `DOCKET_LOG_LEVEL`. */
   logger?: PinoLogger;
+  /** Default: the shipped activities. Tests pass wrapped ones (e.g. a worker that dies after a payment). */
+  activities?: typeof activities;
 }
 
 /** `DOCKET_METRICS_ADDRESS`: host:port of the Prometheus endpoint, e.g. `0.0.0.0:9464`; unset, none. */
@@ -45,6 +47,10 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   // The gray-release adapters' settings, checked now rather than at a release's first check.
   trafficAdapters(env);
   installRuntimeLogging(logger, { metricsAddress: metricsAddress(env) });
+  // The activity store first: a worker that cannot reach its store (or finds it on an older
+  // schema) would fail every side effect; better to say so at start, with the location.
+  const { store, report } = await migrateStore();
+  logger.info({ store: store.kind, location: store.location, schemaVersion: report.current, migrated: report.applied }, 'activity store ready');
 
   const connection = await NativeConnection.connect(connectionOptions(config));
   try {
@@ -52,7 +58,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       connection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
-      activities,
+      activities: options.activities ?? activities,
       logger,
       env,
     });
@@ -81,7 +87,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     logger.info('docket worker stopped');
   } finally {
     await connection.close();
-    closeStore();
+    await closeStore();
   }
 }
 

@@ -20,6 +20,7 @@ export interface DocketSetting {
 
 export const DOCKET_SETTINGS: readonly DocketSetting[] = [
   { name: 'DOCKET_TASK_QUEUE', usedBy: 'all', meaning: 'task queue the worker polls and clients start cases on', default: 'docket' },
+  { name: 'DOCKET_STORE_URL', usedBy: 'worker', meaning: 'activity store: `postgres://…` for PostgreSQL shared by every worker host (docs/operations.md)', default: 'SQLite file in DOCKET_DATA_DIR' },
   { name: 'DOCKET_DATA_DIR', usedBy: 'worker', meaning: 'directory of the activity store (SQLite) and, for `docket dev`, the server database and development keys', default: '.docket' },
   { name: 'DOCKET_LOG_LEVEL', usedBy: 'all', meaning: 'pino level: trace, debug, info, warn, error', default: 'info' },
   { name: 'DOCKET_METRICS_ADDRESS', usedBy: 'worker', meaning: 'host:port of the Prometheus endpoint (`/metrics`): Temporal worker metrics and case metrics (docs/metrics.md)', default: 'no endpoint' },
@@ -45,6 +46,7 @@ export const DOCKET_SETTINGS: readonly DocketSetting[] = [
   { name: 'DOCKET_UI_URL', usedBy: 'demo', meaning: 'Temporal Web UI address the demo prints', default: 'http://localhost:8233' },
   { name: 'DOCKET_PYTHON', usedBy: 'tests', meaning: 'Python with temporalio for the conformance test (set by .ci/run)' },
   { name: 'DOCKET_TEST_SERVER_FILE', usedBy: 'tests', meaning: 'set by the Jest global setup: where the test server is' },
+  { name: 'DOCKET_PG_BIN', usedBy: 'tests', meaning: 'directory of the PostgreSQL server binaries for the tests (scripts/postgres-server.ts)', default: 'found on PATH or /usr/lib/postgresql/*/bin' },
   { name: 'DOCKET_TEST_KEEP_DATA', usedBy: 'tests', meaning: '`1`: keep the test server data directory' },
   { name: 'DOCKET_FUZZ_SEED', usedBy: 'tests', meaning: 'seed of the event fuzz test' },
   { name: 'DOCKET_FUZZ_RUNS', usedBy: 'tests', meaning: 'runs of the event fuzz test' },

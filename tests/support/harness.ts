@@ -104,7 +104,7 @@ export async function startHarness(options: { withWorker?: boolean; deploy?: boo
     stop: async () => {
       await first?.stop();
       await connection.close();
-      closeStore();
+      await closeStore();
     },
   };
 }
