@@ -15,7 +15,8 @@ export interface ActivityDescription {
 
 export const ACTIVITY_CATALOG = {
   notify: {
-    description: 'Queues a message in the durable outbox (once per invocation, even when retried) and posts it to DOCKET_WEBHOOK_URL when set.',
+    description:
+      'Queues a message in the durable outbox (once per invocation, even when retried) and posts it to DOCKET_WEBHOOK_URL when set.',
     requires: ['to', 'subject'],
   },
   assignOwner: {
@@ -31,11 +32,13 @@ export const ACTIVITY_CATALOG = {
     requires: ['caseId', 'kind'],
   },
   signalProcess: {
-    description: 'Sends an event to another case, starting it when it does not exist (signal-with-start), e.g. a complaint reporting to the monitor.',
+    description:
+      'Sends an event to another case, starting it when it does not exist (signal-with-start), e.g. a complaint reporting to the monitor.',
     requires: ['process', 'id', 'type'],
   },
   issueRefund: {
-    description: 'Pays an approved refund through the refund ledger, once per refund id: a retried or replayed call returns the first payment with duplicate: true.',
+    description:
+      'Pays an approved refund through the refund ledger, once per refund id: a retried or replayed call returns the first payment with duplicate: true.',
     requires: ['refundId', 'caseId', 'amount', 'approvedBy'],
   },
   setTrafficWeight: {
@@ -43,7 +46,8 @@ export const ACTIVITY_CATALOG = {
     requires: ['routerUrl', 'weight'],
   },
   checkHealth: {
-    description: "Reads the router's counters of real requests to one version since a time and judges them against an error-rate and a p95-latency threshold.",
+    description:
+      "Reads the router's counters of real requests to one version since a time and judges them against an error-rate and a p95-latency threshold.",
     requires: ['routerUrl', 'version', 'maxErrorRate', 'maxP95Ms', 'minRequests'],
   },
 } as const satisfies Record<string, ActivityDescription>;

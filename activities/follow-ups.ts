@@ -28,14 +28,15 @@ export async function recordFollowUp(input: RecordFollowUpInput): Promise<Record
 
   const key = activityKey();
   const result = fields.result === undefined ? null : JSON.stringify(fields.result);
-  const { inserted, row } = await (await openStore()).recordOnce<{ kind: string; at: string }>(
-    'follow_ups',
-    { key, case_id: caseId, kind, result, at: new Date().toISOString() },
-    ['kind', 'at'],
-  );
-  activityLogger(key).info(
-    inserted ? 'recordFollowUp: follow-up recorded' : 'recordFollowUp: already recorded by an earlier attempt',
-    { caseId, kind: row.kind },
-  );
+  const { inserted, row } = await (
+    await openStore()
+  ).recordOnce<{ kind: string; at: string }>('follow_ups', { key, case_id: caseId, kind, result, at: new Date().toISOString() }, [
+    'kind',
+    'at',
+  ]);
+  activityLogger(key).info(inserted ? 'recordFollowUp: follow-up recorded' : 'recordFollowUp: already recorded by an earlier attempt', {
+    caseId,
+    kind: row.kind,
+  });
   return { kind: row.kind, recordedAt: row.at };
 }

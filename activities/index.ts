@@ -30,23 +30,39 @@ export const activities = {
   issueRefund,
   setTrafficWeight,
   checkHealth,
-} satisfies Record<
-  ActivityName,
-  (input: never) => Promise<unknown>
->;
+} satisfies Record<ActivityName, (input: never) => Promise<unknown>>;
 
 export { notify, assignOwner, transferCase, recordFollowUp, signalProcess, issueRefund, setTrafficWeight, checkHealth };
 export type { IssueRefundInput, IssueRefundResult, RefundPayment } from './refunds';
 export { refundLedger, REFUND_CONFLICT, DEFAULT_CURRENCY } from './refunds';
 export type { SetTrafficWeightInput, SetTrafficWeightResult, CheckHealthInput, HealthMeasurement } from './traffic';
-export { ROUTER_UNAVAILABLE, ROUTER_REFUSED, METRICS_UNAVAILABLE, METRICS_REFUSED, WORKER_MISCONFIGURED, DEFAULT_ROUTER_TIMEOUT_MS } from './traffic';
+export {
+  ROUTER_UNAVAILABLE,
+  ROUTER_REFUSED,
+  METRICS_UNAVAILABLE,
+  METRICS_REFUSED,
+  WORKER_MISCONFIGURED,
+  DEFAULT_ROUTER_TIMEOUT_MS,
+} from './traffic';
 export type { NotifyInput, NotifyResult } from './notify';
 export { WEBHOOK_FAILED, DEFAULT_WEBHOOK_TIMEOUT_MS } from './notify';
 export type { AssignOwnerInput, TransferCaseInput } from './owners';
 export type { RecordFollowUpInput, RecordFollowUpResult } from './follow-ups';
 export { INVALID_ACTIVITY_INPUT } from './input';
 export { activityKey } from './idempotency';
-export { openStore, migrateStore, closeStore, storePath, storeLocation, sqliteStore, getStore, listOutbox, currentOwner, StoreConfigError, StoreUnavailableError } from './store';
+export {
+  openStore,
+  migrateStore,
+  closeStore,
+  storePath,
+  storeLocation,
+  sqliteStore,
+  getStore,
+  listOutbox,
+  currentOwner,
+  StoreConfigError,
+  StoreUnavailableError,
+} from './store';
 export type { Store, ActivityStore, MigrationReport, OutboxMessage, CaseOwner } from './store';
 export { ACTIVITY_CATALOG, ACTIVITY_NAMES } from './catalog';
 export type { ActivityName, ActivityDescription } from './catalog';

@@ -23,7 +23,9 @@ export async function assignOwner(input: AssignOwnerInput): Promise<{ owner: str
   const role = optionalString('assignOwner', fields, 'role');
 
   const key = activityKey();
-  const { inserted, row } = await (await openStore()).recordOnce<{ owner: string }>(
+  const { inserted, row } = await (
+    await openStore()
+  ).recordOnce<{ owner: string }>(
     'case_owners',
     { key, case_id: caseId, owner, role: role ?? null, assigned_at: new Date().toISOString() },
     ['owner'],
@@ -53,7 +55,9 @@ export async function transferCase(input: TransferCaseInput): Promise<{ departme
   const need = optionalString('transferCase', fields, 'need');
 
   const key = activityKey();
-  const { inserted, row } = await (await openStore()).recordOnce<{ department: string; contact: string }>(
+  const { inserted, row } = await (
+    await openStore()
+  ).recordOnce<{ department: string; contact: string }>(
     'transfers',
     { key, case_id: caseId, department, contact, need: need ?? null, at: new Date().toISOString() },
     ['department', 'contact'],

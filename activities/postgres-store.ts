@@ -108,7 +108,11 @@ export class PostgresStore implements ActivityStore {
     try {
       // Under the lock too: two hosts running CREATE TABLE IF NOT EXISTS at the same moment can
       // both pass the check and one fails on the catalog's unique index.
-      await this.locked(client, () => client.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`));
+      await this.locked(client, () =>
+        client.query(
+          `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`,
+        ),
+      );
       const applied: number[] = [];
       for (const m of POSTGRES_MIGRATIONS) {
         if (await this.applyOne(client, m.version, m.name, m.sql)) applied.push(m.version);
@@ -145,7 +149,11 @@ export class PostgresStore implements ActivityStore {
     });
   }
 
-  async recordOnce<Row>(table: RegistryTable, values: Record<string, unknown> & { key: string }, read: string[]): Promise<{ inserted: boolean; row: Row }> {
+  async recordOnce<Row>(
+    table: RegistryTable,
+    values: Record<string, unknown> & { key: string },
+    read: string[],
+  ): Promise<{ inserted: boolean; row: Row }> {
     const columns = Object.keys(values);
     const insert = await this.pool.query(
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (key) DO NOTHING`,
@@ -160,7 +168,19 @@ export class PostgresStore implements ActivityStore {
       `INSERT INTO outbox (key, workflow_id, run_id, activity_id, channel, recipient, subject, body, payload, created_at, delivered_at, attempts)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0)
        ON CONFLICT (key) DO NOTHING`,
-      [m.key, m.workflowId, m.runId, m.activityId, m.channel, m.recipient, m.subject, m.body, m.data === undefined ? null : JSON.stringify(m.data), m.createdAt, m.deliveredAt],
+      [
+        m.key,
+        m.workflowId,
+        m.runId,
+        m.activityId,
+        m.channel,
+        m.recipient,
+        m.subject,
+        m.body,
+        m.data === undefined ? null : JSON.stringify(m.data),
+        m.createdAt,
+        m.deliveredAt,
+      ],
     );
     const { rows } = await this.pool.query<OutboxRow>('SELECT * FROM outbox WHERE key = $1', [m.key]);
     return { inserted: insert.rowCount === 1, message: toMessage(rows[0]) };
@@ -171,8 +191,13 @@ export class PostgresStore implements ActivityStore {
   }
 
   async recordAttempt(key: string, outcome: { deliveredAt: string } | { error: string }): Promise<void> {
-    if ('error' in outcome) await this.pool.query('UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE key = $2', [outcome.error, key]);
-    else await this.pool.query('UPDATE outbox SET attempts = attempts + 1, delivered_at = COALESCE(delivered_at, $1) WHERE key = $2', [outcome.deliveredAt, key]);
+    if ('error' in outcome)
+      await this.pool.query('UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE key = $2', [outcome.error, key]);
+    else
+      await this.pool.query('UPDATE outbox SET attempts = attempts + 1, delivered_at = COALESCE(delivered_at, $1) WHERE key = $2', [
+        outcome.deliveredAt,
+        key,
+      ]);
   }
 
   async listOutbox(filter: { workflowId?: string } = {}): Promise<OutboxMessage[]> {

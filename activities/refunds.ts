@@ -59,7 +59,8 @@ const HINTS = {
 export async function issueRefund(input: IssueRefundInput): Promise<IssueRefundResult> {
   const fields = inputObject('issueRefund', input);
   // Every missing field is named before any field's type is judged.
-  for (const [field, hint] of Object.entries(HINTS)) if (fields[field] === undefined || fields[field] === null) invalid(`missing "${field}" (${hint})`);
+  for (const [field, hint] of Object.entries(HINTS))
+    if (fields[field] === undefined || fields[field] === null) invalid(`missing "${field}" (${hint})`);
   const refundId = requiredString('issueRefund', fields, 'refundId', HINTS.refundId);
   const caseId = requiredString('issueRefund', fields, 'caseId', HINTS.caseId);
   const amount = requiredAmount(fields);
@@ -70,10 +71,22 @@ export async function issueRefund(input: IssueRefundInput): Promise<IssueRefundR
   const key = activityKey();
   const log = activityLogger(key);
   const store = await openStore();
-  const { paid, payment } = await store.payRefund({ refundId, caseId, amount, currency, approvedBy, paidAt: new Date().toISOString(), key });
+  const { paid, payment } = await store.payRefund({
+    refundId,
+    caseId,
+    amount,
+    currency,
+    approvedBy,
+    paidAt: new Date().toISOString(),
+    key,
+  });
 
   if (!paid && (payment.amount !== amount || payment.currency !== currency)) {
-    log.error('issueRefund: refund already paid with a different amount; refusing to pay again', { refundId, paid: payment, asked: { amount, currency } });
+    log.error('issueRefund: refund already paid with a different amount; refusing to pay again', {
+      refundId,
+      paid: payment,
+      asked: { amount, currency },
+    });
     throw ApplicationFailure.nonRetryable(
       `issueRefund: refund ${refundId} was already paid as ${payment.amount} ${payment.currency} on ${payment.paidAt}; ` +
         `refusing a second payment of ${amount} ${currency}`,

@@ -70,9 +70,19 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
       }
       const definition = checked(request.definition, 'the inline definition');
       if (request.process && request.process !== definition.process) {
-        throw refuse('INVALID_START', `the start input names process "${request.process}" but the inline definition is "${definition.process}"`);
+        throw refuse(
+          'INVALID_START',
+          `the start input names process "${request.process}" but the inline definition is "${definition.process}"`,
+        );
       }
-      return { process: definition.process, hash: definitionHash(definition), definitionDeflated: packDefinition(definition), children: await pinChildren(definition, request.children, lookup), source: 'inline', ...actors };
+      return {
+        process: definition.process,
+        hash: definitionHash(definition),
+        definitionDeflated: packDefinition(definition),
+        children: await pinChildren(definition, request.children, lookup),
+        source: 'inline',
+        ...actors,
+      };
     }
 
     if (typeof request?.process !== 'string' || request.process === '') {
@@ -80,10 +90,14 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
     }
     const known = typeof request.version === 'string' && FULL_HASH.test(request.version) ? entriesByHash.get(request.version) : undefined;
     const found = known && known.process === request.process ? known : await lookup(request.process, request.version);
-    const definition = checkedBodies.get(found.hash) ?? checked(found.definition, `version ${found.version} of "${found.process}" in the registry`);
+    const definition =
+      checkedBodies.get(found.hash) ?? checked(found.definition, `version ${found.version} of "${found.process}" in the registry`);
     const hash = definitionHash(definition);
     if (hash !== found.hash) {
-      throw refuse('INVALID_DEFINITION', `version ${found.version} of "${found.process}" in the registry does not match its hash (recorded ${found.hash}, computed ${hash}); the registry was tampered with`);
+      throw refuse(
+        'INVALID_DEFINITION',
+        `version ${found.version} of "${found.process}" in the registry does not match its hash (recorded ${found.hash}, computed ${hash}); the registry was tampered with`,
+      );
     }
     checkedBodies.set(hash, definition);
     entriesByHash.set(hash, found);
@@ -126,7 +140,8 @@ async function lookUp(client: Client, taskQueue: string, process: string, versio
     }
     throw err; // the registry is unreachable for now: retried
   }
-  if (answer.refused) throw refuse(answer.refused.code === 'DEFINITION_NOT_FOUND' ? 'DEFINITION_NOT_FOUND' : 'INVALID_START', answer.refused.message);
+  if (answer.refused)
+    throw refuse(answer.refused.code === 'DEFINITION_NOT_FOUND' ? 'DEFINITION_NOT_FOUND' : 'INVALID_START', answer.refused.message);
   if (!answer.found) throw new Error('the registry answered neither a definition nor a refusal');
   return answer.found;
 }

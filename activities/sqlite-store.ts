@@ -94,7 +94,11 @@ export class SqliteStore implements ActivityStore {
       const apply = db.transaction(() => {
         if (db.prepare(`SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE version = ?`).get(m.version)) return;
         db.exec(m.sql);
-        db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`).run(m.version, m.name, new Date().toISOString());
+        db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`).run(
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        );
         applied.push(m.version);
       });
       apply.immediate();
@@ -103,10 +107,16 @@ export class SqliteStore implements ActivityStore {
     return { applied, current };
   }
 
-  async recordOnce<Row>(table: RegistryTable, values: Record<string, unknown> & { key: string }, read: string[]): Promise<{ inserted: boolean; row: Row }> {
+  async recordOnce<Row>(
+    table: RegistryTable,
+    values: Record<string, unknown> & { key: string },
+    read: string[],
+  ): Promise<{ inserted: boolean; row: Row }> {
     const columns = Object.keys(values);
     const inserted =
-      this.db.prepare(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...Object.values(values)).changes === 1;
+      this.db
+        .prepare(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+        .run(...Object.values(values)).changes === 1;
     const row = this.db.prepare(`SELECT ${read.join(', ')} FROM ${table} WHERE key = ?`).get(values.key) as Row;
     return { inserted, row };
   }
@@ -119,8 +129,19 @@ export class SqliteStore implements ActivityStore {
              (key, workflow_id, run_id, activity_id, channel, recipient, subject, body, payload, created_at, delivered_at, attempts)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
         )
-        .run(m.key, m.workflowId, m.runId, m.activityId, m.channel, m.recipient, m.subject, m.body, m.data === undefined ? null : JSON.stringify(m.data), m.createdAt, m.deliveredAt)
-        .changes === 1;
+        .run(
+          m.key,
+          m.workflowId,
+          m.runId,
+          m.activityId,
+          m.channel,
+          m.recipient,
+          m.subject,
+          m.body,
+          m.data === undefined ? null : JSON.stringify(m.data),
+          m.createdAt,
+          m.deliveredAt,
+        ).changes === 1;
     const row = this.db.prepare('SELECT * FROM outbox WHERE key = ?').get(m.key) as OutboxRow;
     return { inserted, message: toMessage(row) };
   }
@@ -130,8 +151,12 @@ export class SqliteStore implements ActivityStore {
   }
 
   async recordAttempt(key: string, outcome: { deliveredAt: string } | { error: string }): Promise<void> {
-    if ('error' in outcome) this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?').run(outcome.error, key);
-    else this.db.prepare('UPDATE outbox SET attempts = attempts + 1, delivered_at = COALESCE(delivered_at, ?) WHERE key = ?').run(outcome.deliveredAt, key);
+    if ('error' in outcome)
+      this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?').run(outcome.error, key);
+    else
+      this.db
+        .prepare('UPDATE outbox SET attempts = attempts + 1, delivered_at = COALESCE(delivered_at, ?) WHERE key = ?')
+        .run(outcome.deliveredAt, key);
   }
 
   async listOutbox(filter: { workflowId?: string } = {}): Promise<OutboxMessage[]> {
@@ -166,7 +191,9 @@ export class SqliteStore implements ActivityStore {
   async payRefund(p: RefundPayment): Promise<{ paid: boolean; payment: RefundPayment }> {
     const paid =
       this.db
-        .prepare('INSERT OR IGNORE INTO refund_ledger (refund_id, case_id, amount, currency, approved_by, paid_at, key) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT OR IGNORE INTO refund_ledger (refund_id, case_id, amount, currency, approved_by, paid_at, key) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(p.refundId, p.caseId, p.amount, p.currency, p.approvedBy, p.paidAt, p.key).changes === 1;
     const row = this.db.prepare('SELECT * FROM refund_ledger WHERE refund_id = ?').get(p.refundId) as LedgerRow;
     return { paid, payment: toPayment(row) };

@@ -86,7 +86,11 @@ export interface ActivityStore {
    * that holds the key (this call's or the earlier one). `read` names the columns to give back;
    * times come back as ISO-8601 strings on both stores.
    */
-  recordOnce<Row>(table: RegistryTable, values: Record<string, unknown> & { key: string }, read: string[]): Promise<{ inserted: boolean; row: Row }>;
+  recordOnce<Row>(
+    table: RegistryTable,
+    values: Record<string, unknown> & { key: string },
+    read: string[],
+  ): Promise<{ inserted: boolean; row: Row }>;
 
   /** Queues a message once per key; returns whether this call queued it and the row the key holds. */
   queueMessage(message: OutboxInsert): Promise<{ inserted: boolean; message: OutboxMessage }>;

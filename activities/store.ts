@@ -47,7 +47,9 @@ export function storeLocation(env: NodeJS.ProcessEnv = process.env): { kind: 'sq
     try {
       new URL(url);
     } catch {
-      throw new StoreConfigError(`DOCKET_STORE_URL: not a valid URL: ${redactUrl(url)}; expected postgres://user:password@host:5432/database`);
+      throw new StoreConfigError(
+        `DOCKET_STORE_URL: not a valid URL: ${redactUrl(url)}; expected postgres://user:password@host:5432/database`,
+      );
     }
     return { kind: 'postgres', url };
   }
@@ -94,7 +96,9 @@ function openEntry(): Opened {
       const reason = err instanceof Error ? err.message || (err as { code?: string }).code || err.name : String(err);
       throw new StoreUnavailableError(
         `cannot open the ${store.kind} activity store at ${store.location}: ${reason}; ` +
-          (store.kind === 'postgres' ? 'check DOCKET_STORE_URL and that the database is up and accepts this user' : 'check DOCKET_DATA_DIR is writable'),
+          (store.kind === 'postgres'
+            ? 'check DOCKET_STORE_URL and that the database is up and accepts this user'
+            : 'check DOCKET_DATA_DIR is writable'),
       );
     });
     // A failed migration (database down) is not cached: the next call tries again.
@@ -125,7 +129,9 @@ export async function closeStore(): Promise<void> {
 export function sqliteStore(): SqliteStore {
   const where = storeLocation();
   if (where.kind !== 'sqlite') {
-    throw new StoreConfigError('DOCKET_STORE_URL names PostgreSQL; read the shared store with `await openStore()` instead of the embedded SQLite helpers');
+    throw new StoreConfigError(
+      'DOCKET_STORE_URL names PostgreSQL; read the shared store with `await openStore()` instead of the embedded SQLite helpers',
+    );
   }
   let entry = opened.get(where.file);
   if (!entry) {

@@ -97,7 +97,10 @@ export async function checkHealth(input: CheckHealthInput): Promise<HealthMeasur
   const maxErrorRate = number('checkHealth', fields, 'maxErrorRate', 'the highest acceptable error rate, 0–1', 0, 1);
   const maxP95Ms = number('checkHealth', fields, 'maxP95Ms', 'the highest acceptable p95 latency in ms', 0);
   const minRequests = number('checkHealth', fields, 'minRequests', 'the fewest requests a verdict needs', 0);
-  const since = fields.since === undefined || fields.since === null ? 0 : number('checkHealth', fields, 'since', 'the window start in ms since the epoch', 0);
+  const since =
+    fields.since === undefined || fields.since === null
+      ? 0
+      : number('checkHealth', fields, 'since', 'the window start in ms since the epoch', 0);
 
   const { shifter, health } = adapters('checkHealth');
   const signal = Context.current().cancellationSignal;
@@ -105,9 +108,11 @@ export async function checkHealth(input: CheckHealthInput): Promise<HealthMeasur
   const weight = reading.weight ?? (await shifter.currentWeight({ routerUrl }, signal));
   const v = { ...reading, errorRate: reading.requests ? reading.errors / reading.requests : 0 };
   const reasons: string[] = [];
-  if (v.requests < minRequests) reasons.push(`only ${v.requests} requests to ${version} since the window started (${minRequests} needed to judge)`);
+  if (v.requests < minRequests)
+    reasons.push(`only ${v.requests} requests to ${version} since the window started (${minRequests} needed to judge)`);
   else {
-    if (v.errorRate > maxErrorRate) reasons.push(`error rate ${pct(v.errorRate)} > ${pct(maxErrorRate)} (${v.errors} of ${v.requests} requests failed)`);
+    if (v.errorRate > maxErrorRate)
+      reasons.push(`error rate ${pct(v.errorRate)} > ${pct(maxErrorRate)} (${v.errors} of ${v.requests} requests failed)`);
     if (v.p95Ms > maxP95Ms) reasons.push(`p95 latency ${v.p95Ms} ms > ${maxP95Ms} ms`);
   }
   const verdict = v.requests < minRequests ? 'inconclusive' : reasons.length ? 'unhealthy' : 'healthy';
@@ -141,7 +146,8 @@ const WEIGHT_HINT = 'the share of traffic for the new version, 0–100';
 
 /** Names the first missing field before any field's type is judged. */
 function present(activity: ActivityName, fields: Record<string, unknown>, hints: Record<string, string>): void {
-  for (const [field, hint] of Object.entries(hints)) if (fields[field] === undefined || fields[field] === null) invalid(activity, `missing "${field}" (${hint})`);
+  for (const [field, hint] of Object.entries(hints))
+    if (fields[field] === undefined || fields[field] === null) invalid(activity, `missing "${field}" (${hint})`);
 }
 
 function baseUrl(activity: ActivityName, fields: Record<string, unknown>): string {
@@ -159,8 +165,10 @@ function baseUrl(activity: ActivityName, fields: Record<string, unknown>): strin
 function number(activity: ActivityName, fields: Record<string, unknown>, field: string, hint: string, min: number, max = Infinity): number {
   const value = fields[field];
   if (value === undefined || value === null) invalid(activity, `missing "${field}" (${hint})`);
-  if (typeof value !== 'number' || !Number.isFinite(value)) invalid(activity, `"${field}" (${hint}) must be a number, got ${JSON.stringify(value)}`);
-  if (value < min || value > max) invalid(activity, `"${field}" (${hint}) must be from ${min}${max === Infinity ? '' : ` to ${max}`}, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    invalid(activity, `"${field}" (${hint}) must be a number, got ${JSON.stringify(value)}`);
+  if (value < min || value > max)
+    invalid(activity, `"${field}" (${hint}) must be from ${min}${max === Infinity ? '' : ` to ${max}`}, got ${value}`);
   return value;
 }
 
@@ -169,7 +177,8 @@ function adapters(activity: ActivityName): TrafficAdapters {
   try {
     return trafficAdapters();
   } catch (err) {
-    if (err instanceof ConfigError) throw ApplicationFailure.nonRetryable(`${activity}: worker configuration: ${err.message}`, WORKER_MISCONFIGURED);
+    if (err instanceof ConfigError)
+      throw ApplicationFailure.nonRetryable(`${activity}: worker configuration: ${err.message}`, WORKER_MISCONFIGURED);
     throw err;
   }
 }

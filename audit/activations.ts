@@ -12,7 +12,18 @@
 import type { EventInput, Rejection } from '../contract/wire';
 import { assertedEvent } from './asserted-actor';
 import { recordedDefinition } from './case-input';
-import { attributesOf, decodePayloads, eventId, eventTimeMs, eventTypeName, failureMessage, isEngineActivity, num, type HistoryEvent, type EventAttributes } from './history-events';
+import {
+  attributesOf,
+  decodePayloads,
+  eventId,
+  eventTimeMs,
+  eventTypeName,
+  failureMessage,
+  isEngineActivity,
+  num,
+  type HistoryEvent,
+  type EventAttributes,
+} from './history-events';
 import type { HistoryFile } from './history-file';
 
 export type RecordedInput =
@@ -84,7 +95,12 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
         break;
       }
       case 'WorkflowExecutionSignaled':
-        pending.push({ kind: 'event', via: 'signal', eventId: eventId(e), ...assertedEvent(decodePayloads(a.input)[0] as EventInput, a.header, trust, file.workflowId, eventTimeMs(e)) });
+        pending.push({
+          kind: 'event',
+          via: 'signal',
+          eventId: eventId(e),
+          ...assertedEvent(decodePayloads(a.input)[0] as EventInput, a.header, trust, file.workflowId, eventTimeMs(e)),
+        });
         break;
       case 'WorkflowExecutionUpdateAccepted':
         // Written after the task that took the Update in: it belongs to that activation.
@@ -92,12 +108,19 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
           kind: 'event',
           via: 'update',
           eventId: eventId(e),
-          ...assertedEvent(decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput, a.acceptedRequest?.input?.header, trust, file.workflowId, eventTimeMs(e)),
+          ...assertedEvent(
+            decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput,
+            a.acceptedRequest?.input?.header,
+            trust,
+            file.workflowId,
+            eventTimeMs(e),
+          ),
         });
         break;
       case 'ActivityTaskScheduled':
         if (isEngineActivity(a.activityType?.name)) engine.add(eventId(e));
-        else invocations.set(eventId(e), { id: eventId(e), kind: 'activity', name: String(a.activityType?.name), startedIn: cut.length - 1 });
+        else
+          invocations.set(eventId(e), { id: eventId(e), kind: 'activity', name: String(a.activityType?.name), startedIn: cut.length - 1 });
         break;
       case 'StartChildWorkflowExecutionInitiated': {
         // A child starts by name, with the version its parent pinned: { process, version, input }.
@@ -112,7 +135,8 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
       case 'ActivityTaskFailed':
       case 'ActivityTaskTimedOut':
         // An engine step that failed failed the run: there is no machine to deliver it to.
-        if (!engine.has(num(a.scheduledEventId))) pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'failed', error: failureMessage(a.failure) ?? type });
+        if (!engine.has(num(a.scheduledEventId)))
+          pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'failed', error: failureMessage(a.failure) ?? type });
         break;
       case 'ActivityTaskCanceled':
         if (!engine.has(num(a.scheduledEventId))) pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'canceled' });

@@ -15,16 +15,29 @@ import { decodePayloads } from './history-events';
 
 type Header = { fields?: Record<string, unknown> | null } | null | undefined;
 
-export function assertedEvent(event: EventInput, header: Header, trust: ActorTrust | undefined, caseId: string, atMs: number): { event: EventInput; refusal?: Rejection } {
+export function assertedEvent(
+  event: EventInput,
+  header: Header,
+  trust: ActorTrust | undefined,
+  caseId: string,
+  atMs: number,
+): { event: EventInput; refusal?: Rejection } {
   if (!trust || !event || typeof event !== 'object') return { event }; // before signed actors
   const payload = header?.fields?.[ACTOR_ASSERTION_HEADER];
   if (!payload) {
-    if (trust.required) return { event, refusal: unauthenticated('no signed actor assertion (header docket-actor); this worker requires one') };
+    if (trust.required)
+      return { event, refusal: unauthenticated('no signed actor assertion (header docket-actor); this worker requires one') };
     const actor = event.actor;
     return { event: actor && typeof actor.id === 'string' ? { ...event, actor: { ...actor, id: canonicalActorId(actor.id) } } : event };
   }
   const [assertion] = decodePayloads({ payloads: [payload as never] });
-  const check = verifyActorAssertion(assertion, { caseId, eventType: String(event.type), bodyActor: event.actor, nowMs: atMs, keys: trust.keys });
+  const check = verifyActorAssertion(assertion, {
+    caseId,
+    eventType: String(event.type),
+    bodyActor: event.actor,
+    nowMs: atMs,
+    keys: trust.keys,
+  });
   return check.ok ? { event: { ...event, actor: check.actor } } : { event, refusal: unauthenticated(check.reason) };
 }
 

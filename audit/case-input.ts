@@ -66,7 +66,13 @@ export type RecordedDefinition =
    * recorded, in older histories); `unreadable` says why it could not be unpacked (a tampered
    * history: `verified` refuses it as DEFINITION_TAMPERED).
    */
-  | { kind: 'resolved'; resolved: ResolvedDefinition & { definition?: ProcessDefinition }; unreadable?: string; scheduledEventId: number; completedAt: string }
+  | {
+      kind: 'resolved';
+      resolved: ResolvedDefinition & { definition?: ProcessDefinition };
+      unreadable?: string;
+      scheduledEventId: number;
+      completedAt: string;
+    }
   /** A run recorded before start-by-name: the definition was in the start input (`bundle`). */
   | { kind: 'before-start-by-name' }
   /** The run did not get as far as resolving its definition (failed at start, or still resolving). */
@@ -127,32 +133,57 @@ export function recordedDefinition(file: HistoryFile): RecordedDefinition {
     const args = decodePayloads(startAttributes(file).input)[0] as { bundle?: unknown } | undefined;
     if (args && typeof args === 'object' && args.bundle !== undefined) return { kind: 'before-start-by-name' };
     const failed = events.find((e) => eventTypeName(e) === 'WorkflowExecutionFailed');
-    const why = failed ? `it failed at start: ${failureMessage((attributesOf(failed) as { failure?: unknown }).failure) ?? 'no message'}` : 'it has not scheduled it yet';
-    return { kind: 'unresolved', reason: `no recorded definition: the case never resolved its definition (the history has no resolveDefinition step; ${why})` };
+    const why = failed
+      ? `it failed at start: ${failureMessage((attributesOf(failed) as { failure?: unknown }).failure) ?? 'no message'}`
+      : 'it has not scheduled it yet';
+    return {
+      kind: 'unresolved',
+      reason: `no recorded definition: the case never resolved its definition (the history has no resolveDefinition step; ${why})`,
+    };
   }
   const ended = events.find(
-    (e) => /^ActivityTask(Completed|Failed|TimedOut|Canceled)$/.test(eventTypeName(e)) && num((attributesOf(e) as { scheduledEventId?: unknown }).scheduledEventId) === eventId(scheduled),
+    (e) =>
+      /^ActivityTask(Completed|Failed|TimedOut|Canceled)$/.test(eventTypeName(e)) &&
+      num((attributesOf(e) as { scheduledEventId?: unknown }).scheduledEventId) === eventId(scheduled),
   );
   if (!ended || eventTypeName(ended) !== 'ActivityTaskCompleted') {
-    const why = ended ? `${eventTypeName(ended)}: ${failureMessage((attributesOf(ended) as { failure?: unknown }).failure) ?? 'no message'}` : 'it had not completed when the history was exported';
-    return { kind: 'unresolved', reason: `no recorded definition: the case's resolveDefinition step did not complete (${why}), so there is nothing to audit` };
+    const why = ended
+      ? `${eventTypeName(ended)}: ${failureMessage((attributesOf(ended) as { failure?: unknown }).failure) ?? 'no message'}`
+      : 'it had not completed when the history was exported';
+    return {
+      kind: 'unresolved',
+      reason: `no recorded definition: the case's resolveDefinition step did not complete (${why}), so there is nothing to audit`,
+    };
   }
-  const result = decodePayloads((attributesOf(ended) as { result?: Parameters<typeof decodePayloads>[0] }).result)[0] as ResolvedDefinition | undefined;
+  const result = decodePayloads((attributesOf(ended) as { result?: Parameters<typeof decodePayloads>[0] }).result)[0] as
+    ResolvedDefinition | undefined;
   if (!result || (typeof result.definitionDeflated !== 'string' && !result.definition?.process) || typeof result.hash !== 'string') {
-    return { kind: 'unresolved', reason: `no recorded definition: the resolveDefinition step (event ${eventId(ended)}) recorded no definition and hash` };
+    return {
+      kind: 'unresolved',
+      reason: `no recorded definition: the resolveDefinition step (event ${eventId(ended)}) recorded no definition and hash`,
+    };
   }
   // The definition is recorded packed (contract/packed-definition.ts); older histories have it as plain JSON.
   let definition: ProcessDefinition;
   try {
     definition = unpackDefinition(result);
   } catch (err) {
-    return { kind: 'resolved', resolved: result, unreadable: (err as Error)?.message ?? String(err), scheduledEventId: eventId(scheduled), completedAt: eventTimeIso(ended) };
+    return {
+      kind: 'resolved',
+      resolved: result,
+      unreadable: (err as Error)?.message ?? String(err),
+      scheduledEventId: eventId(scheduled),
+      completedAt: eventTimeIso(ended),
+    };
   }
   return { kind: 'resolved', resolved: { ...result, definition }, scheduledEventId: eventId(scheduled), completedAt: eventTimeIso(ended) };
 }
 
 /** The resolved definition, after recomputing its hash; throws `DEFINITION_TAMPERED` when they differ. */
-function verified(file: HistoryFile, recorded: Extract<RecordedDefinition, { kind: 'resolved' }>): ResolvedDefinition & { definition: ProcessDefinition } {
+function verified(
+  file: HistoryFile,
+  recorded: Extract<RecordedDefinition, { kind: 'resolved' }>,
+): ResolvedDefinition & { definition: ProcessDefinition } {
   const resolved = recorded.resolved;
   if (recorded.unreadable !== undefined || !resolved.definition) {
     throw new AuditError(
@@ -192,7 +223,8 @@ function startAttributes(file: HistoryFile, strict = true): StartAttributes {
   return started;
 }
 
-const activityName = (e: HistoryEvent): string | undefined => (attributesOf(e) as { activityType?: { name?: string } }).activityType?.name ?? undefined;
+const activityName = (e: HistoryEvent): string | undefined =>
+  (attributesOf(e) as { activityType?: { name?: string } }).activityType?.name ?? undefined;
 
 /** The input with the schema's defaults applied, as the workflow computes it (a copy; a mismatch is the workflow's to report). */
 function withDefaults(def: ProcessDefinition, raw: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -27,6 +27,10 @@ export function historyDigest(history: History): HistoryDigest {
 
 /** True when `expected` names the same digest (with or without the `sha256:` prefix, any case). */
 export function digestMatches(actual: HistoryDigest, expected: string): boolean {
-  const strip = (d: string) => d.trim().toLowerCase().replace(/^sha256:/, '');
+  const strip = (d: string) =>
+    d
+      .trim()
+      .toLowerCase()
+      .replace(/^sha256:/, '');
   return strip(actual) === strip(expected);
 }

@@ -14,7 +14,8 @@
  * - `NO_HISTORIES`: a directory without any `.json` file.
  * - `DEFINITION_TAMPERED`: the definition recorded in the history does not match its recorded hash.
  */
-export type AuditErrorCode = 'FILE_UNREADABLE' | 'NOT_JSON' | 'NOT_A_HISTORY' | 'NOT_A_DOCKET_CASE' | 'NO_HISTORIES' | 'DEFINITION_TAMPERED';
+export type AuditErrorCode =
+  'FILE_UNREADABLE' | 'NOT_JSON' | 'NOT_A_HISTORY' | 'NOT_A_DOCKET_CASE' | 'NO_HISTORIES' | 'DEFINITION_TAMPERED';
 
 export class AuditError extends Error {
   override name = 'AuditError';

@@ -33,7 +33,12 @@ export function timelineRows(timeline: TimelineEntry[]): string[][] {
         return [e.at, 'deadline', 'engine', `"${e.name}" fired in ${e.state} (due ${e.due})${e.target ? ` → ${e.target}` : ''}`];
       case 'invoke':
         // What it returned is what the next step decided on (a health measurement, a payment, a child's outcome).
-        return [e.at, `${e.activity ? 'activity' : 'process'} ${e.activity ?? e.process}`, 'engine', `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}${returned(e.process ? childOutcome(e.output) : e.output)}`];
+        return [
+          e.at,
+          `${e.activity ? 'activity' : 'process'} ${e.activity ?? e.process}`,
+          'engine',
+          `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}${returned(e.process ? childOutcome(e.output) : e.output)}`,
+        ];
       case 'completed':
         return [e.at, 'completed', 'engine', `outcome ${e.outcome} (${states(e.state)})`];
       default:
@@ -61,7 +66,9 @@ export function deadlineVerdict(d: DeadlineReport): string {
     case 'met':
       return `met, ${span(d.marginMs ?? 0)} to spare${by}`;
     case 'missed':
-      return d.stillOpen ? `MISSED by ${span(d.lateByMs ?? 0)} so far (still not done when the record ends)` : `MISSED by ${span(d.lateByMs ?? 0)}${by}`;
+      return d.stillOpen
+        ? `MISSED by ${span(d.lateByMs ?? 0)} so far (still not done when the record ends)`
+        : `MISSED by ${span(d.lateByMs ?? 0)}${by}`;
     case 'elapsed':
       return 'wait elapsed';
     case 'cancelled':
@@ -71,7 +78,14 @@ export function deadlineVerdict(d: DeadlineReport): string {
   }
 }
 
-export const deadlineRow = (d: DeadlineReport): string[] => [d.name, d.state, `${span(d.delayMs)} (${d.source})`, d.armedAt, d.due, deadlineVerdict(d)];
+export const deadlineRow = (d: DeadlineReport): string[] => [
+  d.name,
+  d.state,
+  `${span(d.delayMs)} (${d.source})`,
+  d.armedAt,
+  d.due,
+  deadlineVerdict(d),
+];
 
 export function activityRow(a: ActivityRecord): string[] {
   const outcome = a.status === 'completed' ? 'completed' : a.error ? `${a.status}: ${a.error}` : a.status;
@@ -79,7 +93,12 @@ export function activityRow(a: ActivityRecord): string[] {
   return [a.name, a.scheduledAt, String(a.attempts), outcome + retried];
 }
 
-export const childRow = (c: ChildRecord): string[] => [c.workflowId, c.process ?? '', c.initiatedAt, c.status + (c.outcome ? `, outcome ${c.outcome}` : '') + (c.error ? `: ${c.error}` : '')];
+export const childRow = (c: ChildRecord): string[] => [
+  c.workflowId,
+  c.process ?? '',
+  c.initiatedAt,
+  c.status + (c.outcome ? `, outcome ${c.outcome}` : '') + (c.error ? `: ${c.error}` : ''),
+];
 
 export function measureLine(name: string, m: Measure | undefined): string | undefined {
   if (!m) return undefined;
@@ -90,7 +109,12 @@ export function measureLine(name: string, m: Measure | undefined): string | unde
 /** The header facts, as label/value pairs. */
 export function caseFacts(r: AuditReport): Array<[string, string]> {
   const c = r.case;
-  const status = c.status === 'completed' ? `completed, outcome ${c.outcome} (${states(c.state)})` : c.status === 'running' ? `running, in ${states(c.state)}` : c.status;
+  const status =
+    c.status === 'completed'
+      ? `completed, outcome ${c.outcome} (${states(c.state)})`
+      : c.status === 'running'
+        ? `running, in ${states(c.state)}`
+        : c.status;
   const replay = !r.replay.performed
     ? 'not performed (--no-replay)'
     : r.replay.ok
@@ -101,11 +125,23 @@ export function caseFacts(r: AuditReport): Array<[string, string]> {
     ['process', `${c.process}: ${c.title}`],
     ['definition', definitionLine(c)],
     ...(Object.keys(c.childVersions ?? {}).length
-      ? [['children', Object.entries(c.childVersions).map(([process, hash]) => `${process} sha256 ${hash}`).join('; ')] as [string, string]]
+      ? [
+          [
+            'children',
+            Object.entries(c.childVersions)
+              .map(([process, hash]) => `${process} sha256 ${hash}`)
+              .join('; '),
+          ] as [string, string],
+        ]
       : []),
     ['status', status],
     ['started', c.startedAt],
-    ['ended', c.endedAt ? `${c.endedAt} (after ${span(r.totals.durationMs)})` : `not yet (record ends ${span(r.totals.durationMs)} after the start)`],
+    [
+      'ended',
+      c.endedAt
+        ? `${c.endedAt} (after ${span(r.totals.durationMs)})`
+        : `not yet (record ends ${span(r.totals.durationMs)} after the start)`,
+    ],
     ...(c.continuedFrom ? [['continued from', `run ${c.continuedFrom}`] as [string, string]] : []),
     ['history', `${r.events} events in ${r.file}`],
     ['digest', r.digest],

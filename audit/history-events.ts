@@ -77,7 +77,8 @@ export function failureMessage(failure: unknown): string | undefined {
  */
 export const ENGINE_ACTIVITIES: readonly string[] = ['resolveDefinition'];
 
-export const isEngineActivity = (name: string | null | undefined): boolean => name !== null && name !== undefined && ENGINE_ACTIVITIES.includes(name);
+export const isEngineActivity = (name: string | null | undefined): boolean =>
+  name !== null && name !== undefined && ENGINE_ACTIVITIES.includes(name);
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type AttributeKeys = Extract<keyof temporal.api.history.v1.IHistoryEvent, `${string}EventAttributes`>;

@@ -148,7 +148,14 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
         const act = activities.get(num(a.scheduledEventId));
         if (!act) break;
         act.endedAt = at;
-        act.status = type === 'ActivityTaskCompleted' ? 'completed' : type === 'ActivityTaskFailed' ? 'failed' : type === 'ActivityTaskTimedOut' ? 'timed-out' : 'canceled';
+        act.status =
+          type === 'ActivityTaskCompleted'
+            ? 'completed'
+            : type === 'ActivityTaskFailed'
+              ? 'failed'
+              : type === 'ActivityTaskTimedOut'
+                ? 'timed-out'
+                : 'canceled';
         if (type === 'ActivityTaskCompleted') act.result = decodePayloads(a.result)[0];
         if (a.failure) act.error = failureMessage(a.failure);
         break;
@@ -175,15 +182,17 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
         const child = children.get(num(a.initiatedEventId));
         if (!child) break;
         if (a.workflowExecution?.runId) child.runId = String(a.workflowExecution.runId);
-        const status = ({
-          StartChildWorkflowExecutionFailed: 'start-failed',
-          ChildWorkflowExecutionStarted: 'started',
-          ChildWorkflowExecutionCompleted: 'completed',
-          ChildWorkflowExecutionFailed: 'failed',
-          ChildWorkflowExecutionCanceled: 'canceled',
-          ChildWorkflowExecutionTerminated: 'terminated',
-          ChildWorkflowExecutionTimedOut: 'timed-out',
-        } as const)[type];
+        const status = (
+          {
+            StartChildWorkflowExecutionFailed: 'start-failed',
+            ChildWorkflowExecutionStarted: 'started',
+            ChildWorkflowExecutionCompleted: 'completed',
+            ChildWorkflowExecutionFailed: 'failed',
+            ChildWorkflowExecutionCanceled: 'canceled',
+            ChildWorkflowExecutionTerminated: 'terminated',
+            ChildWorkflowExecutionTimedOut: 'timed-out',
+          } as const
+        )[type];
         child.status = status;
         if (status !== 'started') child.endedAt = at;
         if (type === 'ChildWorkflowExecutionCompleted') child.outcome = (decodePayloads(a.result)[0] as ProcessResult | undefined)?.outcome;
@@ -212,10 +221,26 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
         break;
       }
       case 'WorkflowExecutionSignaled':
-        received.push({ via: 'signal', eventId: eventId(e), at, event: assertedEvent(decodePayloads(a.input)[0] as EventInput, a.header, trust, file.workflowId, eventTimeMs(e)).event });
+        received.push({
+          via: 'signal',
+          eventId: eventId(e),
+          at,
+          event: assertedEvent(decodePayloads(a.input)[0] as EventInput, a.header, trust, file.workflowId, eventTimeMs(e)).event,
+        });
         break;
       case 'WorkflowExecutionUpdateAccepted':
-        received.push({ via: 'update', eventId: eventId(e), at, event: assertedEvent(decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput, a.acceptedRequest?.input?.header, trust, file.workflowId, eventTimeMs(e)).event });
+        received.push({
+          via: 'update',
+          eventId: eventId(e),
+          at,
+          event: assertedEvent(
+            decodePayloads(a.acceptedRequest?.input?.args)[0] as EventInput,
+            a.acceptedRequest?.input?.header,
+            trust,
+            file.workflowId,
+            eventTimeMs(e),
+          ).event,
+        });
         break;
       default:
         if (CLOSE_EVENTS[type]) {

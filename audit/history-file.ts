@@ -60,7 +60,11 @@ export function parseHistoryJson(text: string, file: string): HistoryFile {
   }
   const first = history.events?.[0];
   if (!first || eventTypeName(first) !== 'WorkflowExecutionStarted') {
-    throw new AuditError('NOT_A_HISTORY', file, `not a complete history: its first event is ${first ? eventTypeName(first) : 'missing'}, not WorkflowExecutionStarted`);
+    throw new AuditError(
+      'NOT_A_HISTORY',
+      file,
+      `not a complete history: its first event is ${first ? eventTypeName(first) : 'missing'}, not WorkflowExecutionStarted`,
+    );
   }
   const started = attributesOf(first) as { workflowId?: string | null };
   return { file, workflowId: started.workflowId || basename(file).replace(/\.json$/i, ''), history, json };

@@ -27,7 +27,15 @@ export {
   type ReplayOutcome,
   type ReplayProgress,
 } from './replay';
-export { historyFacts, type ActivityRecord, type ChildRecord, type HistoryFacts, type ReceivedEvent, type RunEnd, type TimerRecord } from './history-facts';
+export {
+  historyFacts,
+  type ActivityRecord,
+  type ChildRecord,
+  type HistoryFacts,
+  type ReceivedEvent,
+  type RunEnd,
+  type TimerRecord,
+} from './history-facts';
 export { recordedActivations, type Activation, type RecordedActivations, type RecordedInput, type RecordedInvocation } from './activations';
 export { rerunCase, type RerunDeadline, type RerunOptions, type RerunResult, type RerunTransition } from './rerun';
 export { deadlineReports, totals, type DeadlineReport, type Measure, type Target, type Totals } from './deadlines';

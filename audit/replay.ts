@@ -17,7 +17,15 @@
  *   const failed = results.filter((r) => !r.ok);
  */
 import { existsSync } from 'node:fs';
-import { DefaultLogger, IllegalStateError, makeTelemetryFilterString, Runtime, Worker, type InjectedSinks, type ReplayWorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  IllegalStateError,
+  makeTelemetryFilterString,
+  Runtime,
+  Worker,
+  type InjectedSinks,
+  type ReplayWorkerOptions,
+} from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import type { AuditSinks } from '../contract/audit-sink';
@@ -117,7 +125,14 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
         file = typeof item === 'string' ? await readHistoryFile(item) : item;
       } catch (err) {
         if (!(err instanceof AuditError)) throw err;
-        report({ file: String(item), workflowId: '', ok: false, failure: { kind: 'unreadable', message: err.message }, events: 0, timeline: [] });
+        report({
+          file: String(item),
+          workflowId: '',
+          ok: false,
+          failure: { kind: 'unreadable', message: err.message },
+          events: 0,
+          timeline: [],
+        });
         continue;
       }
       try {
@@ -125,7 +140,14 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
       } catch (err) {
         if (!(err instanceof AuditError)) throw err;
         const kind: ReplayFailureKind = err.code === 'DEFINITION_TAMPERED' ? 'tampered' : 'unreadable';
-        report({ file: file.file, workflowId: file.workflowId, ok: false, failure: { kind, message: err.message }, events: file.history.events?.length ?? 0, timeline: [] });
+        report({
+          file: file.file,
+          workflowId: file.workflowId,
+          ok: false,
+          failure: { kind, message: err.message },
+          events: file.history.events?.length ?? 0,
+          timeline: [],
+        });
         continue;
       }
       if (!file.history.events?.some((e) => eventTypeName(e) === 'WorkflowTaskCompleted')) {
@@ -160,7 +182,9 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
   return outcomes;
 }
 
-function workflowSource(options: ReplayOptions): Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors' | 'bundlerOptions'> {
+function workflowSource(
+  options: ReplayOptions,
+): Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors' | 'bundlerOptions'> {
   if (options.workflowBundle) {
     const { codePath } = options.workflowBundle as { codePath?: string };
     if (codePath !== undefined && !existsSync(codePath)) throw new AuditError('FILE_UNREADABLE', codePath, 'no such workflow bundle file');
@@ -187,7 +211,7 @@ export function describeFailure(error: Error, file?: HistoryFile): ReplayFailure
   // Core wraps its message in a debug-printed Failure { message: "…", … }: keep the message.
   const inner = /message: "((?:[^"\\]|\\.)*)"/.exec(raw)?.[1] ?? raw.replace(/^.*?Details: /, '');
   const match = /HistoryEvent\(id: (\d+)(?:, (\w+))?/.exec(inner) ?? /event(?: id)?[ :#]+(\d+)/i.exec(inner);
-  const eventId = match ? Number(match[1]) : (file && scheduledEventNamed(inner, file));
+  const eventId = match ? Number(match[1]) : file && scheduledEventNamed(inner, file);
   const recorded = eventId !== undefined && file ? file.history.events?.find((e) => num(e.eventId) === eventId) : undefined;
   const what = recorded ? `the history has ${eventTypeName(recorded)} at event ${eventId}` : undefined;
   return { kind, eventId, message: [inner.replace(/^\[TMPRL\d+\] /, ''), what].filter(Boolean).join('; ') };

@@ -25,12 +25,17 @@ ul.tree { list-style: none; padding-left: 1.2rem; } ul.tree li { margin: .1rem 0
 `;
 
 export function auditHtml(r: AuditReport, definition: ProcessDefinition): string {
-  const facts = caseFacts(r).map(([k, v]) => `<tr><td class="k">${esc(k)}</td><td class="${k === 'replay' ? (r.replay.ok ? 'ok' : r.replay.performed ? 'failed' : '') : ''}">${esc(v)}</td></tr>`);
+  const facts = caseFacts(r).map(
+    ([k, v]) =>
+      `<tr><td class="k">${esc(k)}</td><td class="${k === 'replay' ? (r.replay.ok ? 'ok' : r.replay.performed ? 'failed' : '') : ''}">${esc(v)}</td></tr>`,
+  );
   const body = [
     `<h1>Audit of case ${esc(r.case.workflowId)}</h1>`,
     `<table>${facts.join('')}</table>`,
     '<h2>Totals</h2>',
-    `<ul>${totalsLines(r).map((l) => `<li class="${/MISSED/.test(l) ? 'missed' : ''}">${esc(l)}</li>`).join('')}</ul>`,
+    `<ul>${totalsLines(r)
+      .map((l) => `<li class="${/MISSED/.test(l) ? 'missed' : ''}">${esc(l)}</li>`)
+      .join('')}</ul>`,
     '<h2>State diagram: the path taken</h2>',
     '<p>Visited states are marked, with how many times the case entered them.</p>',
     stateTree(definition, r.path),
@@ -39,11 +44,16 @@ export function auditHtml(r: AuditReport, definition: ProcessDefinition): string
     '<h3>Mermaid source</h3>',
     `<pre class="mermaid">${esc(r.mermaid)}</pre>`,
     '<h2>Actors</h2>',
-    table(['Actor', 'Roles', 'Events', 'Verified by'], r.actors.map((a) => [a.id, a.roles.join(', '), String(a.events), a.issuers?.join(', ') ?? ''])),
+    table(
+      ['Actor', 'Roles', 'Events', 'Verified by'],
+      r.actors.map((a) => [a.id, a.roles.join(', '), String(a.events), a.issuers?.join(', ') ?? '']),
+    ),
     `<h2>Timeline <small>(from ${esc(r.timelineSource)})</small></h2>`,
     table(['Time', 'Event', 'Who', 'Details'], timelineRows(r.timeline)),
     '<h2>Deadlines</h2>',
-    table(['Name', 'State', 'Delay', 'Armed', 'Due', 'Verdict'], r.deadlines.map(deadlineRow), (row) => (/MISSED/.test(row[5]) ? 'missed' : /^met/.test(row[5]) ? 'met' : '')),
+    table(['Name', 'State', 'Delay', 'Armed', 'Due', 'Verdict'], r.deadlines.map(deadlineRow), (row) =>
+      /MISSED/.test(row[5]) ? 'missed' : /^met/.test(row[5]) ? 'met' : '',
+    ),
     '<h2>Activities</h2>',
     table(['Activity', 'Scheduled', 'Attempts', 'Outcome'], r.activities.map(activityRow)),
     ...(r.children.length ? ['<h2>Child processes</h2>', table(['Id', 'Process', 'Started', 'Outcome'], r.children.map(childRow))] : []),

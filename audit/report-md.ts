@@ -4,15 +4,29 @@ import type { AuditReport } from './timeline';
 
 export function auditMarkdown(r: AuditReport): string {
   const out: string[] = [`# Audit: ${r.case.workflowId}`, ''];
-  out.push(...table(['', ''], caseFacts(r).map(([k, v]) => [`**${k}**`, v])), '');
+  out.push(
+    ...table(
+      ['', ''],
+      caseFacts(r).map(([k, v]) => [`**${k}**`, v]),
+    ),
+    '',
+  );
   out.push('## Totals', '', ...totalsLines(r).map((l) => `- ${l}`), '');
   out.push('## Path', '', r.path.map((s) => `\`${s}\``).join(' → '), '');
   out.push('```mermaid', r.mermaid.trimEnd(), '```', '');
-  out.push('## Actors', '', ...(r.actors.length ? r.actors.map((a) => `- ${a.id}: ${a.roles.join(', ')} (${a.events}${a.issuers ? `; verified by ${a.issuers.join(', ')}` : ''})`) : ['(none)']), '');
+  out.push(
+    '## Actors',
+    '',
+    ...(r.actors.length
+      ? r.actors.map((a) => `- ${a.id}: ${a.roles.join(', ')} (${a.events}${a.issuers ? `; verified by ${a.issuers.join(', ')}` : ''})`)
+      : ['(none)']),
+    '',
+  );
   out.push(`## Timeline (from ${r.timelineSource})`, '', ...table(['Time', 'Event', 'Who', 'Details'], timelineRows(r.timeline)), '');
   out.push('## Deadlines', '', ...table(['Name', 'State', 'Delay', 'Armed', 'Due', 'Verdict'], r.deadlines.map(deadlineRow)), '');
   out.push('## Activities', '', ...table(['Activity', 'Scheduled', 'Attempts', 'Outcome'], r.activities.map(activityRow)), '');
-  if (r.children.length) out.push('## Child processes', '', ...table(['Id', 'Process', 'Started', 'Outcome'], r.children.map(childRow)), '');
+  if (r.children.length)
+    out.push('## Child processes', '', ...table(['Id', 'Process', 'Started', 'Outcome'], r.children.map(childRow)), '');
   return `${out.join('\n')}\n`;
 }
 

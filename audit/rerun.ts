@@ -154,12 +154,15 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     if (outcome.status === 'done') entry.done(outcome.output);
     else if (outcome.status === 'failed') {
       if (entry.request.hasOnError) entry.failed(outcome.error ?? 'failed');
-      else failure ??= `${entry.request.kind} ${entry.request.name} failed in state ${entry.request.state} and the state has no onError: ${outcome.error}`;
+      else
+        failure ??= `${entry.request.kind} ${entry.request.name} failed in state ${entry.request.state} and the state has no onError: ${outcome.error}`;
     }
   };
 
   const resultFor = (match: RecordedInvocation): RecordedInput | undefined =>
-    match.resultIn === undefined ? undefined : activations[match.resultIn].inputs.find((i) => i.kind === 'result' && i.invocation === match.id);
+    match.resultIn === undefined
+      ? undefined
+      : activations[match.resultIn].inputs.find((i) => i.kind === 'result' && i.invocation === match.id);
 
   const machine = compileDefinition(def, input, {
     now: () => now,
@@ -177,7 +180,15 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
       };
     },
     deadlineArmed: (d: ArmedDeadline) => {
-      const deadline: RerunDeadline = { key: d.key, name: d.name, state: d.state, armedAt: iso(), due: iso(d.dueMs), target: d.target, status: 'pending' };
+      const deadline: RerunDeadline = {
+        key: d.key,
+        name: d.name,
+        state: d.state,
+        armedAt: iso(),
+        due: iso(d.dueMs),
+        target: d.target,
+        status: 'pending',
+      };
       result.deadlines.push(deadline);
       latestDeadline.set(d.key, deadline);
     },
@@ -203,10 +214,15 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     if (ev.type !== '@xstate.snapshot' || ev.actorRef !== actor) return;
     const event = ev.event as AnyEventObject & Partial<EventInput>;
     const to = leafPaths((ev.snapshot as unknown as { value: unknown }).value).map(displayPath);
-    let label = event.type.startsWith('docket.invoke.done.') ? 'invoke.done' : event.type.startsWith('docket.invoke.error.') ? 'invoke.error' : event.type;
+    let label = event.type.startsWith('docket.invoke.done.')
+      ? 'invoke.done'
+      : event.type.startsWith('docket.invoke.error.')
+        ? 'invoke.error'
+        : event.type;
     const key = afterEventKey(event.type);
     if (key !== undefined) {
-      const fired = justCleared.find((d) => d.key === key) ?? (latestDeadline.get(key)?.status === 'pending' ? latestDeadline.get(key) : undefined);
+      const fired =
+        justCleared.find((d) => d.key === key) ?? (latestDeadline.get(key)?.status === 'pending' ? latestDeadline.get(key) : undefined);
       if (fired) {
         fired.status = 'fired';
         fired.endedAt = iso();
@@ -230,7 +246,15 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     return { ...result, status: 'failed', failure: `the machine could not start: ${(err as Error).message}` };
   }
   for (const d of args.resume?.deadlines ?? []) {
-    result.deadlines.push({ key: d.key, name: d.name, state: d.state, armedAt: iso(), due: iso(d.dueMs), target: d.target, status: 'pending' });
+    result.deadlines.push({
+      key: d.key,
+      name: d.name,
+      state: d.state,
+      armedAt: iso(),
+      due: iso(d.dueMs),
+      target: d.target,
+      status: 'pending',
+    });
     latestDeadline.set(d.key, result.deadlines[result.deadlines.length - 1]);
     timers.set(++timerSeq, { due: d.dueMs, fn: () => actor.send({ type: afterEventType(d.key, d.state) }) });
     carried.set(d.key, timerSeq);
@@ -249,7 +273,9 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
         if (entry.cancelled) continue;
         const match = recorded.find((r) => !used.has(r.id) && r.kind === entry.request.kind && r.name === entry.request.name);
         if (!match) {
-          result.assumptions.push(`${entry.request.kind} ${entry.request.name} in ${entry.request.state} at ${entry.record.at} has no recorded result: assumed done, without output`);
+          result.assumptions.push(
+            `${entry.request.kind} ${entry.request.name} in ${entry.request.state} at ${entry.record.at} has no recorded result: assumed done, without output`,
+          );
           later.push(() => settle(entry, { status: 'done' }));
           continue;
         }
@@ -313,7 +339,14 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
       checkEvent(def, leaves, event, { input, context: actor.getSnapshot().context, now, caseId: started.workflowId }) ??
       checkDistinctActors(def, event, steps);
     if (rejection) {
-      result.rejected.push({ at: iso(), via, event: String(event?.type), actor: event?.actor, code: rejection.code, reason: rejection.message });
+      result.rejected.push({
+        at: iso(),
+        via,
+        event: String(event?.type),
+        actor: event?.actor,
+        code: rejection.code,
+        reason: rejection.message,
+      });
       return;
     }
     actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });

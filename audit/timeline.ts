@@ -156,7 +156,12 @@ function actorsOf(timeline: TimelineEntry[]): AuditReport['actors'] {
     a.events++;
     byId.set(a.id, a);
   }
-  return [...byId.values()].map((a) => ({ id: a.id, roles: [...a.roles], events: a.events, ...(a.issuers.size ? { issuers: [...a.issuers] } : {}) }));
+  return [...byId.values()].map((a) => ({
+    id: a.id,
+    roles: [...a.roles],
+    events: a.events,
+    ...(a.issuers.size ? { issuers: [...a.issuers] } : {}),
+  }));
 }
 
 /** The re-run's record in the workflow's own timeline shape. */

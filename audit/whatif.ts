@@ -93,11 +93,14 @@ async function compareCase(definition: ProcessDefinition, path: string): Promise
   }
   const recorded = summarize(rerunCase(file));
   const edited = summarize(rerunCase(file, { definition }));
-  const endsDifferently = recorded.status !== edited.status || recorded.outcome !== edited.outcome || recorded.state.join() !== edited.state.join();
+  const endsDifferently =
+    recorded.status !== edited.status || recorded.outcome !== edited.outcome || recorded.state.join() !== edited.state.join();
   const step = firstDifference(recorded.steps, edited.steps);
   const refusedNow = edited.rejected.length !== recorded.rejected.length;
   const result = historyFacts(file).end?.result;
-  const recordedSteps = result?.timeline?.filter((e) => e.kind === 'transition').map((e) => (e.kind === 'transition' ? stepOf(e.event, e.to) : ''));
+  const recordedSteps = result?.timeline
+    ?.filter((e) => e.kind === 'transition')
+    .map((e) => (e.kind === 'transition' ? stepOf(e.event, e.to) : ''));
   return {
     ...base,
     recorded,

@@ -39,7 +39,8 @@ function runOnce(args: string[]): number {
 function main(): void {
   const at = process.argv.indexOf('--runs');
   const runs = at > 0 ? Number(process.argv[at + 1]) : 10;
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a whole number of runs (1 or more), got "${process.argv[at + 1]}"`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs: expected a whole number of runs (1 or more), got "${process.argv[at + 1]}"`);
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('the CLI is not built: run `npm run build` first');
 
   console.log(`node ${process.version}, ${runs} runs each after one warm-up, wall time of the whole process`);

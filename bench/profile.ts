@@ -36,7 +36,12 @@ export interface ProfileSummary {
  * (monotonic microseconds, the clock of `process.hrtime`, which V8's profile timestamps share on
  * Linux).
  */
-export function summarizeProfiles(files: string[], window: { fromUs: number; toUs: number }, bundleFile?: string, top = 20): ProfileSummary {
+export function summarizeProfiles(
+  files: string[],
+  window: { fromUs: number; toUs: number },
+  bundleFile?: string,
+  top = 20,
+): ProfileSummary {
   const bundleModules = bundleFile ? webpackModules(bundleFile) : [];
   const selfMs = new Map<ProfileNode, number>();
   for (const file of files) {
@@ -71,7 +76,10 @@ export function summarizeProfiles(files: string[], window: { fromUs: number; toU
     modules.set(mod, (modules.get(mod) ?? 0) + ms);
   }
   const list = (m: Map<string, number>, n: number): ProfileEntry[] =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => ({ name, selfMs: Math.round(ms), share: busy ? ms / busy : 0 }));
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, ms]) => ({ name, selfMs: Math.round(ms), share: busy ? ms / busy : 0 }));
   return { files, busyMs: Math.round(busy), idleMs: Math.round(idle), topFunctions: list(fns, top), byModule: list(modules, 15) };
 }
 
@@ -106,10 +114,12 @@ function moduleOf(url: string, functionName: string): string {
 /** The modules of a webpack bundle by their first line (the `"./path":` module headers), in order. */
 function webpackModules(bundleFile: string): Array<{ line: number; name: string }> {
   const modules: Array<{ line: number; name: string }> = [];
-  fs.readFileSync(bundleFile, 'utf8').split('\n').forEach((text, i) => {
-    const m = /^\/\*\*\*\/ "([^"]+)"/.exec(text);
-    if (m) modules.push({ line: i + 1, name: m[1] });
-  });
+  fs.readFileSync(bundleFile, 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      const m = /^\/\*\*\*\/ "([^"]+)"/.exec(text);
+      if (m) modules.push({ line: i + 1, name: m[1] });
+    });
   return modules;
 }
 

@@ -63,7 +63,17 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { cases: 100, rounds: 3, events: 1000, histories: 50, wait: '500ms', waitMs: 500, warmup: 10, profile: false, out: path.join(ROOT, 'bench', 'results') };
+  const o: Options = {
+    cases: 100,
+    rounds: 3,
+    events: 1000,
+    histories: 50,
+    wait: '500ms',
+    waitMs: 500,
+    warmup: 10,
+    profile: false,
+    out: path.join(ROOT, 'bench', 'results'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -119,12 +129,27 @@ class BenchWorker {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static async start(name: string, mode: 'docket' | 'baseline', address: string, taskQueue: string, nodeArgs: string[], env: Record<string, string> = {}): Promise<BenchWorker> {
+  static async start(
+    name: string,
+    mode: 'docket' | 'baseline',
+    address: string,
+    taskQueue: string,
+    nodeArgs: string[],
+    env: Record<string, string> = {},
+  ): Promise<BenchWorker> {
     const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), ...nodeArgs, path.join(__dirname, 'worker.ts')], {
       cwd: ROOT,
       // Events carry their actor as written on both sides: the hand-written workflow verifies no
       // signature either (signed actors, where the worker requires them, are not measured here).
-      env: { ...process.env, BENCH_MODE: mode, BENCH_ADDRESS: address, BENCH_TASK_QUEUE: taskQueue, DOCKET_TASK_QUEUE: taskQueue, DOCKET_ALLOW_UNSIGNED_ACTORS: '1', ...env },
+      env: {
+        ...process.env,
+        BENCH_MODE: mode,
+        BENCH_ADDRESS: address,
+        BENCH_TASK_QUEUE: taskQueue,
+        DOCKET_TASK_QUEUE: taskQueue,
+        DOCKET_ALLOW_UNSIGNED_ACTORS: '1',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const worker = new BenchWorker(name, taskQueue, child);
@@ -132,7 +157,9 @@ class BenchWorker {
     process.on('exit', killOnExit);
     await Promise.race([
       new Promise<void>((resolve) => child.on('message', (m: { type: string }) => m.type === 'ready' && resolve())),
-      worker.exited.then((code) => Promise.reject(new Error(`the ${name} worker exited (${code}) before it was ready:\n${worker.log.join('\n')}`))),
+      worker.exited.then((code) =>
+        Promise.reject(new Error(`the ${name} worker exited (${code}) before it was ready:\n${worker.log.join('\n')}`)),
+      ),
     ]);
     return worker;
   }
@@ -213,7 +240,14 @@ async function main(): Promise<void> {
     const docketBundle = (await buildWorkflowBundle({ outFile: path.join(dataDir, 'docket-workflow-bundle.js') })).path;
     say('starting the workers');
     const [docketWorker, baseWorker] = await Promise.all([
-      BenchWorker.start('docket', 'docket', server.address, `bench-docket-${stamp}`, o.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], { DOCKET_WORKFLOW_BUNDLE: docketBundle }),
+      BenchWorker.start(
+        'docket',
+        'docket',
+        server.address,
+        `bench-docket-${stamp}`,
+        o.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+        { DOCKET_WORKFLOW_BUNDLE: docketBundle },
+      ),
       BenchWorker.start('baseline', 'baseline', server.address, `bench-hand-${stamp}`, []),
     ]);
     workers.push(docketWorker, baseWorker);
@@ -228,7 +262,9 @@ async function main(): Promise<void> {
       followUpWindow: '1h',
     });
     const counter = loadDefinitionOrThrow(path.join(__dirname, 'definitions', 'bench-counter.yaml'));
-    const deployed = await docket.deploy([await bundleFromDefinition(complaint, path.join(ROOT, 'definitions')), counter], { deployedBy: 'bench' });
+    const deployed = await docket.deploy([await bundleFromDefinition(complaint, path.join(ROOT, 'definitions')), counter], {
+      deployedBy: 'bench',
+    });
     const hashOf = (p: string) => deployed.deployed.find((d) => d.process === p)!.hash;
     const complaintHash = hashOf('complaint');
     const counterHash = hashOf('bench-counter');
@@ -241,7 +277,7 @@ async function main(): Promise<void> {
     /** Sends an event Update until the case takes it; returns the accepted round trip (ms). */
     async function send(handle: WorkflowHandle, event: EventInput, refused: { n: number }): Promise<number> {
       const giveUp = Date.now() + 120_000;
-      for (const delay = 250; ; ) {
+      for (const delay = 250; ;) {
         const t = performance.now();
         try {
           await handle.executeUpdate('event', { args: [event] });
@@ -312,7 +348,10 @@ async function main(): Promise<void> {
       const start = performance.now();
       await Promise.all(
         ids.map((id) =>
-          (variant === 'docket' || variant === 'hand' ? complaintCase(variant, id, updates, refused) : ceilingCase(variant, id, updates)).catch((err: unknown) => {
+          (variant === 'docket' || variant === 'hand'
+            ? complaintCase(variant, id, updates, refused)
+            : ceilingCase(variant, id, updates)
+          ).catch((err: unknown) => {
             errors.push(`${id}: ${(err as Error)?.message ?? err}`);
           }),
         ),
@@ -369,10 +408,13 @@ async function main(): Promise<void> {
     // Histories of the last round.
     say('fetching histories');
     const lastRound = (v: Variant) => batches.filter((b) => b.variant === v && b.round === o.rounds)[0];
-    const histories: Record<string, HistoryStats & { items: Array<{ workflowId: string; history: temporal.api.history.v1.IHistory }> }> = {};
+    const histories: Record<string, HistoryStats & { items: Array<{ workflowId: string; history: temporal.api.history.v1.IHistory }> }> =
+      {};
     for (const v of VARIANTS) {
       const ids = lastRound(v).ids.slice(0, Math.max(1, o.histories));
-      const items = await Promise.all(ids.map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() })));
+      const items = await Promise.all(
+        ids.map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() })),
+      );
       histories[v] = { ...historyStats(items.map((i) => i.history)), items };
     }
 
@@ -415,7 +457,11 @@ async function main(): Promise<void> {
         const before = await worker.stats();
         const handle =
           v === 'docket'
-            ? await client.workflow.start(WORKFLOW_TYPE, { workflowId: id, taskQueue: worker.taskQueue, args: [{ process: 'bench-counter', version: counterHash, input: {} } satisfies ProcessArgs] })
+            ? await client.workflow.start(WORKFLOW_TYPE, {
+                workflowId: id,
+                taskQueue: worker.taskQueue,
+                args: [{ process: 'bench-counter', version: counterHash, input: {} } satisfies ProcessArgs],
+              })
             : await client.workflow.start(handCounter, { workflowId: id, taskQueue: worker.taskQueue });
         const latencies: number[] = [];
         const refused = { n: 0 };
@@ -423,7 +469,9 @@ async function main(): Promise<void> {
         for (let i = 0; i < o.events; i++) {
           for (let attempt = 0; ; attempt++) {
             try {
-              latencies.push(await send(client.workflow.getHandle(id), { type: 'NOTE', actor: AGENT, data: { text: `note ${i + 1}` } }, refused));
+              latencies.push(
+                await send(client.workflow.getHandle(id), { type: 'NOTE', actor: AGENT, data: { text: `note ${i + 1}` } }, refused),
+              );
               break;
             } catch (err) {
               // A case that continues as new refuses nothing but may answer "completed" for a moment.
@@ -438,7 +486,13 @@ async function main(): Promise<void> {
         const runs = v === 'docket' ? await countRuns(client, id) : 1;
         if (v === 'docket') await send(client.workflow.getHandle(id), { type: 'CLOSE', actor: AGENT }, refused);
         else await handle.terminate('growth curve done');
-        growth[v] = growthOf(latencies, (after.cpuMicros - before.cpuMicros) / 1000 / o.events, runs, description.historyLength, retried + refused.n);
+        growth[v] = growthOf(
+          latencies,
+          (after.cpuMicros - before.cpuMicros) / 1000 / o.events,
+          runs,
+          description.historyLength,
+          retried + refused.n,
+        );
       }
     }
 
@@ -446,7 +500,10 @@ async function main(): Promise<void> {
     for (const w of workers) await w.stop();
     let profile: ProfileSummary | undefined;
     if (o.profile) {
-      const files = fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(profileDir, f));
+      const files = fs
+        .readdirSync(profileDir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => path.join(profileDir, f));
       profile = summarizeProfiles(files, profileWindow, docketBundle);
       const kept = path.join(o.out, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-'));
       fs.mkdirSync(kept, { recursive: true });
@@ -466,7 +523,12 @@ async function main(): Promise<void> {
       growth,
       refusedByEvent,
       profile,
-      rounds: batches.map(({ ids: _ids, updateMs, ...b }) => ({ ...b, updateP50Ms: median(updateMs), updateP99Ms: percentile(updateMs, 99), updates: updateMs.length })),
+      rounds: batches.map(({ ids: _ids, updateMs, ...b }) => ({
+        ...b,
+        updateP50Ms: median(updateMs),
+        updateP99Ms: percentile(updateMs, 99),
+        updates: updateMs.length,
+      })),
     };
     fs.mkdirSync(o.out, { recursive: true });
     const jsonFile = path.join(o.out, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -506,7 +568,10 @@ function historyStats(histories: temporal.api.history.v1.IHistory[]): HistorySta
   const protoBytes = histories.map((h) => temporal.api.history.v1.History.encode(h).finish().length);
   const tasks = histories.map((h) => (h.events ?? []).filter((e) => e.workflowTaskCompletedEventAttributes).length);
   const largest = histories.map((h) =>
-    Math.max(0, ...(h.events ?? []).flatMap((e) => (e.activityTaskCompletedEventAttributes?.result?.payloads ?? []).map((p) => p.data?.length ?? 0))),
+    Math.max(
+      0,
+      ...(h.events ?? []).flatMap((e) => (e.activityTaskCompletedEventAttributes?.result?.payloads ?? []).map((p) => p.data?.length ?? 0)),
+    ),
   );
   const eventTypes: Record<string, number> = {};
   const bytesByEventType: Record<string, number> = {};
@@ -517,7 +582,16 @@ function historyStats(histories: temporal.api.history.v1.IHistory[]): HistorySta
     const one = Buffer.byteLength(historyToJSON(temporal.api.history.v1.History.create({ events: [e] })));
     bytesByEventType[name] = (bytesByEventType[name] ?? 0) + one - EMPTY_HISTORY_JSON_BYTES;
   }
-  return { cases: histories.length, eventsPerCase: median(events), bytesPerCase: median(bytes), protoBytesPerCase: median(protoBytes), workflowTasksPerCase: median(tasks), largestPayloadBytes: median(largest), eventTypes, bytesByEventType };
+  return {
+    cases: histories.length,
+    eventsPerCase: median(events),
+    bytesPerCase: median(bytes),
+    protoBytesPerCase: median(protoBytes),
+    workflowTasksPerCase: median(tasks),
+    largestPayloadBytes: median(largest),
+    eventTypes,
+    bytesByEventType,
+  };
 }
 
 async function countRuns(client: Client, id: string): Promise<number> {
@@ -526,7 +600,9 @@ async function countRuns(client: Client, id: string): Promise<number> {
   // Walk back through the chain of continued-as-new runs.
   while (runId) {
     runs++;
-    const first: temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes | null | undefined = (await client.workflow.getHandle(id, runId).fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+    const first: temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes | null | undefined = (
+      await client.workflow.getHandle(id, runId).fetchHistory()
+    ).events?.[0]?.workflowExecutionStartedEventAttributes;
     runId = first?.continuedExecutionRunId || undefined;
   }
   return runs;
@@ -568,22 +644,29 @@ function growthOf(latencies: number[], cpuPerEvent: number, runs: number, histor
   };
 }
 
-type Summary = Record<Variant, {
-  casesPerSecond: number;
-  workerCpuMsPerCase: number;
-  serverCpuMsPerCase: number;
-  driverCpuMsPerCase: number;
-  workerRssMb: number;
-  updateP50Ms: number;
-  updateP99Ms: number;
-  refusedUpdatesPerCase: number;
-  failedCases: number;
-  history: HistoryStats;
-  replayPerSecond: number;
-  replayFailures: number;
-}>;
+type Summary = Record<
+  Variant,
+  {
+    casesPerSecond: number;
+    workerCpuMsPerCase: number;
+    serverCpuMsPerCase: number;
+    driverCpuMsPerCase: number;
+    workerRssMb: number;
+    updateP50Ms: number;
+    updateP99Ms: number;
+    refusedUpdatesPerCase: number;
+    failedCases: number;
+    history: HistoryStats;
+    replayPerSecond: number;
+    replayFailures: number;
+  }
+>;
 
-function summarize(batches: Batch[], histories: Record<string, HistoryStats>, replay: Record<string, { perSecond: number; failures: number }>): Summary {
+function summarize(
+  batches: Batch[],
+  histories: Record<string, HistoryStats>,
+  replay: Record<string, { perSecond: number; failures: number }>,
+): Summary {
   const out = {} as Summary;
   for (const v of VARIANTS) {
     const bs = batches.filter((b) => b.variant === v);
@@ -600,7 +683,16 @@ function summarize(batches: Batch[], histories: Record<string, HistoryStats>, re
       updateP99Ms: percentile(updates, 99),
       refusedUpdatesPerCase: med((b) => b.refusedUpdatesPerCase),
       failedCases: bs.reduce((n, b) => n + b.failed, 0),
-      history: { cases, eventsPerCase, bytesPerCase, protoBytesPerCase, workflowTasksPerCase, largestPayloadBytes, eventTypes, bytesByEventType: histories[v].bytesByEventType },
+      history: {
+        cases,
+        eventsPerCase,
+        bytesPerCase,
+        protoBytesPerCase,
+        workflowTasksPerCase,
+        largestPayloadBytes,
+        eventTypes,
+        bytesByEventType: histories[v].bytesByEventType,
+      },
       replayPerSecond: replay[v].perSecond,
       replayFailures: replay[v].failures,
     };
@@ -608,7 +700,16 @@ function summarize(batches: Batch[], histories: Record<string, HistoryStats>, re
   return out;
 }
 
-function markdown(r: { date: string; durationSeconds: number; options: Options & { out: string }; machine: ReturnType<typeof machine>; git: ReturnType<typeof gitState>; summary: Summary; growth: Record<string, GrowthResult>; profile?: ProfileSummary }): string {
+function markdown(r: {
+  date: string;
+  durationSeconds: number;
+  options: Options & { out: string };
+  machine: ReturnType<typeof machine>;
+  git: ReturnType<typeof gitState>;
+  summary: Summary;
+  growth: Record<string, GrowthResult>;
+  profile?: ProfileSummary;
+}): string {
   const s = r.summary;
   const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
   const rows: Array<[string, (v: Variant) => number]> = [
@@ -622,7 +723,10 @@ function markdown(r: { date: string; durationSeconds: number; options: Options &
     ['workflow tasks per case', (v) => s[v].history.workflowTasksPerCase],
     ['Update p50 ms, all cases at once', (v) => s[v].updateP50Ms],
     ['Update p99 ms, all cases at once', (v) => s[v].updateP99Ms],
-    ['Update p50 ms, one case alone (growth curve, events 11–200)', (v) => (v === 'docket' || v === 'hand' ? (r.growth[v]?.aloneP50Ms ?? NaN) : NaN)],
+    [
+      'Update p50 ms, one case alone (growth curve, events 11–200)',
+      (v) => (v === 'docket' || v === 'hand' ? (r.growth[v]?.aloneP50Ms ?? NaN) : NaN),
+    ],
     ['refused (not yet) Updates per case', (v) => s[v].refusedUpdatesPerCase],
     ['worker RSS MB (max)', (v) => s[v].workerRssMb],
     ['histories replayed per second', (v) => s[v].replayPerSecond],
@@ -635,10 +739,17 @@ function markdown(r: { date: string; durationSeconds: number; options: Options &
     '',
     '| per case | docket | hand-written | docket / hand | empty workflow | one-Update workflow |',
     '|---|---:|---:|---:|---:|---:|',
-    ...rows.map(([name, f]) => `| ${name} | ${fmt(f('docket'))} | ${fmt(f('hand'))} | ${ratio(f('docket'), f('hand'))} | ${fmt(f('empty'))} | ${fmt(f('oneUpdate'))} |`),
+    ...rows.map(
+      ([name, f]) =>
+        `| ${name} | ${fmt(f('docket'))} | ${fmt(f('hand'))} | ${ratio(f('docket'), f('hand'))} | ${fmt(f('empty'))} | ${fmt(f('oneUpdate'))} |`,
+    ),
   ];
   const failed = VARIANTS.filter((v) => s[v].failedCases || s[v].replayFailures);
-  if (failed.length) lines.push('', `Failures: ${failed.map((v) => `${v}: ${s[v].failedCases} cases failed, ${s[v].replayFailures} replays failed`).join('; ')}`);
+  if (failed.length)
+    lines.push(
+      '',
+      `Failures: ${failed.map((v) => `${v}: ${s[v].failedCases} cases failed, ${s[v].replayFailures} replays failed`).join('; ')}`,
+    );
   if (r.growth.docket && r.growth.hand) {
     const marks = Object.keys(r.growth.docket.atMarks);
     lines.push(
@@ -656,7 +767,13 @@ function markdown(r: { date: string; durationSeconds: number; options: Options &
     );
   }
   if (r.profile) {
-    lines.push('', `Docket worker CPU profile (all threads, measured rounds only, ${fmt(r.profile.busyMs)} ms busy): top self time`, '', '| function | self ms | share |', '|---|---:|---:|');
+    lines.push(
+      '',
+      `Docket worker CPU profile (all threads, measured rounds only, ${fmt(r.profile.busyMs)} ms busy): top self time`,
+      '',
+      '| function | self ms | share |',
+      '|---|---:|---:|',
+    );
     lines.push(...r.profile.topFunctions.slice(0, 15).map((f) => `| \`${f.name}\` | ${fmt(f.selfMs)} | ${(f.share * 100).toFixed(1)} % |`));
     lines.push('', '| by package / folder | self ms | share |', '|---|---:|---:|');
     lines.push(...r.profile.byModule.slice(0, 10).map((f) => `| ${f.name} | ${fmt(f.selfMs)} | ${(f.share * 100).toFixed(1)} % |`));

@@ -43,7 +43,12 @@ function flat(n: number): unknown {
   const states: Record<string, unknown> = {};
   for (let i = 0; i < n - 1; i++) {
     states[`s${i}`] = {
-      on: { NEXT: [{ if: `input.n > ${i} && context.count >= 0`, target: `s${i + 1}`, assign: { count: 'context.count + 1' } }, { target: `s${i + 1}` }] },
+      on: {
+        NEXT: [
+          { if: `input.n > ${i} && context.count >= 0`, target: `s${i + 1}`, assign: { count: 'context.count + 1' } },
+          { target: `s${i + 1}` },
+        ],
+      },
       after: [{ name: `reminder ${i}`, delay: 'decide.wait', target: `s${i + 1}` }],
     };
   }
@@ -65,9 +70,13 @@ function deep(depth: number): unknown {
 function table(rules: number): unknown {
   const wait = Array.from({ length: rules - 1 }, (_, i) => ({ when: `input.n == ${i}`, then: `${(i % 59) + 1}m` }));
   wait.push({ then: '1d' } as never);
-  return base({ open: { on: { NEXT: 'done' }, after: [{ delay: 'decide.wait', target: 'done' }] }, done: { type: 'final', outcome: 'done' } }, 'open', {
-    decisions: { wait },
-  });
+  return base(
+    { open: { on: { NEXT: 'done' }, after: [{ delay: 'decide.wait', target: 'done' }] }, done: { type: 'final', outcome: 'done' } },
+    'open',
+    {
+      decisions: { wait },
+    },
+  );
 }
 
 interface Row {
@@ -98,7 +107,15 @@ function measure(shape: string, size: number, def: unknown): Row {
     codes = diagnostics.length ? [...new Set(diagnostics.map((d) => d.code))].join(',') : 'valid';
   });
   global.gc?.();
-  return { shape, size, yamlBytes: Buffer.byteLength(text), ms, msPerUnit: ms / size, diagnostics: codes, heapMb: process.memoryUsage().heapUsed / 2 ** 20 };
+  return {
+    shape,
+    size,
+    yamlBytes: Buffer.byteLength(text),
+    ms,
+    msPerUnit: ms / size,
+    diagnostics: codes,
+    heapMb: process.memoryUsage().heapUsed / 2 ** 20,
+  };
 }
 
 /** Time of the schema check and each semantic pass on one parsed definition. */
@@ -118,7 +135,12 @@ function main(): void {
   for (const r of [1250, 2500, 5000, 10000]) rows.push(measure('rules', r, table(r)));
   // 5,000 states is past the engine's limits (MAX_STATES, and 1 MiB of YAML): timed pass by pass
   // on the parsed definition, to show the checks themselves stay near-linear beyond them.
-  const passes = { 'states 2000': perPass(flat(2000)), 'states 5000 (beyond the limits)': perPass(flat(5000)), 'depth 32': perPass(deep(32)), 'rules 10000': perPass(table(10000)) };
+  const passes = {
+    'states 2000': perPass(flat(2000)),
+    'states 5000 (beyond the limits)': perPass(flat(5000)),
+    'depth 32': perPass(deep(32)),
+    'rules 10000': perPass(table(10000)),
+  };
 
   const lines = [
     `validation scale, ${new Date().toISOString()}, node ${process.version}, ${process.arch}`,

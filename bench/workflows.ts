@@ -23,15 +23,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import {
-  SA_CATEGORY,
-  SA_CUSTOMER,
-  SA_OUTCOME,
-  SA_OWNER,
-  SA_PRIORITY,
-  SA_PROCESS,
-  SA_STATE,
-} from '../contract/search-attributes';
+import { SA_CATEGORY, SA_CUSTOMER, SA_OUTCOME, SA_OWNER, SA_PRIORITY, SA_PROCESS, SA_STATE } from '../contract/search-attributes';
 import type { NoopActivities } from './noop-activities';
 
 export interface BenchEvent {
@@ -64,7 +56,12 @@ const plainActivities = proxyActivities<NoopActivities>({ startToCloseTimeout: '
 const HOUR = 3_600_000;
 
 export async function handComplaint(input: HandComplaintInput): Promise<{ outcome: string; context: Record<string, unknown> }> {
-  const priority = input.impact === 'outage' || input.impact === 'core_rights' ? 'P0' : input.impact === 'severe' || input.impact === 'partial' ? 'P1' : 'P2';
+  const priority =
+    input.impact === 'outage' || input.impact === 'core_rights'
+      ? 'P0'
+      : input.impact === 'severe' || input.impact === 'partial'
+        ? 'P1'
+        : 'P2';
   const ctx: Record<string, unknown> = {
     priority,
     category: input.category.level1,
@@ -87,7 +84,10 @@ export async function handComplaint(input: HandComplaintInput): Promise<{ outcom
     return undefined;
   };
   allowed['awaiting_response:ACCEPT'] = { roles: ['agent', 'lead', 'supervisor', 'manager'] };
-  allowed['handling:RESOLVE'] = { roles: ['agent', 'lead', 'supervisor', 'manager'], guard: (e) => e.actor.id === ctx.owner && typeof e.data?.resolution === 'string' };
+  allowed['handling:RESOLVE'] = {
+    roles: ['agent', 'lead', 'supervisor', 'manager'],
+    guard: (e) => e.actor.id === ctx.owner && typeof e.data?.resolution === 'string',
+  };
   allowed['confirmation_call:CONFIRM_SOLVED'] = { roles: ['customer', 'agent'] };
   allowed['satisfaction_call:SATISFACTION'] = { roles: ['customer', 'agent'], guard: (e) => Number.isInteger(e.data?.score) };
 
@@ -97,7 +97,12 @@ export async function handComplaint(input: HandComplaintInput): Promise<{ outcom
     (event) => {
       pending.push(event);
       // The state the event leads to, as docket's EventResult says it.
-      const next: Record<string, string> = { ACCEPT: 'assigning', RESOLVE: 'waiting_confirmation', CONFIRM_SOLVED: 'recording_confirmation', SATISFACTION: 'recording_satisfaction' };
+      const next: Record<string, string> = {
+        ACCEPT: 'assigning',
+        RESOLVE: 'waiting_confirmation',
+        CONFIRM_SOLVED: 'recording_confirmation',
+        SATISFACTION: 'recording_satisfaction',
+      };
       state = next[event.type] ?? state;
       if (event.type === 'ACCEPT') ctx.owner = event.actor.id;
       return { state, owner: String(ctx.owner) };
@@ -111,7 +116,12 @@ export async function handComplaint(input: HandComplaintInput): Promise<{ outcom
   );
   const take = async (type: string, deadlineMs: number): Promise<BenchEvent | undefined> => {
     const arrived = await condition(() => pending.some((e) => e.type === type), deadlineMs);
-    return arrived ? pending.splice(pending.findIndex((e) => e.type === type), 1)[0] : undefined;
+    return arrived
+      ? pending.splice(
+          pending.findIndex((e) => e.type === type),
+          1,
+        )[0]
+      : undefined;
   };
 
   upsertSearchAttributes([
@@ -157,7 +167,10 @@ export async function handComplaint(input: HandComplaintInput): Promise<{ outcom
 
   function finish(outcome: string) {
     state = outcome;
-    upsertSearchAttributes([{ key: SA_STATE, value: outcome }, { key: SA_OUTCOME, value: outcome }]);
+    upsertSearchAttributes([
+      { key: SA_STATE, value: outcome },
+      { key: SA_OUTCOME, value: outcome },
+    ]);
     return { outcome, context: ctx };
   }
 }
@@ -167,11 +180,11 @@ export const noteUpdate = defineUpdate<{ notes: number }, [BenchEvent]>('event')
 /** One case that takes NOTE events forever (the growth curve's baseline). */
 export async function handCounter(): Promise<void> {
   let notes = 0;
-  setHandler(
-    noteUpdate,
-    () => ({ notes: ++notes }),
-    { validator: (e) => { if (e.type !== 'NOTE') throw ApplicationFailure.create({ message: 'unknown event', type: 'UNKNOWN_EVENT', nonRetryable: true }); } },
-  );
+  setHandler(noteUpdate, () => ({ notes: ++notes }), {
+    validator: (e) => {
+      if (e.type !== 'NOTE') throw ApplicationFailure.create({ message: 'unknown event', type: 'UNKNOWN_EVENT', nonRetryable: true });
+    },
+  });
   await condition(() => false);
 }
 

@@ -20,7 +20,10 @@ export function parseActor(text: string, flag = '--as'): Actor {
   const colon = text.indexOf(':');
   const example = `e.g. ${flag} agent:alice, or several roles: ${flag} lead,agent:alice`;
   if (colon < 0) throw new UsageError(`${flag} "${text}": expected role:actorId (${example})`);
-  const roles = text.slice(0, colon).split(',').map((r) => r.trim());
+  const roles = text
+    .slice(0, colon)
+    .split(',')
+    .map((r) => r.trim());
   const id = text.slice(colon + 1).trim();
   if (roles.some((r) => r === '')) throw new UsageError(`${flag} "${text}": a role is missing before the colon (${example})`);
   const bad = roles.find((r) => !NAME.test(r));
@@ -38,11 +41,15 @@ export function parseJsonObject(text: string, source: string, example = `'{"note
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${source} is not valid JSON: ${describeJsonError(text, (err as Error).message)}; ` +
-      `keys and strings need double quotes, and the whole value single quotes in the shell, e.g. ${example}`);
+    throw new UsageError(
+      `${source} is not valid JSON: ${describeJsonError(text, (err as Error).message)}; ` +
+        `keys and strings need double quotes, and the whole value single quotes in the shell, e.g. ${example}`,
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(`${source} must be a JSON object ({…}), got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}; e.g. ${example}`);
+    throw new UsageError(
+      `${source} must be a JSON object ({…}), got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}; e.g. ${example}`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -101,5 +108,7 @@ export function parseVersion(text: string, flag = 'version'): number | string {
   const value = text.trim().toLowerCase();
   if (/^[1-9][0-9]{0,6}$/.test(value)) return Number(value);
   if (/^[0-9a-f]{8,64}$/.test(value)) return value;
-  throw new UsageError(`${flag} "${text}": give a version number (1, 2, …) or a definition hash of 8 to 64 hex characters (see \`docket definitions\`)`);
+  throw new UsageError(
+    `${flag} "${text}": give a version number (1, 2, …) or a definition hash of 8 to 64 hex characters (see \`docket definitions\`)`,
+  );
 }

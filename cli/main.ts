@@ -36,7 +36,29 @@ import { packageVersion } from '../client/package-root';
 import { checkDocketVariables } from '../worker/settings';
 import { reportError } from './run-command';
 
-const COMMANDS = [validate, test, graph, deploy, definitions, rollback, start, send, signal, state, list, history, result, replay, audit, whatif, dev, worker, serve, token, db];
+const COMMANDS = [
+  validate,
+  test,
+  graph,
+  deploy,
+  definitions,
+  rollback,
+  start,
+  send,
+  signal,
+  state,
+  list,
+  history,
+  result,
+  replay,
+  audit,
+  whatif,
+  dev,
+  worker,
+  serve,
+  token,
+  db,
+];
 /** Commands that run a worker: what the Temporal SDK leaves open when it fails can hold the process. */
 const LONG_RUNNING = new Set(['dev', 'worker', 'serve']);
 const GRACE_MS = 3000;
@@ -61,9 +83,9 @@ export function buildProgram(): Command {
     'after',
     [
       '',
-      'Connection: the temporal CLI\'s settings (TEMPORAL_ADDRESS, default localhost:7233, TEMPORAL_NAMESPACE,',
+      "Connection: the temporal CLI's settings (TEMPORAL_ADDRESS, default localhost:7233, TEMPORAL_NAMESPACE,",
       'TEMPORAL_PROFILE and TEMPORAL_CONFIG_FILE for TOML profiles, TEMPORAL_TLS_*, TEMPORAL_API_KEY).',
-      'docket\'s own: DOCKET_TASK_QUEUE, DOCKET_DATA_DIR, DOCKET_DEBUG=1 (stack traces) and the others in',
+      "docket's own: DOCKET_TASK_QUEUE, DOCKET_DATA_DIR, DOCKET_DEBUG=1 (stack traces) and the others in",
       'docs/configuration.md; an unknown DOCKET_* variable is refused.',
       'Exit codes: 0 ok, 1 a problem you can fix (message says what), 2 an internal error.',
     ].join('\n'),

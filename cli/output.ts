@@ -67,14 +67,24 @@ function timelineRow(e: TimelineEntry): string[] {
     case 'started':
       return [time, 'started', '', `→ ${e.state.join(', ')}  (${e.definition} ${e.hash.slice(0, 8)})`];
     case 'transition':
-      return [time, e.event, formatActor(e.actor), `${e.from.join(', ') || '—'} → ${e.to.join(', ')}${e.data ? `  ${shortJson(e.data)}` : ''}`];
+      return [
+        time,
+        e.event,
+        formatActor(e.actor),
+        `${e.from.join(', ') || '—'} → ${e.to.join(', ')}${e.data ? `  ${shortJson(e.data)}` : ''}`,
+      ];
     case 'rejected':
       return [time, e.event, formatActor(e.actor), `rejected ${e.code}: ${e.reason}`];
     case 'deadline':
       return [time, 'deadline', '', `"${e.name}" fired in ${e.state}${e.target ? ` → ${e.target}` : ''}`];
     case 'invoke':
       // The output is what a later step decided on (a health measurement, a payment), so show it.
-      return [time, `invoke ${e.activity ?? e.process ?? ''}`.trim(), '', `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}${hasValue(e.output) ? ` → ${shortJson(e.output, 120)}` : ''}`];
+      return [
+        time,
+        `invoke ${e.activity ?? e.process ?? ''}`.trim(),
+        '',
+        `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}${hasValue(e.output) ? ` → ${shortJson(e.output, 120)}` : ''}`,
+      ];
     case 'continued':
       return [time, 'continued', '', `as new run ${e.run} in ${e.state.join(', ')} (history restarted, context carried)`];
     case 'completed':
@@ -88,12 +98,19 @@ function timelineRow(e: TimelineEntry): string[] {
 export function formatStateView(view: StateView, now: Date = new Date()): string[] {
   const rows: string[][] = [
     ['case', view.workflowId],
-    ['process', `${view.process} — ${view.title} (definition ${view.definitionVersion !== undefined ? `v${view.definitionVersion} ` : ''}${view.definitionHash.slice(0, 8)})`],
+    [
+      'process',
+      `${view.process} — ${view.title} (definition ${view.definitionVersion !== undefined ? `v${view.definitionVersion} ` : ''}${view.definitionHash.slice(0, 8)})`,
+    ],
     ['status', view.outcome ? `${view.status}, outcome ${view.outcome}` : view.status.replace(/_/g, ' ')],
     ['state', view.state.join(', ')],
   ];
   if (view.failure) rows.push(['failure', `${view.failure.code}: ${view.failure.message.split('\n').join(' ')}`]);
-  if (view.stuck) rows.push(['stuck', `workflow task failing (attempt ${view.stuck.attempts}): ${view.stuck.cause}: ${view.stuck.message.split('\n').join(' ')}`]);
+  if (view.stuck)
+    rows.push([
+      'stuck',
+      `workflow task failing (attempt ${view.stuck.attempts}): ${view.stuck.cause}: ${view.stuck.message.split('\n').join(' ')}`,
+    ]);
   const owner = view.context.owner;
   if (typeof owner === 'string' && owner) rows.push(['owner', owner]);
   const summary = contextSummary(view.context, ['owner']);
@@ -101,14 +118,18 @@ export function formatStateView(view: StateView, now: Date = new Date()): string
   const allowed = Object.entries(view.allowed).filter(([, events]) => events.length > 0);
   if (view.status === 'running') {
     if (allowed.length === 0) rows.push(['allowed', '(no event can be sent now)']);
-    table(undefined, allowed.map(([role, events]) => [`${role}:`, events.join(', ')])).forEach((line, i) =>
-      rows.push([i === 0 ? 'allowed' : '', line]),
-    );
+    table(
+      undefined,
+      allowed.map(([role, events]) => [`${role}:`, events.join(', ')]),
+    ).forEach((line, i) => rows.push([i === 0 ? 'allowed' : '', line]));
   }
   formatDeadlines(view.deadlines, now).forEach((line, i) => rows.push([i === 0 ? 'deadlines' : '', line]));
   const lines = table(undefined, rows);
   const total = view.timelineTotal ?? view.timeline.length;
-  const heading = view.timeline.length < total ? `timeline (entries ${(view.timelineFrom ?? 0) + 1}–${(view.timelineFrom ?? 0) + view.timeline.length} of ${total})` : 'timeline';
+  const heading =
+    view.timeline.length < total
+      ? `timeline (entries ${(view.timelineFrom ?? 0) + 1}–${(view.timelineFrom ?? 0) + view.timeline.length} of ${total})`
+      : 'timeline';
   if (view.timeline.length) lines.push(heading, ...formatTimeline(view.timeline).map((l) => `  ${l}`));
   return lines;
 }
@@ -128,7 +149,11 @@ export function formatDeadlines(deadlines: PendingDeadline[], now: Date = new Da
 }
 
 /** The result of a finished case. */
-export function formatResult(id: string, result: ProcessResult, timeline: TimelineEntry[] | { unread: string } = result.timeline ?? []): string[] {
+export function formatResult(
+  id: string,
+  result: ProcessResult,
+  timeline: TimelineEntry[] | { unread: string } = result.timeline ?? [],
+): string[] {
   const rows = [
     ['case', id],
     ['outcome', result.outcome],
@@ -138,7 +163,8 @@ export function formatResult(id: string, result: ProcessResult, timeline: Timeli
   const summary = contextSummary(result.context);
   if (summary) rows.push(['context', summary]);
   const lines = table(undefined, rows);
-  if (!Array.isArray(timeline)) lines.push(`timeline: ${result.timelineTotal} entries, not read (${timeline.unread}); \`docket audit\` reads them from the history`);
+  if (!Array.isArray(timeline))
+    lines.push(`timeline: ${result.timelineTotal} entries, not read (${timeline.unread}); \`docket audit\` reads them from the history`);
   else if (timeline.length) lines.push('timeline', ...formatTimeline(timeline).map((l) => `  ${l}`));
   return lines;
 }

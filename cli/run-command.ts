@@ -5,7 +5,16 @@
  *
  * Commands never exit themselves: they set `process.exitCode` and return, or throw.
  */
-import { CaseFailedError, CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from '../client/errors';
+import {
+  CaseFailedError,
+  CaseNotFoundError,
+  DefinitionInvalidError,
+  DefinitionNotFoundError,
+  DeployRefusedError,
+  EventOutcomeUnknownError,
+  EventRejectedError,
+  InvalidInputError,
+} from '../client/errors';
 import type { ProcessClient } from '../client/process-client';
 import { UsageError } from './args';
 
@@ -68,12 +77,15 @@ export function userMessage(err: unknown): string | undefined {
     const reason = err.message.startsWith(`${err.caseId}: `) ? err.message.slice(err.caseId.length + 2) : err.message;
     let line = `case ${err.caseId} rejected ${err.eventType} (${err.code}): ${reason}`;
     // The workflow's message often lists them already.
-    if (err.allowed && !/allowed/i.test(reason) && err.code !== 'CASE_CLOSED' && err.code !== 'CASE_STARTING') line += err.allowed.length ? `; allowed now for these roles: ${err.allowed.join(', ')}` : '; no event is allowed for these roles now';
+    if (err.allowed && !/allowed/i.test(reason) && err.code !== 'CASE_CLOSED' && err.code !== 'CASE_STARTING')
+      line += err.allowed.length ? `; allowed now for these roles: ${err.allowed.join(', ')}` : '; no event is allowed for these roles now';
     return line;
   }
   if (err instanceof DefinitionInvalidError || err instanceof InvalidInputError || err instanceof CaseNotFoundError) return err.message;
   if (err instanceof EventOutcomeUnknownError) {
-    const stuck = err.stuck ? `; the case is stuck: its workflow task is on attempt ${err.stuck.attempts} (${err.stuck.cause}: ${err.stuck.message.split('\n')[0]})` : '';
+    const stuck = err.stuck
+      ? `; the case is stuck: its workflow task is on attempt ${err.stuck.attempts} (${err.stuck.cause}: ${err.stuck.message.split('\n')[0]})`
+      : '';
     return `case ${err.caseId}: whether ${err.eventType} was applied is not known (${err.reason})${stuck}; send it again with --update-id ${err.updateId}: it is applied at most once`;
   }
   if (err instanceof CaseFailedError) {
@@ -123,9 +135,17 @@ export async function withClient<T>(fn: (client: ProcessClient) => Promise<T>): 
 
 /** gRPC UNAVAILABLE (14), or a refused connection, anywhere in the cause chain. */
 function isUnavailable(err: unknown): boolean {
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (e.code === 14 || e.code === 'ECONNREFUSED') return true;
-    if (typeof e.message === 'string' && /ECONNREFUSED|Connection ?refused|Failed to connect before the deadline|14 UNAVAILABLE/.test(e.message)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /ECONNREFUSED|Connection ?refused|Failed to connect before the deadline|14 UNAVAILABLE/.test(e.message)
+    )
+      return true;
   }
   return false;
 }

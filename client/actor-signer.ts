@@ -92,7 +92,11 @@ export function ensureActorKeyPair(dir: string, issuer: string = DEV_ACTOR_ISSUE
     const privateKey = randomBytes(32).toString('hex');
     const kid = `${issuer}-${Date.now().toString(36)}`;
     const x = b64u(publicKeyOf(privateKey));
-    writeFileSync(signingKeyFile, JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: b64u(privateKey), x, kid, alg: 'EdDSA', issuer }, null, 2), { mode: 0o600 });
+    writeFileSync(
+      signingKeyFile,
+      JSON.stringify({ kty: 'OKP', crv: 'Ed25519', d: b64u(privateKey), x, kid, alg: 'EdDSA', issuer }, null, 2),
+      { mode: 0o600 },
+    );
     chmodSync(signingKeyFile, 0o600);
     writeFileSync(trustedKeysFile, JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' }] }, null, 2));
   }
@@ -148,18 +152,39 @@ export function actorSigningInterceptor(key: ActorSigningKey, ttlSeconds = DEFAU
     if (!e || typeof e.type !== 'string' || !actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) return {};
     const now = Math.floor(Date.now() / 1000);
     const assertion = signActorClaims(
-      { v: 1, sub: canonicalActorId(actor.id), roles: actor.roles.map(String), iss: callContext.getStore()?.issuer ?? key.issuer, case: caseId, event: e.type, iat: now, exp: now + ttlSeconds },
+      {
+        v: 1,
+        sub: canonicalActorId(actor.id),
+        roles: actor.roles.map(String),
+        iss: callContext.getStore()?.issuer ?? key.issuer,
+        case: caseId,
+        event: e.type,
+        iat: now,
+        exp: now + ttlSeconds,
+      },
       key,
     );
     return { [ACTOR_ASSERTION_HEADER]: defaultPayloadConverter.toPayload(assertion) };
   };
   return {
     startUpdate: (input, next) =>
-      next(input.updateName === EVENT_UPDATE ? { ...input, headers: { ...input.headers, ...header(input.workflowExecution.workflowId, input.args[0]) } } : input),
+      next(
+        input.updateName === EVENT_UPDATE
+          ? { ...input, headers: { ...input.headers, ...header(input.workflowExecution.workflowId, input.args[0]) } }
+          : input,
+      ),
     signal: (input, next) =>
-      next(input.signalName === EVENT_SIGNAL ? { ...input, headers: { ...input.headers, ...header(input.workflowExecution.workflowId, input.args[0]) } } : input),
+      next(
+        input.signalName === EVENT_SIGNAL
+          ? { ...input, headers: { ...input.headers, ...header(input.workflowExecution.workflowId, input.args[0]) } }
+          : input,
+      ),
     signalWithStart: (input, next) =>
-      next(input.signalName === EVENT_SIGNAL ? { ...input, headers: { ...input.headers, ...header(input.options.workflowId, input.signalArgs[0]) } } : input),
+      next(
+        input.signalName === EVENT_SIGNAL
+          ? { ...input, headers: { ...input.headers, ...header(input.options.workflowId, input.signalArgs[0]) } }
+          : input,
+      ),
   };
 }
 
@@ -168,7 +193,9 @@ function readJson(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ActorKeyError(`cannot read actor key file "${file}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new ActorKeyError(
+      `cannot read actor key file "${file}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);

@@ -26,13 +26,18 @@ export async function bundleFromDefinition(definition: ProcessDefinition, dir?: 
   const childIds = childProcesses(definition);
   if (childIds.length === 0) return bundle;
   dir ??= process.env.DOCKET_DEFINITIONS_DIR ?? join(packageRoot(), 'definitions');
-  if (!dir) throw new DefinitionInvalidError(definition.process, [`invokes ${childIds.join(', ')} but no directory was given to find their definitions`]);
+  if (!dir)
+    throw new DefinitionInvalidError(definition.process, [
+      `invokes ${childIds.join(', ')} but no directory was given to find their definitions`,
+    ]);
   const files = await definitionFilesById(dir);
   bundle.children = {};
   for (const id of childIds) {
-    if (seen.includes(id)) throw new DefinitionInvalidError(definition.process, [`child process cycle: ${[...seen, definition.process, id].join(' → ')}`]);
+    if (seen.includes(id))
+      throw new DefinitionInvalidError(definition.process, [`child process cycle: ${[...seen, definition.process, id].join(' → ')}`]);
     const file = files.get(id);
-    if (!file) throw new DefinitionInvalidError(definition.process, [`invokes process "${id}" but no definition in ${dir} has \`process: ${id}\``]);
+    if (!file)
+      throw new DefinitionInvalidError(definition.process, [`invokes process "${id}" but no definition in ${dir} has \`process: ${id}\``]);
     bundle.children[id] = await bundleFromDefinition(await loadValid(file), dir, [...seen, definition.process]);
   }
   return bundle;

@@ -2,9 +2,29 @@
  * The docket client SDK. See README "Client SDK".
  */
 export { ProcessClient, type ProcessClientOptions, type StartOptions, type StartedCase } from './process-client';
-export { CaseFailedError, CaseNotFoundError, DefinitionInvalidError, DefinitionNotFoundError, DeployRefusedError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from './errors';
+export {
+  CaseFailedError,
+  CaseNotFoundError,
+  DefinitionInvalidError,
+  DefinitionNotFoundError,
+  DeployRefusedError,
+  EventOutcomeUnknownError,
+  EventRejectedError,
+  InvalidInputError,
+} from './errors';
 export { RegistryClient, defaultDeployer, type DeployOptions } from './registry-client';
 export type { DeployResult, DeployedDefinition, DeployedVersion, ProcessVersions } from '../contract/registry';
 export { bundleFromDefinition, bundleFromFile } from './definition-bundle';
 export type { CaseSummary, ListOptions } from './list-query';
-export type { CaseFailureCode, CaseStatus, EventInput, EventResult, ProcessResult, StateView, TimelineEntry, TimelinePage, Rejection, RejectionCode } from '../contract/wire';
+export type {
+  CaseFailureCode,
+  CaseStatus,
+  EventInput,
+  EventResult,
+  ProcessResult,
+  StateView,
+  TimelineEntry,
+  TimelinePage,
+  Rejection,
+  RejectionCode,
+} from '../contract/wire';

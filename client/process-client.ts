@@ -10,7 +10,15 @@
  * ```
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -163,7 +171,10 @@ export class ProcessClient {
     const config = loadTemporalConfig(env);
     const keyFile = env.DOCKET_ACTOR_SIGNING_KEY?.trim();
     const signingKey = keyFile ? loadActorSigningKey(keyFile) : undefined;
-    const connection = await Connection.connect({ ...connectionOptions(config), channelArgs: { 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES } });
+    const connection = await Connection.connect({
+      ...connectionOptions(config),
+      channelArgs: { 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES },
+    });
     return new ProcessClient({ client: new Client({ connection, namespace: config.namespace }), taskQueue: config.taskQueue, signingKey });
   }
 
@@ -215,7 +226,16 @@ export class ProcessClient {
       });
       const status = await this.waitForStart(options.id, options.waitForStartMs ?? 10_000);
       const failure = status === 'failed' ? await this.failureOf(options.id).catch(() => undefined) : undefined;
-      return { id: options.id, runId: handle.firstExecutionRunId, existing: false, process: target.process, definitionHash: target.hash, definitionVersion: target.version, status, ...(failure ? { failure } : {}) };
+      return {
+        id: options.id,
+        runId: handle.firstExecutionRunId,
+        existing: false,
+        process: target.process,
+        definitionHash: target.hash,
+        definitionVersion: target.version,
+        status,
+        ...(failure ? { failure } : {}),
+      };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const description = await this.client.workflow.getHandle(options.id).describe();
@@ -224,7 +244,14 @@ export class ProcessClient {
         return String(Array.isArray(value) ? value[0] : (value ?? ''));
       };
       const status = CLOSED_STATUS[description.status.name] ?? 'running';
-      return { id: options.id, runId: description.runId, existing: true, process: attribute('DocketProcess'), definitionHash: attribute('DocketDefinitionHash'), status };
+      return {
+        id: options.id,
+        runId: description.runId,
+        existing: true,
+        process: attribute('DocketProcess'),
+        definitionHash: attribute('DocketDefinitionHash'),
+        status,
+      };
     }
   }
 
@@ -232,7 +259,9 @@ export class ProcessClient {
    * Delivers an event to a long-running case, starting it first when it does not exist
    * (signal-with-start): the way many cases report to one aggregate process, e.g. a monitor.
    */
-  async report(options: Omit<StartOptions, 'input'> & { input?: Record<string, unknown>; event: EventInput }): Promise<{ id: string; runId: string }> {
+  async report(
+    options: Omit<StartOptions, 'input'> & { input?: Record<string, unknown>; event: EventInput },
+  ): Promise<{ id: string; runId: string }> {
     const { target, args } = await this.startArgs(options);
     const handle = await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
       workflowId: options.id,
@@ -270,7 +299,8 @@ export class ProcessClient {
         const unknown = unknownOutcome(err);
         if (unknown !== undefined) {
           // Temporal may have applied it: only the same update id may be sent again.
-          if (Date.now() >= unknownUntil) throw new EventOutcomeUnknownError(id, event.type, updateId, unknown, await this.stuckOf(id).catch(() => undefined));
+          if (Date.now() >= unknownUntil)
+            throw new EventOutcomeUnknownError(id, event.type, updateId, unknown, await this.stuckOf(id).catch(() => undefined));
           await options.onRetry?.({ attempt, updateId, reason: unknown });
           await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
           continue;
@@ -339,15 +369,31 @@ export class ProcessClient {
     const history = await handle.fetchHistory();
     let last: (typeof history.events & object)[number] | undefined;
     for (const event of history.events ?? []) {
-      if (event.workflowTaskFailedEventAttributes || event.workflowTaskCompletedEventAttributes || event.workflowTaskTimedOutEventAttributes) last = event;
+      if (
+        event.workflowTaskFailedEventAttributes ||
+        event.workflowTaskCompletedEventAttributes ||
+        event.workflowTaskTimedOutEventAttributes
+      )
+        last = event;
     }
     const failed = last?.workflowTaskFailedEventAttributes;
     if (attempts <= 1 && !failed) return undefined;
     if (!failed) {
-      return { attempts, cause: last?.workflowTaskTimedOutEventAttributes ? 'TIMED_OUT' : 'UNKNOWN', message: 'the workflow task is being retried' };
+      return {
+        attempts,
+        cause: last?.workflowTaskTimedOutEventAttributes ? 'TIMED_OUT' : 'UNKNOWN',
+        message: 'the workflow task is being retried',
+      };
     }
-    const cause = typeof failed.cause === 'number' ? (temporal.api.enums.v1.WorkflowTaskFailedCause[failed.cause] ?? String(failed.cause)) : String(failed.cause ?? 'UNSPECIFIED');
-    return { attempts: Math.max(attempts, 1), cause: cause.replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, ''), message: failed.failure?.message ?? '' };
+    const cause =
+      typeof failed.cause === 'number'
+        ? (temporal.api.enums.v1.WorkflowTaskFailedCause[failed.cause] ?? String(failed.cause))
+        : String(failed.cause ?? 'UNSPECIFIED');
+    return {
+      attempts: Math.max(attempts, 1),
+      cause: cause.replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, ''),
+      message: failed.failure?.message ?? '',
+    };
   }
 
   /** Polls the state Query until the case has resolved its definition (or the time is up). */
@@ -369,7 +415,13 @@ export class ProcessClient {
   /** The typed error for a case that failed, with the reason its result gives. */
   private async caseFailed(id: string, eventType: string | undefined, result?: EventResult): Promise<CaseFailedError> {
     const failure = await this.failureOf(id).catch(() => undefined);
-    return new CaseFailedError(id, failure?.code ?? 'PROCESS_FAILED', failure?.message ?? 'the case failed; see docket result', eventType, result);
+    return new CaseFailedError(
+      id,
+      failure?.code ?? 'PROCESS_FAILED',
+      failure?.message ?? 'the case failed; see docket result',
+      eventType,
+      result,
+    );
   }
 
   /** Code (the failure's type) and message of a failed case. */
@@ -438,16 +490,25 @@ export class ProcessClient {
    * creates a case.
    */
   private async startArgs(
-    options: Pick<StartOptions, 'process' | 'version' | 'path' | 'definition' | 'deployedBy' | 'continueAsNewAfter'> & { input?: Record<string, unknown> },
+    options: Pick<StartOptions, 'process' | 'version' | 'path' | 'definition' | 'deployedBy' | 'continueAsNewAfter'> & {
+      input?: Record<string, unknown>;
+    },
   ): Promise<{ target: DeployedDefinition; args: ProcessArgs }> {
     const target = await this.target(options);
     this.checkInput(target.definition, structuredClone(options.input ?? {}));
-    const args: ProcessArgs = { process: target.process, version: target.hash, input: options.input ?? {}, continueAsNewAfter: options.continueAsNewAfter };
+    const args: ProcessArgs = {
+      process: target.process,
+      version: target.hash,
+      input: options.input ?? {},
+      continueAsNewAfter: options.continueAsNewAfter,
+    };
     return { target, args };
   }
 
   /** The deployed version a start runs: deployed first when a file or definition is given (development). */
-  private async target(options: Pick<StartOptions, 'process' | 'version' | 'path' | 'definition' | 'deployedBy'>): Promise<DeployedDefinition> {
+  private async target(
+    options: Pick<StartOptions, 'process' | 'version' | 'path' | 'definition' | 'deployedBy'>,
+  ): Promise<DeployedDefinition> {
     if (options.path || options.definition) {
       const bundle = options.path ? await bundleFromFile(options.path) : await asBundle(options.definition!);
       const result = await this.registry.deploy([bundle], { deployedBy: options.deployedBy });
@@ -477,7 +538,13 @@ export class ProcessClient {
   private async translate(err: unknown, id: string, eventType?: string, runId?: string): Promise<unknown> {
     // A malformed or unknown run id is INVALID_ARGUMENT ("Invalid RunId") or NOT_FOUND.
     const code = (err as { code?: number })?.code;
-    if (runId !== undefined && (err instanceof WorkflowNotFoundError || code === 3 || code === 5 || /Invalid RunId/i.test(`${(err as Error)?.message} ${(err as { cause?: Error })?.cause?.message}`))) {
+    if (
+      runId !== undefined &&
+      (err instanceof WorkflowNotFoundError ||
+        code === 3 ||
+        code === 5 ||
+        /Invalid RunId/i.test(`${(err as Error)?.message} ${(err as { cause?: Error })?.cause?.message}`))
+    ) {
       return new CaseNotFoundError(id, runId);
     }
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
@@ -497,7 +564,11 @@ export class ProcessClient {
     }
     if (status === 'RUNNING') return err;
     const shown = (CLOSED_STATUS[status] ?? status.toLowerCase()).replace(/_/g, ' ');
-    return new EventRejectedError(id, eventType, { code: 'CASE_CLOSED', message: `case ${id} is ${shown}; it accepts no more events`, allowed: [] });
+    return new EventRejectedError(id, eventType, {
+      code: 'CASE_CLOSED',
+      message: `case ${id} is ${shown}; it accepts no more events`,
+      allowed: [],
+    });
   }
 }
 
@@ -537,7 +608,18 @@ function describedView(id: string, description: { searchAttributes?: Record<stri
     const value = description.searchAttributes?.[name];
     return String(Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
   };
-  return { workflowId: id, process: attribute('DocketProcess'), title: '', definitionHash: attribute('DocketDefinitionHash'), status, state: [], context: {}, allowed: {}, deadlines: [], timeline: [] };
+  return {
+    workflowId: id,
+    process: attribute('DocketProcess'),
+    title: '',
+    definitionHash: attribute('DocketDefinitionHash'),
+    status,
+    state: [],
+    context: {},
+    allowed: {},
+    deadlines: [],
+    timeline: [],
+  };
 }
 
 async function asBundle(definition: ProcessDefinition | DefinitionBundle): Promise<DefinitionBundle> {

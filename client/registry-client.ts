@@ -109,7 +109,10 @@ export class RegistryClient {
   }
 
   private nothingDeployed(process: string): DefinitionNotFoundError {
-    return new DefinitionNotFoundError(process, `nothing is deployed on task queue "${this.taskQueue}": deploy "${process}" with \`docket deploy\``);
+    return new DefinitionNotFoundError(
+      process,
+      `nothing is deployed on task queue "${this.taskQueue}": deploy "${process}" with \`docket deploy\``,
+    );
   }
 }
 
@@ -134,7 +137,10 @@ function flatten(items: Array<ProcessDefinition | DefinitionBundle>): ProcessDef
 
 function isQueryTimeout(err: unknown): boolean {
   const cause = (err as { cause?: { code?: number } })?.cause;
-  return cause?.code === 4 /* gRPC DEADLINE_EXCEEDED */ || /DEADLINE_EXCEEDED|query timed out/.test(String((err as Error)?.message) + String((cause as Error | undefined)?.message));
+  return (
+    cause?.code === 4 /* gRPC DEADLINE_EXCEEDED */ ||
+    /DEADLINE_EXCEEDED|query timed out/.test(String((err as Error)?.message) + String((cause as Error | undefined)?.message))
+  );
 }
 
 function refusal(err: unknown): DeployRefusedError | undefined {

@@ -30,7 +30,9 @@ export function inState<T>(state: string, what: string, fn: () => T, report?: (e
     return fn();
   } catch (err) {
     if (caseErrorCode(err)) throw err;
-    const reason = String((err as Error)?.message ?? err).split('\n')[0].slice(0, 500);
+    const reason = String((err as Error)?.message ?? err)
+      .split('\n')[0]
+      .slice(0, 500);
     const failure = new CaseError('EXPRESSION_FAILED', `state ${state}, ${what}: ${reason}`);
     report?.(failure);
     throw failure;

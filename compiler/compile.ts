@@ -66,19 +66,19 @@ type Ctx = Record<string, unknown>;
 type Args = { context: Ctx; event: AnyEventObject };
 
 /** Compiles `def` for one case. `input` is the case's start payload (validated by the caller). */
-export function compileDefinition(
-  def: ProcessDefinition,
-  input: Record<string, unknown>,
-  hooks: RuntimeHooks,
-): AnyStateMachine {
+export function compileDefinition(def: ProcessDefinition, input: Record<string, unknown>, hooks: RuntimeHooks): AnyStateMachine {
   const delays: Record<string, (args: Args) => number> = {};
   const inState = <T>(state: string, what: string, fn: () => T): T => inStateOf(state, what, fn, hooks.caseError);
   /** The last delay computed for each deadline key, so its firing knows how long it waited. */
   const lastDelay = new Map<string, number>();
   const scope = ({ context, event }: Args) => ({ input, context, event, now: hooks.now(), caseId: hooks.caseId });
 
-  const transitions = (source: StatePath, spec: string | TransitionSpec | TransitionSpec[] | undefined, what: string, automatic?: 'always') =>
-    transitionList<TransitionSpec>(spec).map((t) => compileTransition(source, t, what, automatic));
+  const transitions = (
+    source: StatePath,
+    spec: string | TransitionSpec | TransitionSpec[] | undefined,
+    what: string,
+    automatic?: 'always',
+  ) => transitionList<TransitionSpec>(spec).map((t) => compileTransition(source, t, what, automatic));
 
   /** `automatic`: an `always` transition, or the key of the `after` deadline it belongs to. */
   const compileTransition = (source: StatePath, t: TransitionSpec, what: string, automatic?: 'always' | { after: string }) => {
@@ -155,9 +155,7 @@ export function compileDefinition(
     if (spec.type === 'final') node.type = 'final';
     if (spec.type === 'parallel') node.type = 'parallel';
     if (spec.states) {
-      node.states = Object.fromEntries(
-        Object.entries(spec.states).map(([name, child]) => [name, compileState([...path, name], child)]),
-      );
+      node.states = Object.fromEntries(Object.entries(spec.states).map(([name, child]) => [name, compileState([...path, name], child)]));
       if (spec.type !== 'parallel') node.initial = spec.initial;
     }
     const state = displayPath(path);
@@ -199,7 +197,9 @@ export function compileDefinition(
           state: displayPath(path),
           kind,
           name: (inv.activity ?? inv.process)!,
-          input: inState(state, `the input (with) of ${kind} ${inv.activity ?? inv.process}`, () => evaluateMapIn(def, inv.with, scope(args))),
+          input: inState(state, `the input (with) of ${kind} ${inv.activity ?? inv.process}`, () =>
+            evaluateMapIn(def, inv.with, scope(args)),
+          ),
           timeoutMs: inv.timeout ? parseDuration(inv.timeout) : undefined,
           retry: inv.retry,
           hasOnError: inv.onError !== undefined,
@@ -215,9 +215,7 @@ export function compileDefinition(
     return node;
   };
 
-  const states = Object.fromEntries(
-    Object.entries(def.states).map(([name, spec]) => [name, compileState([name], spec)]),
-  );
+  const states = Object.fromEntries(Object.entries(def.states).map(([name, spec]) => [name, compileState([name], spec)]));
 
   const invocation = fromCallback<AnyEventObject, InvokeRequest>(({ sendBack, input: request }) => {
     const path = request.state.split('.');
@@ -231,7 +229,10 @@ export function compileDefinition(
   return setup({ actors: { invocation }, delays: delays as never }).createMachine({
     id: def.process,
     initial: def.initial,
-    context: () => inState(def.initial, 'the initial context', () => evaluateMapIn(def, def.context, { input, context: {}, now: hooks.now(), caseId: hooks.caseId })),
+    context: () =>
+      inState(def.initial, 'the initial context', () =>
+        evaluateMapIn(def, def.context, { input, context: {}, now: hooks.now(), caseId: hooks.caseId }),
+      ),
     states: states as never,
   }) as unknown as AnyStateMachine;
 }

@@ -50,12 +50,7 @@ function mayRoleSend(def: ProcessDefinition, leaves: StatePath[], type: string, 
 }
 
 /** Returns the reason an event must be refused, or undefined when it may be applied. */
-export function checkEvent(
-  def: ProcessDefinition,
-  leaves: StatePath[],
-  event: EventInput,
-  scope: GateScope,
-): Rejection | undefined {
+export function checkEvent(def: ProcessDefinition, leaves: StatePath[], event: EventInput, scope: GateScope): Rejection | undefined {
   // Size and depth first: nothing below may walk or convert data the caller made huge or deep.
   const bounds = checkEventBounds(event, def.limits?.eventBytes);
   if (bounds) return bounds;
@@ -125,7 +120,8 @@ function checkPayload(def: ProcessDefinition, type: string, data: Record<string,
   const problems = (validate.errors ?? []).map((e) => {
     const where = `data${e.instancePath.replace(/\//g, '.')}`;
     if (e.keyword === 'required') return `${where}.${(e.params as { missingProperty: string }).missingProperty}: is required`;
-    if (e.keyword === 'additionalProperties') return `${where}.${(e.params as { additionalProperty: string }).additionalProperty}: is not allowed`;
+    if (e.keyword === 'additionalProperties')
+      return `${where}.${(e.params as { additionalProperty: string }).additionalProperty}: is not allowed`;
     return `${where}: ${e.message}`;
   });
   return { code: 'INVALID_PAYLOAD', message: `${type} payload does not match events.${type}.data: ${problems.join('; ')}` };

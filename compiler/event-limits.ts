@@ -24,19 +24,25 @@ export const MAX_ROLES = 50;
 export function checkEventBounds(event: unknown, maxBytes: number = DEFAULT_EVENT_BYTES): Rejection | undefined {
   const e = event as { type?: unknown; actor?: { id?: unknown; roles?: unknown }; data?: unknown } | null | undefined;
   if (!e || typeof e !== 'object') return undefined; // the shape check says what is wrong
-  if (typeof e.type === 'string' && e.type.length > MAX_NAME_LENGTH) return invalid(`event.type is longer than ${MAX_NAME_LENGTH} characters`);
+  if (typeof e.type === 'string' && e.type.length > MAX_NAME_LENGTH)
+    return invalid(`event.type is longer than ${MAX_NAME_LENGTH} characters`);
   const actor = e.actor;
   if (actor && typeof actor === 'object') {
-    if (typeof actor.id === 'string' && actor.id.length > MAX_NAME_LENGTH) return invalid(`event.actor.id is longer than ${MAX_NAME_LENGTH} characters`);
+    if (typeof actor.id === 'string' && actor.id.length > MAX_NAME_LENGTH)
+      return invalid(`event.actor.id is longer than ${MAX_NAME_LENGTH} characters`);
     if (Array.isArray(actor.roles)) {
       if (actor.roles.length > MAX_ROLES) return invalid(`event.actor.roles lists more than ${MAX_ROLES} roles`);
-      if (actor.roles.some((r) => typeof r === 'string' && r.length > MAX_NAME_LENGTH)) return invalid(`a role name is longer than ${MAX_NAME_LENGTH} characters`);
+      if (actor.roles.some((r) => typeof r === 'string' && r.length > MAX_NAME_LENGTH))
+        return invalid(`a role name is longer than ${MAX_NAME_LENGTH} characters`);
     }
   }
   const size = measure(e.data, maxBytes);
   if (size === 'too-deep') return invalid(`event.data is nested more than ${MAX_EVENT_DATA_DEPTH} levels deep`);
   if (size === 'too-large') {
-    return { code: 'PAYLOAD_TOO_LARGE', message: `the event is larger than ${maxBytes} bytes (limits.eventBytes of the process); send a reference to large content instead` };
+    return {
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `the event is larger than ${maxBytes} bytes (limits.eventBytes of the process); send a reference to large content instead`,
+    };
   }
   return undefined;
 }

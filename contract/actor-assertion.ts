@@ -122,7 +122,8 @@ export function verifyActorAssertion(assertion: unknown, expected: AssertionExpe
     return { ok: false, reason: 'malformed actor assertion claims' };
   }
   const key = expected.keys.find((k) => k.kid === a.kid);
-  if (!key) return { ok: false, reason: `actor assertion signed with key "${String(a.kid).slice(0, 100)}", which this worker does not trust` };
+  if (!key)
+    return { ok: false, reason: `actor assertion signed with key "${String(a.kid).slice(0, 100)}", which this worker does not trust` };
   let valid: boolean;
   try {
     valid = /^[0-9a-f]{128}$/i.test(a.sig) && ed25519.verify(hexToBytes(a.sig), signingBytes(c as ActorClaims), hexToBytes(key.publicKey));
@@ -131,7 +132,8 @@ export function verifyActorAssertion(assertion: unknown, expected: AssertionExpe
   }
   if (!valid) return { ok: false, reason: `actor assertion signature does not verify with key "${key.kid}" (forged or altered)` };
   const now = expected.nowMs / 1000;
-  if (c.exp + ASSERTION_CLOCK_TOLERANCE_SECONDS < now) return { ok: false, reason: `actor assertion expired at ${new Date(c.exp * 1000).toISOString()}` };
+  if (c.exp + ASSERTION_CLOCK_TOLERANCE_SECONDS < now)
+    return { ok: false, reason: `actor assertion expired at ${new Date(c.exp * 1000).toISOString()}` };
   if (c.iat - ASSERTION_CLOCK_TOLERANCE_SECONDS > now) return { ok: false, reason: 'actor assertion issued in the future' };
   if (c.case !== expected.caseId) return { ok: false, reason: `actor assertion is for case "${c.case.slice(0, 200)}", not this one` };
   if (c.event !== expected.eventType) return { ok: false, reason: `actor assertion is for event "${c.event.slice(0, 200)}", not this one` };
@@ -143,7 +145,10 @@ export function verifyActorAssertion(assertion: unknown, expected: AssertionExpe
   const roles = [...new Set(c.roles)].sort();
   const bodyRoles = Array.isArray(body.roles) ? [...new Set(body.roles.map(String))].sort() : [];
   if (roles.join('\u0000') !== bodyRoles.join('\u0000')) {
-    return { ok: false, reason: `the event's roles (${bodyRoles.join(', ').slice(0, 200)}) are not the asserted roles (${roles.join(', ').slice(0, 200)})` };
+    return {
+      ok: false,
+      reason: `the event's roles (${bodyRoles.join(', ').slice(0, 200)}) are not the asserted roles (${roles.join(', ').slice(0, 200)})`,
+    };
   }
   return { ok: true, actor: { id: sub, roles: c.roles, issuer: c.iss } };
 }

@@ -83,13 +83,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   fs.mkdirSync(options.dataDir, { recursive: true });
 
   const args = [
-    'server', 'start-dev',
-    '--db-filename', path.join(options.dataDir, 'temporal.db'),
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--ui-port', String(uiPort),
-    '--namespace', namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--db-filename',
+    path.join(options.dataDir, 'temporal.db'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
     ...Object.entries(attributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -206,8 +213,7 @@ async function assertPortFree(port: number, option: string): Promise<void> {
   });
   if (!free) {
     throw new DevServerError(
-      `port ${port} (${option}) is already in use, perhaps by another Temporal server. ` +
-        'Stop it, or choose another port.',
+      `port ${port} (${option}) is already in use, perhaps by another Temporal server. ` + 'Stop it, or choose another port.',
       [],
     );
   }
@@ -221,4 +227,3 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

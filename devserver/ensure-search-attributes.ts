@@ -111,9 +111,7 @@ function howToAddByHand(namespace: string, attributes: Record<string, SearchAttr
   const commands = names
     .map((name) => `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${attributes[name]}`)
     .join('\n  ');
-  return (
-    'Register them by hand (Temporal Cloud: `tcld namespace search-attributes add` or the Cloud UI):\n  ' + commands
-  );
+  return 'Register them by hand (Temporal Cloud: `tcld namespace search-attributes add` or the Cloud UI):\n  ' + commands;
 }
 
 function typeLabel(code: IndexedValueType): string {

@@ -161,7 +161,6 @@ async function buildTemporalCli({ env, onProgress }: BuildOptions): Promise<stri
   }
 }
 
-
 /** First executable `name` on `PATH`, as an absolute path. */
 function whichSync(name: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {

@@ -32,7 +32,10 @@ export function celSyntaxHint(source: string, parserMessage: string): CelHint | 
     if (m) return { offset: m.index, message };
   }
   if (/EOF/.test(parserMessage)) {
-    return { offset: source.trimEnd().length, message: `the expression ends too early: something is missing after \`${source.trim().slice(-20)}\`` };
+    return {
+      offset: source.trimEnd().length,
+      message: `the expression ends too early: something is missing after \`${source.trim().slice(-20)}\``,
+    };
   }
   return undefined;
 }

@@ -37,7 +37,10 @@ const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggrega
   // Times as numbers: what a definition stores in context, compares with `now` and uses as a delay.
   // A CEL timestamp or duration is not JSON, so it cannot be stored (validate refuses that).
   .registerFunction('millis(google.protobuf.Timestamp): int', (t: Date) => BigInt(t.getTime()))
-  .registerFunction('millis(google.protobuf.Duration): int', (d: { seconds: bigint | number; nanos: number }) => BigInt(d.seconds) * 1000n + BigInt(Math.trunc(d.nanos / 1e6)));
+  .registerFunction(
+    'millis(google.protobuf.Duration): int',
+    (d: { seconds: bigint | number; nanos: number }) => BigInt(d.seconds) * 1000n + BigInt(Math.trunc(d.nanos / 1e6)),
+  );
 
 useRe2ForMatches(env);
 
@@ -106,7 +109,8 @@ export function fieldReferences(source: string, variable: string): FieldReferenc
     const n = node as { op?: string; args?: unknown; pos?: number };
     if ((n.op === '.' || n.op === '[]') && Array.isArray(n.args)) {
       const [target, field] = n.args as [{ op?: string; args?: unknown; pos?: number }, unknown];
-      const name = n.op === '.' ? field : (field as { op?: string; args?: unknown })?.op === 'value' ? (field as { args?: unknown }).args : undefined;
+      const name =
+        n.op === '.' ? field : (field as { op?: string; args?: unknown })?.op === 'value' ? (field as { args?: unknown }).args : undefined;
       if (target?.op === 'id' && target.args === variable && typeof name === 'string') out.push({ name, offset: target.pos ?? 0, tested });
     }
     const isHas = n.op === 'call' && Array.isArray(n.args) && n.args[0] === 'has';
@@ -244,7 +248,10 @@ export function re2Matches(s: string, pattern: string): boolean {
     try {
       re = RE2JS.compile(pattern);
     } catch (err) {
-      throw new Error(`invalid regular expression ${JSON.stringify(pattern)} (RE2 syntax: no backreferences or lookaround): ${firstLine(err)}`, { cause: err });
+      throw new Error(
+        `invalid regular expression ${JSON.stringify(pattern)} (RE2 syntax: no backreferences or lookaround): ${firstLine(err)}`,
+        { cause: err },
+      );
     }
     if (patterns.size >= 500) patterns.clear();
     patterns.set(pattern, re);
@@ -258,11 +265,15 @@ export function re2Matches(s: string, pattern: string): boolean {
  * list for one with the same signature and the RE2 handler. Fails loudly if cel-js changes shape.
  */
 function useRe2ForMatches(environment: Environment): void {
-  const probe = environment.parse('"a".matches("a")') as unknown as { check(): unknown; ast: { candidates?: { declarations?: Array<Record<string, unknown>> } } };
+  const probe = environment.parse('"a".matches("a")') as unknown as {
+    check(): unknown;
+    ast: { candidates?: { declarations?: Array<Record<string, unknown>> } };
+  };
   probe.check();
   const declarations = probe.ast.candidates?.declarations;
   const i = declarations?.findIndex((d) => d.signature === 'string.matches(string): bool') ?? -1;
-  if (!declarations || i < 0) throw new Error('cel-js: string.matches(string) not found; dsl/cel.ts must be updated for this cel-js version');
+  if (!declarations || i < 0)
+    throw new Error('cel-js: string.matches(string) not found; dsl/cel.ts must be updated for this cel-js version');
   const d = declarations[i];
   const Declaration = d.constructor as new (spec: Record<string, unknown>) => Record<string, unknown>;
   declarations[i] = new Declaration({

@@ -53,7 +53,9 @@ function checkInitialContext(def: JsonRecord, site: { path: PathSegment[]; sourc
   for (const name of decisionsReadBy(def, site.source)) {
     const rules = asRecord(def.decisions)[name];
     if (!Array.isArray(rules)) continue;
-    const reader = rules.findIndex((r) => isRecord(r) && typeof r.when === 'string' && fieldReferences(r.when, 'context').some((ref) => !ref.tested));
+    const reader = rules.findIndex(
+      (r) => isRecord(r) && typeof r.when === 'string' && fieldReferences(r.when, 'context').some((ref) => !ref.tested),
+    );
     if (reader < 0) continue;
     reporter.report(
       'UNKNOWN_CONTEXT_KEY',

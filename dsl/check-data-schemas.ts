@@ -45,9 +45,10 @@ function checkOne(schema: JsonRecord, at: PathSegment[], reporter: Reporter): vo
     const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
     if (keyword) {
       const where = findKey(schema, keyword) ?? [];
-      const hint = /\s/.test(keyword) && valueAt(schema, where) === null
-        ? ' (a comma inside { … } starts a new key: quote the previous value if the comma belongs to it)'
-        : didYouMean(keyword, KNOWN_KEYWORDS);
+      const hint =
+        /\s/.test(keyword) && valueAt(schema, where) === null
+          ? ' (a comma inside { … } starts a new key: quote the previous value if the comma belongs to it)'
+          : didYouMean(keyword, KNOWN_KEYWORDS);
       reporter.report('INVALID_DATA_SCHEMA', [...at, ...where], `unknown JSON Schema keyword "${keyword}"${hint}`, { key: true });
     } else {
       reporter.report('INVALID_DATA_SCHEMA', at, `invalid JSON Schema: ${message.replace(/^strict mode: /, '')}`);
@@ -91,8 +92,40 @@ function findKey(node: unknown, key: string, path: PathSegment[] = []): PathSegm
 }
 
 const KNOWN_KEYWORDS = [
-  'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'minimum', 'maximum',
-  'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'format', 'minItems', 'maxItems',
-  'uniqueItems', 'description', 'title', 'default', 'examples', 'oneOf', 'anyOf', 'allOf', 'not', 'if', 'then',
-  'else', 'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', 'multipleOf', 'definitions', '$ref',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'const',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'description',
+  'title',
+  'default',
+  'examples',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'patternProperties',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'multipleOf',
+  'definitions',
+  '$ref',
 ];

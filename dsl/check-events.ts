@@ -34,12 +34,19 @@ export function checkEvents(def: JsonRecord, reporter: Reporter): void {
       const byPath = [...t.path, 'by'];
       if (t.event === undefined) {
         if (t.spec.by !== undefined) {
-          reporter.report('BY_WITHOUT_EVENT', byPath, `"by" only applies to event transitions (under on); remove it from this ${t.kind} transition`, { key: true });
+          reporter.report(
+            'BY_WITHOUT_EVENT',
+            byPath,
+            `"by" only applies to event transitions (under on); remove it from this ${t.kind} transition`,
+            { key: true },
+          );
         }
         continue;
       }
       if (t.event.startsWith(RESERVED_PREFIX)) {
-        reporter.report('RESERVED_EVENT', t.keyPath, `event name "${t.event}" is reserved for the engine (xstate.*); use another name`, { key: true });
+        reporter.report('RESERVED_EVENT', t.keyPath, `event name "${t.event}" is reserved for the engine (xstate.*); use another name`, {
+          key: true,
+        });
         continue;
       }
       if (!hasOwn(events, t.event)) {
@@ -68,7 +75,8 @@ function unknownRole(role: string, where: string, roles: string[]): string {
 }
 
 function undeclared(event: string, declared: string[]): string {
-  if (declared.length === 0) return `event "${event}" is not declared (no events are declared; add it under events with the roles that may send it)`;
+  if (declared.length === 0)
+    return `event "${event}" is not declared (no events are declared; add it under events with the roles that may send it)`;
   const hint = didYouMean(event, declared);
   return `event "${event}" is not declared in events${hint || ` (declared events: ${listNames(declared)})`}`;
 }

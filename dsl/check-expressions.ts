@@ -65,7 +65,12 @@ function reportProblem(site: Site, problem: CelProblem, reporter: Reporter): voi
   const unknown = /^Unknown variable: (\S+)/.exec(problem.message);
   const constant = unknown ? constantHint(unknown[1]) : undefined;
   if (unknown && constant) {
-    reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: "${unknown[1]}" is written ${constant} in CEL`, { offset: problem.offset });
+    reporter.report(
+      'INVALID_EXPRESSION',
+      site.path,
+      `invalid expression \`${clip(site.source)}\`: "${unknown[1]}" is written ${constant} in CEL`,
+      { offset: problem.offset },
+    );
     return;
   }
   if (unknown) {
@@ -81,10 +86,14 @@ function reportProblem(site: Site, problem: CelProblem, reporter: Reporter): voi
   }
   const hint = celSyntaxHint(site.source, problem.message);
   if (hint) {
-    reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: ${hint.message}`, { offset: hint.offset });
+    reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: ${hint.message}`, {
+      offset: hint.offset,
+    });
     return;
   }
-  reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: ${problemText(problem)}`, { offset: problem.offset });
+  reporter.report('INVALID_EXPRESSION', site.path, `invalid expression \`${clip(site.source)}\`: ${problemText(problem)}`, {
+    offset: problem.offset,
+  });
 }
 
 /** A bare word that is the whole expression was most likely meant as text: say how to quote it. */
@@ -98,9 +107,11 @@ function checkDecisions(site: Site, decisions: string[], reporter: Reporter): vo
     if (decisions.includes(name)) continue;
     const near = suggest(name, decisions);
     const hint =
-      decisions.length === 0 ? ' (no decisions are declared; add it under decisions)'
-      : near ? ` (did you mean "decide.${near}"?)`
-      : ` (declared decisions: ${listNames(decisions)})`;
+      decisions.length === 0
+        ? ' (no decisions are declared; add it under decisions)'
+        : near
+          ? ` (did you mean "decide.${near}"?)`
+          : ` (declared decisions: ${listNames(decisions)})`;
     const offset = site.source.search(new RegExp(`\\bdecide\\s*\\.\\s*${name.replace(/[^\w]/g, '\\$&')}\\b`));
     reporter.report('UNKNOWN_DECISION', site.path, `unknown decision "decide.${name}"${hint}`, { offset: offset < 0 ? undefined : offset });
   }

@@ -16,7 +16,11 @@ export function checkInvocations(def: JsonRecord, reporter: Reporter): void {
   forEachState(asRecord(def.states) as Record<string, StateSpec>, (statePath, spec) => {
     if (isRecord(spec.invoke) && typeof spec.invoke.timeout === 'string' && parseDuration(spec.invoke.timeout) === 0) {
       // Temporal refuses an activity without a timeout: a zero one would fail the workflow task forever.
-      reporter.report('INVALID_DURATION', [...definitionPath(statePath), 'invoke', 'timeout'], 'an invoke timeout must be longer than 0 (leave it out for the default, 30s for an activity)');
+      reporter.report(
+        'INVALID_DURATION',
+        [...definitionPath(statePath), 'invoke', 'timeout'],
+        'an invoke timeout must be longer than 0 (leave it out for the default, 30s for an activity)',
+      );
     }
     if (!isRecord(spec.invoke) || typeof spec.invoke.activity !== 'string') return;
     const at = [...definitionPath(statePath), 'invoke'];
@@ -33,6 +37,8 @@ export function checkInvocations(def: JsonRecord, reporter: Reporter): void {
     if (missing.length === 0) return;
     const where = spec.invoke.with === undefined ? at : [...at, 'with'];
     const needs = missing.map((key) => `with.${key}`).join(' and ');
-    reporter.report('MISSING_ACTIVITY_INPUT', where, `activity "${activity}" needs ${needs} (it requires: ${requires.join(', ')})`, { key: true });
+    reporter.report('MISSING_ACTIVITY_INPUT', where, `activity "${activity}" needs ${needs} (it requires: ${requires.join(', ')})`, {
+      key: true,
+    });
   });
 }

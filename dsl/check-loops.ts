@@ -28,7 +28,6 @@ export function checkLoops(def: JsonRecord, reporter: Reporter): void {
       if (leaf) next.set(path.join('.'), { to: leaf.join('.'), via: immediate });
       return;
     }
-
   });
   const done = new Set<string>();
   for (const start of next.keys()) {
@@ -58,7 +57,9 @@ function immediateTransition(path: StatePath, spec: StateSpec): TransitionRef | 
   const transitions = transitionsOf(path, spec);
   const always = transitions.find((t) => t.kind === 'always');
   if (always) return always.spec.if === undefined ? always : undefined;
-  return transitions.find((t) => t.kind === 'after' && t.spec.if === undefined && typeof t.spec.delay === 'string' && parseDuration(t.spec.delay) === 0);
+  return transitions.find(
+    (t) => t.kind === 'after' && t.spec.if === undefined && typeof t.spec.delay === 'string' && parseDuration(t.spec.delay) === 0,
+  );
 }
 
 /** The leaf entered when `path` is entered (initial children down); undefined for a parallel state (several leaves). */

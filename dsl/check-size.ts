@@ -23,12 +23,22 @@ export function checkSize(def: unknown, reporter: Reporter): boolean {
     for (const [name, spec] of Object.entries(states)) {
       const at = [...path, name];
       if (++count > MAX_STATES) {
-        reporter.report('DEFINITION_TOO_LARGE', ['states'], `the definition has more than ${MAX_STATES} states; the engine supports at most ${MAX_STATES} (split it into child processes)`, { key: true });
+        reporter.report(
+          'DEFINITION_TOO_LARGE',
+          ['states'],
+          `the definition has more than ${MAX_STATES} states; the engine supports at most ${MAX_STATES} (split it into child processes)`,
+          { key: true },
+        );
         return true;
       }
       if (at.length > MAX_STATE_DEPTH) {
         const where = ['states', ...path.flatMap((p) => [p, 'states']), name];
-        reporter.report('DEFINITION_TOO_LARGE', where, `states are nested more than ${MAX_STATE_DEPTH} levels deep here; the engine supports at most ${MAX_STATE_DEPTH}`, { key: true });
+        reporter.report(
+          'DEFINITION_TOO_LARGE',
+          where,
+          `states are nested more than ${MAX_STATE_DEPTH} levels deep here; the engine supports at most ${MAX_STATE_DEPTH}`,
+          { key: true },
+        );
         return true;
       }
       if (isRecord(spec)) stack.push({ states: spec.states, path: at });

@@ -4,7 +4,19 @@
  */
 import { asRecord, hasOwn, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
-import { allStatePaths, childrenAt, childStates, forEachState, hasChildren, isFinal, isParallel, resolveTarget, stateAt, visibleNames, type StatePath } from './state-tree';
+import {
+  allStatePaths,
+  childrenAt,
+  childStates,
+  forEachState,
+  hasChildren,
+  isFinal,
+  isParallel,
+  resolveTarget,
+  stateAt,
+  visibleNames,
+  type StatePath,
+} from './state-tree';
 import { didYouMean, listNames, suggest } from './suggest';
 import { definitionPath, transitionsOf } from './transitions';
 import type { StateSpec } from './types';
@@ -29,31 +41,53 @@ function checkKind(path: StatePath, spec: StateSpec, reporter: Reporter): void {
   const children = childStates(spec);
   const compound = hasChildren(spec);
   if (isParallel(spec) && !compound) {
-    reporter.report('EMPTY_PARALLEL', [...at, 'type'], `parallel state "${name}" has no child states; add one state per region under states`);
+    reporter.report(
+      'EMPTY_PARALLEL',
+      [...at, 'type'],
+      `parallel state "${name}" has no child states; add one state per region under states`,
+    );
   }
   if (typeof spec.initial === 'string') {
     if (isParallel(spec)) {
       reporter.report('INITIAL_NOT_ALLOWED', [...at, 'initial'], `parallel state "${name}" enters all its children; remove initial`);
     } else if (!compound) {
-      reporter.report('INITIAL_NOT_ALLOWED', [...at, 'initial'], `state "${name}" has no child states to start in; remove initial or add states`);
+      reporter.report(
+        'INITIAL_NOT_ALLOWED',
+        [...at, 'initial'],
+        `state "${name}" has no child states to start in; remove initial or add states`,
+      );
     } else if (!hasOwn(children, spec.initial)) {
       reporter.report('UNKNOWN_INITIAL', [...at, 'initial'], unknownChild(spec.initial, children, `children of "${name}"`));
     }
   } else if (compound && !isParallel(spec) && !isFinal(spec)) {
     const first = Object.keys(children)[0];
-    reporter.report('MISSING_INITIAL', at, `state "${name}" has child states but no initial; add initial: ${first} (or type: parallel)`, { key: true });
+    reporter.report('MISSING_INITIAL', at, `state "${name}" has child states but no initial; add initial: ${first} (or type: parallel)`, {
+      key: true,
+    });
   }
   if (isFinal(spec)) {
     const extra = (['states', 'on', 'always', 'after', 'invoke'] as const).filter((k) => spec[k] !== undefined);
     if (extra.length > 0) {
-      reporter.report('INVALID_FINAL_STATE', [...at, extra[0]], `final state "${name}" cannot have ${extra.join(', ')}; a final state ends its process or region`, { key: true });
+      reporter.report(
+        'INVALID_FINAL_STATE',
+        [...at, extra[0]],
+        `final state "${name}" cannot have ${extra.join(', ')}; a final state ends its process or region`,
+        { key: true },
+      );
     }
   }
   if (spec.outcome !== undefined && !isFinal(spec)) {
-    reporter.report('OUTCOME_NOT_FINAL', [...at, 'outcome'], `state "${name}" is not final, so its outcome is never reported; add type: final or remove outcome`, { key: true });
+    reporter.report(
+      'OUTCOME_NOT_FINAL',
+      [...at, 'outcome'],
+      `state "${name}" is not final, so its outcome is never reported; add type: final or remove outcome`,
+      { key: true },
+    );
   }
   if (path.length === 1 && isFinal(spec) && spec.outcome === undefined) {
-    reporter.report('MISSING_OUTCOME', at, `final state "${name}" needs an outcome (the case result, e.g. outcome: ${name})`, { key: true });
+    reporter.report('MISSING_OUTCOME', at, `final state "${name}" needs an outcome (the case result, e.g. outcome: ${name})`, {
+      key: true,
+    });
   }
 }
 

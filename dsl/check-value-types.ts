@@ -38,11 +38,21 @@ export function checkValueTypes(def: JsonRecord, reporter: Reporter): void {
   });
 }
 
-function checkGuard(def: JsonRecord, source: string, path: PathSegment[], contextTypes: Map<string, Set<string>>, reporter: Reporter): void {
+function checkGuard(
+  def: JsonRecord,
+  source: string,
+  path: PathSegment[],
+  contextTypes: Map<string, Set<string>>,
+  reporter: Reporter,
+): void {
   const type = expressionType(source);
   if (type === undefined || type === 'bool') return;
   if (type !== 'dyn') {
-    reporter.report('GUARD_NOT_BOOLEAN', path, `condition \`${source.trim()}\` gives ${article(type)}, not true or false; compare it, e.g. \`${comparison(source.trim(), type)}\``);
+    reporter.report(
+      'GUARD_NOT_BOOLEAN',
+      path,
+      `condition \`${source.trim()}\` gives ${article(type)}, not true or false; compare it, e.g. \`${comparison(source.trim(), type)}\``,
+    );
     return;
   }
   const read = singleRead(source);
@@ -51,12 +61,25 @@ function checkGuard(def: JsonRecord, source: string, path: PathSegment[], contex
     // One known type that is not a boolean is enough: the key has that type at some point.
     const types = [...(contextTypes.get(read.name) ?? [])].filter((t) => t !== 'dyn');
     if (types.some((t) => t !== 'bool')) {
-      reporter.report('GUARD_NOT_BOOLEAN', path, `condition \`${source.trim()}\` reads context.${read.name}, which is set to ${types.filter((t) => t !== 'bool').map(article).join(' or ')}, not true or false; compare it`);
+      reporter.report(
+        'GUARD_NOT_BOOLEAN',
+        path,
+        `condition \`${source.trim()}\` reads context.${read.name}, which is set to ${types
+          .filter((t) => t !== 'bool')
+          .map(article)
+          .join(' or ')}, not true or false; compare it`,
+      );
     }
   }
 }
 
-function checkDelay(def: JsonRecord, source: string, path: PathSegment[], contextTypes: Map<string, Set<string>>, reporter: Reporter): void {
+function checkDelay(
+  def: JsonRecord,
+  source: string,
+  path: PathSegment[],
+  contextTypes: Map<string, Set<string>>,
+  reporter: Reporter,
+): void {
   if (source.trim() === '' || isDurationLiteral(source)) return;
   if (isBareNumber(source)) {
     reporter.report('BARE_NUMBER_DELAY', path, `delay "${source.trim()}" has no unit: ${bareNumberHint(source)}`);
@@ -68,15 +91,27 @@ function checkDelay(def: JsonRecord, source: string, path: PathSegment[], contex
   if (literal && typeof literal.value === 'string') {
     if (isDurationLiteral(literal.value)) return;
     const meant = suggestDuration(literal.value);
-    reporter.report('NOT_A_DURATION', path, `delay ${source.trim()} is not a duration${meant ? ` (did you mean "${meant}"?)` : ''}; write a number and a unit (ms, s, m, h, d), e.g. 4h or 1h30m`);
+    reporter.report(
+      'NOT_A_DURATION',
+      path,
+      `delay ${source.trim()} is not a duration${meant ? ` (did you mean "${meant}"?)` : ''}; write a number and a unit (ms, s, m, h, d), e.g. 4h or 1h30m`,
+    );
     return;
   }
   if (type === DURATION) {
-    reporter.report('NOT_A_DURATION', path, `delay \`${source.trim()}\` gives a CEL duration, which the engine does not take as a delay; wrap it: \`millis(${source.trim()})\` gives milliseconds`);
+    reporter.report(
+      'NOT_A_DURATION',
+      path,
+      `delay \`${source.trim()}\` gives a CEL duration, which the engine does not take as a delay; wrap it: \`millis(${source.trim()})\` gives milliseconds`,
+    );
     return;
   }
   if (!['dyn', 'string', 'int', 'double'].includes(type)) {
-    reporter.report('NOT_A_DURATION', path, `delay \`${source.trim()}\` gives ${article(type)}, not a duration; give a duration like "4h" or a number of milliseconds`);
+    reporter.report(
+      'NOT_A_DURATION',
+      path,
+      `delay \`${source.trim()}\` gives ${article(type)}, not a duration; give a duration like "4h" or a number of milliseconds`,
+    );
     return;
   }
   const read = type === 'dyn' ? singleRead(source) : undefined;
@@ -84,7 +119,11 @@ function checkDelay(def: JsonRecord, source: string, path: PathSegment[], contex
   if (read?.variable === 'context') {
     const wrong = [...(contextTypes.get(read.name) ?? [])].filter((t) => !['dyn', 'string', 'int', 'double'].includes(t));
     if (wrong.length) {
-      reporter.report('NOT_A_DURATION', path, `delay \`${source.trim()}\` reads context.${read.name}, which is set to ${wrong.map(article).join(' or ')}, not a duration`);
+      reporter.report(
+        'NOT_A_DURATION',
+        path,
+        `delay \`${source.trim()}\` reads context.${read.name}, which is set to ${wrong.map(article).join(' or ')}, not a duration`,
+      );
     }
   }
 }
@@ -116,26 +155,43 @@ function checkDecision(def: JsonRecord, name: string, want: Want, usedAt: PathSe
   if (!Array.isArray(rules) || !hasOwn(asRecord(def.decisions), name)) return; // UNKNOWN_DECISION
   const code = want === 'bool' ? 'GUARD_NOT_BOOLEAN' : 'NOT_A_DURATION';
   const use = want === 'bool' ? 'as a condition' : 'as a delay';
-  const where = `(decide.${name} is used ${use} at ${usedAt.filter((s) => s !== 'states').join('.').replace(/\.(\d+)/g, '[$1]')})`;
+  const where = `(decide.${name} is used ${use} at ${usedAt
+    .filter((s) => s !== 'states')
+    .join('.')
+    .replace(/\.(\d+)/g, '[$1]')})`;
   rules.forEach((rule, i) => {
     if (!isRecord(rule) || !hasOwn(rule, 'then')) return;
     const value = rule.then;
     const at = ['decisions', name, i, 'then'];
     if (want === 'bool') {
-      if (typeof value !== 'boolean') reporter.report(code, at, `rule ${i + 1} of decision "${name}" gives ${JSON.stringify(value)}, not true or false ${where}`);
+      if (typeof value !== 'boolean')
+        reporter.report(code, at, `rule ${i + 1} of decision "${name}" gives ${JSON.stringify(value)}, not true or false ${where}`);
       return;
     }
     if (typeof value === 'string' && isDurationLiteral(value)) return;
     if (typeof value === 'number' || (typeof value === 'string' && isBareNumber(value))) {
-      reporter.report('BARE_NUMBER_DELAY', at, `rule ${i + 1} of decision "${name}" gives ${JSON.stringify(value)}, a number with no unit ${where}: ${bareNumberHint(String(value))}`);
+      reporter.report(
+        'BARE_NUMBER_DELAY',
+        at,
+        `rule ${i + 1} of decision "${name}" gives ${JSON.stringify(value)}, a number with no unit ${where}: ${bareNumberHint(String(value))}`,
+      );
       return;
     }
     const meant = typeof value === 'string' ? suggestDuration(value) : undefined;
-    reporter.report(code, at, `rule ${i + 1} of decision "${name}" gives ${JSON.stringify(value)}, which is not a duration${meant ? ` (did you mean "${meant}"?)` : ''} ${where}; write a number and a unit (ms, s, m, h, d), e.g. 4h or 1h30m`);
+    reporter.report(
+      code,
+      at,
+      `rule ${i + 1} of decision "${name}" gives ${JSON.stringify(value)}, which is not a duration${meant ? ` (did you mean "${meant}"?)` : ''} ${where}; write a number and a unit (ms, s, m, h, d), e.g. 4h or 1h30m`,
+    );
   });
   const last = rules[rules.length - 1];
   if (rules.length > 0 && isRecord(last) && last.when !== undefined) {
-    reporter.report(code, ['decisions', name], `decision "${name}" has no default rule: when no "when" holds it gives null, which is not ${want === 'bool' ? 'true or false' : 'a duration'} ${where}; end the table with a rule that has only "then"`, { key: true });
+    reporter.report(
+      code,
+      ['decisions', name],
+      `decision "${name}" has no default rule: when no "when" holds it gives null, which is not ${want === 'bool' ? 'true or false' : 'a duration'} ${where}; end the table with a rule that has only "then"`,
+      { key: true },
+    );
   }
 }
 
@@ -188,7 +244,16 @@ function jsonType(value: unknown): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { int: 'a whole number', double: 'a number', string: 'a string', bool: 'true or false', list: 'a list', map: 'a map', null: 'null', bytes: 'bytes' };
+  const names: Record<string, string> = {
+    int: 'a whole number',
+    double: 'a number',
+    string: 'a string',
+    bool: 'true or false',
+    list: 'a list',
+    map: 'a map',
+    null: 'null',
+    bytes: 'bytes',
+  };
   return names[type] ?? `a value of type ${type}`;
 }
 

@@ -9,7 +9,8 @@
 export const DIAGNOSTIC_CODES = {
   // Reading the file
   FILE_NOT_FOUND: 'Check the path; a directory argument validates every *.yaml and *.yml file in it.',
-  FILE_UNREADABLE: 'The path exists but cannot be read as a file (a directory inside a directory, or no permission); fix the path or its permissions.',
+  FILE_UNREADABLE:
+    'The path exists but cannot be read as a file (a directory inside a directory, or no permission); fix the path or its permissions.',
   FILE_TOO_LARGE: 'Definitions are limited to 1 MiB; split large processes into child processes (`invoke.process`).',
   NOT_TEXT: 'Save the file as UTF-8 text; it contains NUL bytes or byte sequences that are not UTF-8.',
   EMPTY_FILE: 'Write a definition: at least `process`, `title`, `roles`, `initial` and `states`.',
@@ -28,10 +29,13 @@ export const DIAGNOSTIC_CODES = {
   INVALID_PROCESS_ID: 'Process ids are kebab-case: lower-case letters, digits and -, starting with a letter (`refund-request`).',
   INVALID_DURATION: 'Write a duration literal: a number and a unit (ms, s, m, h, d), combined like 1h30m.',
   INVALID_INVOKE: 'An invoke runs exactly one thing: give either `activity` or `process`, not both and not neither.',
-  DEFINITION_TOO_LARGE: 'The definition is beyond what the engine supports (2000 states, states nested 32 deep); split it into child processes (`invoke.process`).',
-  INVALID_DATA_SCHEMA: '`input` and `events.*.data` must be valid JSON Schemas (as ajv reads them, the way the engine checks payloads); fix the keyword named.',
+  DEFINITION_TOO_LARGE:
+    'The definition is beyond what the engine supports (2000 states, states nested 32 deep); split it into child processes (`invoke.process`).',
+  INVALID_DATA_SCHEMA:
+    '`input` and `events.*.data` must be valid JSON Schemas (as ajv reads them, the way the engine checks payloads); fix the keyword named.',
   // Meaning
-  UNKNOWN_TARGET: 'Target a sibling state, a sibling of an ancestor, a top-level state, or a dotted path from the root (`review.approved`).',
+  UNKNOWN_TARGET:
+    'Target a sibling state, a sibling of an ancestor, a top-level state, or a dotted path from the root (`review.approved`).',
   UNKNOWN_INITIAL: '`initial` must name one of the states directly under it.',
   MISSING_INITIAL: 'A state with child `states` needs `initial` naming the child to enter first (or `type: parallel`).',
   INITIAL_NOT_ALLOWED: 'Remove `initial`: parallel states enter all children, and states without children have nothing to start.',
@@ -39,7 +43,8 @@ export const DIAGNOSTIC_CODES = {
   INVALID_FINAL_STATE: 'A `type: final` state ends its process or region: remove its child states and transitions.',
   UNREACHABLE_STATE: 'Add a transition that leads to the state, or delete it.',
   DEAD_END: 'Add a transition with a target (on, after, always or invoke onDone/onError), or mark the state `type: final`.',
-  ENDLESS_LOOP: 'States that lead into each other at once (always without a condition, or after 0 ms) never stop: add a condition, wait for an event, or give a delay.',
+  ENDLESS_LOOP:
+    'States that lead into each other at once (always without a condition, or after 0 ms) never stop: add a condition, wait for an event, or give a delay.',
   UNDECLARED_EVENT: 'Declare the event under `events` with the roles that may send it, or fix the spelling.',
   RESERVED_EVENT: 'Event names starting with `xstate.` belong to the engine; choose another name.',
   UNKNOWN_ROLE: 'Add the role to `roles`, or fix the spelling.',
@@ -49,18 +54,24 @@ export const DIAGNOSTIC_CODES = {
   UNKNOWN_VARIABLE: 'Use only the variables the engine provides (the message lists them), or fix the spelling.',
   UNKNOWN_DECISION: 'Declare the decision under `decisions`, or fix the name after `decide.`.',
   INVALID_DELAY: 'Write a duration literal (4h, 90s, 1h30m) or a CEL expression giving one or a number of milliseconds.',
-  UNKNOWN_CONTEXT_KEY: 'Declare the key under `context` (or set it with an `assign`) before an expression reads it, or fix the spelling; `has(context.key)` may test any key.',
+  UNKNOWN_CONTEXT_KEY:
+    'Declare the key under `context` (or set it with an `assign`) before an expression reads it, or fix the spelling; `has(context.key)` may test any key.',
   DECISION_CYCLE: 'Decisions may read decisions, but not in a circle: make one decision of the named cycle read input or context instead.',
-  NOT_A_DURATION: 'A delay (and every rule of a decision used as one) must give a duration literal like 4h or 1h30m, or a number of milliseconds from an expression; end such a table with a default rule.',
+  NOT_A_DURATION:
+    'A delay (and every rule of a decision used as one) must give a duration literal like 4h or 1h30m, or a number of milliseconds from an expression; end such a table with a default rule.',
   BARE_NUMBER_DELAY: 'A number alone as a delay would be milliseconds: write the unit (48s, 48h, or 48ms if that is meant).',
-  GUARD_NOT_BOOLEAN: 'A condition (`if`) must give true or false: compare the value (`> 0`, `!= ""`), and give only true/false in a decision used as one, ending with a default rule.',
-  TIME_NOT_STORABLE: 'Context, assignments, invocation input, index and log values must be JSON: store a time or a span as milliseconds with millis(…), e.g. millis(timestamp(input.occurredAt)).',
-  CHILD_INPUT_MISMATCH: "A child process's `with` must give every key its input schema requires and no key it does not allow; fix the keys named.",
+  GUARD_NOT_BOOLEAN:
+    'A condition (`if`) must give true or false: compare the value (`> 0`, `!= ""`), and give only true/false in a decision used as one, ending with a default rule.',
+  TIME_NOT_STORABLE:
+    'Context, assignments, invocation input, index and log values must be JSON: store a time or a span as milliseconds with millis(…), e.g. millis(timestamp(input.occurredAt)).',
+  CHILD_INPUT_MISMATCH:
+    "A child process's `with` must give every key its input schema requires and no key it does not allow; fix the keys named.",
   UNKNOWN_ACTIVITY: 'Use an activity from the catalog (activities/catalog.ts), or fix the spelling.',
   MISSING_ACTIVITY_INPUT: 'Add the keys the activity requires under `invoke.with`.',
   OUTCOME_NOT_FINAL: 'Only `type: final` states report an outcome; move it to the final state or remove it.',
   MISSING_OUTCOME: 'Give every top-level final state an `outcome` (the case result, e.g. `resolved`).',
-  DECISION_CONFLICT: 'A decision comes from one place: the definition or one file of its `uses:` list. Remove or rename one of the two tables.',
+  DECISION_CONFLICT:
+    'A decision comes from one place: the definition or one file of its `uses:` list. Remove or rename one of the two tables.',
   UNREACHABLE_RULE: 'A rule without `when` always matches: make it the last rule, or add a `when`.',
   // Across files
   DUPLICATE_PROCESS_ID: 'Each process id may be defined once; rename one of the processes.',

@@ -25,7 +25,12 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const parts: string[] = [];
   let rest = Math.round(ms / 1000);
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;
@@ -43,7 +48,12 @@ export function formatSpan(ms: number, precise = false): string {
   const span = Math.max(0, ms);
   if (precise && span < 1000) return `${Math.round(span)}ms`;
   if (precise && span < 60_000) return `${(span / 1000).toFixed(1)}s`;
-  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const units: Array<[string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
   let rest = Math.round(span / 1000) * 1000;
   const parts: string[] = [];
   for (const [unit, size] of units) {
@@ -57,11 +67,30 @@ export function formatSpan(ms: number, precise = false): string {
 }
 
 const UNIT_WORDS: Record<string, string> = {
-  ms: 'ms', msec: 'ms', msecs: 'ms', millis: 'ms', millisecond: 'ms', milliseconds: 'ms',
-  s: 's', sec: 's', secs: 's', second: 's', seconds: 's',
-  m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
-  h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
-  d: 'd', day: 'd', days: 'd',
+  ms: 'ms',
+  msec: 'ms',
+  msecs: 'ms',
+  millis: 'ms',
+  millisecond: 'ms',
+  milliseconds: 'ms',
+  s: 's',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+  m: 'm',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  d: 'd',
+  day: 'd',
+  days: 'd',
 };
 
 /**
@@ -71,7 +100,12 @@ const UNIT_WORDS: Record<string, string> = {
  * `bareNumberHint`).
  */
 export function suggestDuration(text: string): string | undefined {
-  const parts = [...text.trim().toLowerCase().matchAll(/(\d+)\s*([a-z]+)\s*(?:,|and)?\s*/g)];
+  const parts = [
+    ...text
+      .trim()
+      .toLowerCase()
+      .matchAll(/(\d+)\s*([a-z]+)\s*(?:,|and)?\s*/g),
+  ];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text.trim().toLowerCase()) return undefined;
   let out = '';
   for (const [, amount, word] of parts) {

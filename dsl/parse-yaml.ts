@@ -40,7 +40,11 @@ export function parseYamlSource(text: string, file: string, needs: string, examp
     return { diagnostics: [refusal(file, 'EMPTY_FILE', `the file has no content (only comments); ${needs}`)] };
   }
   if (!isMap(doc.contents)) {
-    const got = isSeq(doc.contents) ? 'a list' : isScalar(doc.contents) ? `a single value (${JSON.stringify(clip(String(doc.contents.value)))})` : 'something else';
+    const got = isSeq(doc.contents)
+      ? 'a list'
+      : isScalar(doc.contents)
+        ? `a single value (${JSON.stringify(clip(String(doc.contents.value)))})`
+        : 'something else';
     const start = doc.contents.range?.[0] ?? 0;
     return { diagnostics: [refusal(file, 'NOT_A_MAPPING', `the top level must be a mapping of keys ${example}, got ${got}`, at(start))] };
   }

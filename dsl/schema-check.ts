@@ -102,7 +102,11 @@ function reportError(error: ErrorObject, root: unknown, reporter: Reporter): voi
       return;
     case 'not':
       // The one `not` in the schema: names may not be `__proto__`, which JavaScript objects treat specially.
-      reporter.report('INVALID_NAME', path, `${JSON.stringify(error.data)} is reserved (JavaScript objects treat it specially); choose another name`);
+      reporter.report(
+        'INVALID_NAME',
+        path,
+        `${JSON.stringify(error.data)} is reserved (JavaScript objects treat it specially); choose another name`,
+      );
       return;
     case 'if':
     case 'propertyNames':
@@ -128,25 +132,35 @@ function describeName(title: string, value: string, keyword: string): { code: Di
       // The semantic pass reports these as unknown states or activities, with suggestions.
       return undefined;
     default:
-      return { code: 'INVALID_NAME', message: `invalid ${title} "${value}": use letters, digits and _, not starting with a digit, e.g. "${snake(value)}"` };
+      return {
+        code: 'INVALID_NAME',
+        message: `invalid ${title} "${value}": use letters, digits and _, not starting with a digit, e.g. "${snake(value)}"`,
+      };
   }
 }
 
 /** Names what is wrong with a duration and, where it can tell, the literal that was meant. */
 function durationMessage(value: string): string {
   const meant = suggestDuration(value);
-  if (meant) return `invalid duration "${value}" (did you mean "${meant}"?): write a number and a unit (ms, s, m, h, d) with no space, combined like 1h30m`;
+  if (meant)
+    return `invalid duration "${value}" (did you mean "${meant}"?): write a number and a unit (ms, s, m, h, d) with no space, combined like 1h30m`;
   if (isBareNumber(value)) return `invalid duration "${value}": a number needs a unit; ${bareNumberHint(value)}`;
   return `invalid duration "${value}": write a number and a unit (ms, s, m, h, d), e.g. 30s, 4h or 1h30m`;
 }
 
 function kebab(value: string): string {
-  const out = value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+|-+$/g, '');
+  const out = value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+|-+$/g, '');
   return out || 'my-process';
 }
 
 function snake(value: string): string {
-  const out = value.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^[0-9]+/, '').replace(/^_+(?=.)|_+$/g, '');
+  const out = value
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^[0-9]+/, '')
+    .replace(/^_+(?=.)|_+$/g, '');
   return out || 'name';
 }
 

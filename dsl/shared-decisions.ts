@@ -53,7 +53,12 @@ export function mergeSharedDecisions(value: unknown, file: string, locate: Locat
 
   uses.forEach((entry, i) => {
     if (typeof entry !== 'string' || !/\.ya?ml$/i.test(entry)) {
-      report(locate, 'INVALID_VALUE', ['uses', i], `${JSON.stringify(entry)} is not a YAML file path; give a path ending in .yaml, relative to this definition's directory`);
+      report(
+        locate,
+        'INVALID_VALUE',
+        ['uses', i],
+        `${JSON.stringify(entry)} is not a YAML file path; give a path ending in .yaml, relative to this definition's directory`,
+      );
       return;
     }
     const path = normalize(join(dirname(file), entry));
@@ -64,7 +69,12 @@ export function mergeSharedDecisions(value: unknown, file: string, locate: Locat
     seen.add(path);
     const read = readShared(path);
     if ('problem' in read) {
-      report(locate, read.code, ['uses', i], `shared file "${entry}" (${path}): ${read.problem}; paths are relative to this definition's directory`);
+      report(
+        locate,
+        read.code,
+        ['uses', i],
+        `shared file "${entry}" (${path}): ${read.problem}; paths are relative to this definition's directory`,
+      );
       return;
     }
     const parsed = parseYamlSource(read.text, path, 'a shared file needs `decisions:`', '(decisions: …)');
@@ -75,7 +85,10 @@ export function mergeSharedDecisions(value: unknown, file: string, locate: Locat
     const shared = parsed.value as JsonRecord;
     for (const key of Object.keys(shared)) {
       if (SHARED_FILE_KEYS.includes(key)) continue;
-      const hint = key === 'uses' ? 'shared files cannot use other files; list every file in the definition' : `a shared file may only have ${SHARED_FILE_KEYS.join(', ')}`;
+      const hint =
+        key === 'uses'
+          ? 'shared files cannot use other files; list every file in the definition'
+          : `a shared file may only have ${SHARED_FILE_KEYS.join(', ')}`;
       report(parsed.locate, 'UNKNOWN_KEY', [key], `unknown key "${key}": ${hint}`, true);
     }
     if (!hasOwn(shared, 'decisions')) {
@@ -94,7 +107,13 @@ export function mergeSharedDecisions(value: unknown, file: string, locate: Locat
       }
       const earlier = sourceOf.get(name);
       if (earlier !== undefined) {
-        report(parsed.locate, 'DECISION_CONFLICT', ['decisions', name], `decision "${name}" is also defined in "${earlier}", used by the same definition; rename one`, true);
+        report(
+          parsed.locate,
+          'DECISION_CONFLICT',
+          ['decisions', name],
+          `decision "${name}" is also defined in "${earlier}", used by the same definition; rename one`,
+          true,
+        );
         continue;
       }
       merged[name] = rules;

@@ -49,7 +49,12 @@ export function textProblem(text: string, file: string): Diagnostic | undefined 
   if (bad) {
     const code = bad[0].charCodeAt(0);
     const what = code === 0 ? 'a NUL byte' : `control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    return refusal(file, 'NOT_TEXT', `${what}: this looks like a binary file; a definition must be UTF-8 text`, positionIn(text, bad.index));
+    return refusal(
+      file,
+      'NOT_TEXT',
+      `${what}: this looks like a binary file; a definition must be UTF-8 text`,
+      positionIn(text, bad.index),
+    );
   }
   return undefined;
 }
@@ -67,7 +72,12 @@ function bytesProblem(bytes: Buffer, file: string): Diagnostic | undefined {
   } catch {
     const lenient = new TextDecoder('utf-8').decode(bytes);
     const at = lenient.indexOf('\uFFFD');
-    return refusal(file, 'NOT_TEXT', 'bytes that are not UTF-8: this looks like a binary file or another encoding; save it as UTF-8', positionIn(lenient, Math.max(at, 0)));
+    return refusal(
+      file,
+      'NOT_TEXT',
+      'bytes that are not UTF-8: this looks like a binary file or another encoding; save it as UTF-8',
+      positionIn(lenient, Math.max(at, 0)),
+    );
   }
   return undefined;
 }

@@ -59,7 +59,11 @@ export const isParallel = (spec: StateSpec | undefined): boolean => spec?.type =
 export const hasChildren = (spec: StateSpec | undefined): boolean => Object.keys(childStates(spec)).length > 0;
 
 /** Calls `visit` for every state, parents before children. */
-export function forEachState(root: Record<string, StateSpec>, visit: (path: StatePath, spec: StateSpec) => void, prefix: StatePath = []): void {
+export function forEachState(
+  root: Record<string, StateSpec>,
+  visit: (path: StatePath, spec: StateSpec) => void,
+  prefix: StatePath = [],
+): void {
   for (const [name, spec] of Object.entries(stateRecord(root))) {
     const path = [...prefix, name];
     visit(path, spec);

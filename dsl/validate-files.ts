@@ -46,7 +46,11 @@ export async function validateFiles(paths: string[]): Promise<ValidationReport> 
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i];
     if (file.empty) {
-      files.push({ file: file.path, ok: false, diagnostics: [refusal(file.path, 'FILE_NOT_FOUND', 'no .yaml or .yml files in this directory')] });
+      files.push({
+        file: file.path,
+        ok: false,
+        diagnostics: [refusal(file.path, 'FILE_NOT_FOUND', 'no .yaml or .yml files in this directory')],
+      });
       continue;
     }
     if (isScenarioFileName(file.path)) {
@@ -77,7 +81,11 @@ export async function validateFiles(paths: string[]): Promise<ValidationReport> 
       else diagnostics.push(await duplicateId(file.path, id, first));
     }
     const ok = diagnostics.length === 0;
-    files.push(ok ? { file: file.path, ok, process: id, definition: result.definition, hash: result.hash, diagnostics } : { file: file.path, ok, diagnostics });
+    files.push(
+      ok
+        ? { file: file.path, ok, process: id, definition: result.definition, hash: result.hash, diagnostics }
+        : { file: file.path, ok, diagnostics },
+    );
   }
   await checkChildren(files);
   return { files, errorCount: files.reduce((n, f) => n + f.diagnostics.length, 0) };
@@ -125,7 +133,10 @@ async function expand(paths: string[]): Promise<Array<{ path: string; empty?: bo
     out.push({ path, empty });
   };
   for (const path of paths) {
-    const isDir = await stat(path).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!isDir) {
       add(path);
       continue;

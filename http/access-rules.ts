@@ -12,7 +12,11 @@ import type { VerifiedActor } from './token-verifier';
 /** Throws ACCESS_DENIED unless one of the actor's roles may start `process`. */
 export function checkStart(rules: AccessRules, actor: VerifiedActor, process: string): void {
   if (!rules.start) return;
-  const key = Object.prototype.hasOwnProperty.call(rules.start, process) ? process : Object.prototype.hasOwnProperty.call(rules.start, '*') ? '*' : undefined;
+  const key = Object.prototype.hasOwnProperty.call(rules.start, process)
+    ? process
+    : Object.prototype.hasOwnProperty.call(rules.start, '*')
+      ? '*'
+      : undefined;
   const allowed = key ? rules.start[key] : [];
   if (actor.roles.some((role) => allowed.includes(role))) return;
   throw new ProblemError(

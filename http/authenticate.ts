@@ -30,12 +30,19 @@ export function authenticationHook(verifier: TokenVerifier, refusals: AuthRefusa
     const header = request.headers.authorization;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     try {
-      if (!match) throw new AuthenticationError('missing-token', header ? 'the Authorization header is not "Bearer <token>"' : 'no bearer token: send Authorization: Bearer <token>');
+      if (!match)
+        throw new AuthenticationError(
+          'missing-token',
+          header ? 'the Authorization header is not "Bearer <token>"' : 'no bearer token: send Authorization: Bearer <token>',
+        );
       request.actor = await verifier.verify(match[1]);
     } catch (err) {
       const failure = err instanceof AuthenticationError ? err : new AuthenticationError('malformed', 'the token could not be verified');
       refusals.add(failure.reason);
-      request.log.warn({ reason: failure.reason, ip: request.ip, route: request.routeOptions.url }, `authentication refused: ${failure.message}`);
+      request.log.warn(
+        { reason: failure.reason, ip: request.ip, route: request.routeOptions.url },
+        `authentication refused: ${failure.message}`,
+      );
       await reply
         .code(401)
         .header('www-authenticate', `Bearer error="invalid_token", error_description="${failure.reason}"`)

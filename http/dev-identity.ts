@@ -33,7 +33,10 @@ export async function ensureDevIdentity(dataDir: string): Promise<DevIdentity> {
     writeFileSync(privateKeyFile, JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' }, null, 2), { mode: 0o600 });
     writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' }] }, null, 2));
   }
-  const config = parseIdentityConfig({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keyFile: jwksFile, algorithms: ['EdDSA'] }, 'development identity');
+  const config = parseIdentityConfig(
+    { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keyFile: jwksFile, algorithms: ['EdDSA'] },
+    'development identity',
+  );
   return { dir, jwksFile, privateKeyFile, config };
 }
 
@@ -65,7 +68,14 @@ export async function mintDevToken(options: MintOptions): Promise<string> {
 export function parseAs(as: string): { id: string; roles: string[] } {
   const colon = as.indexOf(':');
   const id = colon < 0 ? '' : canonicalActorId(as.slice(colon + 1));
-  const roles = colon < 0 ? [] : as.slice(0, colon).split(',').map((r) => r.trim()).filter(Boolean);
+  const roles =
+    colon < 0
+      ? []
+      : as
+          .slice(0, colon)
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean);
   if (!id || roles.length === 0) throw new Error(`--as "${as}": expected role:actorId, e.g. lead:chen (several roles: lead,agent:chen)`);
   return { id, roles };
 }

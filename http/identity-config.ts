@@ -79,7 +79,12 @@ const SCHEMA = {
   required: ['issuer', 'audience'],
   properties: {
     issuer: { type: 'string', minLength: 1 },
-    audience: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] },
+    audience: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      ],
+    },
     jwksUrl: { type: 'string', pattern: '^https?://' },
     keyFile: { type: 'string', minLength: 1 },
     algorithms: { type: 'array', minItems: 1, items: { type: 'string' } },
@@ -150,7 +155,9 @@ export function loadIdentityConfig(path: string): IdentityConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new IdentityConfigError(`${path}: cannot read the identity configuration (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new IdentityConfigError(
+      `${path}: cannot read the identity configuration (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   let raw: unknown;
   try {

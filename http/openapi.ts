@@ -48,7 +48,10 @@ export function bundleOpenApi(doc: Record<string, unknown>): Record<string, unkn
     let component = name;
     let body: Json = schema;
     if (parts.length) {
-      component = `${name}.${parts.map((p) => (p === '$defs' || p === 'properties' ? '' : p)).filter(Boolean).join('.')}`;
+      component = `${name}.${parts
+        .map((p) => (p === '$defs' || p === 'properties' ? '' : p))
+        .filter(Boolean)
+        .join('.')}`;
       for (const part of parts) body = (body as Record<string, Json>)[part];
       if (body === undefined) throw new Error(`OpenAPI: ${absolute} points at nothing`);
     }
@@ -65,7 +68,8 @@ export function bundleOpenApi(doc: Record<string, unknown>): Record<string, unkn
     if (!node || typeof node !== 'object') return node;
     const out: Record<string, Json> = {};
     for (const [key, value] of Object.entries(node)) {
-      out[key] = key === '$ref' && typeof value === 'string' && !value.startsWith('#/components/') ? target(value, base) : rewrite(value, base);
+      out[key] =
+        key === '$ref' && typeof value === 'string' && !value.startsWith('#/components/') ? target(value, base) : rewrite(value, base);
     }
     return out;
   };

@@ -24,7 +24,8 @@ export const caseIdParam = {
 export const startRequest = {
   $id: 'https://docket.dev/schemas/http/start-request.schema.json',
   title: 'start request',
-  description: 'Start a case of a deployed process. The case id is the business key: starting an id that exists returns that case (200, `existing: true`).',
+  description:
+    'Start a case of a deployed process. The case id is the business key: starting an id that exists returns that case (200, `existing: true`).',
   type: 'object',
   additionalProperties: false,
   required: ['id', 'process'],
@@ -76,7 +77,11 @@ export const listQuery = {
     hash: { type: 'string', pattern: '^[0-9a-f]{8,64}$', description: 'Only cases on this definition hash (8+ characters as a prefix).' },
     state: { type: 'string', minLength: 1, description: 'Only cases whose state starts with this dotted path.' },
     status: { enum: ['running', 'closed'], description: 'Only running or only closed cases.' },
-    query: { type: 'string', minLength: 1, description: "An extra Temporal visibility query ANDed with the rest, e.g. `DocketPriority = 'P0'`." },
+    query: {
+      type: 'string',
+      minLength: 1,
+      description: "An extra Temporal visibility query ANDed with the rest, e.g. `DocketPriority = 'P0'`.",
+    },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
   },
 } as const;
@@ -119,7 +124,11 @@ export const auditQuery = {
   additionalProperties: false,
   properties: {
     format: { enum: ['json', 'text', 'md', 'html'], default: 'json' },
-    replay: { type: 'boolean', default: false, description: 'Replay the history with the workflow code first (slow: bundles the workflows unless DOCKET_WORKFLOW_BUNDLE is set).' },
+    replay: {
+      type: 'boolean',
+      default: false,
+      description: 'Replay the history with the workflow code first (slow: bundles the workflows unless DOCKET_WORKFLOW_BUNDLE is set).',
+    },
   },
 } as const;
 
@@ -153,6 +162,7 @@ export const httpSchemas = { startRequest, startedCase, eventRequest, caseList, 
 /** `application/problem+json` responses for the given statuses. */
 export function problemResponses(...statuses: number[]): Record<number, unknown> {
   const out: Record<number, unknown> = {};
-  for (const status of statuses) out[status] = { description: 'problem details', content: { 'application/problem+json': { schema: { $ref: problem.$id } } } };
+  for (const status of statuses)
+    out[status] = { description: 'problem details', content: { 'application/problem+json': { schema: { $ref: problem.$id } } } };
   return out;
 }

@@ -60,7 +60,10 @@ export async function buildServer(options: ServerOptions): Promise<DocketServer>
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problemBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; GET /openapi.json lists them`, request.url)),
+    reply
+      .code(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problemBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; GET /openapi.json lists them`, request.url)),
   );
 
   await app.register(swagger, {
@@ -70,13 +73,14 @@ export async function buildServer(options: ServerOptions): Promise<DocketServer>
         title: 'docket',
         version: packageVersion(),
         description:
-          'Start, drive and read docket cases over HTTP. Every request but /openapi.json, /health and /metrics carries a bearer token (JWT) from the identity provider the server trusts; the actor of an event is the token\'s, never the body\'s. Errors are problem details (application/problem+json) with the codes of the wire contract.',
+          "Start, drive and read docket cases over HTTP. Every request but /openapi.json, /health and /metrics carries a bearer token (JWT) from the identity provider the server trusts; the actor of an event is the token's, never the body's. Errors are problem details (application/problem+json) with the codes of the wire contract.",
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
       tags: [{ name: 'cases' }, { name: 'events' }, { name: 'audit' }, { name: 'service' }],
     },
-    transformObject: (documentObject) => bundleOpenApi((documentObject as { openapiObject: Record<string, unknown> }).openapiObject) as never,
+    transformObject: (documentObject) =>
+      bundleOpenApi((documentObject as { openapiObject: Record<string, unknown> }).openapiObject) as never,
   });
 
   const authenticate = authenticationHook(verifier, refusals);
@@ -110,14 +114,40 @@ export async function buildServer(options: ServerOptions): Promise<DocketServer>
   app.get('/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
   app.get(
     '/health',
-    { config: PUBLIC, schema: { operationId: 'health', summary: 'Liveness', tags: ['service'], security: [], response: { 200: { description: 'up', content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } } } } } },
+    {
+      config: PUBLIC,
+      schema: {
+        operationId: 'health',
+        summary: 'Liveness',
+        tags: ['service'],
+        security: [],
+        response: {
+          200: {
+            description: 'up',
+            content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } },
+          },
+        },
+      },
+    },
     async () => ({ ok: true }),
   );
   app.get(
     '/metrics',
-    { config: PUBLIC, schema: { operationId: 'metrics', summary: 'Refused authentication attempts by reason (Prometheus text format)', tags: ['service'], security: [], response: { 200: { description: 'counters', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+    {
+      config: PUBLIC,
+      schema: {
+        operationId: 'metrics',
+        summary: 'Refused authentication attempts by reason (Prometheus text format)',
+        tags: ['service'],
+        security: [],
+        response: { 200: { description: 'counters', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
+    },
     async (_request, reply) => {
-      const lines = ['# HELP docket_http_auth_refused_total Requests refused for their bearer token, by reason.', '# TYPE docket_http_auth_refused_total counter'];
+      const lines = [
+        '# HELP docket_http_auth_refused_total Requests refused for their bearer token, by reason.',
+        '# TYPE docket_http_auth_refused_total counter',
+      ];
       for (const [reason, count] of [...refusals.counts].sort()) lines.push(`docket_http_auth_refused_total{reason="${reason}"} ${count}`);
       return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
     },

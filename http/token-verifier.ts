@@ -5,7 +5,17 @@
  * (actor-id.ts). No hand-written crypto.
  */
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject, type CryptoKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  importSPKI,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type KeyObject,
+  type CryptoKey,
+} from 'jose';
 import { canonicalActorId } from './actor-id';
 import type { ClaimMapping, IdentityConfig } from './identity-config';
 import { IdentityConfigError } from './identity-config';
@@ -82,9 +92,17 @@ export function actorFromClaims(payload: JWTPayload, claims: ClaimMapping, issue
   const roles = new Set<string>();
   for (const path of claims.roles) {
     const value = claimAt(payload, path);
-    const names = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? value.split(/\s+/) : [];
+    const names = Array.isArray(value)
+      ? value.filter((v): v is string => typeof v === 'string')
+      : typeof value === 'string'
+        ? value.split(/\s+/)
+        : [];
     for (const name of names.map((n) => n.trim()).filter(Boolean)) {
-      const mapped = Object.prototype.hasOwnProperty.call(claims.roleMap, name) ? claims.roleMap[name] : claims.keepUnmappedRoles ? name : undefined;
+      const mapped = Object.prototype.hasOwnProperty.call(claims.roleMap, name)
+        ? claims.roleMap[name]
+        : claims.keepUnmappedRoles
+          ? name
+          : undefined;
       if (mapped) roles.add(mapped);
     }
   }
@@ -126,10 +144,14 @@ function asAuthenticationError(err: unknown): AuthenticationError {
     if (err.claim === 'nbf') return new AuthenticationError('not-yet-valid', 'the token is not valid yet');
     return new AuthenticationError('malformed', `the token's "${err.claim}" claim is missing or invalid`);
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed) return new AuthenticationError('bad-signature', 'the token signature does not verify');
-  if (err instanceof errors.JWKSNoMatchingKey) return new AuthenticationError('unknown-key', 'the token is signed with a key the identity provider does not publish');
-  if (err instanceof errors.JOSEAlgNotAllowed) return new AuthenticationError('bad-algorithm', 'the token is signed with an algorithm that is not accepted');
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return new AuthenticationError('keys-unavailable', "the identity provider's keys could not be fetched");
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return new AuthenticationError('bad-signature', 'the token signature does not verify');
+  if (err instanceof errors.JWKSNoMatchingKey)
+    return new AuthenticationError('unknown-key', 'the token is signed with a key the identity provider does not publish');
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return new AuthenticationError('bad-algorithm', 'the token is signed with an algorithm that is not accepted');
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid)
+    return new AuthenticationError('keys-unavailable', "the identity provider's keys could not be fetched");
   if (err instanceof errors.JOSEError) return new AuthenticationError('malformed', 'the token is not a valid JWT');
   return new AuthenticationError('keys-unavailable', `the token could not be verified: ${(err as Error)?.message ?? String(err)}`);
 }

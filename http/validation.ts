@@ -10,7 +10,13 @@ import { contractSchemas, processDefinitionSchema } from '../contract/schemas';
 import { httpSchemas } from './schemas';
 
 function instance(coerce: boolean): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true, coerceTypes: coerce ? 'array' : false, discriminator: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    useDefaults: true,
+    coerceTypes: coerce ? 'array' : false,
+    discriminator: true,
+  });
   addFormats(ajv);
   ajv.addMetaSchema(draft07MetaSchema);
   ajv.addSchema(processDefinitionSchema);

@@ -41,11 +41,14 @@ export function compareExpectation(want: Expectation, sim: CaseView, invokedSinc
   if (want.state !== undefined) {
     const expected = (Array.isArray(want.state) ? want.state : [want.state]).slice().sort();
     const got = sim.state.slice().sort();
-    if (!isDeepStrictEqual(expected, got)) differ(['state'], Array.isArray(want.state) ? expected : want.state, got.length === 1 ? got[0] : got, failureNote(sim));
+    if (!isDeepStrictEqual(expected, got))
+      differ(['state'], Array.isArray(want.state) ? expected : want.state, got.length === 1 ? got[0] : got, failureNote(sim));
   }
   if (want.status !== undefined && want.status !== sim.status) differ(['status'], want.status, sim.status, failureNote(sim));
-  if (want.outcome !== undefined && want.outcome !== sim.outcome) differ(['outcome'], want.outcome, sim.outcome, ` (status ${sim.status})${failureNote(sim)}`);
-  if (want.failure !== undefined && want.failure !== sim.failure?.code) differ(['failure'], want.failure, sim.failure?.code, sim.failure ? ` (${sim.failure.message})` : ` (status ${sim.status})`);
+  if (want.outcome !== undefined && want.outcome !== sim.outcome)
+    differ(['outcome'], want.outcome, sim.outcome, ` (status ${sim.status})${failureNote(sim)}`);
+  if (want.failure !== undefined && want.failure !== sim.failure?.code)
+    differ(['failure'], want.failure, sim.failure?.code, sim.failure ? ` (${sim.failure.message})` : ` (status ${sim.status})`);
   for (const [key, value] of Object.entries(want.context ?? {})) {
     const has = Object.prototype.hasOwnProperty.call(sim.context, key);
     if (!has) out.push({ at: ['context', key], message: `expected ${show(value)}, but context has no key "${key}"` });
@@ -56,20 +59,33 @@ export function compareExpectation(want: Expectation, sim: CaseView, invokedSinc
     const gotText = got.map((d) => `${d.name} in ${formatDuration(Date.parse(d.due) - sim.now)}`);
     want.deadlines.forEach((d, i) => {
       const actual = got[i];
-      if (!actual) return out.push({ at: ['deadlines', i], message: `expected deadline "${d.name}", but ${got.length === 0 ? 'none is pending' : `only ${got.length} pending: ${gotText.join(', ')}`}` });
+      if (!actual)
+        return out.push({
+          at: ['deadlines', i],
+          message: `expected deadline "${d.name}", but ${got.length === 0 ? 'none is pending' : `only ${got.length} pending: ${gotText.join(', ')}`}`,
+        });
       if (actual.name !== d.name) return differ(['deadlines', i, 'name'], d.name, actual.name, ` (pending: ${gotText.join(', ')})`);
       const dueMs = Date.parse(actual.due);
-      if (d.in !== undefined && Math.abs(parseDuration(d.in)! - (dueMs - sim.now)) > (sim.toleranceMs ?? 0)) differ(['deadlines', i, 'in'], d.in, formatDuration(dueMs - sim.now), ` (due ${actual.due})`);
+      if (d.in !== undefined && Math.abs(parseDuration(d.in)! - (dueMs - sim.now)) > (sim.toleranceMs ?? 0))
+        differ(['deadlines', i, 'in'], d.in, formatDuration(dueMs - sim.now), ` (due ${actual.due})`);
       if (d.due !== undefined && Date.parse(d.due) !== dueMs) differ(['deadlines', i, 'due'], d.due, actual.due);
     });
-    if (got.length > want.deadlines.length) out.push({ at: ['deadlines'], message: `${got.length - want.deadlines.length} more pending than expected: ${gotText.slice(want.deadlines.length).join(', ')}` });
+    if (got.length > want.deadlines.length)
+      out.push({
+        at: ['deadlines'],
+        message: `${got.length - want.deadlines.length} more pending than expected: ${gotText.slice(want.deadlines.length).join(', ')}`,
+      });
   }
   if (want.invoked !== undefined) {
     const made = sim.invocations.slice(invokedSince);
     const names = made.map((m) => m.name);
     want.invoked.forEach((w, i) => {
       const actual = made[i];
-      if (!actual) return out.push({ at: ['invoked', i], message: `expected an invocation of ${w.name}, but ${made.length === 0 ? 'none was made' : `only ${made.length} were made: ${names.join(', ')}`} since the previous expect` });
+      if (!actual)
+        return out.push({
+          at: ['invoked', i],
+          message: `expected an invocation of ${w.name}, but ${made.length === 0 ? 'none was made' : `only ${made.length} were made: ${names.join(', ')}`} since the previous expect`,
+        });
       if (actual.name !== w.name) return differ(['invoked', i, 'name'], w.name, actual.name, ` (made: ${names.join(', ')})`);
       // On a server only the names are visible (the timeline does not keep inputs): compared offline only.
       if (actual.input === undefined) return;
@@ -77,7 +93,11 @@ export function compareExpectation(want: Expectation, sim: CaseView, invokedSinc
         if (!isDeepStrictEqual(value, actual.input![key])) differ(['invoked', i, 'input', key], value, actual.input![key]);
       }
     });
-    if (made.length > want.invoked.length) out.push({ at: ['invoked'], message: `${made.length - want.invoked.length} more invocations than expected: ${names.slice(want.invoked.length).join(', ')}` });
+    if (made.length > want.invoked.length)
+      out.push({
+        at: ['invoked'],
+        message: `${made.length - want.invoked.length} more invocations than expected: ${names.slice(want.invoked.length).join(', ')}`,
+      });
   }
   if (want.pending !== undefined) {
     const got = sim.invocations.filter((i) => i.status === 'pending').map((i) => i.name);

@@ -39,7 +39,10 @@ export interface FileResult {
 export async function scenarioFiles(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths) {
-    const isDir = await stat(path).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!isDir) {
       out.push(path);
       continue;
@@ -88,19 +91,32 @@ function runScenario(def: ProcessDefinition, fileValue: ScenarioFile, scenario: 
         const actor = parseAs(step.as!);
         const rejection = sim.send({ type: step.send, actor, ...(step.data ? { data: step.data } : {}) });
         if (step.rejected === undefined && rejection) {
-          return fail([...here, 'send'], `${n}: expected ${step.send} to be accepted, got ${rejection.code}: ${rejection.message}${sim.failure ? ` (the case failed: ${sim.failure.code}: ${sim.failure.message})` : ''}`);
+          return fail(
+            [...here, 'send'],
+            `${n}: expected ${step.send} to be accepted, got ${rejection.code}: ${rejection.message}${sim.failure ? ` (the case failed: ${sim.failure.code}: ${sim.failure.message})` : ''}`,
+          );
         }
         if (step.rejected !== undefined && rejection?.code !== step.rejected) {
-          return fail([...here, 'rejected'], `${n}: expected ${step.send} to be rejected with ${step.rejected}, got ${rejection ? `${rejection.code}: ${rejection.message}` : `accepted (now in ${sim.state.join(', ')})`}`);
+          return fail(
+            [...here, 'rejected'],
+            `${n}: expected ${step.send} to be rejected with ${step.rejected}, got ${rejection ? `${rejection.code}: ${rejection.message}` : `accepted (now in ${sim.state.join(', ')})`}`,
+          );
         }
-        if (!rejection && sim.failure) return fail([...here, 'send'], `${n}: ${step.send} was accepted and the case failed: ${sim.failure.code}: ${sim.failure.message}`);
+        if (!rejection && sim.failure)
+          return fail(
+            [...here, 'send'],
+            `${n}: ${step.send} was accepted and the case failed: ${sim.failure.code}: ${sim.failure.message}`,
+          );
       } else if ('advance' in step) {
         sim.advance(parseDuration(step.advance)!);
       } else if ('complete' in step) {
         const pending = sim.pendingInvocation(step.complete);
         if (!pending) {
           const open = sim.invocations.filter((x) => x.status === 'pending').map((x) => x.name);
-          return fail([...here, 'complete'], `${n}: no pending invocation of ${step.complete} (${open.length ? `pending: ${open.join(', ')}` : 'none is pending'}; state ${sim.state.join(', ')})`);
+          return fail(
+            [...here, 'complete'],
+            `${n}: no pending invocation of ${step.complete} (${open.length ? `pending: ${open.join(', ')}` : 'none is pending'}; state ${sim.state.join(', ')})`,
+          );
         }
         sim.settle(pending, step.fails !== undefined ? { fails: step.fails } : { returns: step.returns ?? null });
       } else {
@@ -108,7 +124,13 @@ function runScenario(def: ProcessDefinition, fileValue: ScenarioFile, scenario: 
         invokedSince = sim.invocations.length;
         if (mismatches.length) {
           const first = mismatches[0];
-          const more = mismatches.length > 1 ? ` (and ${mismatches.length - 1} more: ${mismatches.slice(1).map((m) => `${m.at.join('.')}: ${m.message}`).join('; ')})` : '';
+          const more =
+            mismatches.length > 1
+              ? ` (and ${mismatches.length - 1} more: ${mismatches
+                  .slice(1)
+                  .map((m) => `${m.at.join('.')}: ${m.message}`)
+                  .join('; ')})`
+              : '';
           return fail([...here, 'expect', ...first.at], `${n}, expect.${first.at.join('.')}: ${first.message}${more}`);
         }
       }
@@ -121,14 +143,26 @@ function runScenario(def: ProcessDefinition, fileValue: ScenarioFile, scenario: 
 
 function visitedStates(sim: CaseSimulator): string[] {
   const out = new Set<string>();
-  for (const entry of sim.timeline) if (entry.kind === 'started' || entry.kind === 'transition') (entry.kind === 'started' ? entry.state : entry.to).forEach((s) => out.add(s));
+  for (const entry of sim.timeline)
+    if (entry.kind === 'started' || entry.kind === 'transition')
+      (entry.kind === 'started' ? entry.state : entry.to).forEach((s) => out.add(s));
   return [...out];
 }
 
 /** `role:id`, several roles with commas (the schema checked the form). */
 function parseAs(text: string): { id: string; roles: string[] } {
   const colon = text.indexOf(':');
-  return { id: text.slice(colon + 1).trim(), roles: [...new Set(text.slice(0, colon).split(',').map((r) => r.trim()))] };
+  return {
+    id: text.slice(colon + 1).trim(),
+    roles: [
+      ...new Set(
+        text
+          .slice(0, colon)
+          .split(',')
+          .map((r) => r.trim()),
+      ),
+    ],
+  };
 }
 
 /**

@@ -74,10 +74,26 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenarios> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    return { ok: false, file, problems: [{ file, line: 1, column: 1, message: `cannot read the scenario file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }] };
+    return {
+      ok: false,
+      file,
+      problems: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          message: `cannot read the scenario file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        },
+      ],
+    };
   }
   const parsed = parseYamlSource(text, file, 'a scenario file needs scenarios (a list of name, input and steps)', '(scenarios: …)');
-  if ('diagnostics' in parsed) return { ok: false, file, problems: parsed.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.message })) };
+  if ('diagnostics' in parsed)
+    return {
+      ok: false,
+      file,
+      problems: parsed.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.message })),
+    };
   const { value, locate } = parsed;
   if (!validateScenarioFile(value)) {
     return { ok: false, file, problems: schemaProblems(validateScenarioFile.errors ?? [], locate) };
@@ -88,7 +104,11 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenarios> {
   if (!loaded.definition) {
     const at = locate(scenarios.definition ? ['definition'] : []);
     const why = loaded.diagnostics.slice(0, 5).map(formatDiagnostic).join('\n  ');
-    return { ok: false, file, problems: [{ ...at, message: `the definition ${definitionFile} does not validate, so its scenarios cannot run:\n  ${why}` }] };
+    return {
+      ok: false,
+      file,
+      problems: [{ ...at, message: `the definition ${definitionFile} does not validate, so its scenarios cannot run:\n  ${why}` }],
+    };
   }
   return { ok: true, file, value: scenarios, locate, definition: loaded.definition, definitionFile };
 }
@@ -101,7 +121,10 @@ function schemaProblems(errors: ErrorObject[], locate: Locate): Located[] {
   const seen = new Set<string>();
   for (const e of errors) {
     if (e.keyword === 'if' || e.keyword === 'allOf') continue;
-    const path: PathSegment[] = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+    const path: PathSegment[] = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
     let message: string;
     let at = path;
     let key = false;
@@ -116,8 +139,10 @@ function schemaProblems(errors: ErrorObject[], locate: Locate): Located[] {
       key = true;
     } else if (e.keyword === 'required') message = `missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
     else if (e.keyword === 'anyOf') message = 'a step is one of: send (an event), advance (the clock), complete (an invocation), expect';
-    else if (e.keyword === 'pattern' && /duration/.test(String((e.parentSchema as { description?: string })?.description))) message = `"${String(e.data)}" is not a duration: write a number and a unit (ms, s, m, h, d), like 4h or 1h30m`;
-    else if (e.keyword === 'pattern') message = `"${String(e.data)}" is not in the expected form (${(e.parentSchema as { description?: string })?.description ?? e.message})`;
+    else if (e.keyword === 'pattern' && /duration/.test(String((e.parentSchema as { description?: string })?.description)))
+      message = `"${String(e.data)}" is not a duration: write a number and a unit (ms, s, m, h, d), like 4h or 1h30m`;
+    else if (e.keyword === 'pattern')
+      message = `"${String(e.data)}" is not in the expected form (${(e.parentSchema as { description?: string })?.description ?? e.message})`;
     else message = e.message ?? `fails the rule "${e.keyword}"`;
     const dedupe = `${e.instancePath}\u0000${message}`;
     if (seen.has(dedupe)) continue;

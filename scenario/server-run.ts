@@ -53,7 +53,8 @@ export async function runScenarioFileOnServer(
     const id = `test-${basename(file).replace(/\.test\.ya?ml$/i, '')}-${index + 1}-${randomUUID().slice(0, 8)}`;
     const result = await (async (): Promise<ScenarioResult> => {
       const start = await client.start({ path: loaded.definitionFile, id, input: scenario.input ?? {}, waitForStartMs: waitMs });
-      if (start.status === 'starting') return fail([], `case ${id} did not start within ${waitMs / 1000} s: is a worker serving this task queue?`);
+      if (start.status === 'starting')
+        return fail([], `case ${id} did not start within ${waitMs / 1000} s: is a worker serving this task queue?`);
       let invokedSince = 0;
       for (const [i, step] of scenario.steps.entries()) {
         const n = `step ${i + 1}`;
@@ -66,8 +67,13 @@ export async function runScenarioFileOnServer(
           );
           const code = outcome instanceof EventRejectedError ? outcome.code : undefined;
           if (outcome !== undefined && code === undefined && !(outcome instanceof CaseFailedError)) throw outcome;
-          if (step.rejected === undefined && code) return fail(['steps', i, 'send'], `${n}: expected ${step.send} to be accepted, got ${code}: ${(outcome as Error).message}`);
-          if (step.rejected !== undefined && code !== step.rejected) return fail(['steps', i, 'rejected'], `${n}: expected ${step.send} to be rejected with ${step.rejected}, got ${code ?? 'accepted'}`);
+          if (step.rejected === undefined && code)
+            return fail(['steps', i, 'send'], `${n}: expected ${step.send} to be accepted, got ${code}: ${(outcome as Error).message}`);
+          if (step.rejected !== undefined && code !== step.rejected)
+            return fail(
+              ['steps', i, 'rejected'],
+              `${n}: expected ${step.send} to be rejected with ${step.rejected}, got ${code ?? 'accepted'}`,
+            );
           if (outcome instanceof CaseFailedError) return fail(['steps', i, 'send'], `${n}: ${outcome.message}`);
         } else if ('expect' in step) {
           const deadline = Date.now() + waitMs;
@@ -83,7 +89,10 @@ export async function runScenarioFileOnServer(
           invokedSince = view.invocations.length;
           if (mismatches.length) {
             const first = mismatches[0];
-            return fail(['steps', i, 'expect', ...first.at], `${n}, expect.${first.at.join('.')}: ${first.message} (after waiting ${waitMs / 1000} s)`);
+            return fail(
+              ['steps', i, 'expect', ...first.at],
+              `${n}, expect.${first.at.join('.')}: ${first.message} (after waiting ${waitMs / 1000} s)`,
+            );
           }
         }
       }

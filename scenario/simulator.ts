@@ -88,7 +88,10 @@ export class CaseSimulator {
       const validate = ajv.compile(def.input);
       if (!validate(this.input)) {
         const problems = (validate.errors ?? []).map((e) => `input${e.instancePath.replace(/\//g, '.')}: ${e.message}`);
-        this.failure = { code: 'INVALID_INPUT', message: `input does not match the input schema of process ${def.process}: ${problems.join('; ')}` };
+        this.failure = {
+          code: 'INVALID_INPUT',
+          message: `input does not match the input schema of process ${def.process}: ${problems.join('; ')}`,
+        };
         return;
       }
     }
@@ -162,9 +165,16 @@ export class CaseSimulator {
     try {
       rejection =
         this.status !== 'running'
-          ? { code: 'CASE_CLOSED', message: `case ${this.caseId} is ${this.status} (state ${this.state.join(', ')}); it accepts no more events` }
-          : (checkEvent(this.def, leafPaths(this.actor.getSnapshot().value), event, { input: this.input, context: this.context, now: this.now, caseId: this.caseId }) ??
-            checkDistinctActors(this.def, event, this.timeline));
+          ? {
+              code: 'CASE_CLOSED',
+              message: `case ${this.caseId} is ${this.status} (state ${this.state.join(', ')}); it accepts no more events`,
+            }
+          : (checkEvent(this.def, leafPaths(this.actor.getSnapshot().value), event, {
+              input: this.input,
+              context: this.context,
+              now: this.now,
+              caseId: this.caseId,
+            }) ?? checkDistinctActors(this.def, event, this.timeline));
     } catch (err) {
       // As the workflow answers it: the gate itself failed (a guard that cannot be evaluated).
       const message = `the event could not be checked: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
@@ -193,14 +203,32 @@ export class CaseSimulator {
     if ('returns' in answer) {
       invocation.status = 'done';
       invocation.output = answer.returns;
-      this.record({ kind: 'invoke', at: this.iso(), state: invocation.state, [invocation.kind]: invocation.name, status: 'done', output: answer.returns } as TimelineEntry);
+      this.record({
+        kind: 'invoke',
+        at: this.iso(),
+        state: invocation.state,
+        [invocation.kind]: invocation.name,
+        status: 'done',
+        output: answer.returns,
+      } as TimelineEntry);
       settler.done(answer.returns);
     } else {
       invocation.status = 'failed';
       invocation.error = answer.fails;
-      this.record({ kind: 'invoke', at: this.iso(), state: invocation.state, [invocation.kind]: invocation.name, status: 'failed', error: answer.fails } as TimelineEntry);
+      this.record({
+        kind: 'invoke',
+        at: this.iso(),
+        state: invocation.state,
+        [invocation.kind]: invocation.name,
+        status: 'failed',
+        error: answer.fails,
+      } as TimelineEntry);
       if (settler.hasOnError) settler.failed(answer.fails);
-      else this.failure ??= { code: 'PROCESS_FAILED', message: `${invocation.kind} ${invocation.name} failed in state ${invocation.state} and the state has no onError: ${answer.fails}` };
+      else
+        this.failure ??= {
+          code: 'PROCESS_FAILED',
+          message: `${invocation.kind} ${invocation.name} failed in state ${invocation.state} and the state has no onError: ${answer.fails}`,
+        };
     }
     this.drain();
     this.advance(0);
@@ -260,7 +288,10 @@ export class CaseSimulator {
     while (this.queue.length && this.status === 'running') {
       if (++answered > MAX_ANSWERS_IN_A_ROW) {
         const names = [...new Set(this.invocations.slice(-10).map((i) => `${i.name} in ${i.state}`))].join(', ');
-        this.failure = { code: 'LOOP_DETECTED', message: `more than ${MAX_ANSWERS_IN_A_ROW} invocations answered in a row without a step of the scenario (${names}): give one of them pending: true and complete it in a step` };
+        this.failure = {
+          code: 'LOOP_DETECTED',
+          message: `more than ${MAX_ANSWERS_IN_A_ROW} invocations answered in a row without a step of the scenario (${names}): give one of them pending: true and complete it in a step`,
+        };
         return;
       }
       this.queue.shift()!();
@@ -284,10 +315,32 @@ export class CaseSimulator {
       this.record({ kind: 'started', at: this.iso(), state: to, definition: this.def.process, hash: '' } as TimelineEntry);
     } else {
       const deadline = this.deadlineFor(event.type);
-      if (deadline) this.record({ kind: 'deadline', at: this.iso(), name: deadline.name, state: deadline.state, due: new Date(deadline.dueMs).toISOString(), target: deadline.target } as TimelineEntry);
+      if (deadline)
+        this.record({
+          kind: 'deadline',
+          at: this.iso(),
+          name: deadline.name,
+          state: deadline.state,
+          due: new Date(deadline.dueMs).toISOString(),
+          target: deadline.target,
+        } as TimelineEntry);
       if (to.join() !== this.previous.join()) {
-        const label = deadline ? `after:${deadline.name}` : event.type.startsWith('docket.invoke.done.') ? 'invoke.done' : event.type.startsWith('docket.invoke.error.') ? 'invoke.error' : event.type;
-        this.record({ kind: 'transition', at: this.iso(), event: label, actor: event.actor, from: this.previous, to, data: event.data && Object.keys(event.data).length ? event.data : undefined } as TimelineEntry);
+        const label = deadline
+          ? `after:${deadline.name}`
+          : event.type.startsWith('docket.invoke.done.')
+            ? 'invoke.done'
+            : event.type.startsWith('docket.invoke.error.')
+              ? 'invoke.error'
+              : event.type;
+        this.record({
+          kind: 'transition',
+          at: this.iso(),
+          event: label,
+          actor: event.actor,
+          from: this.previous,
+          to,
+          data: event.data && Object.keys(event.data).length ? event.data : undefined,
+        } as TimelineEntry);
       }
     }
     this.previous = to;

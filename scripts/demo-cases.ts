@@ -35,9 +35,21 @@ export async function runDemoCases(
   const ids = { p2: `demo-${run}-p2-logistics`, p0: `demo-${run}-p0-payment`, p1: `demo-${run}-p1-escalated` };
 
   say(`Starting ${ids.p2} (P2), ${ids.p0} (P0) and ${ids.p1} (P1) …`);
-  await docket.start({ definition: complaint, id: ids.p2, input: intake('cust-101', 'Zhang Min', 'ordinary', 'logistics_delay', 'Parcel is a week late') });
-  await docket.start({ definition: complaint, id: ids.p0, input: intake('cust-202', 'Liu Yang', 'outage', 'payment', 'Checkout fails for every card') });
-  await docket.start({ definition: complaint, id: ids.p1, input: intake('cust-303', 'Zhao Lei', 'partial', 'product_issue', 'Blender stops after a minute') });
+  await docket.start({
+    definition: complaint,
+    id: ids.p2,
+    input: intake('cust-101', 'Zhang Min', 'ordinary', 'logistics_delay', 'Parcel is a week late'),
+  });
+  await docket.start({
+    definition: complaint,
+    id: ids.p0,
+    input: intake('cust-202', 'Liu Yang', 'outage', 'payment', 'Checkout fails for every card'),
+  });
+  await docket.start({
+    definition: complaint,
+    id: ids.p1,
+    input: intake('cust-303', 'Zhao Lei', 'partial', 'product_issue', 'Blender stops after a minute'),
+  });
 
   // P2: accepted, transferred to logistics, resolved, confirmed, rated.
   await until(docket, ids.p2, 'awaiting_response');
@@ -49,9 +61,17 @@ export async function runDemoCases(
     if (!(err instanceof EventRejectedError)) throw err;
     say(`  rejected as expected: ${err.code}: ${err.message}`);
   }
-  await docket.send(ids.p2, { type: 'TRANSFER', actor: as('agent', 'alice'), data: { department: 'logistics', contact: 'wang.fang', need: 'locate parcel 8812' } });
+  await docket.send(ids.p2, {
+    type: 'TRANSFER',
+    actor: as('agent', 'alice'),
+    data: { department: 'logistics', contact: 'wang.fang', need: 'locate parcel 8812' },
+  });
   await until(docket, ids.p2, 'handling.with_department');
-  await docket.send(ids.p2, { type: 'DEPARTMENT_REPLY', actor: as('department', 'wang.fang'), data: { note: 'found; delivering tomorrow' } });
+  await docket.send(ids.p2, {
+    type: 'DEPARTMENT_REPLY',
+    actor: as('department', 'wang.fang'),
+    data: { note: 'found; delivering tomorrow' },
+  });
   await docket.send(ids.p2, { type: 'RESOLVE', actor: as('agent', 'alice'), data: { resolution: 'parcel delivered' } });
 
   // P0: supervisor and emergency plan notified; resolved, reopened, resolved again.
@@ -80,7 +100,10 @@ export async function runDemoCases(
     await until(docket, id, 'resolved.confirmation_call');
     await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', 'customer') });
   }
-  for (const [id, score] of [[ids.p2, 5], [ids.p0, 3]] as const) {
+  for (const [id, score] of [
+    [ids.p2, 5],
+    [ids.p0, 3],
+  ] as const) {
     await until(docket, id, 'resolved.satisfaction_call');
     await docket.send(id, { type: 'SATISFACTION', actor: as('customer', 'customer'), data: { score } });
   }

@@ -30,7 +30,10 @@ const ROOT = join(__dirname, '..');
 
 function shippedDefinitionFiles(): string[] {
   const dir = join(ROOT, 'definitions');
-  return readdirSync(dir).filter(isDefinitionFileName).sort().map((name) => join(dir, name));
+  return readdirSync(dir)
+    .filter(isDefinitionFileName)
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 async function main(): Promise<void> {
@@ -46,7 +49,13 @@ async function main(): Promise<void> {
     } else {
       const cliPath = await findTemporalCli({ build: true, onProgress: (line) => say(`  [temporal build] ${line}`) });
       say(`Starting the embedded Temporal dev server (${cliPath}) with its data in .docket/ …`);
-      server = await startDevServer({ dataDir: join(ROOT, '.docket'), port: DEFAULT_DEV_PORT, uiPort: DEFAULT_UI_PORT, namespace, cliPath });
+      server = await startDevServer({
+        dataDir: join(ROOT, '.docket'),
+        port: DEFAULT_DEV_PORT,
+        uiPort: DEFAULT_UI_PORT,
+        namespace,
+        cliPath,
+      });
       address = server.address;
       uiUrl = server.uiUrl;
     }
@@ -61,7 +70,11 @@ async function main(): Promise<void> {
   const worker = await createDocketWorker({ connection: workerConnection, namespace, taskQueue, activities });
   const running = worker.run();
   const connection = await Connection.connect({ address });
-  const docket = new ProcessClient({ client: new Client({ connection, namespace }), taskQueue, signingKey: loadActorSigningKey(process.env.DOCKET_ACTOR_SIGNING_KEY!) });
+  const docket = new ProcessClient({
+    client: new Client({ connection, namespace }),
+    taskQueue,
+    signingKey: loadActorSigningKey(process.env.DOCKET_ACTOR_SIGNING_KEY!),
+  });
 
   try {
     // Deploy every shipped process first, as an operator would: cases start by name from the registry.

@@ -17,7 +17,10 @@ import { withDecisions } from '../examples/definition-overrides';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runGrayReleaseDemo(docket: ProcessClient, say: (line: string) => void): Promise<Array<{ id: string; view: StateView }>> {
+export async function runGrayReleaseDemo(
+  docket: ProcessClient,
+  say: (line: string) => void,
+): Promise<Array<{ id: string; view: StateView }>> {
   const shipped = await bundleFromFile(join(__dirname, '..', 'definitions', 'gray-release.yaml'));
   const health = shipped.definition.decisions?.health?.[0]?.then as Record<string, number>;
   const release = withDecisions(shipped.definition, {
@@ -60,9 +63,12 @@ export async function runGrayReleaseDemo(docket: ProcessClient, say: (line: stri
       await docket.result(c.id);
       const view = await docket.state(c.id);
       const summary = await load.stop();
-      say(`  ${c.id}: ${view.outcome}; router weight now ${env.router.weight()}%; load sent ${summary.sent} (v1 ${fmt(summary.byVersion.v1)}, v2 ${fmt(summary.byVersion.v2)})`);
+      say(
+        `  ${c.id}: ${view.outcome}; router weight now ${env.router.weight()}%; load sent ${summary.sent} (v1 ${fmt(summary.byVersion.v1)}, v2 ${fmt(summary.byVersion.v2)})`,
+      );
       const stages = (view.context.stageResults ?? []) as Array<{ weight: number; requests: number; errorRate: number; p95Ms: number }>;
-      for (const s of stages) say(`    stage ${s.weight}%: ${s.requests} requests to v2, error rate ${(s.errorRate * 100).toFixed(1)}%, p95 ${s.p95Ms}ms`);
+      for (const s of stages)
+        say(`    stage ${s.weight}%: ${s.requests} requests to v2, error rate ${(s.errorRate * 100).toFixed(1)}%, p95 ${s.p95Ms}ms`);
       const failure = view.context.failure as { weight: number; reasons: string[]; requests: number } | undefined;
       if (failure) say(`    failing measurement at ${failure.weight}%: ${failure.reasons.join('; ')}`);
       results.push({ id: c.id, view });

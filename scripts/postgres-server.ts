@@ -101,14 +101,27 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Po
     } catch (err) {
       const e = err as { stderr?: string; stdout?: string; message: string };
       const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
-      throw new PostgresStartError(`${tool} ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}${tail ? `\nserver log:\n${tail}` : ''}`);
+      throw new PostgresStartError(
+        `${tool} ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}${tail ? `\nserver log:\n${tail}` : ''}`,
+      );
     }
   };
 
   await pg('initdb', ['-D', data, '-U', 'docket', '--auth=trust', '-E', 'UTF8', '--no-locale']);
   const port = options.port ?? (await freePort());
   const start = () =>
-    pg('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+    pg('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      log,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      'start',
+    ]);
   const shutdown = () => pg('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   await start();
 
@@ -145,10 +158,11 @@ if (require.main === module) {
       process.stderr.write(`PostgreSQL running (data in ${server.dir}); Ctrl-C stops it and deletes the data\n`);
       // Nothing else keeps this process alive while the server (a separate process) runs.
       const alive = setInterval(() => {}, 1 << 30);
-      const stop = () => void server.stop().then(() => {
-        clearInterval(alive);
-        process.exit(0);
-      });
+      const stop = () =>
+        void server.stop().then(() => {
+          clearInterval(alive);
+          process.exit(0);
+        });
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     })

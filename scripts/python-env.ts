@@ -112,7 +112,9 @@ export async function findPythonEnv(options: FindPythonEnvOptions = {}): Promise
     onProgress(`the venv ${cacheDir} is broken (${probe.error}); creating it again`);
     fs.rmSync(cacheDir, { recursive: true, force: true });
   } else if (!options.create) {
-    throw new PythonEnvNotFoundError(`No Python with temporalio and cryptography: DOCKET_PYTHON is not set and ${cacheDir} does not exist. ${INSTALL_HINT}`);
+    throw new PythonEnvNotFoundError(
+      `No Python with temporalio and cryptography: DOCKET_PYTHON is not set and ${cacheDir} does not exist. ${INSTALL_HINT}`,
+    );
   }
 
   const base = await findBasePython(env);
@@ -181,7 +183,13 @@ async function createPythonEnv({ env, base, onProgress }: CreateOptions): Promis
 }
 
 /** Runs a step of the build; progress lines pass through, the last ones go into the error. */
-async function runLogged(command: string, args: string[], env: NodeJS.ProcessEnv, onProgress: (line: string) => void, what: string): Promise<void> {
+async function runLogged(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onProgress: (line: string) => void,
+  what: string,
+): Promise<void> {
   const tail: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -200,20 +208,24 @@ async function runLogged(command: string, args: string[], env: NodeJS.ProcessEnv
   }
 }
 
-
 type Probe = { ok: true; version: string } | { ok: false; error: string };
 
 /** Whether `python` runs and imports temporalio and cryptography; temporalio's version when it does. */
 function probeTemporalio(python: string, env: NodeJS.ProcessEnv): Promise<Probe> {
   return new Promise((resolve) => {
-    execFile(python, ['-c', 'import cryptography, temporalio; print(temporalio.__version__)'], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (!err) return resolve({ ok: true, version: stdout.trim() });
-      const code = (err as NodeJS.ErrnoException).code;
-      const lastLine = String(stderr).trim().split('\n').pop();
-      const reason =
-        code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not executable' : lastLine || `exit code ${code ?? 'none'}`;
-      resolve({ ok: false, error: reason });
-    });
+    execFile(
+      python,
+      ['-c', 'import cryptography, temporalio; print(temporalio.__version__)'],
+      { env, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ ok: true, version: stdout.trim() });
+        const code = (err as NodeJS.ErrnoException).code;
+        const lastLine = String(stderr).trim().split('\n').pop();
+        const reason =
+          code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not executable' : lastLine || `exit code ${code ?? 'none'}`;
+        resolve({ ok: false, error: reason });
+      },
+    );
   });
 }
 

@@ -57,11 +57,7 @@ const shipped = (name: string) => loadDefinitionOrThrow(path.join(ROOT, 'definit
  */
 export function recordingComplaint(): ProcessDefinition {
   return withDecisions(shipped('complaint'), {
-    responseDeadline: [
-      { when: 'context.priority == "P0"', then: '1h' },
-      { when: 'context.priority == "P1"', then: '3s' },
-      { then: '24h' },
-    ],
+    responseDeadline: [{ when: 'context.priority == "P0"', then: '1h' }, { when: 'context.priority == "P1"', then: '3s' }, { then: '24h' }],
     levelDeadline: [
       { when: 'context.heldBy == "lead"', then: '3s' },
       { when: 'context.heldBy == "supervisor"', then: '3s' },
@@ -120,7 +116,12 @@ interface Recorder {
 }
 
 /** The "3+7" follow-up of a resolved complaint: the customer confirms, rates, and the case closes. */
-async function answerFollowUps({ docket, state }: Pick<Recorder, 'docket' | 'state'>, id: string, customer: string, rating: Record<string, unknown>): Promise<void> {
+async function answerFollowUps(
+  { docket, state }: Pick<Recorder, 'docket' | 'state'>,
+  id: string,
+  customer: string,
+  rating: Record<string, unknown>,
+): Promise<void> {
   await state(id, 'resolved.confirmation_call');
   await docket.send(id, { type: 'CONFIRM_SOLVED', actor: as('customer', customer) });
   await state(id, 'resolved.satisfaction_call');
@@ -138,7 +139,11 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
     await state(id, 'handling.working');
     // A signal nobody may send is recorded as rejected; the case goes on.
     await docket.signal(id, { type: 'RESOLVE', actor: as('agent', 'mallory'), data: { resolution: 'not mine' } });
-    await docket.send(id, { type: 'TRANSFER', actor: as('agent', 'alice'), data: { department: 'logistics', contact: 'wang.fang', need: 'locate parcel 8812' } });
+    await docket.send(id, {
+      type: 'TRANSFER',
+      actor: as('agent', 'alice'),
+      data: { department: 'logistics', contact: 'wang.fang', need: 'locate parcel 8812' },
+    });
     await state(id, 'handling.with_department');
     await docket.send(id, { type: 'DEPARTMENT_REPLY', actor: as('department', 'wang.fang'), data: { note: 'found; delivering tomorrow' } });
     await docket.send(id, { type: 'RESOLVE', actor: as('agent', 'alice'), data: { resolution: 'parcel delivered' } });
@@ -152,7 +157,11 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
     await state(id, 'awaiting_response');
     await docket.send(id, { type: 'ACCEPT', actor: as('supervisor', 'sam.supervisor') });
     await state(id, 'handling.working');
-    await docket.send(id, { type: 'RESOLVE', actor: as('supervisor', 'sam.supervisor'), data: { resolution: 'payment gateway restarted' } });
+    await docket.send(id, {
+      type: 'RESOLVE',
+      actor: as('supervisor', 'sam.supervisor'),
+      data: { resolution: 'payment gateway restarted' },
+    });
     await answerFollowUps({ docket, state }, id, 'cust-202', { score: 4 });
   },
 
@@ -184,7 +193,11 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
 
   async 'complaint-closed-without-survey'({ docket, state }) {
     const id = 'complaint-closed-without-survey';
-    await docket.start({ process: 'complaint', id, input: intake('cust-505', 'suggestion', 'service_attitude', 'Agent was curt on the phone') });
+    await docket.start({
+      process: 'complaint',
+      id,
+      input: intake('cust-505', 'suggestion', 'service_attitude', 'Agent was curt on the phone'),
+    });
     await state(id, 'awaiting_response');
     await docket.send(id, { type: 'ACCEPT', actor: as('agent', 'erin') });
     await state(id, 'handling.working');
@@ -207,7 +220,11 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
         id,
         process: 'complaint-monitor',
         continueAsNewAfter: 12,
-        event: { type: 'COMPLAINT_RECEIVED', actor: as('system', 'recorder'), data: { caseId: `rec-${i + 1}`, category, day: 20000 + Math.floor(i / 3) } },
+        event: {
+          type: 'COMPLAINT_RECEIVED',
+          actor: as('system', 'recorder'),
+          data: { caseId: `rec-${i + 1}`, category, day: 20000 + Math.floor(i / 3) },
+        },
       });
       await until(id, (v) => v.context.received === i + 1 && v.state.includes('monitoring.watching'), `report ${i + 1}`);
     }
@@ -259,7 +276,11 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
     await state(id, 'awaiting_response');
     await docket.send(id, { type: 'ACCEPT', actor: as('agent', 'frank') });
     await state(id, 'handling.working');
-    await docket.send(id, { type: 'RESOLVE', actor: as('agent', 'frank'), data: { resolution: 'replacement kettle and a refund', refund: { amount: 260 } } });
+    await docket.send(id, {
+      type: 'RESOLVE',
+      actor: as('agent', 'frank'),
+      data: { resolution: 'replacement kettle and a refund', refund: { amount: 260 } },
+    });
     await state(id, 'refunding');
     // The child refund asks the team lead (260 is within the lead's authority); the lead approves it and it is paid.
     const child = `${id}/refund-approval-1`;
@@ -273,11 +294,19 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
     // After the monitor cases, like the one above. Nobody takes this P1 complaint: it climbs the
     // shared escalation ladder agent → lead → supervisor → manager, each level told, and the manager takes it.
     const id = 'complaint-ladder';
-    await docket.start({ process: 'complaint', id, input: intake('cust-707', 'severe', 'system_error', 'Account locked after password reset') });
+    await docket.start({
+      process: 'complaint',
+      id,
+      input: intake('cust-707', 'severe', 'system_error', 'Account locked after password reset'),
+    });
     await until(id, (v) => v.context.heldBy === 'manager' && v.state.includes('awaiting_response'), 'escalation to the manager');
     await docket.send(id, { type: 'ACCEPT', actor: as('manager', 'wu.manager') });
     await state(id, 'handling.working');
-    await docket.send(id, { type: 'RESOLVE', actor: as('manager', 'wu.manager'), data: { resolution: 'account unlocked, reset flow fixed' } });
+    await docket.send(id, {
+      type: 'RESOLVE',
+      actor: as('manager', 'wu.manager'),
+      data: { resolution: 'account unlocked, reset flow fixed' },
+    });
     await answerFollowUps({ docket, state }, id, 'cust-707', { score: 2 });
   },
 
@@ -296,7 +325,14 @@ async function grayRelease(docket: ProcessClient, id: string, canary: { errorRat
   const env = await startGrayEnvironment({ canary });
   const load = startLoad({ url: env.routerUrl, ratePerSecond: 200, concurrency: 16, maxDurationMs: 90_000 });
   try {
-    const input = { changeId: `CHG-${id}`, title: 'Checkout service v2', service: 'checkout', version: 'v2', routerUrl: env.routerUrl, requestedBy: 'eli.eng' };
+    const input = {
+      changeId: `CHG-${id}`,
+      title: 'Checkout service v2',
+      service: 'checkout',
+      version: 'v2',
+      routerUrl: env.routerUrl,
+      requestedBy: 'eli.eng',
+    };
     await docket.start({ process: 'gray-release', id, input });
     await docket.send(id, { type: 'APPROVE', actor: as('change_manager', 'cm.chen'), data: { note: 'staging soak passed' } });
     await docket.result(id);
@@ -306,7 +342,13 @@ async function grayRelease(docket: ProcessClient, id: string, canary: { errorRat
   }
 }
 
-const refund = (caseId: string, amount: number, requestedBy: string, reason: string) => ({ caseId, amount, requestedBy, reason, customerId: `cust-${caseId}` });
+const refund = (caseId: string, amount: number, requestedBy: string, reason: string) => ({
+  caseId,
+  amount,
+  requestedBy,
+  reason,
+  customerId: `cust-${caseId}`,
+});
 
 /** notify, failing the first attempt of the P0 supervisor alert so a retry is on record. */
 const recorderActivities = {
@@ -338,7 +380,11 @@ async function settledHistory(docket: ProcessClient, id: string): Promise<string
 }
 
 /** Records every case (or only `only`, by id: the monitors count the complaints recorded before them). */
-export async function recordHistories(outDir: string, say: (line: string) => void = () => undefined, only: string[] = []): Promise<string[]> {
+export async function recordHistories(
+  outDir: string,
+  say: (line: string) => void = () => undefined,
+  only: string[] = [],
+): Promise<string[]> {
   installRuntimeLogging(createLogger({ level: process.env.DOCKET_LOG_LEVEL ?? 'error' }));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-record-'));
   process.env.DOCKET_DATA_DIR = dataDir;

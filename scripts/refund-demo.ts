@@ -37,7 +37,13 @@ export async function runRefundDemo(docket: ProcessClient, say: (line: string) =
   const run = Date.now().toString(36);
   const small = `demo-${run}-refund-680`;
   const large = `demo-${run}-refund-2400`;
-  const input = (caseId: string, amount: number) => ({ caseId, amount, requestedBy: 'alice', customerId: 'cust-101', reason: 'parcel lost in transit' });
+  const input = (caseId: string, amount: number) => ({
+    caseId,
+    amount,
+    requestedBy: 'alice',
+    customerId: 'cust-101',
+    reason: 'parcel lost in transit',
+  });
 
   // 680: the team lead decides alone. The requester tries to approve her own refund first.
   await docket.start({ definition: refund, id: small, input: input('demo-C-101', 680) });
@@ -70,7 +76,9 @@ export async function runRefundDemo(docket: ProcessClient, say: (line: string) =
     await docket.result(id);
     const view = await docket.state(id);
     const payment = view.context.payment as { amount: number; currency: string; approvedBy: string; paidAt: string } | undefined;
-    say(`  ${id}: ${view.outcome}${payment ? `, paid ${payment.amount} ${payment.currency} (approved by ${payment.approvedBy}) at ${payment.paidAt}` : ''}`);
+    say(
+      `  ${id}: ${view.outcome}${payment ? `, paid ${payment.amount} ${payment.currency} (approved by ${payment.approvedBy}) at ${payment.paidAt}` : ''}`,
+    );
     say(`    ${holdsLine(view)}`);
     results.push({ id, view });
   }

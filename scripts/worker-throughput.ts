@@ -58,7 +58,11 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: server.address });
   const docket = new ProcessClient({ client: new Client({ connection }), taskQueue, signingKey: loadActorSigningKey(keys.signingKeyFile) });
   const pollers = async () => {
-    const { pollers: list } = await docket.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 2 });
+    const { pollers: list } = await docket.client.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: 2,
+    });
     return new Set((list ?? []).map((p) => p.identity));
   };
   const waitPolling = async (ids: string[]) => {
@@ -73,7 +77,10 @@ async function main(): Promise<void> {
     const identities = [spawnWorker('w1')];
     await waitPolling(identities);
     await docket.deployFiles(
-      fs.readdirSync(path.join(ROOT, 'definitions')).filter((f) => f.endsWith('.yaml')).map((f) => path.join(ROOT, 'definitions', f)),
+      fs
+        .readdirSync(path.join(ROOT, 'definitions'))
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => path.join(ROOT, 'definitions', f)),
       { deployedBy: 'throughput' },
     );
     const rows: string[] = [];
@@ -86,7 +93,11 @@ async function main(): Promise<void> {
       const started = performance.now();
       await Promise.all(
         ids.map(async (id, i) => {
-          await docket.start({ process: 'refund-approval', id, input: { caseId: id, amount: 10 + (i % 900), requestedBy: 'alice', customerId: 'c', reason: 'throughput' } });
+          await docket.start({
+            process: 'refund-approval',
+            id,
+            input: { caseId: id, amount: 10 + (i % 900), requestedBy: 'alice', customerId: 'c', reason: 'throughput' },
+          });
           for (;;) {
             const view = await docket.state(id);
             if (view.state.includes('review.lead')) break;
@@ -114,7 +125,12 @@ async function main(): Promise<void> {
       );
       process.stderr.write(`${rows.at(-1)}\n`);
     }
-    process.stdout.write(`cpus: ${os.cpus().length}, load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n${rows.join('\n')}\n`);
+    process.stdout.write(
+      `cpus: ${os.cpus().length}, load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n${rows.join('\n')}\n`,
+    );
   } finally {
     for (const w of workers) w.kill('SIGTERM');
     await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once('exit', r)))));

@@ -61,14 +61,21 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
   for (const [name, value] of Object.entries(env)) if (value !== undefined && value.trim() !== '') vars[name] = value.trim();
 
   for (const [old, now] of Object.entries(RENAMED)) {
-    if (vars[old]) throw new ConfigError(old, `is no longer read: docket uses Temporal's own setting names now; set ${now} instead (docs/configuration.md)`);
+    if (vars[old])
+      throw new ConfigError(
+        old,
+        `is no longer read: docket uses Temporal's own setting names now; set ${now} instead (docs/configuration.md)`,
+      );
   }
   if (vars.TEMPORAL_TLS !== undefined && !/^(true|false|1|0)$/i.test(vars.TEMPORAL_TLS)) {
     throw new ConfigError('TEMPORAL_TLS', `expected true or false, got "${vars.TEMPORAL_TLS}"`);
   }
   const configFile = vars.TEMPORAL_CONFIG_FILE ?? defaultConfigFile(vars);
   if (vars.TEMPORAL_CONFIG_FILE && !fs.existsSync(configFile)) {
-    throw new ConfigError('TEMPORAL_CONFIG_FILE', `no such file "${configFile}" (unset it to use ${defaultConfigFile({ ...vars, TEMPORAL_CONFIG_FILE: '' })}, or write one with \`temporal config set\`)`);
+    throw new ConfigError(
+      'TEMPORAL_CONFIG_FILE',
+      `no such file "${configFile}" (unset it to use ${defaultConfigFile({ ...vars, TEMPORAL_CONFIG_FILE: '' })}, or write one with \`temporal config set\`)`,
+    );
   }
   const profileName = vars.TEMPORAL_PROFILE ?? 'default';
   let profile: ClientConfigProfile;
@@ -77,7 +84,10 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
   } catch (err) {
     const message = (err as Error).message;
     if (/Profile '.*' not found/.test(message)) throw new ConfigError('TEMPORAL_PROFILE', `no profile "${profileName}" in ${configFile}`);
-    throw new ConfigError(vars.TEMPORAL_CONFIG_FILE ? 'TEMPORAL_CONFIG_FILE' : configFile, `cannot read the Temporal configuration: ${message}`);
+    throw new ConfigError(
+      vars.TEMPORAL_CONFIG_FILE ? 'TEMPORAL_CONFIG_FILE' : configFile,
+      `cannot read the Temporal configuration: ${message}`,
+    );
   }
 
   const where = (entry: string, variable: string) => (vars[variable] ? variable : `${configFile} [profile.${profileName}] ${entry}`);
@@ -91,23 +101,39 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
     const key = tlsSettings.clientKey;
     // The missing half is named the way the present one was given: a variable, or a profile entry.
     const fromEnv = (variable: string) => Boolean(vars[variable] ?? vars[variable.replace(/_PATH$/, '_DATA')]);
-    const missingHalf = (entry: string, variable: string, other: string) => (fromEnv(other) ? variable : `${configFile} [profile.${profileName}] ${entry}`);
-    if (cert && !key) throw new ConfigError(missingHalf('tls.client_key_path', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_CLIENT_CERT_PATH'), 'is required with a client certificate (mTLS needs both)');
-    if (key && !cert) throw new ConfigError(missingHalf('tls.client_cert_path', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH'), 'is required with a client key (mTLS needs both)');
+    const missingHalf = (entry: string, variable: string, other: string) =>
+      fromEnv(other) ? variable : `${configFile} [profile.${profileName}] ${entry}`;
+    if (cert && !key)
+      throw new ConfigError(
+        missingHalf('tls.client_key_path', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_CLIENT_CERT_PATH'),
+        'is required with a client certificate (mTLS needs both)',
+      );
+    if (key && !cert)
+      throw new ConfigError(
+        missingHalf('tls.client_cert_path', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH'),
+        'is required with a client key (mTLS needs both)',
+      );
     checkReadable(cert, where('tls.client_cert_path', 'TEMPORAL_TLS_CLIENT_CERT_PATH'));
     checkReadable(key, where('tls.client_key_path', 'TEMPORAL_TLS_CLIENT_KEY_PATH'));
     checkReadable(tlsSettings.serverCACert, where('tls.server_ca_cert_path', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'));
   }
 
   const { connectionOptions, namespace } = toClientOptions(profile);
-  const tls = connectionOptions.tls && typeof connectionOptions.tls === 'object' ? withoutUndefined(connectionOptions.tls) : connectionOptions.tls === true ? {} : undefined;
+  const tls =
+    connectionOptions.tls && typeof connectionOptions.tls === 'object'
+      ? withoutUndefined(connectionOptions.tls)
+      : connectionOptions.tls === true
+        ? {}
+        : undefined;
   return {
     address,
     namespace: namespace ?? 'default',
     taskQueue: vars.DOCKET_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     ...(tls ? { tls } : {}),
     ...(connectionOptions.apiKey ? { apiKey: connectionOptions.apiKey as string } : {}),
-    ...(connectionOptions.metadata && Object.keys(connectionOptions.metadata).length ? { metadata: connectionOptions.metadata as Record<string, string> } : {}),
+    ...(connectionOptions.metadata && Object.keys(connectionOptions.metadata).length
+      ? { metadata: connectionOptions.metadata as Record<string, string> }
+      : {}),
     profile: profileName,
     ...(fs.existsSync(configFile) ? { configFile } : {}),
   };

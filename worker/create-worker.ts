@@ -61,7 +61,8 @@ export function actorTrustFromEnv(env: NodeJS.ProcessEnv, development = false): 
     if (file) keys.push(...loadTrustedActorKeys(file));
     if (signing) keys.push(trustedKeyOf(loadActorSigningKey(signing)));
   } catch (err) {
-    if (err instanceof ActorKeyError) throw new ConfigError(file && err.message.includes(file) ? 'DOCKET_ACTOR_KEYS' : 'DOCKET_ACTOR_SIGNING_KEY', err.message);
+    if (err instanceof ActorKeyError)
+      throw new ConfigError(file && err.message.includes(file) ? 'DOCKET_ACTOR_KEYS' : 'DOCKET_ACTOR_SIGNING_KEY', err.message);
     throw err;
   }
   const raw = env.DOCKET_ALLOW_UNSIGNED_ACTORS?.trim().toLowerCase();
@@ -138,12 +139,23 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
   );
   const env = options.env ?? process.env;
   const allowInlineDefinitions = options.allowInlineDefinitions ?? inlineDefinitionsAllowed(env);
-  if (allowInlineDefinitions) options.logger?.warn('development mode: inline definitions in start inputs are accepted (DOCKET_ALLOW_INLINE_DEFINITIONS)');
+  if (allowInlineDefinitions)
+    options.logger?.warn('development mode: inline definitions in start inputs are accepted (DOCKET_ALLOW_INLINE_DEFINITIONS)');
   const actorTrust = options.actorTrust ?? actorTrustFromEnv(env, allowInlineDefinitions);
-  if (!actorTrust.required) options.logger?.warn('unsigned actors are accepted: an event without a signed actor assertion is taken with the actor it names (DOCKET_ALLOW_UNSIGNED_ACTORS or development mode)');
-  else if (actorTrust.keys.length === 0) options.logger?.warn('signed actors are required but no key is trusted (DOCKET_ACTOR_KEYS): every event will be refused as UNAUTHENTICATED');
+  if (!actorTrust.required)
+    options.logger?.warn(
+      'unsigned actors are accepted: an event without a signed actor assertion is taken with the actor it names (DOCKET_ALLOW_UNSIGNED_ACTORS or development mode)',
+    );
+  else if (actorTrust.keys.length === 0)
+    options.logger?.warn(
+      'signed actors are required but no key is trusted (DOCKET_ACTOR_KEYS): every event will be refused as UNAUTHENTICATED',
+    );
   // The definition step reads the registry with the worker's own connection; its result carries the actor rule into the case's history.
-  const resolveDefinition = createResolveDefinition({ client: new Client({ connection: options.connection, namespace: options.namespace }), allowInlineDefinitions, actorTrust });
+  const resolveDefinition = createResolveDefinition({
+    client: new Client({ connection: options.connection, namespace: options.namespace }),
+    allowInlineDefinitions,
+    actorTrust,
+  });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

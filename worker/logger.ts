@@ -112,7 +112,8 @@ export function installRuntimeLogging(logger: PinoLogger, options: { metricsAddr
         ...(options.metricsAddress ? { metrics: { prometheus: { bindAddress: options.metricsAddress } } } : {}),
       },
     });
-    if (options.metricsAddress) logger.info({ metricsAddress: options.metricsAddress }, `Prometheus metrics on http://${options.metricsAddress}/metrics`);
+    if (options.metricsAddress)
+      logger.info({ metricsAddress: options.metricsAddress }, `Prometheus metrics on http://${options.metricsAddress}/metrics`);
   } catch (err) {
     if (!(err instanceof IllegalStateError)) throw err;
     logger.warn('the Temporal runtime was created before installRuntimeLogging(); SDK logs bypass this logger');

@@ -50,7 +50,10 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   // The activity store first: a worker that cannot reach its store (or finds it on an older
   // schema) would fail every side effect; better to say so at start, with the location.
   const { store, report } = await migrateStore();
-  logger.info({ store: store.kind, location: store.location, schemaVersion: report.current, migrated: report.applied }, 'activity store ready');
+  logger.info(
+    { store: store.kind, location: store.location, schemaVersion: report.current, migrated: report.applied },
+    'activity store ready',
+  );
 
   const connection = await NativeConnection.connect(connectionOptions(config));
   try {

@@ -17,7 +17,16 @@ import type { LogLevel, LogMetadata } from '@temporalio/worker';
 const TASK_FAILURE_MESSAGES = new Set(['Workflow failed', 'Failing workflow task', 'Failed to process Workflow Activation']);
 
 /** Error names of the failures that close a workflow instead of failing its task. */
-const CLOSING_FAILURES = new Set(['ApplicationFailure', 'TemporalFailure', 'CancelledFailure', 'TerminatedFailure', 'TimeoutFailure', 'ActivityFailure', 'ChildWorkflowFailure', 'ServerFailure']);
+const CLOSING_FAILURES = new Set([
+  'ApplicationFailure',
+  'TemporalFailure',
+  'CancelledFailure',
+  'TerminatedFailure',
+  'TimeoutFailure',
+  'ActivityFailure',
+  'ChildWorkflowFailure',
+  'ServerFailure',
+]);
 
 /** Runs remembered at most; the oldest is forgotten first (a worker's memory stays bounded). */
 export const REMEMBERED_RUNS = 10_000;

@@ -52,7 +52,9 @@ function productionXState(config: WebpackConfiguration): WebpackConfiguration {
     ...config,
     resolve: {
       ...config.resolve,
-      alias: Array.isArray(alias) ? [...alias, { name: 'xstate', onlyModule: true, alias: require.resolve('xstate') }] : { ...alias, xstate$: require.resolve('xstate') },
+      alias: Array.isArray(alias)
+        ? [...alias, { name: 'xstate', onlyModule: true, alias: require.resolve('xstate') }]
+        : { ...alias, xstate$: require.resolve('xstate') },
     },
   };
 }

@@ -36,7 +36,12 @@ export interface WorkflowBundleFile {
 export async function buildWorkflowBundle(options: BuildWorkflowBundleOptions = {}): Promise<WorkflowBundleFile> {
   const workflowsPath = options.workflowsPath ?? require.resolve('../workflows');
   const outFile = path.resolve(options.outFile ?? DEFAULT_BUNDLE_PATH);
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, ...WORKFLOW_BUNDLER_OPTIONS, logger: options.logger ?? quietLogger() });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    ...WORKFLOW_BUNDLER_OPTIONS,
+    logger: options.logger ?? quietLogger(),
+  });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const tmp = `${outFile}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, code);

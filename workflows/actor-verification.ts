@@ -59,7 +59,11 @@ export function actorRefusal(event: unknown): Rejection | undefined {
     if (rejection) return rejection;
     if (passed.has(event)) return undefined;
   }
-  if (trust?.required) return { code: 'UNAUTHENTICATED', message: 'this worker requires signed actors, but its workflow code has no actor interceptor (workflows/actor-verification.ts)' };
+  if (trust?.required)
+    return {
+      code: 'UNAUTHENTICATED',
+      message: 'this worker requires signed actors, but its workflow code has no actor interceptor (workflows/actor-verification.ts)',
+    };
   return undefined;
 }
 
@@ -114,7 +118,11 @@ class ActorVerification implements WorkflowInboundCallsInterceptor {
     if (!v) return next(input);
     if ('rejection' in v) {
       // Validators run live only (never on replay), so this is logged once per refused Update.
-      log.warn('refused an event Update: actor not verified', { code: v.rejection.code, reason: v.rejection.message, event: String((input.args[0] as EventInput)?.type).slice(0, 200) });
+      log.warn('refused an event Update: actor not verified', {
+        code: v.rejection.code,
+        reason: v.rejection.message,
+        event: String((input.args[0] as EventInput)?.type).slice(0, 200),
+      });
       throw failure(v.rejection);
     }
     return next(pass(input, v.event));

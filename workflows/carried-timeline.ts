@@ -12,7 +12,11 @@ export const CARRIED_TIMELINE_ENTRIES = 100;
 /** Their JSON size at most, in bytes (counted in UTF-16 units, close enough for a budget). */
 export const CARRIED_TIMELINE_BYTES = 256 * 1024;
 
-export function carriedTimeline(timeline: readonly TimelineEntry[], maxEntries = CARRIED_TIMELINE_ENTRIES, maxBytes = CARRIED_TIMELINE_BYTES): TimelineEntry[] {
+export function carriedTimeline(
+  timeline: readonly TimelineEntry[],
+  maxEntries = CARRIED_TIMELINE_ENTRIES,
+  maxBytes = CARRIED_TIMELINE_BYTES,
+): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   let bytes = 0;
   for (let i = timeline.length - 1; i >= 0 && out.length < maxEntries; i--) {

@@ -14,10 +14,13 @@ export class CarriedTimers {
   constructor(private readonly clock: CaseClock) {}
 
   arm(deadline: CarriedDeadline, fire: (eventType: string) => void, now: number): void {
-    const id = this.clock.setTimeout(() => {
-      this.timers.delete(deadline.key);
-      fire(afterEventType(deadline.key, deadline.state));
-    }, Math.max(0, deadline.dueMs - now));
+    const id = this.clock.setTimeout(
+      () => {
+        this.timers.delete(deadline.key);
+        fire(afterEventType(deadline.key, deadline.state));
+      },
+      Math.max(0, deadline.dueMs - now),
+    );
     this.timers.set(deadline.key, id);
   }
 

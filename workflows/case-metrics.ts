@@ -36,13 +36,21 @@ export class CaseMetrics {
 
   /** A case ended: `completed` with its outcome, or `failed` with its failure code. */
   finished(status: 'completed' | 'failed', detail: string): void {
-    this.count('casesFinished', 'cases finished, by process, status and outcome or failure code', { status, [status === 'completed' ? 'outcome' : 'code']: detail });
+    this.count('casesFinished', 'cases finished, by process, status and outcome or failure code', {
+      status,
+      [status === 'completed' ? 'outcome' : 'code']: detail,
+    });
   }
 
   /** An event taken in (`accepted`) or refused (`rejected`, with its rejection code), by Update or Signal. */
   event(type: unknown, via: 'update' | 'signal', result: 'accepted' | 'rejected', code?: string): void {
     const declared = typeof type === 'string' && Object.prototype.hasOwnProperty.call(this.def.events ?? {}, type) ? type : '(undeclared)';
-    this.count('events', 'events sent to cases, by process, event, channel, result and rejection code', { event: declared, via, result, ...(code ? { code } : {}) });
+    this.count('events', 'events sent to cases, by process, event, channel, result and rejection code', {
+      event: declared,
+      via,
+      result,
+      ...(code ? { code } : {}),
+    });
   }
 
   /**
@@ -54,7 +62,11 @@ export class CaseMetrics {
     const spec = stateAt(this.def, deadline.state.split('.'));
     const kind = spec && offersEvents(spec) ? 'deadline' : 'wait';
     const result = kind === 'deadline' ? (how === 'fired' ? 'missed' : 'met') : how === 'fired' ? 'elapsed' : 'cancelled';
-    this.count('deadlines', 'deadlines and waits of cases, by process, name, kind and result (met, missed, elapsed, cancelled)', { deadline: deadline.name, kind, result });
+    this.count('deadlines', 'deadlines and waits of cases, by process, name, kind and result (met, missed, elapsed, cancelled)', {
+      deadline: deadline.name,
+      kind,
+      result,
+    });
   }
 
   /** An invocation (activity or child process) that failed after its retries. */

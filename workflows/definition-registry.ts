@@ -18,7 +18,9 @@ export async function definitionRegistry(carried?: { state?: RegistryState }): P
   const book = new RegistryBook(workflowInfo().continuedFromExecutionRunId ? carried?.state : undefined);
   const now = () => new Date().toISOString();
 
-  setHandler(deployUpdate, (request) => guard(() => book.deploy(request, now())), { validator: (request) => void guard(() => book.check(request)) });
+  setHandler(deployUpdate, (request) => guard(() => book.deploy(request, now())), {
+    validator: (request) => void guard(() => book.check(request)),
+  });
   setHandler(setCurrentUpdate, (request) => guard(() => book.setCurrent(request, now())), {
     validator: (request) => void guard(() => book.find({ process: request?.process, version: request?.version })),
   });
@@ -43,7 +45,12 @@ function guard<T>(operation: () => T): T {
     return operation();
   } catch (err) {
     if (err instanceof RegistryRefusal) {
-      throw ApplicationFailure.create({ message: err.message, type: err.code, details: [{ code: err.code, problems: err.problems }], nonRetryable: true });
+      throw ApplicationFailure.create({
+        message: err.message,
+        type: err.code,
+        details: [{ code: err.code, problems: err.problems }],
+        nonRetryable: true,
+      });
     }
     throw err;
   }

@@ -51,7 +51,10 @@ export async function resolveCaseDefinition(request: ResolveRequest): Promise<Re
     if (cause instanceof ApplicationFailure && cause.type && cause.nonRetryable) {
       failCase(cause.type as CaseFailureCode, cause.message);
     }
-    failCase('DEFINITION_NOT_FOUND', `could not resolve the definition of "${request.process ?? 'the inline definition'}": ${(cause as Error)?.message ?? String(cause)}`);
+    failCase(
+      'DEFINITION_NOT_FOUND',
+      `could not resolve the definition of "${request.process ?? 'the inline definition'}": ${(cause as Error)?.message ?? String(cause)}`,
+    );
   }
 }
 
@@ -62,7 +65,8 @@ export async function resolveCaseDefinition(request: ResolveRequest): Promise<Re
  */
 export function pinnedDefinition(resolved: ResolvedDefinition): ProcessDefinition {
   // Checked once per worker for the same recorded bytes (definition-cache.ts).
-  if (typeof resolved.definitionDeflated === 'string') return checkedDefinition(resolved.definitionDeflated, resolved.hash, () => unpackAndCheck(resolved));
+  if (typeof resolved.definitionDeflated === 'string')
+    return checkedDefinition(resolved.definitionDeflated, resolved.hash, () => unpackAndCheck(resolved));
   return unpackAndCheck(resolved);
 }
 
@@ -71,11 +75,17 @@ function unpackAndCheck(resolved: ResolvedDefinition): ProcessDefinition {
   try {
     definition = unpackDefinition(resolved);
   } catch (err) {
-    failCase('INVALID_DEFINITION', `the resolved definition of "${resolved.process}" could not be read: ${(err as Error)?.message ?? String(err)}`);
+    failCase(
+      'INVALID_DEFINITION',
+      `the resolved definition of "${resolved.process}" could not be read: ${(err as Error)?.message ?? String(err)}`,
+    );
   }
   const hash = definitionHash(definition);
   if (hash !== resolved.hash) {
-    failCase('INVALID_DEFINITION', `the resolved definition of "${resolved.process}" does not match its hash (recorded ${resolved.hash}, computed ${hash})`);
+    failCase(
+      'INVALID_DEFINITION',
+      `the resolved definition of "${resolved.process}" does not match its hash (recorded ${resolved.hash}, computed ${hash})`,
+    );
   }
   return definition;
 }

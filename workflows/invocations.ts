@@ -3,14 +3,7 @@
  * definition's timeout and retry policy, or a child `process` workflow started by name with the
  * version pinned when the parent resolved its definition. Each runs in its own cancellation scope so leaving the state cancels it.
  */
-import {
-  CancellationScope,
-  executeChild,
-  isCancellation,
-  proxyActivities,
-  workflowInfo,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { CancellationScope, executeChild, isCancellation, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { InvokeRequest } from '../compiler/compile';
 import { WORKFLOW_TYPE, type ProcessArgs, type ProcessResult, type ResolvedDefinition } from '../contract/wire';
 import { parseDuration } from '../dsl/duration';
@@ -26,22 +19,24 @@ export interface InvocationCallbacks {
 export function createInvoker(resolved: ResolvedDefinition) {
   let childSequence = 0;
   return (request: InvokeRequest, callbacks: InvocationCallbacks) =>
-    startInvocation(request, () => (request.kind === 'activity' ? runActivity(request) : runChild(request, resolved, ++childSequence)), callbacks);
+    startInvocation(
+      request,
+      () => (request.kind === 'activity' ? runActivity(request) : runChild(request, resolved, ++childSequence)),
+      callbacks,
+    );
 }
 
 /** Starts the invocation; returns a canceller for when the invoking state is left. */
 function startInvocation(request: InvokeRequest, run: () => Promise<unknown>, callbacks: InvocationCallbacks): () => void {
   const scope = new CancellationScope();
   let left = false;
-  scope
-    .run(run)
-    .then(
-      (output) => callbacks.done(output),
-      (err) => {
-        if (left && isCancellation(err)) return;
-        callbacks.failed(failureMessage(err));
-      },
-    );
+  scope.run(run).then(
+    (output) => callbacks.done(output),
+    (err) => {
+      if (left && isCancellation(err)) return;
+      callbacks.failed(failureMessage(err));
+    },
+  );
   return () => {
     left = true;
     scope.cancel();

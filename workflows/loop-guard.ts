@@ -47,7 +47,10 @@ export class LoopGuard {
           ? `more than ${MAX_AUTOMATIC_STEPS} transitions (always, or after under ${SHORT_DELAY_MS} ms)`
           : undefined;
     if (what) {
-      throw (this.tripped = new CaseError('LOOP_DETECTED', `${what} in a row without an outside event, through ${this.states.join(', ')}: the definition loops`));
+      throw (this.tripped = new CaseError(
+        'LOOP_DETECTED',
+        `${what} in a row without an outside event, through ${this.states.join(', ')}: the definition loops`,
+      ));
     }
   }
 }

@@ -8,21 +8,24 @@
  * recorded in the timeline). `after` delays become durable timers on the case's own clock
  * (durable-clock.ts), never the sandbox's global setTimeout; invocations become activities or child workflows.
  */
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
 import { compileDefinition, outcomeOf, type RuntimeHooks } from '../compiler/compile';
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
 import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
-import { DEFAULT_TIMELINE_LIMIT, type CaseFailureCode, type EventInput, type EventResult, type ProcessArgs, type ProcessResult, type Rejection, type ResolvedDefinition, type StateView, type TimelinePage } from '../contract/wire';
+import {
+  DEFAULT_TIMELINE_LIMIT,
+  type CaseFailureCode,
+  type EventInput,
+  type EventResult,
+  type ProcessArgs,
+  type ProcessResult,
+  type Rejection,
+  type ResolvedDefinition,
+  type StateView,
+  type TimelinePage,
+} from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import { caseErrorCode, type CaseError } from '../compiler/case-error';
 import { schemaValidator } from '../compiler/schema-validators';
@@ -48,16 +51,27 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   // the caller may send it again. An Update without a handler would fail without a code.
   let startFailure: StateView['failure'];
   setHandler(stateQuery, () => startingView(args, startFailure));
-  setHandler(eventUpdate, (_event: EventInput): EventResult => { throw new Error('unreachable: the validator refuses every event while the case starts'); }, {
-    validator: (_event: EventInput) => {
-      throw ApplicationFailure.create({
-        message: `case ${workflowInfo().workflowId} is still resolving its definition; send the event again in a moment`,
-        type: 'CASE_STARTING',
-        details: [{ code: 'CASE_STARTING', message: 'the case is still resolving its definition; send the event again in a moment' } satisfies Rejection],
-        nonRetryable: true,
-      });
+  setHandler(
+    eventUpdate,
+    (_event: EventInput): EventResult => {
+      throw new Error('unreachable: the validator refuses every event while the case starts');
     },
-  });
+    {
+      validator: (_event: EventInput) => {
+        throw ApplicationFailure.create({
+          message: `case ${workflowInfo().workflowId} is still resolving its definition; send the event again in a moment`,
+          type: 'CASE_STARTING',
+          details: [
+            {
+              code: 'CASE_STARTING',
+              message: 'the case is still resolving its definition; send the event again in a moment',
+            } satisfies Rejection,
+          ],
+          nonRetryable: true,
+        });
+      },
+    },
+  );
   const resolved = await (async () => resolveCaseDefinition(resolveRequestOf(args)))().catch((err: unknown) => {
     startFailure = { code: (err as ApplicationFailure).type ?? 'DEFINITION_NOT_FOUND', message: (err as Error).message };
     throw err;
@@ -139,7 +153,13 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const stateNames = () => leaves().map(displayPath);
   const context = () => actor.getSnapshot().context as Record<string, unknown>;
   const status = (): StateView['status'] =>
-    failure ? 'failed' : actor.getSnapshot().status === 'done' ? 'completed' : actor.getSnapshot().status === 'error' ? 'failed' : 'running';
+    failure
+      ? 'failed'
+      : actor.getSnapshot().status === 'done'
+        ? 'completed'
+        : actor.getSnapshot().status === 'error'
+          ? 'failed'
+          : 'running';
   const outcome = () => (status() === 'completed' ? outcomeOf(def, leaves()[0]) : undefined);
   const searchAttributes = new SearchAttributeSync(def, resolved.hash);
 
@@ -159,7 +179,14 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       if (deadline) metrics.deadline(deadline, 'fired');
       for (const cleared of record.takeCleared()) if (cleared.key !== deadline?.key) metrics.deadline(cleared, 'cleared');
       if (deadline) {
-        record.add({ kind: 'deadline', at: iso(), name: deadline.name, state: deadline.state, due: new Date(deadline.dueMs).toISOString(), target: deadline.target });
+        record.add({
+          kind: 'deadline',
+          at: iso(),
+          name: deadline.name,
+          state: deadline.state,
+          due: new Date(deadline.dueMs).toISOString(),
+          target: deadline.target,
+        });
       }
       if (to.join() !== previous.join()) {
         record.add({
@@ -211,10 +238,13 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const rejection = (event: EventInput): Rejection | undefined => {
     try {
       return status() !== 'running'
-        ? { code: 'CASE_CLOSED', message: `case ${workflowInfo().workflowId} is ${status()} (state ${stateNames().join(', ')}); it accepts no more events` }
+        ? {
+            code: 'CASE_CLOSED',
+            message: `case ${workflowInfo().workflowId} is ${status()} (state ${stateNames().join(', ')}); it accepts no more events`,
+          }
         : (actorRefusal(event) ??
-          checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId }) ??
-          checkDistinctActors(def, event, record.timeline));
+            checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId }) ??
+            checkDistinctActors(def, event, record.timeline));
     } catch (err) {
       return { code: 'INVALID_EVENT', message: `the event could not be checked: ${String((err as Error)?.message ?? err).slice(0, 200)}` };
     }
@@ -277,10 +307,11 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     apply(event);
   });
 
-
   const limit = args.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
   const historyIsLong = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit || workflowInfo().historySize >= CONTINUE_AS_NEW_HISTORY_BYTES;
+    workflowInfo().continueAsNewSuggested ||
+    workflowInfo().historyLength >= limit ||
+    workflowInfo().historySize >= CONTINUE_AS_NEW_HISTORY_BYTES;
   await condition(() => status() !== 'running' || (historyIsLong() && inflight === 0));
   await condition(allHandlersFinished);
   if (status() === 'running') {
@@ -303,14 +334,23 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   }
   if (failure || actor.getSnapshot().status === 'error') {
     metrics.finished('failed', failureCode);
-    throw ApplicationFailure.nonRetryable(`process ${def.process} failed: ${failure ?? 'the state machine stopped with an error'}`, failureCode);
+    throw ApplicationFailure.nonRetryable(
+      `process ${def.process} failed: ${failure ?? 'the state machine stopped with an error'}`,
+      failureCode,
+    );
   }
   const finalOutcome = outcome()!;
   metrics.finished('completed', finalOutcome);
   record.add({ kind: 'completed', at: iso(), outcome: finalOutcome, state: stateNames() });
   actor.stop();
   // No timeline here: the history holds what it is made of, and the audit rebuilds it (see ProcessResult).
-  return { outcome: finalOutcome, state: stateNames(), context: context(), definitionHash: resolved.hash, timelineTotal: record.timeline.length };
+  return {
+    outcome: finalOutcome,
+    state: stateNames(),
+    context: context(),
+    definitionHash: resolved.hash,
+    timelineTotal: record.timeline.length,
+  };
 }
 
 /** The case's input with the schema's defaults applied; a mismatch fails the case as INVALID_INPUT. */
@@ -352,7 +392,10 @@ function startingView(args: ProcessArgs, failure?: StateView['failure']): StateV
 export type { ResolvedDefinition };
 
 /** The page of the timeline a state Query asked for (default: the last DEFAULT_TIMELINE_LIMIT entries). */
-function timelinePage(timeline: StateView['timeline'], page: TimelinePage | undefined): Pick<StateView, 'timeline' | 'timelineFrom' | 'timelineTotal'> {
+function timelinePage(
+  timeline: StateView['timeline'],
+  page: TimelinePage | undefined,
+): Pick<StateView, 'timeline' | 'timelineFrom' | 'timelineTotal'> {
   const total = timeline.length;
   const limit = Number.isInteger(page?.timelineLimit) && page!.timelineLimit! >= 0 ? page!.timelineLimit! : DEFAULT_TIMELINE_LIMIT;
   const from = Number.isInteger(page?.timelineFrom) ? Math.min(Math.max(0, page!.timelineFrom!), total) : Math.max(0, total - limit);
@@ -371,7 +414,10 @@ function changedKeys(before: Record<string, unknown>, after: Record<string, unkn
 }
 
 /** What the timeline keeps of a refused Signal: the type and actor cut to size, never the data. */
-function rejectedEntry(event: EventInput, reason: Rejection): { event: string; actor?: EventInput['actor']; code: Rejection['code']; reason: string } {
+function rejectedEntry(
+  event: EventInput,
+  reason: Rejection,
+): { event: string; actor?: EventInput['actor']; code: Rejection['code']; reason: string } {
   const e = event as Partial<EventInput> | null | undefined;
   const type = typeof e?.type === 'string' ? e.type : String(typeof e === 'object' && e ? e.type : e);
   const a = e && typeof e === 'object' ? e.actor : undefined;

@@ -67,7 +67,10 @@ export class RegistryBook {
       throw new RegistryRefusal('INVALID_REQUEST', 'deployedBy must name who deploys (a non-empty string)');
     }
     if (request.definitions.length === 0 || request.definitions.length > MAX_DEFINITIONS_PER_DEPLOY) {
-      throw new RegistryRefusal('INVALID_REQUEST', `deploy 1 to ${MAX_DEFINITIONS_PER_DEPLOY} definitions at a time (got ${request.definitions.length})`);
+      throw new RegistryRefusal(
+        'INVALID_REQUEST',
+        `deploy 1 to ${MAX_DEFINITIONS_PER_DEPLOY} definitions at a time (got ${request.definitions.length})`,
+      );
     }
     const problems: string[] = [];
     const seen = new Set<string>();
@@ -177,12 +180,19 @@ function pickVersion(versions: DeployedVersion[], current: number, wanted: numbe
     return found;
   }
   if (typeof wanted !== 'string' || !HASH_PREFIX.test(wanted)) {
-    throw new RegistryRefusal('INVALID_REQUEST', `version must be a version number or a definition hash (8 to 64 lowercase hex characters), got ${JSON.stringify(wanted)}`);
+    throw new RegistryRefusal(
+      'INVALID_REQUEST',
+      `version must be a version number or a definition hash (8 to 64 lowercase hex characters), got ${JSON.stringify(wanted)}`,
+    );
   }
   const matches = versions.filter((v) => v.hash.startsWith(wanted));
   if (matches.length === 1) return matches[0];
-  if (matches.length === 0) throw new RegistryRefusal('DEFINITION_NOT_FOUND', `process "${process}" has no version with hash ${wanted} (${available})`);
-  throw new RegistryRefusal('INVALID_REQUEST', `hash prefix ${wanted} matches versions ${matches.map((v) => v.version).join(', ')} of "${process}"; give more characters`);
+  if (matches.length === 0)
+    throw new RegistryRefusal('DEFINITION_NOT_FOUND', `process "${process}" has no version with hash ${wanted} (${available})`);
+  throw new RegistryRefusal(
+    'INVALID_REQUEST',
+    `hash prefix ${wanted} matches versions ${matches.map((v) => v.version).join(', ')} of "${process}"; give more characters`,
+  );
 }
 
 /**
@@ -193,7 +203,9 @@ function pickVersion(versions: DeployedVersion[], current: number, wanted: numbe
 export function definitionProblems(def: unknown): string[] {
   const problems = validateDefinition(def).map(formatDiagnostic);
   if (def && typeof def === 'object' && Object.prototype.hasOwnProperty.call(def, 'uses')) {
-    problems.unshift('uses: the shared decision files are not merged in; deploy the YAML file with `docket deploy` (or merge them as `docket validate` does) instead of sending the raw YAML as JSON');
+    problems.unshift(
+      'uses: the shared decision files are not merged in; deploy the YAML file with `docket deploy` (or merge them as `docket validate` does) instead of sending the raw YAML as JSON',
+    );
   }
   return problems;
 }

@@ -5,13 +5,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluateIn, type ExpressionScope } from '../compiler/expressions';
-import {
-  INDEX_ATTRIBUTES,
-  SA_DEFINITION_HASH,
-  SA_OUTCOME,
-  SA_PROCESS,
-  SA_STATE,
-} from '../contract/search-attributes';
+import { INDEX_ATTRIBUTES, SA_DEFINITION_HASH, SA_OUTCOME, SA_PROCESS, SA_STATE } from '../contract/search-attributes';
 import type { IndexField, ProcessDefinition } from '../dsl/types';
 
 export class SearchAttributeSync {

@@ -25,4 +25,17 @@ import { schemaValidator } from '../compiler/schema-validators';
 import { evaluate } from '../dsl/cel';
 import { checkedDefinition } from './definition-cache';
 
-export const sharedLibraries: readonly unknown[] = [xstate, Ajv, addFormats, cel, RE2JS, fflate, sha256, nobleUtils, ed25519, schemaValidator, evaluate, checkedDefinition];
+export const sharedLibraries: readonly unknown[] = [
+  xstate,
+  Ajv,
+  addFormats,
+  cel,
+  RE2JS,
+  fflate,
+  sha256,
+  nobleUtils,
+  ed25519,
+  schemaValidator,
+  evaluate,
+  checkedDefinition,
+];

@@ -38,7 +38,14 @@ export const httpAdminShifter: TrafficShifter = {
     return { weight: numberField(body, 'weight', 'setTrafficWeight'), previous: numberField(body, 'previous', 'setTrafficWeight') };
   },
   async currentWeight(target: TrafficTarget, signal: AbortSignal): Promise<number> {
-    const body = (await requestJson({ activity: 'checkHealth', system: 'router', url: `${target.routerUrl}/admin/weight`, method: 'GET', signal, types: TYPES })) as { weight?: unknown };
+    const body = (await requestJson({
+      activity: 'checkHealth',
+      system: 'router',
+      url: `${target.routerUrl}/admin/weight`,
+      method: 'GET',
+      signal,
+      types: TYPES,
+    })) as { weight?: unknown };
     return numberField(body, 'weight', 'checkHealth');
   },
 };
@@ -55,7 +62,10 @@ export const httpAdminHealth: HealthSource = {
 function numberField(body: unknown, field: string, activity: string): number {
   const value = (body as Record<string, unknown> | null)?.[field];
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw ApplicationFailure.retryable(`${activity}: the router's answer has no number "${field}": ${JSON.stringify(body).slice(0, 200)}`, ROUTER_UNAVAILABLE);
+    throw ApplicationFailure.retryable(
+      `${activity}: the router's answer has no number "${field}": ${JSON.stringify(body).slice(0, 200)}`,
+      ROUTER_UNAVAILABLE,
+    );
   }
   return value;
 }

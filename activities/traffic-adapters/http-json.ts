@@ -41,17 +41,28 @@ export async function requestJson(req: JsonRequest): Promise<unknown> {
   } catch (err) {
     if (cancelled.aborted) throw cancelled.reason ?? err;
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    throw ApplicationFailure.retryable(`${activity}: ${system} ${url} unreachable: ${(err as Error).message}${cause}`, req.types.unavailable);
+    throw ApplicationFailure.retryable(
+      `${activity}: ${system} ${url} unreachable: ${(err as Error).message}${cause}`,
+      req.types.unavailable,
+    );
   } finally {
     clearTimeout(timer);
     cancelled.removeEventListener('abort', onCancel);
   }
   const text = await response.text();
-  if (response.status >= 500) throw ApplicationFailure.retryable(`${activity}: ${system} answered ${response.status}: ${text.slice(0, 200)}`, req.types.unavailable);
-  if (!response.ok) throw ApplicationFailure.nonRetryable(`${activity}: ${system} refused ${req.method} ${url}: ${response.status} ${text.slice(0, 200)}`, req.types.refused);
+  if (response.status >= 500)
+    throw ApplicationFailure.retryable(`${activity}: ${system} answered ${response.status}: ${text.slice(0, 200)}`, req.types.unavailable);
+  if (!response.ok)
+    throw ApplicationFailure.nonRetryable(
+      `${activity}: ${system} refused ${req.method} ${url}: ${response.status} ${text.slice(0, 200)}`,
+      req.types.refused,
+    );
   try {
     return JSON.parse(text);
   } catch {
-    throw ApplicationFailure.retryable(`${activity}: ${system} answered something that is not JSON: ${text.slice(0, 200)}`, req.types.unavailable);
+    throw ApplicationFailure.retryable(
+      `${activity}: ${system} answered something that is not JSON: ${text.slice(0, 200)}`,
+      req.types.unavailable,
+    );
   }
 }

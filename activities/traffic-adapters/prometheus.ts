@@ -48,8 +48,19 @@ export function prometheusHealth(options: PrometheusOptions): HealthSource {
   const query = async (name: keyof typeof queries, version: string, window: string, at: number, signal: AbortSignal): Promise<number> => {
     const promql = queries[name].replaceAll('{{version}}', version.replace(/["\\]/g, '\\$&')).replaceAll('{{window}}', window);
     const url = `${base}/api/v1/query?query=${encodeURIComponent(promql)}&time=${(at / 1000).toFixed(3)}`;
-    const answer = (await requestJson({ activity: 'checkHealth', system: 'Prometheus', url, method: 'GET', signal, types: { unavailable: METRICS_UNAVAILABLE, refused: METRICS_REFUSED } })) as QueryAnswer;
-    if (answer.status !== 'success') throw ApplicationFailure.retryable(`checkHealth: Prometheus answered ${answer.status ?? 'no status'} to ${promql}: ${answer.error ?? ''}`, METRICS_UNAVAILABLE);
+    const answer = (await requestJson({
+      activity: 'checkHealth',
+      system: 'Prometheus',
+      url,
+      method: 'GET',
+      signal,
+      types: { unavailable: METRICS_UNAVAILABLE, refused: METRICS_REFUSED },
+    })) as QueryAnswer;
+    if (answer.status !== 'success')
+      throw ApplicationFailure.retryable(
+        `checkHealth: Prometheus answered ${answer.status ?? 'no status'} to ${promql}: ${answer.error ?? ''}`,
+        METRICS_UNAVAILABLE,
+      );
     const result = answer.data?.result ?? [];
     if (answer.data?.resultType !== 'vector' || result.length > 1) {
       throw ApplicationFailure.nonRetryable(
@@ -72,7 +83,13 @@ export function prometheusHealth(options: PrometheusOptions): HealthSource {
         query('p95Ms', version, range, until, signal),
       ]);
       // increase() extrapolates: counts come back fractional; a request is a whole one.
-      return { requests: Math.round(requests), errors: Math.round(errors), p95Ms: Math.round(p95Ms * 10) / 10, since: until - seconds * 1000, until };
+      return {
+        requests: Math.round(requests),
+        errors: Math.round(errors),
+        p95Ms: Math.round(p95Ms * 10) / 10,
+        since: until - seconds * 1000,
+        until,
+      };
     },
   };
 }

@@ -29,7 +29,8 @@ export function trafficAdapters(env: NodeJS.ProcessEnv = process.env): TrafficAd
   if (source === 'router') return { shifter: httpAdminShifter, health: httpAdminHealth };
   if (source !== 'prometheus') throw new ConfigError('DOCKET_HEALTH_SOURCE', `must be ${HEALTH_SOURCES.join(' or ')}, got "${source}"`);
   const url = env.DOCKET_PROMETHEUS_URL?.trim();
-  if (!url) throw new ConfigError('DOCKET_PROMETHEUS_URL', 'is required with DOCKET_HEALTH_SOURCE=prometheus (e.g. http://prometheus:9090)');
+  if (!url)
+    throw new ConfigError('DOCKET_PROMETHEUS_URL', 'is required with DOCKET_HEALTH_SOURCE=prometheus (e.g. http://prometheus:9090)');
   if (!/^https?:\/\//.test(url)) throw new ConfigError('DOCKET_PROMETHEUS_URL', `must be an http(s) URL, got "${url}"`);
   const query = (name: string) => env[`DOCKET_PROMETHEUS_${name}_QUERY`]?.trim() || undefined;
   const queries = Object.fromEntries(

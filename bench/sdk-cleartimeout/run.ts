@@ -21,8 +21,11 @@ async function main(): Promise<void> {
     const connection = await NativeConnection.connect({ address: server.address });
     const taskQueue = 'repro';
     const worker = await Worker.create({
-      connection, taskQueue, workflowsPath: require.resolve('./workflows'),
-      activities: { noop: async () => 'ok' }, maxCachedWorkflows: cache,
+      connection,
+      taskQueue,
+      workflowsPath: require.resolve('./workflows'),
+      activities: { noop: async () => 'ok' },
+      maxCachedWorkflows: cache,
     });
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
     const ids = Array.from({ length: cases }, (_, i) => `repro-${i}`);
@@ -31,10 +34,15 @@ async function main(): Promise<void> {
       await Promise.all(handles.map((h) => h.executeUpdate(clearUpdate)));
       return Promise.all(handles.map((h) => h.result().catch((e: Error) => `failed: ${e.message}`)));
     });
-    const histories = await Promise.all(ids.map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() })));
+    const histories = await Promise.all(
+      ids.map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() })),
+    );
     let replayFailures = 0;
     for await (const r of Worker.runReplayHistories({ workflowsPath: require.resolve('./workflows') }, histories)) {
-      if (r.error) { replayFailures++; if (replayFailures === 1) console.error(r.workflowId, String(r.error).slice(0, 300)); }
+      if (r.error) {
+        replayFailures++;
+        if (replayFailures === 1) console.error(r.workflowId, String(r.error).slice(0, 300));
+      }
     }
     console.log(JSON.stringify({ cases, maxCachedWorkflows: cache, results: tally(results), replayFailures }));
   } finally {

@@ -38,7 +38,10 @@ export function register(program: Command): void {
         const file = await loadTarget(target, lib, options.run);
         if (options.replay) noteBundling(options.bundle);
         const report = await lib
-          .auditHistory(file, { replay: options.replay, replayOptions: { quiet: true, workflowBundle: options.bundle ? { codePath: options.bundle } : undefined } })
+          .auditHistory(file, {
+            replay: options.replay,
+            replayOptions: { quiet: true, workflowBundle: options.bundle ? { codePath: options.bundle } : undefined },
+          })
           .catch(asUsageError);
         const definition = lib.caseInput(file).definition;
         const text =
@@ -79,7 +82,8 @@ export function register(program: Command): void {
         const report: VerifyReport = { file: path, expected: expected.trim(), actual, matches: lib.digestMatches(actual, expected) };
         if (options.json) printJson(report);
         else if (report.matches) printLines([`ok: ${path} has digest ${actual}, as expected`]);
-        else printLines([`MISMATCH: ${path} has digest ${actual}, expected ${report.expected}: the history is not the one that was audited`]);
+        else
+          printLines([`MISMATCH: ${path} has digest ${actual}, expected ${report.expected}: the history is not the one that was audited`]);
         if (!report.matches) process.exitCode = 1;
       }),
     );
@@ -91,7 +95,8 @@ async function loadTarget(target: string, lib: typeof import('../../audit'), run
     if (runId) throw new UsageError('--run picks a run of a case fetched from Temporal; a history file is one run already');
     return lib.readHistoryFile(target).catch(asUsageError);
   }
-  if (/[/\\]|\.json$/i.test(target)) throw new UsageError(`${target}: no such history file (or give a case id to fetch its history from Temporal)`);
+  if (/[/\\]|\.json$/i.test(target))
+    throw new UsageError(`${target}: no such history file (or give a case id to fetch its history from Temporal)`);
   const json = await withClient((client) => client.history(target, { runId }));
   try {
     return lib.parseHistoryJson(json, `case ${target}`);

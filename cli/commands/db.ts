@@ -9,7 +9,9 @@ import { printJson, printLines } from '../output';
 import { runCommand } from '../run-command';
 
 export function register(program: Command): void {
-  const db = program.command('db').description('the activity store (outbox, case registry, refund ledger): DOCKET_STORE_URL or the SQLite file in DOCKET_DATA_DIR');
+  const db = program
+    .command('db')
+    .description('the activity store (outbox, case registry, refund ledger): DOCKET_STORE_URL or the SQLite file in DOCKET_DATA_DIR');
   db.command('migrate')
     .description('apply the activity store migrations this store has not had yet (workers also do this at start)')
     .option('--json', 'print the report as JSON')
@@ -29,6 +31,8 @@ export function register(program: Command): void {
 }
 
 export function formatMigration(kind: string, location: string, report: MigrationReport): string[] {
-  const what = report.applied.length ? `applied version${report.applied.length > 1 ? 's' : ''} ${report.applied.join(', ')}` : 'already up to date';
+  const what = report.applied.length
+    ? `applied version${report.applied.length > 1 ? 's' : ''} ${report.applied.join(', ')}`
+    : 'already up to date';
   return [`${kind} activity store at ${location}: ${what}; schema version ${report.current}`];
 }

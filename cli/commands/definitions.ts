@@ -21,16 +21,30 @@ export function register(program: Command): void {
 
 export function formatDefinitions(list: ProcessVersions[], process?: string): string[] {
   if (list.length === 0) {
-    return [process ? `process "${process}" is not deployed; deploy it with: docket deploy` : 'nothing is deployed yet; deploy with: docket deploy'];
+    return [
+      process
+        ? `process "${process}" is not deployed; deploy it with: docket deploy`
+        : 'nothing is deployed yet; deploy with: docket deploy',
+    ];
   }
   const rows: string[][] = [];
   for (const p of list) {
     for (const v of p.versions) {
-      rows.push([v.version === p.current ? '*' : '', p.process, `v${v.version}`, v.hash.slice(0, 8), v.deployedBy, formatTime(v.deployedAt), v.note ?? '']);
+      rows.push([
+        v.version === p.current ? '*' : '',
+        p.process,
+        `v${v.version}`,
+        v.hash.slice(0, 8),
+        v.deployedBy,
+        formatTime(v.deployedAt),
+        v.note ?? '',
+      ]);
     }
   }
   const lines = table(['', 'PROCESS', 'VERSION', 'HASH', 'DEPLOYED BY', 'DEPLOYED AT', 'NOTE'], rows);
-  const rollbacks = list.flatMap((p) => p.log.filter((l) => l.action === 'rollback').map((l) => `${p.process} v${l.version} made current by ${l.by} at ${formatTime(l.at)}`));
+  const rollbacks = list.flatMap((p) =>
+    p.log.filter((l) => l.action === 'rollback').map((l) => `${p.process} v${l.version} made current by ${l.by} at ${formatTime(l.at)}`),
+  );
   if (rollbacks.length) lines.push('', 'rollbacks:', ...rollbacks.map((r) => `  ${r}`));
   return lines;
 }

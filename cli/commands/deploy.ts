@@ -36,7 +36,11 @@ export function formatDeployReport(result: DeployResult): string[] {
     d.process,
     `v${d.version}`,
     d.hash.slice(0, 8),
-    d.change === 'new' ? 'deployed, now current' : d.change === 'unchanged' ? 'unchanged (already current)' : 'earlier version, current again',
+    d.change === 'new'
+      ? 'deployed, now current'
+      : d.change === 'unchanged'
+        ? 'unchanged (already current)'
+        : 'earlier version, current again',
   ]);
   return [...table(['PROCESS', 'VERSION', 'HASH', 'CHANGE'], rows), 'see them with: docket definitions'];
 }

@@ -20,7 +20,10 @@ export function register(program: Command): void {
         if (!loaded.definition || loaded.diagnostics.length > 0) {
           throw new DefinitionInvalidError(file, loaded.diagnostics.map(formatDiagnostic));
         }
-        let highlight = options.highlight?.split(',').map((s) => s.trim()).filter(Boolean);
+        let highlight = options.highlight
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (options.case) {
           const caseId = options.case;
           const view = await withClient((client) => client.state(caseId));

@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--state <path>', 'only cases whose state starts with this dotted path')
     .addOption(new Option('--running', 'only running cases').conflicts('closed'))
     .addOption(new Option('--closed', 'only closed cases').conflicts('running'))
-    .option('--query <query>', "extra visibility query, e.g. \"DocketPriority = 'P0'\"")
+    .option('--query <query>', 'extra visibility query, e.g. "DocketPriority = \'P0\'"')
     .option('--limit <n>', 'at most this many', '100')
     .option('--json', 'print the report as JSON')
     .action(

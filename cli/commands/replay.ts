@@ -29,13 +29,16 @@ export function register(program: Command): void {
         const files = await audit.listHistoryFiles(paths).catch(asUsageError);
         noteBundling(options.bundle);
         const width = String(files.length).length;
-        const results = await audit.replayHistoryFiles(files, {
-          quiet: true,
-          workflowBundle: options.bundle ? { codePath: options.bundle } : undefined,
-          onProgress: options.json
-            ? undefined
-            : ({ done, total, outcome }) => printLines([`${total > 1 ? `[${String(done).padStart(width)}/${total}] ` : ''}${line(outcome)}`]),
-        }).catch(asUsageError);
+        const results = await audit
+          .replayHistoryFiles(files, {
+            quiet: true,
+            workflowBundle: options.bundle ? { codePath: options.bundle } : undefined,
+            onProgress: options.json
+              ? undefined
+              : ({ done, total, outcome }) =>
+                  printLines([`${total > 1 ? `[${String(done).padStart(width)}/${total}] ` : ''}${line(outcome)}`]),
+          })
+          .catch(asUsageError);
         const failed = results.filter((r) => !r.ok).length;
         const report: ReplayReport = {
           histories: results.length,
@@ -44,7 +47,8 @@ export function register(program: Command): void {
           results: results.map(({ timeline: _timeline, ...rest }) => rest),
         };
         if (options.json) printJson(report);
-        else printLines([`${report.histories} ${report.histories === 1 ? 'history' : 'histories'}: ${report.ok} ok, ${report.failed} failed`]);
+        else
+          printLines([`${report.histories} ${report.histories === 1 ? 'history' : 'histories'}: ${report.ok} ok, ${report.failed} failed`]);
         if (failed) process.exitCode = 1;
       }),
     );

@@ -19,7 +19,8 @@ export function register(program: Command): void {
         const { result, timeline } = await withClient(async (client) => {
           const result = await client.result(id);
           // The result does not repeat the timeline; read it from the case (a worker answers the Query).
-          const timeline = result.timeline ?? (await client.timeline(id).catch((err: unknown) => ({ unread: (err as Error)?.message ?? String(err) })));
+          const timeline =
+            result.timeline ?? (await client.timeline(id).catch((err: unknown) => ({ unread: (err as Error)?.message ?? String(err) })));
           return { result, timeline };
         });
         const report: ResultReport = { id, ...result, ...(Array.isArray(timeline) ? { timeline } : {}) };

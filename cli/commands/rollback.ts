@@ -23,5 +23,7 @@ export function register(program: Command): void {
 }
 
 export function formatRollback(v: DeployedVersion): string[] {
-  return [`${v.process} v${v.version} (${v.hash.slice(0, 8)}, deployed by ${v.deployedBy} at ${formatTime(v.deployedAt)}) is current again; new cases start with it`];
+  return [
+    `${v.process} v${v.version} (${v.hash.slice(0, 8)}, deployed by ${v.deployedBy} at ${formatTime(v.deployedAt)}) is current again; new cases start with it`,
+  ];
 }

@@ -20,7 +20,7 @@ export function eventCommand(program: Command, name: string, description: string
     .argument('<id>', 'case id')
     .argument('<EVENT>', 'event name, e.g. ACCEPT')
     .requiredOption('--as <role:actorId>', 'who sends it: role:actorId, several roles with commas (lead,agent:alice)')
-    .option('--data <json>', "event payload as a JSON object, e.g. '{\"note\": \"called back\"}'")
+    .option('--data <json>', 'event payload as a JSON object, e.g. \'{"note": "called back"}\'')
     .option('--json', 'print the report as JSON');
 }
 
@@ -33,7 +33,10 @@ export function eventInput(type: string, options: EventOptions) {
 
 export function register(program: Command): void {
   eventCommand(program, 'send', 'send an event and wait for the case to accept it (a refusal says why and what is allowed)')
-    .option('--update-id <id>', "the event's Temporal update id (default a fresh one): sending again with the same id never applies it twice")
+    .option(
+      '--update-id <id>',
+      "the event's Temporal update id (default a fresh one): sending again with the same id never applies it twice",
+    )
     .action(
       runCommand(async (id: string, type: string, options: EventOptions) => {
         const event = eventInput(type, options);
@@ -54,7 +57,10 @@ export function formatSendReport(type: string, result: EventResult, now: Date = 
   const allowed = Object.entries(result.allowed).filter(([, events]) => events.length > 0);
   if (result.status === 'running') {
     if (allowed.length === 0) rows.push(['allowed', '(no event can be sent now)']);
-    table(undefined, allowed.map(([role, events]) => [`${role}:`, events.join(', ')])).forEach((line, i) => rows.push([i === 0 ? 'allowed' : '', line]));
+    table(
+      undefined,
+      allowed.map(([role, events]) => [`${role}:`, events.join(', ')]),
+    ).forEach((line, i) => rows.push([i === 0 ? 'allowed' : '', line]));
   }
   formatDeadlines(result.deadlines, now).forEach((line, i) => rows.push([i === 0 ? 'deadlines' : '', line]));
   const lines = [`${type} accepted; case ${result.workflowId} is now in ${result.state.join(', ')}`, '', ...table(undefined, rows)];

@@ -25,7 +25,11 @@ export function register(program: Command): void {
     .description('run the HTTP API (bearer tokens verified; --identity <file> for your identity provider, --dev for local tokens)')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--identity <file>', 'identity configuration (YAML or JSON): issuer, audience, jwksUrl or keyFile, claims, access (env DOCKET_IDENTITY_CONFIG)', process.env.DOCKET_IDENTITY_CONFIG || undefined)
+    .option(
+      '--identity <file>',
+      'identity configuration (YAML or JSON): issuer, audience, jwksUrl or keyFile, claims, access (env DOCKET_IDENTITY_CONFIG)',
+      process.env.DOCKET_IDENTITY_CONFIG || undefined,
+    )
     .option('--dev', 'development: trust the local key pair that `docket token` signs with')
     .option('--data-dir <dir>', 'where the development key pair lives (env DOCKET_DATA_DIR)', process.env.DOCKET_DATA_DIR || '.docket')
     .action(runCommand((flags: ServeFlags) => serve(flags)));
@@ -45,7 +49,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   // The server vouches for its callers to the workflow with DOCKET_ACTOR_SIGNING_KEY (dev: the local key pair `docket dev` trusts).
   if (flags.dev) useDevActorKeys(flags.dataDir);
   else if (!process.env.DOCKET_ACTOR_SIGNING_KEY?.trim()) {
-    process.stderr.write('docket serve: DOCKET_ACTOR_SIGNING_KEY is not set: events go to Temporal unsigned, and workers that require signed actors refuse them (UNAUTHENTICATED)\n');
+    process.stderr.write(
+      'docket serve: DOCKET_ACTOR_SIGNING_KEY is not set: events go to Temporal unsigned, and workers that require signed actors refuse them (UNAUTHENTICATED)\n',
+    );
   }
   let identity;
   try {
@@ -61,7 +67,9 @@ async function serve(flags: ServeFlags): Promise<void> {
       throw err;
     });
     const address = await app.listen({ host: flags.host, port });
-    process.stderr.write(`docket serve: listening on ${address} (OpenAPI at ${address}/openapi.json); tokens from ${identity.issuer}${flags.dev ? ' (development keys: mint one with `docket token --as lead:chen`)' : ''}\n`);
+    process.stderr.write(
+      `docket serve: listening on ${address} (OpenAPI at ${address}/openapi.json); tokens from ${identity.issuer}${flags.dev ? ' (development keys: mint one with `docket token --as lead:chen`)' : ''}\n`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -27,10 +27,13 @@ export function register(program: Command): void {
   program
     .command('start')
     .description('start a case of a deployed process (or deploy a definition file and start it); starting an existing id returns that case')
-    .argument('<process>', 'process id of a deployed definition, e.g. complaint (or, in development, a definition file: it is deployed first)')
+    .argument(
+      '<process>',
+      'process id of a deployed definition, e.g. complaint (or, in development, a definition file: it is deployed first)',
+    )
     .requiredOption('--id <id>', 'business key of the case, e.g. C-1001 (the workflow id)')
     .option('--version <version>', 'deployed version number or definition hash (default: the current version)')
-    .option('--input <json>', "start payload as a JSON object, e.g. '{\"customerId\": \"C-1\"}'")
+    .option('--input <json>', 'start payload as a JSON object, e.g. \'{"customerId": "C-1"}\'')
     .option('--input-file <path>', 'read the start payload from a JSON file')
     .option('--json', 'print the report as JSON')
     .action(
@@ -45,7 +48,8 @@ export function register(program: Command): void {
               ? parseJsonObject(options.input, '--input', `'{"customerId": "C-1"}'`)
               : {};
         const file = isDefinitionFile(target) ? target : undefined;
-        if (file && options.version !== undefined) throw new UsageError('--version picks a deployed version; with a definition file the file is the version');
+        if (file && options.version !== undefined)
+          throw new UsageError('--version picks a deployed version; with a definition file the file is the version');
         const version = options.version !== undefined ? parseVersion(options.version, '--version') : undefined;
         const started = await withClient((client) =>
           client.start(file ? { path: file, id: options.id, input } : { process: target, version, id: options.id, input }),
@@ -62,7 +66,8 @@ export function register(program: Command): void {
 /** A path to a YAML file (development) rather than a process id. */
 function isDefinitionFile(target: string): boolean {
   if (/\.ya?ml$/i.test(target)) {
-    if (!existsSync(target)) throw new UsageError(`${target}: no such definition file (to start a deployed process, give its id, e.g. complaint)`);
+    if (!existsSync(target))
+      throw new UsageError(`${target}: no such definition file (to start a deployed process, give its id, e.g. complaint)`);
     return true;
   }
   return false;
@@ -74,9 +79,14 @@ export function formatStartReport(r: StartReport): string[] {
     ? `case ${r.id} already exists (run ${r.runId}, ${definition}, ${r.status.replace(/_/g, ' ')}); it was not started again`
     : `started case ${r.id}${r.file ? ` from ${r.file} (deployed first)` : ''} (run ${r.runId}, ${definition})`;
   const lines = [head];
-  if (!r.existing && r.status === 'starting') lines.push('the case has not resolved its definition yet: is a worker running on this task queue? (docket worker)');
+  if (!r.existing && r.status === 'starting')
+    lines.push('the case has not resolved its definition yet: is a worker running on this task queue? (docket worker)');
   if (!r.existing && r.status === 'failed') {
-    lines.push(r.failure ? `the case failed at once (${r.failure.code}): ${r.failure.message}` : `the case failed at once: see why with: docket state ${r.id}`);
+    lines.push(
+      r.failure
+        ? `the case failed at once (${r.failure.code}): ${r.failure.message}`
+        : `the case failed at once: see why with: docket state ${r.id}`,
+    );
   }
   lines.push(`see it with: docket state ${r.id}`);
   return lines;

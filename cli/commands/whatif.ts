@@ -35,9 +35,18 @@ export function register(program: Command): void {
 
 export function formatWhatIf(report: WhatIfReport, file: string): string[] {
   const s = report.summary;
-  const lines = [`what-if: ${file} (${report.process}, definition ${report.definitionHash.slice(0, 12)}) over ${s.histories} ${s.histories === 1 ? 'history' : 'histories'}`];
-  lines.push(...table(undefined, report.cases.map((c) => [c.workflowId || c.file, verdict(c)])).map((l) => `  ${l}`));
-  lines.push(`${s.compared} compared: ${s.changed} would go another way (${s.endsDifferently} would end differently), ${s.compared - s.changed} unchanged; ${s.skipped} skipped`);
+  const lines = [
+    `what-if: ${file} (${report.process}, definition ${report.definitionHash.slice(0, 12)}) over ${s.histories} ${s.histories === 1 ? 'history' : 'histories'}`,
+  ];
+  lines.push(
+    ...table(
+      undefined,
+      report.cases.map((c) => [c.workflowId || c.file, verdict(c)]),
+    ).map((l) => `  ${l}`),
+  );
+  lines.push(
+    `${s.compared} compared: ${s.changed} would go another way (${s.endsDifferently} would end differently), ${s.compared - s.changed} unchanged; ${s.skipped} skipped`,
+  );
   return lines;
 }
 
@@ -46,12 +55,18 @@ function verdict(c: WhatIfCase): string {
   if (!c.changed) return `same path, same end (${end(c.recorded!)})`;
   const parts: string[] = [];
   if (c.divergence) {
-    parts.push(`ANOTHER PATH from step ${c.divergence.step + 1}: recorded "${c.divergence.recorded ?? '(end)'}", now "${c.divergence.edited ?? '(stops here)'}"`);
+    parts.push(
+      `ANOTHER PATH from step ${c.divergence.step + 1}: recorded "${c.divergence.recorded ?? '(end)'}", now "${c.divergence.edited ?? '(stops here)'}"`,
+    );
   }
   parts.push(c.endsDifferently ? `ENDS DIFFERENTLY: ${end(c.recorded!)} → ${end(c.edited!)}` : `ends the same (${end(c.edited!)})`);
   const refused = c.edited!.rejected.length - c.recorded!.rejected.length;
-  if (refused > 0) parts.push(`${refused} recorded event${refused === 1 ? '' : 's'} would be refused (${c.edited!.rejected.map((r) => `${r.event}: ${r.code}`).join(', ')})`);
-  if (c.edited!.assumptions.length) parts.push(`${c.edited!.assumptions.length} invocation result${c.edited!.assumptions.length === 1 ? '' : 's'} assumed`);
+  if (refused > 0)
+    parts.push(
+      `${refused} recorded event${refused === 1 ? '' : 's'} would be refused (${c.edited!.rejected.map((r) => `${r.event}: ${r.code}`).join(', ')})`,
+    );
+  if (c.edited!.assumptions.length)
+    parts.push(`${c.edited!.assumptions.length} invocation result${c.edited!.assumptions.length === 1 ? '' : 's'} assumed`);
   if (c.baselineMatchesRecord === false) parts.push('warning: the re-run of the recorded definition does not match the record');
   return parts.join('; ');
 }

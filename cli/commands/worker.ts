@@ -6,7 +6,10 @@ export function register(program: Command): void {
   program
     .command('worker')
     .description('run the worker that executes cases (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DOCKET_TASK_QUEUE); Ctrl-C drains it')
-    .option('--allow-inline-definitions', 'development mode: also run definitions sent inline in a start input (validated and hashed by the worker); never in production')
+    .option(
+      '--allow-inline-definitions',
+      'development mode: also run definitions sent inline in a start input (validated and hashed by the worker); never in production',
+    )
     .action(
       runCommand(async (options: { allowInlineDefinitions?: boolean }) => {
         if (options.allowInlineDefinitions) process.env.DOCKET_ALLOW_INLINE_DEFINITIONS = '1';

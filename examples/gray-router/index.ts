@@ -60,7 +60,12 @@ export async function startGrayEnvironment(options: GrayEnvironmentOptions = {})
       stable: { version: stable.version, url: stable.url },
       canary: { version: canary.version, url: canary.url },
       ...(options.now ? { now: options.now } : {}),
-      ...(perCheck > 0 ? { beforeStats: () => runLoad({ url: router.url, maxRequests: perCheck, ratePerSecond: 100_000, concurrency: 8 }).then(() => undefined) } : {}),
+      ...(perCheck > 0
+        ? {
+            beforeStats: () =>
+              runLoad({ url: router.url, maxRequests: perCheck, ratePerSecond: 100_000, concurrency: 8 }).then(() => undefined),
+          }
+        : {}),
     });
   } catch (err) {
     await Promise.all([stable.stop(), canary.stop()]);

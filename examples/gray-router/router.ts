@@ -160,17 +160,23 @@ export async function startRouter(options: RouterOptions): Promise<GrayRouter> {
     };
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
-    const upstream = http.request(new URL(req.url ?? '/', target.url), { method: req.method, headers, agent, timeout: upstreamTimeoutMs }, (up) => {
-      const out: http.OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
-      out['x-gray-version'] = target.version;
-      res.writeHead(up.statusCode ?? 502, out);
-      up.pipe(res);
-      up.on('end', () => finish(up.statusCode ?? 502));
-      up.on('error', () => fail(502, 'upstream response broke off'));
-    });
+    const upstream = http.request(
+      new URL(req.url ?? '/', target.url),
+      { method: req.method, headers, agent, timeout: upstreamTimeoutMs },
+      (up) => {
+        const out: http.OutgoingHttpHeaders = {};
+        for (const [name, value] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
+        out['x-gray-version'] = target.version;
+        res.writeHead(up.statusCode ?? 502, out);
+        up.pipe(res);
+        up.on('end', () => finish(up.statusCode ?? 502));
+        up.on('error', () => fail(502, 'upstream response broke off'));
+      },
+    );
     upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
-    upstream.on('error', (err) => fail(err.message === 'upstream timeout' ? 504 : 502, `upstream ${target.version} failed: ${err.message}`));
+    upstream.on('error', (err) =>
+      fail(err.message === 'upstream timeout' ? 504 : 502, `upstream ${target.version} failed: ${err.message}`),
+    );
     req.pipe(upstream);
   };
 
@@ -178,7 +184,8 @@ export async function startRouter(options: RouterOptions): Promise<GrayRouter> {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
-    if (url.pathname === '/admin/weight' && req.method === 'GET') return reply(200, { weight, stable: stable.version, canary: canary.version });
+    if (url.pathname === '/admin/weight' && req.method === 'GET')
+      return reply(200, { weight, stable: stable.version, canary: canary.version });
     if (url.pathname === '/admin/weight' && req.method === 'PUT') {
       let body: unknown;
       try {
@@ -202,7 +209,9 @@ export async function startRouter(options: RouterOptions): Promise<GrayRouter> {
       credit = 0;
       return reply(200, { reset: true });
     }
-    return reply(404, { error: `no admin route ${req.method} ${url.pathname}; routes: GET/PUT /admin/weight, GET /admin/stats?since=, POST /admin/reset` });
+    return reply(404, {
+      error: `no admin route ${req.method} ${url.pathname}; routes: GET/PUT /admin/weight, GET /admin/stats?since=, POST /admin/reset`,
+    });
   };
 
   const server = http.createServer((req, res) => {
@@ -243,7 +252,8 @@ function summarise(records: RequestRecord[]): VersionStats {
     if (r.status >= 500) errors++;
   }
   const latencies = records.map((r) => r.ms).sort((a, b) => a - b);
-  const at = (p: number) => (latencies.length ? round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]) : 0);
+  const at = (p: number) =>
+    latencies.length ? round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]) : 0;
   return {
     requests: records.length,
     errors,

@@ -33,7 +33,10 @@ export function caseRoutes(app: FastifyInstance, ctx: RouteContext): void {
         body: { $ref: startRequest.$id },
         response: {
           201: { description: 'started', content: { 'application/json': { schema: { $ref: startedCase.$id } } } },
-          200: { description: 'a case with this id already exists; it was not started again', content: { 'application/json': { schema: { $ref: startedCase.$id } } } },
+          200: {
+            description: 'a case with this id already exists; it was not started again',
+            content: { 'application/json': { schema: { $ref: startedCase.$id } } },
+          },
           ...problemResponses(400, 401, 403, 404, 422),
         },
       },
@@ -45,7 +48,10 @@ export function caseRoutes(app: FastifyInstance, ctx: RouteContext): void {
       checkRead(ctx.rules, request.actor, id, input);
       const started = await ctx.cases.start({ id, process, version, input });
       ctx.check(startedCase.$id, started);
-      request.log.info({ caseId: id, process, actor: request.actor.id, existing: started.existing }, started.existing ? 'case exists' : 'case started');
+      request.log.info(
+        { caseId: id, process, actor: request.actor.id, existing: started.existing },
+        started.existing ? 'case exists' : 'case started',
+      );
       return reply.code(started.existing ? 200 : 201).send(started);
     },
   );
@@ -58,7 +64,10 @@ export function caseRoutes(app: FastifyInstance, ctx: RouteContext): void {
         summary: 'List cases (Temporal visibility, eventually consistent), with the filters of `docket list`',
         tags: ['cases'],
         querystring: listQuery,
-        response: { 200: { description: 'the cases', content: { 'application/json': { schema: { $ref: caseList.$id } } } }, ...problemResponses(400, 401, 403) },
+        response: {
+          200: { description: 'the cases', content: { 'application/json': { schema: { $ref: caseList.$id } } } },
+          ...problemResponses(400, 401, 403),
+        },
       },
     },
     async (request) => {
@@ -86,7 +95,10 @@ export function caseRoutes(app: FastifyInstance, ctx: RouteContext): void {
         summary: "A case's state view: status, state, context, allowed events per role, deadlines, timeline",
         tags: ['cases'],
         params: caseIdParam,
-        response: { 200: { description: 'the state view', content: { 'application/json': { schema: { $ref: STATE_VIEW_REF } } } }, ...problemResponses(401, 403, 404) },
+        response: {
+          200: { description: 'the state view', content: { 'application/json': { schema: { $ref: STATE_VIEW_REF } } } },
+          ...problemResponses(401, 403, 404),
+        },
       },
     },
     async (request) => {

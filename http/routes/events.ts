@@ -54,8 +54,13 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const key = request.headers['idempotency-key'];
       // Scoped to the verified caller, so one caller's key never answers with another's event.
       const updateId = key === undefined ? undefined : `http:${request.actor.id}:${key}`;
-      const result = await ctx.cases.send(id, { type: request.body.type, actor, data: request.body.data ?? undefined }, request.actor, { updateId });
-      request.log.info({ caseId: id, event: request.body.type, actor: actor.id, roles: actor.roles, issuer: request.actor.issuer }, 'event accepted');
+      const result = await ctx.cases.send(id, { type: request.body.type, actor, data: request.body.data ?? undefined }, request.actor, {
+        updateId,
+      });
+      request.log.info(
+        { caseId: id, event: request.body.type, actor: actor.id, roles: actor.roles, issuer: request.actor.issuer },
+        'event accepted',
+      );
       ctx.check(EVENT_RESULT_REF, result);
       return result;
     },
@@ -66,11 +71,17 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext): void {
 export function actingAs(verified: VerifiedActor, named: Actor | undefined): Actor {
   if (!named) return { id: verified.id, roles: verified.roles };
   if (canonicalActorId(named.id) !== verified.id) {
-    throw new ProblemError('ACTOR_MISMATCH', `the body names actor "${named.id}", but the token is for "${verified.id}"; leave actor out, the API takes it from the token`);
+    throw new ProblemError(
+      'ACTOR_MISMATCH',
+      `the body names actor "${named.id}", but the token is for "${verified.id}"; leave actor out, the API takes it from the token`,
+    );
   }
   const extra = named.roles.filter((role) => !verified.roles.includes(role));
   if (extra.length) {
-    throw new ProblemError('ACTOR_MISMATCH', `the body claims roles the token does not carry: ${extra.join(', ')} (the token has: ${verified.roles.join(', ') || 'none'})`);
+    throw new ProblemError(
+      'ACTOR_MISMATCH',
+      `the body claims roles the token does not carry: ${extra.join(', ')} (the token has: ${verified.roles.join(', ') || 'none'})`,
+    );
   }
   return { id: verified.id, roles: [...new Set(named.roles)] };
 }

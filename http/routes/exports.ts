@@ -22,7 +22,12 @@ export function exportRoutes(app: FastifyInstance, ctx: RouteContext): void {
         tags: ['audit'],
         params: caseIdParam,
         response: {
-          200: { description: 'the history: `{ "events": [...] }`', content: { 'application/json': { schema: { type: 'object', required: ['events'], properties: { events: { type: 'array' } } } } } },
+          200: {
+            description: 'the history: `{ "events": [...] }`',
+            content: {
+              'application/json': { schema: { type: 'object', required: ['events'], properties: { events: { type: 'array' } } } },
+            },
+          },
           ...problemResponses(401, 403, 404),
         },
       },
@@ -39,7 +44,8 @@ export function exportRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         operationId: 'getAudit',
-        summary: 'The audit report of the case from its history: timeline with actors and roles, deadlines, activities, definition hash, digest',
+        summary:
+          'The audit report of the case from its history: timeline with actors and roles, deadlines, activities, definition hash, digest',
         tags: ['audit'],
         params: caseIdParam,
         querystring: auditQuery,

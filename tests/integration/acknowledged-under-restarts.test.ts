@@ -115,12 +115,16 @@ it(`applies exactly the ${CASES * EVENTS_PER_CASE} acknowledged events, once eac
     ids.map(async (id) => {
       for (let n = 0; n < EVENTS_PER_CASE; n++) {
         const updateId = `${id}-note-${n}`;
-        await h.docket.send(id, { type: 'NOTE', actor, data: { n } }, {
-          updateId,
-          rpcTimeoutMs: 5_000,
-          retryUnknownForMs: 180_000,
-          onRetry: () => void retried.add(updateId),
-        });
+        await h.docket.send(
+          id,
+          { type: 'NOTE', actor, data: { n } },
+          {
+            updateId,
+            rpcTimeoutMs: 5_000,
+            retryUnknownForMs: 180_000,
+            onRetry: () => void retried.add(updateId),
+          },
+        );
         acknowledged.get(id)!.add(updateId);
         onAck();
       }
@@ -133,8 +137,12 @@ it(`applies exactly the ${CASES * EVENTS_PER_CASE} acknowledged events, once eac
   let completed = 0;
   for (const id of ids) {
     const { events } = JSON.parse(await h.docket.history(id)) as { events: HistoryEvent[] };
-    const acceptedIds = events.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId).filter((u): u is string => !!u);
-    const completedIds = events.map((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId).filter((u): u is string => !!u);
+    const acceptedIds = events
+      .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId)
+      .filter((u): u is string => !!u);
+    const completedIds = events
+      .map((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId)
+      .filter((u): u is string => !!u);
     // Each acknowledged update id once, and nothing the callers were not told about.
     expect(acceptedIds.sort()).toEqual([...acknowledged.get(id)!].sort());
     expect(completedIds.sort()).toEqual([...acknowledged.get(id)!].sort());

@@ -10,7 +10,19 @@ import path from 'node:path';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { Client } from 'pg';
-import { assignOwner, closeStore, issueRefund, migrateStore, notify, openStore, recordFollowUp, REFUND_CONFLICT, storeLocation, transferCase, type IssueRefundResult } from '../../activities';
+import {
+  assignOwner,
+  closeStore,
+  issueRefund,
+  migrateStore,
+  notify,
+  openStore,
+  recordFollowUp,
+  REFUND_CONFLICT,
+  storeLocation,
+  transferCase,
+  type IssueRefundResult,
+} from '../../activities';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../../activities/migrations';
 import { PostgresStore } from '../../activities/postgres-store';
 import { SqliteStore } from '../../activities/sqlite-store';
@@ -118,11 +130,20 @@ describe.each<Kind>(['sqlite', 'postgres'])('%s activity store', (kind) => {
   it('issueRefund: a retry on another host finds the payment; a different amount is refused', async () => {
     const refund = { refundId: 'R-1', caseId: 'C-1', amount: 120.5, currency: 'cny', approvedBy: ['sam.sup', 'fay.fin'] };
     const first = (await activityEnv('C-1/refund-approval-1', '7').run(issueRefund, refund)) as IssueRefundResult;
-    expect(first).toMatchObject({ refundId: 'R-1', amount: 120.5, currency: 'CNY', approvedBy: 'sam.sup,fay.fin', duplicate: false, key: 'C-1/refund-approval-1:run-1:7' });
+    expect(first).toMatchObject({
+      refundId: 'R-1',
+      amount: 120.5,
+      currency: 'CNY',
+      approvedBy: 'sam.sup,fay.fin',
+      duplicate: false,
+      key: 'C-1/refund-approval-1:run-1:7',
+    });
     const retried = await activityEnv('C-1/refund-approval-1', '7', 2).run(issueRefund, refund);
     expect(retried).toEqual({ ...first, duplicate: true });
 
-    const refused = await activityEnv('C-1/refund-approval-1', '9').run(issueRefund, { ...refund, amount: 99 }).catch((e: unknown) => e);
+    const refused = await activityEnv('C-1/refund-approval-1', '9')
+      .run(issueRefund, { ...refund, amount: 99 })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApplicationFailure);
     expect(refused).toMatchObject({ type: REFUND_CONFLICT, nonRetryable: true });
     expect((refused as Error).message).toContain('refund R-1 was already paid as 120.5 CNY');
@@ -131,8 +152,16 @@ describe.each<Kind>(['sqlite', 'postgres'])('%s activity store', (kind) => {
 
   it('records a registry row once per key, also when two hosts race', async () => {
     const hosts = [await openStore(), anotherHost()];
-    const values = (i: number) => ({ key: 'C-2:run-1:4', case_id: 'C-2', kind: 'confirmation-3d', result: JSON.stringify({ said: `attempt ${i}` }), at: new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString() });
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => hosts[i % 2].recordOnce<{ kind: string; at: string }>('follow_ups', values(i), ['kind', 'at'])));
+    const values = (i: number) => ({
+      key: 'C-2:run-1:4',
+      case_id: 'C-2',
+      kind: 'confirmation-3d',
+      result: JSON.stringify({ said: `attempt ${i}` }),
+      at: new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString(),
+    });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => hosts[i % 2].recordOnce<{ kind: string; at: string }>('follow_ups', values(i), ['kind', 'at'])),
+    );
     expect(results.filter((r) => r.inserted)).toHaveLength(1);
     expect(new Set(results.map((r) => r.row.at)).size).toBe(1);
     expect(results[0].row.at).toMatch(/^2026-01-02T00:00:0\d\.000Z$/);
@@ -175,7 +204,12 @@ describe.each<Kind>(['sqlite', 'postgres'])('%s activity store', (kind) => {
     expect(results.filter((r) => r.inserted)).toHaveLength(1);
     const queued = results.find((r) => r.inserted)!.message;
     expect(results.map((r) => r.message)).toEqual(results.map(() => queued));
-    expect(queued).toMatchObject({ deliveredAt: null, attempts: 0, lastError: null, data: { amount: 120, lines: [{ sku: 'a', n: 2 }], note: 'ü' } });
+    expect(queued).toMatchObject({
+      deliveredAt: null,
+      attempts: 0,
+      lastError: null,
+      data: { amount: 120, lines: [{ sku: 'a', n: 2 }], note: 'ü' },
+    });
 
     await hosts[0].recordAttempt(queued.key, { error: 'HTTP 503' });
     await hosts[1].recordAttempt(queued.key, { deliveredAt: '2026-01-03T00:01:00.000Z' });
@@ -210,7 +244,14 @@ describe.each<Kind>(['sqlite', 'postgres'])('%s activity store', (kind) => {
       // retried by Temporal, so one failed attempt is allowed, a lasting failure is not.
       const retry = async <T>(f: () => Promise<T>): Promise<T> => f().catch(() => f());
       expect(await retry(() => store.refundLedger({ refundId: 'R-1' }))).toHaveLength(1);
-      const again = await retry(() => activityEnv('C-1/refund-approval-1', '7', 3).run(issueRefund, { refundId: 'R-1', caseId: 'C-1', amount: 120.5, approvedBy: 'sam.sup' }));
+      const again = await retry(() =>
+        activityEnv('C-1/refund-approval-1', '7', 3).run(issueRefund, {
+          refundId: 'R-1',
+          caseId: 'C-1',
+          amount: 120.5,
+          approvedBy: 'sam.sup',
+        }),
+      );
       expect(again).toMatchObject({ duplicate: true });
     });
 
@@ -233,7 +274,10 @@ describe('DOCKET_STORE_URL', () => {
     expect(() => storeLocation({ DOCKET_STORE_URL: 'mysql://db/docket' })).toThrow(
       'DOCKET_STORE_URL: unsupported store "mysql:"; set postgres://user:password@host:5432/database for PostgreSQL, or unset it for the SQLite file in DOCKET_DATA_DIR',
     );
-    expect(storeLocation({ DOCKET_STORE_URL: ' ', DOCKET_DATA_DIR: '/var/docket' })).toEqual({ kind: 'sqlite', file: '/var/docket/docket.db' });
+    expect(storeLocation({ DOCKET_STORE_URL: ' ', DOCKET_DATA_DIR: '/var/docket' })).toEqual({
+      kind: 'sqlite',
+      file: '/var/docket/docket.db',
+    });
     expect(storeLocation({ DOCKET_STORE_URL: 'postgresql://u@h/db' })).toEqual({ kind: 'postgres', url: 'postgresql://u@h/db' });
   });
 });

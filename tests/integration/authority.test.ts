@@ -48,7 +48,12 @@ afterAll(async () => {
 
 /** Starts a `process` workflow with raw arguments, as any Temporal SDK could. */
 function startRaw(taskQueue: string, id: string, args: unknown): Promise<WorkflowHandle> {
-  return raw.workflow.start(WORKFLOW_TYPE, { workflowId: id, taskQueue, args: [args as ProcessArgs], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+  return raw.workflow.start(WORKFLOW_TYPE, {
+    workflowId: id,
+    taskQueue,
+    args: [args as ProcessArgs],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
 }
 
 /** The typed failure a case ended with: its type (code) and message. */
@@ -86,7 +91,10 @@ describe('a forged, unmerged or broken definition cannot run', () => {
 
   it('refuses the old start shape that carried a definition and its hash (INVALID_START)', async () => {
     const id = h.caseId('forged-bundle');
-    const handle = await startRaw(h.taskQueue, id, { bundle: { definition: forgedRefund(), hash: definitionHash(official) }, input: refundInput(480) });
+    const handle = await startRaw(h.taskQueue, id, {
+      bundle: { definition: forgedRefund(), hash: definitionHash(official) },
+      input: refundInput(480),
+    });
     expect(await failureOf(handle)).toMatchObject({ code: 'INVALID_START' });
   });
 
@@ -106,7 +114,9 @@ describe('a forged, unmerged or broken definition cannot run', () => {
     const failure = await failureOf(handle);
     expect(failure.code).toBe('DEFINITION_NOT_FOUND');
     expect(failure.message).toMatch(/"warranty-claim" is not deployed/);
-    await expect(h.docket.start({ process: 'warranty-claim', id: h.caseId('not-deployed-2'), input: {} })).rejects.toBeInstanceOf(DefinitionNotFoundError);
+    await expect(h.docket.start({ process: 'warranty-claim', id: h.caseId('not-deployed-2'), input: {} })).rejects.toBeInstanceOf(
+      DefinitionNotFoundError,
+    );
   });
 
   it('runs the requester-approval guard whatever the caller sends: the official version refuses alice approving her own refund', async () => {
@@ -123,18 +133,29 @@ describe('a forged, unmerged or broken definition cannot run', () => {
     it('validates an inline definition worker-side and fails a broken one at once with INVALID_DEFINITION naming the problem', async () => {
       const broken = structuredClone(official) as unknown as Record<string, unknown>;
       (broken.states as Record<string, unknown>).route = { always: [{ target: 'nowhere' }] };
-      const handle = await startRaw(devWorker.taskQueue, h.caseId('dev-broken'), { process: 'refund-approval', definition: broken, input: refundInput(480) });
+      const handle = await startRaw(devWorker.taskQueue, h.caseId('dev-broken'), {
+        process: 'refund-approval',
+        definition: broken,
+        input: refundInput(480),
+      });
       const failure = await failureOf(handle);
       expect(failure.code).toBe('INVALID_DEFINITION');
       expect(failure.message).toMatch(/nowhere/);
     });
 
     it('refuses a definition sent as the YAML in JSON without its `uses:` merged', async () => {
-      const unmerged = { ...structuredClone(withTimings('complaint', {})), uses: ['shared/escalation-ladder.yaml'] } as Record<string, unknown>;
+      const unmerged = { ...structuredClone(withTimings('complaint', {})), uses: ['shared/escalation-ladder.yaml'] } as Record<
+        string,
+        unknown
+      >;
       const decisions = unmerged.decisions as Record<string, unknown>;
       delete decisions.escalateTo;
       delete decisions.levelDeadline;
-      const handle = await startRaw(devWorker.taskQueue, h.caseId('dev-unmerged'), { process: 'complaint', definition: unmerged, input: {} });
+      const handle = await startRaw(devWorker.taskQueue, h.caseId('dev-unmerged'), {
+        process: 'complaint',
+        definition: unmerged,
+        input: {},
+      });
       const failure = await failureOf(handle);
       expect(failure.code).toBe('INVALID_DEFINITION');
       expect(failure.message).toMatch(/uses/);
@@ -142,7 +163,11 @@ describe('a forged, unmerged or broken definition cannot run', () => {
 
     it('refuses a definition parsed by a YAML 1.1 parser that read `on:` as true', async () => {
       const text = JSON.stringify(official).replace(/"on":/g, '"true":');
-      const handle = await startRaw(devWorker.taskQueue, h.caseId('dev-pyyaml'), { process: 'refund-approval', definition: JSON.parse(text), input: refundInput(480) });
+      const handle = await startRaw(devWorker.taskQueue, h.caseId('dev-pyyaml'), {
+        process: 'refund-approval',
+        definition: JSON.parse(text),
+        input: refundInput(480),
+      });
       expect(await failureOf(handle)).toMatchObject({ code: 'INVALID_DEFINITION' });
     });
 
@@ -190,7 +215,15 @@ describe('deployments', () => {
     const edited = withTimings('refund-approval', {});
     edited.title = `${official.title} (edited)`;
     const deployed = await h.docket.deploy([edited], { deployedBy: 'carol', note: 'CHG-42' });
-    expect(deployed.deployed).toEqual([expect.objectContaining({ process: 'refund-approval', version: first.version + 1, change: 'new', deployedBy: 'carol', note: 'CHG-42' })]);
+    expect(deployed.deployed).toEqual([
+      expect.objectContaining({
+        process: 'refund-approval',
+        version: first.version + 1,
+        change: 'new',
+        deployedBy: 'carol',
+        note: 'CHG-42',
+      }),
+    ]);
 
     const after = h.caseId('after-v2');
     const started = await h.docket.start({ process: 'refund-approval', id: after, input: refundInput(480) });
@@ -206,7 +239,12 @@ describe('deployments', () => {
     const third = await h.docket.start({ process: 'refund-approval', id: h.caseId('after-rollback'), input: refundInput(480) });
     expect(third.definitionHash).toBe(first.hash);
     // An explicit version still starts the newer one.
-    const pinned = await h.docket.start({ process: 'refund-approval', version: first.version + 1, id: h.caseId('pinned-v2'), input: refundInput(480) });
+    const pinned = await h.docket.start({
+      process: 'refund-approval',
+      version: first.version + 1,
+      id: h.caseId('pinned-v2'),
+      input: refundInput(480),
+    });
     expect(pinned.definitionHash).toBe(definitionHash(edited));
   });
 });
@@ -230,7 +268,14 @@ describe('the true status of closed cases', () => {
 
   it('reports a child terminated with its parent as terminated', async () => {
     const id = h.caseId('parent-terminated');
-    const complaintInput = { customerId: 'cust-9', customerName: 'Wang Fang', contact: 'wang@example.com', channel: 'app', category: { level1: 'product_issue' }, description: 'Kettle leaks' };
+    const complaintInput = {
+      customerId: 'cust-9',
+      customerName: 'Wang Fang',
+      contact: 'wang@example.com',
+      channel: 'app',
+      category: { level1: 'product_issue' },
+      description: 'Kettle leaks',
+    };
     await h.docket.start({ process: 'complaint', id, input: complaintInput });
     await waitFor(id, (v) => v.state.some((s) => s.includes('awaiting_response')), 'waited for a response');
     await h.docket.send(id, { type: 'ACCEPT', actor: as('agent', 'alice') });

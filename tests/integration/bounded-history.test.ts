@@ -22,7 +22,10 @@ const notes = {
   process: 'notes',
   title: 'Notes',
   roles: ['agent'],
-  events: { NOTE: { by: ['agent'], data: { type: 'object', required: ['note'], properties: { note: { type: 'string' } } } }, CLOSE: { by: ['agent'] } },
+  events: {
+    NOTE: { by: ['agent'], data: { type: 'object', required: ['note'], properties: { note: { type: 'string' } } } },
+    CLOSE: { by: ['agent'] },
+  },
   context: { count: '0' },
   initial: 'open',
   states: {

@@ -18,7 +18,15 @@ afterAll(async () => {
 });
 
 const CASES_PER_PATH = 8;
-const input = { customerId: 'c', customerName: 'Ma Lin', contact: 'ma@example.com', channel: 'app', category: { level1: 'payment' }, description: 'double charge', impact: 'ordinary' };
+const input = {
+  customerId: 'c',
+  customerName: 'Ma Lin',
+  contact: 'ma@example.com',
+  channel: 'app',
+  category: { level1: 'payment' },
+  description: 'double charge',
+  impact: 'ordinary',
+};
 const agent = { id: 'alice', roles: ['agent'] };
 const lead = { id: 'li', roles: ['lead'] };
 const customer = { id: 'c', roles: ['customer'] };
@@ -29,7 +37,8 @@ async function until(id: string, ready: (v: StateView) => boolean, what: string)
   for (;;) {
     const view = await h.docket.state(id);
     if (ready(view)) return view;
-    if ((view.status !== 'running' && view.status !== 'starting') || Date.now() > give_up) throw new Error(`${id} never reached ${what}: ${view.status} in ${view.state.join()}`);
+    if ((view.status !== 'running' && view.status !== 'starting') || Date.now() > give_up)
+      throw new Error(`${id} never reached ${what}: ${view.status} in ${view.state.join()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -57,7 +66,18 @@ const paths: Record<string, { timings: Record<string, string>; run(id: string): 
       await send(id, 'RESOLVE', agent, { resolution: 'refunded the double charge' });
       await followUps(id);
     },
-    events: ['invoke.done', 'ACCEPT', 'invoke.done', 'RESOLVE', 'after:3-day confirmation', 'CONFIRM_SOLVED', 'invoke.done', 'after:7-day satisfaction survey', 'SATISFACTION', 'invoke.done'],
+    events: [
+      'invoke.done',
+      'ACCEPT',
+      'invoke.done',
+      'RESOLVE',
+      'after:3-day confirmation',
+      'CONFIRM_SOLVED',
+      'invoke.done',
+      'after:7-day satisfaction survey',
+      'SATISFACTION',
+      'invoke.done',
+    ],
   },
   escalated: {
     // The agent's 1 s deadline fires; the lead's 1 h deadline is armed, then cancelled by ACCEPT.
@@ -69,7 +89,20 @@ const paths: Record<string, { timings: Record<string, string>; run(id: string): 
       await send(id, 'RESOLVE', lead, { resolution: 'refunded the double charge' });
       await followUps(id);
     },
-    events: ['invoke.done', 'after:response deadline', 'invoke.done', 'ACCEPT', 'invoke.done', 'RESOLVE', 'after:3-day confirmation', 'CONFIRM_SOLVED', 'invoke.done', 'after:7-day satisfaction survey', 'SATISFACTION', 'invoke.done'],
+    events: [
+      'invoke.done',
+      'after:response deadline',
+      'invoke.done',
+      'ACCEPT',
+      'invoke.done',
+      'RESOLVE',
+      'after:3-day confirmation',
+      'CONFIRM_SOLVED',
+      'invoke.done',
+      'after:7-day satisfaction survey',
+      'SATISFACTION',
+      'invoke.done',
+    ],
   },
   reopened: {
     // NOT_SOLVED cancels the confirmation window; handling re-arms its resolution target, RESOLVE cancels it again.
@@ -85,7 +118,22 @@ const paths: Record<string, { timings: Record<string, string>; run(id: string): 
       await send(id, 'RESOLVE', agent, { resolution: 'second try' });
       await followUps(id);
     },
-    events: ['invoke.done', 'ACCEPT', 'invoke.done', 'RESOLVE', 'after:3-day confirmation', 'NOT_SOLVED', 'invoke.done', 'RESOLVE', 'after:3-day confirmation', 'CONFIRM_SOLVED', 'invoke.done', 'after:7-day satisfaction survey', 'SATISFACTION', 'invoke.done'],
+    events: [
+      'invoke.done',
+      'ACCEPT',
+      'invoke.done',
+      'RESOLVE',
+      'after:3-day confirmation',
+      'NOT_SOLVED',
+      'invoke.done',
+      'RESOLVE',
+      'after:3-day confirmation',
+      'CONFIRM_SOLVED',
+      'invoke.done',
+      'after:7-day satisfaction survey',
+      'SATISFACTION',
+      'invoke.done',
+    ],
   },
 };
 
@@ -93,10 +141,17 @@ it('keeps each case on its own path when many cases cancel and re-arm deadlines 
   // Each timing variant is deployed once (by its first case); the other cases start by its hash.
   const hashes: Record<string, string> = {};
   for (const [name, path] of Object.entries(paths)) {
-    const started = await h.docket.start({ definition: withTimings('complaint', path.timings), id: h.caseId(`timers-${name}-0`), input, waitForStartMs: 0 });
+    const started = await h.docket.start({
+      definition: withTimings('complaint', path.timings),
+      id: h.caseId(`timers-${name}-0`),
+      input,
+      waitForStartMs: 0,
+    });
     hashes[name] = started.definitionHash;
   }
-  const cases = Object.keys(paths).flatMap((name) => Array.from({ length: CASES_PER_PATH }, (_, i) => ({ name, i, id: h.caseId(`timers-${name}-${i}`) })));
+  const cases = Object.keys(paths).flatMap((name) =>
+    Array.from({ length: CASES_PER_PATH }, (_, i) => ({ name, i, id: h.caseId(`timers-${name}-${i}`) })),
+  );
   await Promise.all(
     cases.map(async ({ name, i, id }) => {
       if (i > 0) await h.docket.start({ process: 'complaint', version: hashes[name], id, input, waitForStartMs: 0 });
@@ -112,10 +167,15 @@ it('keeps each case on its own path when many cases cancel and re-arm deadlines 
     expect({ id, outcome: result.outcome, events }).toEqual({ id, outcome: 'closed', events: paths[name].events });
   });
 
-  const histories = await Promise.all(cases.map(async ({ id }) => ({ workflowId: id, history: await h.docket.client.workflow.getHandle(id).fetchHistory() })));
+  const histories = await Promise.all(
+    cases.map(async ({ id }) => ({ workflowId: id, history: await h.docket.client.workflow.getHandle(id).fetchHistory() })),
+  );
   const failed: string[] = [];
   let replayed = 0;
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: h.bundlePath }, sinks: { audit: { entry: { fn: () => undefined } } } }, histories)) {
+  for await (const r of Worker.runReplayHistories(
+    { workflowBundle: { codePath: h.bundlePath }, sinks: { audit: { entry: { fn: () => undefined } } } },
+    histories,
+  )) {
     replayed++;
     if (r.error) failed.push(`${r.workflowId}: ${r.error.message}`);
   }

@@ -23,14 +23,19 @@ function docket(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: options.cwd ?? ROOT, env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', DOCKET_DEBUG: '', ...options.env }, timeout: 60_000 },
+      {
+        cwd: options.cwd ?? ROOT,
+        env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', DOCKET_DEBUG: '', ...options.env },
+        timeout: 60_000,
+      },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
 }
 
 beforeAll(() => {
-  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) before these tests');
+  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run `npm run build` (npm test does) before these tests');
 });
 
 describe('bin/docket.js', () => {

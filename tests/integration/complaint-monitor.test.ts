@@ -90,10 +90,18 @@ it('hears from a complaint on intake through signal-with-start', async () => {
   const monitorId = h.caseId('monitor-intake');
   const complaint = withTimings('complaint', { monitorId: monitorId });
   const id = h.caseId('complaint-reporting');
-  await h.docket.start({ definition: complaint, id, input: {
-    customerId: 'c-1', customerName: 'Wu Fei', contact: 'wu@example.com', channel: 'app',
-    category: { level1: 'privacy' }, description: 'Data shared without consent',
-  } });
+  await h.docket.start({
+    definition: complaint,
+    id,
+    input: {
+      customerId: 'c-1',
+      customerName: 'Wu Fei',
+      contact: 'wu@example.com',
+      channel: 'app',
+      category: { level1: 'privacy' },
+      description: 'Data shared without consent',
+    },
+  });
   const view = await settled(monitorId, 1);
   expect(view.context).toMatchObject({ lastCategory: 'privacy', recentCases: [id] });
 });

@@ -75,7 +75,11 @@ describe('complaint lifecycle', () => {
     });
     expect(transferred.state).toEqual(['handling.transferring']);
     await waitForState(id, 'handling.with_department');
-    await h.docket.send(id, { type: 'DEPARTMENT_REPLY', actor: as('department', 'wang.fang'), data: { note: 'parcel found, arrives tomorrow' } });
+    await h.docket.send(id, {
+      type: 'DEPARTMENT_REPLY',
+      actor: as('department', 'wang.fang'),
+      data: { note: 'parcel found, arrives tomorrow' },
+    });
     const resolved = await h.docket.send(id, { type: 'RESOLVE', actor: as('agent', 'alice'), data: { resolution: 'parcel delivered' } });
     expect(resolved.state).toEqual(['resolved.waiting_confirmation']);
     expect(resolved.changed).toMatchObject({ resolution: 'parcel delivered' });
@@ -91,9 +95,19 @@ describe('complaint lifecycle', () => {
     expect(result.context).toMatchObject({ owner: 'alice', satisfaction: 5, priority: 'P2' });
     const path = (await h.docket.timeline(id)).filter((e) => e.kind === 'transition').map((e) => (e as { to: string[] }).to.join());
     expect(path).toEqual([
-      'awaiting_response', 'assigning', 'handling.working', 'handling.transferring', 'handling.with_department', 'handling.working',
-      'resolved.waiting_confirmation', 'resolved.confirmation_call', 'resolved.recording_confirmation',
-      'resolved.waiting_satisfaction', 'resolved.satisfaction_call', 'resolved.recording_satisfaction', 'closed',
+      'awaiting_response',
+      'assigning',
+      'handling.working',
+      'handling.transferring',
+      'handling.with_department',
+      'handling.working',
+      'resolved.waiting_confirmation',
+      'resolved.confirmation_call',
+      'resolved.recording_confirmation',
+      'resolved.waiting_satisfaction',
+      'resolved.satisfaction_call',
+      'resolved.recording_satisfaction',
+      'closed',
     ]);
   });
 
@@ -176,7 +190,11 @@ describe('rejected events', () => {
 
   it.each([
     ['UNKNOWN_EVENT', { type: 'RESOLV', actor: as('agent', 'alice'), data: { resolution: 'x' } }, /did you mean "RESOLVE"/],
-    ['EVENT_NOT_ALLOWED', { type: 'ACCEPT', actor: as('agent', 'bob') }, /ACCEPT is not allowed in state handling.working; allowed now for bob \(role agent\): RESOLVE, TRANSFER/],
+    [
+      'EVENT_NOT_ALLOWED',
+      { type: 'ACCEPT', actor: as('agent', 'bob') },
+      /ACCEPT is not allowed in state handling.working; allowed now for bob \(role agent\): RESOLVE, TRANSFER/,
+    ],
     ['ROLE_NOT_ALLOWED', { type: 'RESOLVE', actor: as('customer', 'cust-7'), data: { resolution: 'x' } }, /may not send RESOLVE/],
     ['INVALID_PAYLOAD', { type: 'RESOLVE', actor: as('agent', 'alice'), data: {} }, /data.resolution: is required/],
     ['GUARD_FAILED', { type: 'RESOLVE', actor: as('agent', 'bob'), data: { resolution: 'x' } }, /only the case owner resolves it/],

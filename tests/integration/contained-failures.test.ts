@@ -32,8 +32,16 @@ function start(definition: Record<string, unknown>, input: Record<string, unknow
 
 /** The typed failure a case ended with, within `ms` (a case stuck in a retrying task never ends). */
 async function failureOf(handle: WorkflowHandle, ms = 20_000): Promise<{ code?: string; message: string }> {
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`case ${handle.workflowId} did not end within ${ms} ms`)), ms));
-  const err = await Promise.race([handle.result().then(() => undefined, (e: unknown) => e), timeout]);
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`case ${handle.workflowId} did not end within ${ms} ms`)), ms),
+  );
+  const err = await Promise.race([
+    handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+    timeout,
+  ]);
   expect(err).toBeInstanceOf(WorkflowFailedError);
   const cause = (err as WorkflowFailedError).cause;
   expect(cause).toBeInstanceOf(ApplicationFailure);

@@ -42,7 +42,11 @@ describe('complaint deadlines on virtual time', () => {
     const after = await h.docket.state(id);
     expect(after.state).toContain('awaiting_response');
     expect(after.context).toMatchObject({ heldBy: 'lead', escalationLevel: 1 });
-    expect(after.timeline.find((e) => e.kind === 'deadline')).toMatchObject({ name: 'response deadline', state: 'awaiting_response', target: 'escalating' });
+    expect(after.timeline.find((e) => e.kind === 'deadline')).toMatchObject({
+      name: 'response deadline',
+      state: 'awaiting_response',
+      target: 'escalating',
+    });
     expect(listOutbox({ workflowId: id }).map((m) => m.recipient)).toEqual(['supervisor', 'lead']);
     // The lead can still accept it and becomes the owner.
     await h.docket.send(id, { type: 'ACCEPT', actor: as('lead', 'chen.lead') });

@@ -28,7 +28,12 @@ afterAll(async () => {
 
 /** `docket …` against the test server and this file's task queue; fails the test on a non-zero exit. */
 async function docket(...args: string[]): Promise<string> {
-  const r: Run = await run(args, { TEMPORAL_ADDRESS: h.address, TEMPORAL_NAMESPACE: h.namespace, DOCKET_TASK_QUEUE: h.taskQueue, DOCKET_DEPLOYER: 'ops.anna' });
+  const r: Run = await run(args, {
+    TEMPORAL_ADDRESS: h.address,
+    TEMPORAL_NAMESPACE: h.namespace,
+    DOCKET_TASK_QUEUE: h.taskQueue,
+    DOCKET_DEPLOYER: 'ops.anna',
+  });
   if (r.code !== 0) throw new Error(`docket ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
@@ -40,7 +45,8 @@ async function listUntil(args: string[], ok: (cases: CaseSummary[]) => boolean, 
   for (;;) {
     const { cases } = await json<{ cases: CaseSummary[] }>('list', ...args);
     if (ok(cases)) return cases;
-    if (Date.now() > deadline) throw new Error(`docket list ${args.join(' ')}: never ${what}; got ${JSON.stringify(cases.map((c) => [c.id, c.definitionHash]))}`);
+    if (Date.now() > deadline)
+      throw new Error(`docket list ${args.join(' ')}: never ${what}; got ${JSON.stringify(cases.map((c) => [c.id, c.definitionHash]))}`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }
@@ -174,7 +180,9 @@ it('keeps a running case on the definition it started with, starts new cases on 
   expect(sent).toContain(`APPROVE accepted; case ${idA}`);
   const resultA = await json<ProcessResult>('result', idA);
   expect(resultA).toMatchObject({ outcome: 'approved', state: ['approved'], definitionHash: h1 });
-  expect(resultA.timeline).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'APPROVE', from: ['review'], to: ['approved'] }));
+  expect(resultA.timeline).toContainEqual(
+    expect.objectContaining({ kind: 'transition', event: 'APPROVE', from: ['review'], to: ['approved'] }),
+  );
 
   // B finishes under the edited version.
   await docket('send', idB, 'APPROVE', '--as', 'lead:lena');
@@ -190,7 +198,9 @@ it('keeps a running case on the definition it started with, starts new cases on 
   expect(closed.map((c) => c.id)).toEqual([idA]);
 
   // `docket definitions` lists both versions with deployer and time, v2 current.
-  const listed = await json<Array<{ process: string; current: number; versions: Array<{ version: number; hash: string; deployedBy: string; deployedAt: string }> }>>('definitions', processId);
+  const listed = await json<
+    Array<{ process: string; current: number; versions: Array<{ version: number; hash: string; deployedBy: string; deployedAt: string }> }>
+  >('definitions', processId);
   expect(listed).toEqual([expect.objectContaining({ process: processId, current: 2 })]);
   expect(listed[0].versions.map((v) => [v.version, v.hash, v.deployedBy])).toEqual([
     [1, h1, 'ops.anna'],

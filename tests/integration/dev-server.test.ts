@@ -80,9 +80,7 @@ describe('startDevServer', () => {
       const { customAttributes } = await client.connection.operatorService.listSearchAttributes({
         namespace: 'default',
       });
-      expect(Object.keys(customAttributes ?? {}).sort()).toEqual(
-        expect.arrayContaining(Object.keys(SEARCH_ATTRIBUTE_TYPES).sort()),
-      );
+      expect(Object.keys(customAttributes ?? {}).sort()).toEqual(expect.arrayContaining(Object.keys(SEARCH_ATTRIBUTE_TYPES).sort()));
     });
   });
 

@@ -22,7 +22,11 @@ const intake = {
   demand: 'deliver',
   impact: 'ordinary',
 };
-const transfer = (need: string) => ({ type: 'TRANSFER', actor: as('agent', 'alice'), data: { department: 'logistics', contact: 'bo', need } });
+const transfer = (need: string) => ({
+  type: 'TRANSFER',
+  actor: as('agent', 'alice'),
+  data: { department: 'logistics', contact: 'bo', need },
+});
 
 let h: Harness;
 let worker: { stop(): Promise<void> } | undefined;
@@ -57,12 +61,15 @@ async function workingCase(name: string): Promise<string> {
 
 /** UpdateAccepted events of the case's history with this update id. */
 async function acceptedWith(id: string, updateId: string): Promise<number> {
-  const { events } = JSON.parse(await h.docket.history(id)) as { events: Array<Record<string, { acceptedRequest?: { meta?: { updateId?: string } } }>> };
+  const { events } = JSON.parse(await h.docket.history(id)) as {
+    events: Array<Record<string, { acceptedRequest?: { meta?: { updateId?: string } } }>>;
+  };
   return events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId).length;
 }
 
 /** `docket …` against the test server and this file's task queue. */
-const cli = (...args: string[]) => runDocket(args, { TEMPORAL_ADDRESS: h.address, TEMPORAL_NAMESPACE: h.namespace, DOCKET_TASK_QUEUE: h.taskQueue });
+const cli = (...args: string[]) =>
+  runDocket(args, { TEMPORAL_ADDRESS: h.address, TEMPORAL_NAMESPACE: h.namespace, DOCKET_TASK_QUEUE: h.taskQueue });
 
 const transfers = (view: StateView) => view.timeline.filter((e) => e.kind === 'transition' && e.event === 'TRANSFER').length;
 
@@ -81,7 +88,17 @@ describe('an event is applied once, and the caller knows', () => {
 
   it('docket send --update-id twice prints accepted twice and applies the event once', async () => {
     const id = await workingCase('cli-update-id');
-    const args = ['send', id, 'TRANSFER', '--as', 'agent:alice', '--data', JSON.stringify(transfer('from the cli').data), '--update-id', 'cli-transfer-1'];
+    const args = [
+      'send',
+      id,
+      'TRANSFER',
+      '--as',
+      'agent:alice',
+      '--data',
+      JSON.stringify(transfer('from the cli').data),
+      '--update-id',
+      'cli-transfer-1',
+    ];
     const first = await cli(...args);
     const second = await cli(...args);
     expect([first.code, second.code]).toEqual([0, 0]);
@@ -96,7 +113,9 @@ describe('an event is applied once, and the caller knows', () => {
     const id = await workingCase('unknown-outcome');
     await worker!.stop();
     worker = undefined;
-    const error = await h.docket.send(id, transfer('while down'), { updateId: 'down-1', rpcTimeoutMs: 1_000, retryUnknownForMs: 0 }).catch((e: unknown) => e);
+    const error = await h.docket
+      .send(id, transfer('while down'), { updateId: 'down-1', rpcTimeoutMs: 1_000, retryUnknownForMs: 0 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventOutcomeUnknownError);
     expect((error as EventOutcomeUnknownError).updateId).toBe('down-1');
     expect(userMessage(error)).toMatch(/--update-id down-1/);
@@ -133,10 +152,19 @@ describe('a stuck case says what is wrong', () => {
   it('a workflow task failing outside docket shows its cause in state (client and CLI)', async () => {
     const queue = `${h.taskQueue}-broken`;
     const connection = await NativeConnection.connect({ address: h.address });
-    const broken = await Worker.create({ connection, namespace: h.namespace, taskQueue: queue, workflowsPath: join(__dirname, '../fixtures/broken-workflow') });
+    const broken = await Worker.create({
+      connection,
+      namespace: h.namespace,
+      taskQueue: queue,
+      workflowsPath: join(__dirname, '../fixtures/broken-workflow'),
+    });
     const running = broken.run();
     const id = h.caseId('stuck');
-    const handle = await h.docket.client.workflow.start('process', { workflowId: id, taskQueue: queue, args: [{ process: 'complaint', input: intake }] });
+    const handle = await h.docket.client.workflow.start('process', {
+      workflowId: id,
+      taskQueue: queue,
+      args: [{ process: 'complaint', input: intake }],
+    });
     try {
       const view = await waitFor('the case to be reported stuck', async () => (await h.docket.state(id)).stuck);
       expect(view.attempts).toBeGreaterThanOrEqual(1);
@@ -145,12 +173,18 @@ describe('a stuck case says what is wrong', () => {
       const state = await h.docket.state(id);
       expect(state.status).toBe('running');
       expect(state.process).toBe('');
-      expect(formatStateView(state).join('\n')).toMatch(/stuck\s+workflow task failing \(attempt \d+\): WORKFLOW_WORKER_UNHANDLED_FAILURE: .*broken on purpose/);
+      expect(formatStateView(state).join('\n')).toMatch(
+        /stuck\s+workflow task failing \(attempt \d+\): WORKFLOW_WORKER_UNHANDLED_FAILURE: .*broken on purpose/,
+      );
       const printed = await cli('state', id);
       expect(printed.code).toBe(0);
-      expect(printed.stdout).toMatch(/stuck\s+workflow task failing \(attempt \d+\): WORKFLOW_WORKER_UNHANDLED_FAILURE: .*broken on purpose/);
+      expect(printed.stdout).toMatch(
+        /stuck\s+workflow task failing \(attempt \d+\): WORKFLOW_WORKER_UNHANDLED_FAILURE: .*broken on purpose/,
+      );
       // An event to it is not "internal error": its outcome is unknown, and the error says why.
-      const error = await h.docket.send(id, { type: 'ACCEPT', actor: as('agent', 'alice') }, { rpcTimeoutMs: 2_000, retryUnknownForMs: 0 }).catch((e: unknown) => e);
+      const error = await h.docket
+        .send(id, { type: 'ACCEPT', actor: as('agent', 'alice') }, { rpcTimeoutMs: 2_000, retryUnknownForMs: 0 })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EventOutcomeUnknownError);
       expect(userMessage(error)).toMatch(/the case is stuck: .*WORKFLOW_WORKER_UNHANDLED_FAILURE/);
     } finally {

@@ -39,7 +39,11 @@ const looping = {
 async function startWaiting(name: string): Promise<string> {
   const id = `failed-reported-${name}-${Date.now().toString(36)}`;
   const raw = await testClient();
-  await raw.workflow.start(WORKFLOW_TYPE, { workflowId: id, taskQueue: dev.taskQueue, args: [{ process: looping.process, definition: looping, input: {} } as ProcessArgs] });
+  await raw.workflow.start(WORKFLOW_TYPE, {
+    workflowId: id,
+    taskQueue: dev.taskQueue,
+    args: [{ process: looping.process, definition: looping, input: {} } as ProcessArgs],
+  });
   // Explicit wait on a condition: the case has resolved its definition and entered `waiting`.
   for (let i = 0; i < 200; i++) {
     const view = await client.state(id).catch(() => undefined);
@@ -67,7 +71,11 @@ it('send throws CaseFailedError with the failure code and reason, and the state 
 it('docket send exits 1 and says the case failed, with the reason', async () => {
   const id = await startWaiting('cli');
   const { address, namespace } = testServer();
-  const run = await runDocket(['send', id, 'GO', '--as', 'agent:a'], { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, DOCKET_TASK_QUEUE: dev.taskQueue });
+  const run = await runDocket(['send', id, 'GO', '--as', 'agent:a'], {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: namespace,
+    DOCKET_TASK_QUEUE: dev.taskQueue,
+  });
   expect(run.code).toBe(1);
   expect(run.stdout).toBe('');
   expect(run.stderr).toMatch(new RegExp(`^docket: GO was applied, but case ${id} failed \\(LOOP_DETECTED\\): .*the definition loops`));

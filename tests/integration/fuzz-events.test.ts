@@ -18,11 +18,40 @@ import type { RejectionCode, StateView } from '../../contract/wire';
 import { startHarness, type Harness } from '../support/harness';
 
 const REJECTION_CODES: RejectionCode[] = [
-  'UNKNOWN_EVENT', 'EVENT_NOT_ALLOWED', 'ROLE_NOT_ALLOWED', 'INVALID_PAYLOAD', 'GUARD_FAILED', 'CASE_STARTING', 'CASE_CLOSED', 'INVALID_EVENT',
-  'PAYLOAD_TOO_LARGE', 'UNAUTHENTICATED', 'SAME_ACTOR',
+  'UNKNOWN_EVENT',
+  'EVENT_NOT_ALLOWED',
+  'ROLE_NOT_ALLOWED',
+  'INVALID_PAYLOAD',
+  'GUARD_FAILED',
+  'CASE_STARTING',
+  'CASE_CLOSED',
+  'INVALID_EVENT',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHENTICATED',
+  'SAME_ACTOR',
 ] as RejectionCode[];
-const PROTOTYPE_NAMES = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineSetter__', 'prototype'];
-const DECLARED = ['ACCEPT', 'TRANSFER', 'RESOLVE', 'APPROVE', 'REJECT', 'COMPLAINT_RECEIVED', 'CONFIRM_SOLVED', 'SATISFACTION', 'ABORT', 'PROMOTE'];
+const PROTOTYPE_NAMES = [
+  'toString',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'valueOf',
+  'isPrototypeOf',
+  '__defineSetter__',
+  'prototype',
+];
+const DECLARED = [
+  'ACCEPT',
+  'TRANSFER',
+  'RESOLVE',
+  'APPROVE',
+  'REJECT',
+  'COMPLAINT_RECEIVED',
+  'CONFIRM_SOLVED',
+  'SATISFACTION',
+  'ABORT',
+  'PROMOTE',
+];
 const ROLES = ['agent', 'lead', 'supervisor', 'manager', 'finance', 'customer', 'department', 'engineer', 'release_manager', 'system'];
 
 const seed = Number(process.env.DOCKET_FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -41,27 +70,48 @@ const oddString = fc.oneof(
   fc.constantFrom(...PROTOTYPE_NAMES, ...DECLARED, '', ' ', 'xstate.init', 'docket.invoke.done.intake', '\u0000', 'ACCEPT\u0000'),
   fc.nat({ max: 300_000 }).map((n) => 'x'.repeat(n)),
 );
-const anything = fc.oneof(fc.constant(null), fc.constant(undefined), fc.integer(), fc.double(), fc.boolean(), oddString, fc.array(fc.string(), { maxLength: 3 }));
+const anything = fc.oneof(
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  oddString,
+  fc.array(fc.string(), { maxLength: 3 }),
+);
 const actor = fc.oneof(
   { weight: 4, arbitrary: fc.record({ id: fc.oneof(fc.constantFrom('alice', 'bob', 'mallory'), oddString), roles: fc.subarray(ROLES) }) },
   {
     weight: 1,
     arbitrary: fc.record({
       id: anything,
-      roles: fc.oneof(fc.array(fc.oneof(fc.string(), fc.constantFrom(...PROTOTYPE_NAMES)), { maxLength: 60 }), fc.array(oddString, { maxLength: 2 }), anything),
+      roles: fc.oneof(
+        fc.array(fc.oneof(fc.string(), fc.constantFrom(...PROTOTYPE_NAMES)), { maxLength: 60 }),
+        fc.array(oddString, { maxLength: 2 }),
+        anything,
+      ),
     }),
   },
   { weight: 1, arbitrary: anything },
 );
 const data = fc.oneof(
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom(...PROTOTYPE_NAMES, 'note', 'resolution', 'amount'), fc.jsonValue({ maxDepth: 2 })) },
+  {
+    weight: 1,
+    arbitrary: fc.dictionary(fc.constantFrom(...PROTOTYPE_NAMES, 'note', 'resolution', 'amount'), fc.jsonValue({ maxDepth: 2 })),
+  },
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 20, max: 3000 }), fc.jsonValue({ maxDepth: 1 })).map(([n, leaf]) => deep(n, leaf)) },
   { weight: 1, arbitrary: fc.nat({ max: 400_000 }).map((n) => ({ note: 'n'.repeat(n) })) },
   { weight: 1, arbitrary: anything },
 );
 const event = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ type: fc.oneof(fc.constantFrom(...PROTOTYPE_NAMES, ...DECLARED), oddString), actor, data }, { requiredKeys: ['type', 'actor'] }) },
+  {
+    weight: 8,
+    arbitrary: fc.record(
+      { type: fc.oneof(fc.constantFrom(...PROTOTYPE_NAMES, ...DECLARED), oddString), actor, data },
+      { requiredKeys: ['type', 'actor'] },
+    ),
+  },
   { weight: 1, arbitrary: anything },
   { weight: 1, arbitrary: fc.array(anything, { maxLength: 3 }) },
 );
@@ -81,10 +131,30 @@ it('keeps every case of every shipped process answering, refuses with codes and 
     monitor: h.caseId('fuzz-monitor'),
     release: h.caseId('fuzz-release'),
   };
-  await h.docket.start({ process: 'complaint', id: cases.complaint, input: { customerId: 'c-1', customerName: 'Li Wei', contact: 'x@example.com', channel: 'app', category: { level1: 'logistics_delay' }, description: 'late', impact: 'ordinary' } });
-  await h.docket.start({ process: 'refund-approval', id: cases.refund, input: { caseId: 'C-1', amount: 480, requestedBy: 'alice', customerId: 'cust-9', reason: 'parcel lost' } });
+  await h.docket.start({
+    process: 'complaint',
+    id: cases.complaint,
+    input: {
+      customerId: 'c-1',
+      customerName: 'Li Wei',
+      contact: 'x@example.com',
+      channel: 'app',
+      category: { level1: 'logistics_delay' },
+      description: 'late',
+      impact: 'ordinary',
+    },
+  });
+  await h.docket.start({
+    process: 'refund-approval',
+    id: cases.refund,
+    input: { caseId: 'C-1', amount: 480, requestedBy: 'alice', customerId: 'cust-9', reason: 'parcel lost' },
+  });
   await h.docket.start({ process: 'complaint-monitor', id: cases.monitor, input: {} });
-  await h.docket.start({ process: 'gray-release', id: cases.release, input: { changeId: 'CHG-1', title: 't', service: 's', version: 'v2', routerUrl: 'http://127.0.0.1:9', requestedBy: 'eli' } });
+  await h.docket.start({
+    process: 'gray-release',
+    id: cases.release,
+    input: { changeId: 'CHG-1', title: 't', service: 's', version: 'v2', routerUrl: 'http://127.0.0.1:9', requestedBy: 'eli' },
+  });
   const ids = Object.values(cases);
   const handle = (id: string) => h.docket.client.workflow.getHandle(id);
 
@@ -100,7 +170,8 @@ it('keeps every case of every shipped process answering, refuses with codes and 
    */
   const endedWell = async (id: string): Promise<boolean> => {
     const view = await h.docket.state(id);
-    if (view.status !== 'completed' || !view.outcome) throw new Error(`case ${id} ended as ${view.status}: ${JSON.stringify(view.failure ?? view.state)}`);
+    if (view.status !== 'completed' || !view.outcome)
+      throw new Error(`case ${id} ended as ${view.status}: ${JSON.stringify(view.failure ?? view.state)}`);
     count(`case ended ${view.outcome}`);
     return true;
   };
@@ -113,7 +184,8 @@ it('keeps every case of every shipped process answering, refuses with codes and 
         count('update accepted');
       } catch (err) {
         if (err instanceof WorkflowNotFoundError && (await endedWell(id))) return;
-        if (!(err instanceof WorkflowUpdateFailedError)) throw new Error(`update ${updateId} failed without a rejection: ${String(err)}`, { cause: err });
+        if (!(err instanceof WorkflowUpdateFailedError))
+          throw new Error(`update ${updateId} failed without a rejection: ${String(err)}`, { cause: err });
         const cause = err.cause;
         if (!(cause instanceof ApplicationFailure) || !REJECTION_CODES.includes(cause.type as RejectionCode)) {
           throw new Error(`update ${updateId} refused without a rejection code: ${String(cause)}`, { cause: err });
@@ -126,7 +198,10 @@ it('keeps every case of every shipped process answering, refuses with codes and 
         await handle(id).signal(eventSignal, ev as never);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError && (await endedWell(id))) return;
-        throw new Error(`signal to ${id} failed: ${String(err)}; the case: ${JSON.stringify(await h.docket.state(id).catch((e: unknown) => String(e)))}`, { cause: err });
+        throw new Error(
+          `signal to ${id} failed: ${String(err)}; the case: ${JSON.stringify(await h.docket.state(id).catch((e: unknown) => String(e)))}`,
+          { cause: err },
+        );
       }
       count('signal');
     }
@@ -135,10 +210,19 @@ it('keeps every case of every shipped process answering, refuses with codes and 
   });
 
   const started = Date.now();
-  const result = await fc.check(property, { seed, numRuns: maxRuns, interruptAfterTimeLimit: 90_000, markInterruptAsFailure: false, endOnFailure: true });
+  const result = await fc.check(property, {
+    seed,
+    numRuns: maxRuns,
+    interruptAfterTimeLimit: 90_000,
+    markInterruptAsFailure: false,
+    endOnFailure: true,
+  });
   const tried = result.numRuns;
   console.log(`fuzz: seed ${seed}, ${tried} generated inputs in ${Date.now() - started} ms: ${JSON.stringify(counts)}`);
-  if (result.failed) throw new Error(`fuzz failed (DOCKET_FUZZ_SEED=${seed} replays it)\n${fc.defaultReportMessage(result)}\nerror: ${String((result.errorInstance as Error | undefined)?.stack ?? result.errorInstance)}`);
+  if (result.failed)
+    throw new Error(
+      `fuzz failed (DOCKET_FUZZ_SEED=${seed} replays it)\n${fc.defaultReportMessage(result)}\nerror: ${String((result.errorInstance as Error | undefined)?.stack ?? result.errorInstance)}`,
+    );
   expect(tried).toBeGreaterThan(0);
 
   // Every case still answers, and no refused Update is in any history.

@@ -38,7 +38,9 @@ afterAll(async () => {
 const PER_CHECK = 100;
 
 /** A router with both versions, sending PER_CHECK requests before each health check, for one test. */
-async function traffic(canary: { errorRate?: number; extraLatencyMs?: number } = {}): Promise<{ env: GrayEnvironment; stop(): Promise<void> }> {
+async function traffic(
+  canary: { errorRate?: number; extraLatencyMs?: number } = {},
+): Promise<{ env: GrayEnvironment; stop(): Promise<void> }> {
   const env = await startGrayEnvironment({ canary, trafficPerCheck: PER_CHECK });
   return { env, stop: () => env.stop() };
 }
@@ -133,7 +135,15 @@ describe('gray release with real traffic', () => {
 
       expect(result.outcome).toBe('rolled_back');
       expect(t.env.router.weight()).toBe(0);
-      const failure = result.context.failure as { verdict: string; version: string; errorRate: number; errors: number; requests: number; reasons: string[]; weight: number };
+      const failure = result.context.failure as {
+        verdict: string;
+        version: string;
+        errorRate: number;
+        errors: number;
+        requests: number;
+        reasons: string[];
+        weight: number;
+      };
       expect(failure).toMatchObject({ verdict: 'unhealthy', version: 'v2', weight: 5, maxErrorRate: 0.05 });
       expect(failure.errorRate).toBeGreaterThan(0.05);
       expect(failure.reasons[0]).toMatch(/^error rate \d+\.\d% > 5\.0% \(\d+ of \d+ requests failed\)$/);
@@ -149,7 +159,12 @@ describe('gray release with real traffic', () => {
       // under load). Either way no stage after the first was entered.
       expect(path.filter((p) => p === 'releasing.setting_weight')).toHaveLength(1);
       const told = listOutbox({ workflowId: id });
-      expect(told).toEqual([expect.objectContaining({ recipient: 'release_manager,eli.eng', subject: expect.stringMatching(/^Change CHG-2048 rolled back from 5%: error rate/) })]);
+      expect(told).toEqual([
+        expect.objectContaining({
+          recipient: 'release_manager,eli.eng',
+          subject: expect.stringMatching(/^Change CHG-2048 rolled back from 5%: error rate/),
+        }),
+      ]);
 
       // After the rollback every request is served by the stable version again.
       t.env.router.reset();
@@ -182,7 +197,11 @@ describe('gray release with real traffic', () => {
     const env = await startGrayEnvironment();
     try {
       const id = h.caseId('no-traffic');
-      await h.docket.start({ definition: withTimings('gray-release', { bakeTime: '800ms', checkInterval: '300ms', health: [{ then: thresholds }] }), id, input: change(env.routerUrl) });
+      await h.docket.start({
+        definition: withTimings('gray-release', { bakeTime: '800ms', checkInterval: '300ms', health: [{ then: thresholds }] }),
+        id,
+        input: change(env.routerUrl),
+      });
       await h.docket.send(id, { type: 'APPROVE', actor: as('change_manager', 'cm.chen') });
       const paused = await waitFor(id, 'paused', (v) => v.state.includes('releasing.stage.progress.paused'));
       expect(paused.context.interventions).toEqual([expect.objectContaining({ event: 'PAUSE', by: 'health gate', weight: 5 })]);
@@ -204,27 +223,55 @@ describe('manual decisions, each by the roles the definition names', () => {
     t = await traffic();
     id = h.caseId('manual');
     // Long bake: only people move this release on.
-    await h.docket.start({ definition: withTimings('gray-release', { bakeTime: '1h', checkInterval: '500ms', health: [{ then: thresholds }] }), id, input: change(t.env.routerUrl) });
+    await h.docket.start({
+      definition: withTimings('gray-release', { bakeTime: '1h', checkInterval: '500ms', health: [{ then: thresholds }] }),
+      id,
+      input: change(t.env.routerUrl),
+    });
   });
   afterAll(async () => {
     await t?.stop();
   });
 
   it('approves only by a change manager who did not request the change', async () => {
-    await expectRefused(id, { type: 'APPROVE', actor: as('engineer', 'eli.eng') }, 'ROLE_NOT_ALLOWED', /may not send APPROVE; events.APPROVE.by allows: change_manager/);
-    await expectRefused(id, { type: 'APPROVE', actor: as('change_manager', 'eli.eng') }, 'GUARD_FAILED', /a change is approved by someone other than its requester/);
+    await expectRefused(
+      id,
+      { type: 'APPROVE', actor: as('engineer', 'eli.eng') },
+      'ROLE_NOT_ALLOWED',
+      /may not send APPROVE; events.APPROVE.by allows: change_manager/,
+    );
+    await expectRefused(
+      id,
+      { type: 'APPROVE', actor: as('change_manager', 'eli.eng') },
+      'GUARD_FAILED',
+      /a change is approved by someone other than its requester/,
+    );
     await h.docket.send(id, { type: 'APPROVE', actor: as('change_manager', 'cm.chen') });
     const view = await waitFor(id, 'baking', (v) => v.state.includes('releasing.stage.progress.baking'));
     expect(view.context.weight).toBe(5);
-    expect(view.allowed).toMatchObject({ engineer: [], change_manager: [], sre: ['ABORT', 'PAUSE'], release_manager: ['ABORT', 'PAUSE', 'PROMOTE'] });
+    expect(view.allowed).toMatchObject({
+      engineer: [],
+      change_manager: [],
+      sre: ['ABORT', 'PAUSE'],
+      release_manager: ['ABORT', 'PAUSE', 'PROMOTE'],
+    });
   });
 
   it('pauses and resumes by the right roles; health checks go on while paused', async () => {
-    await expectRefused(id, { type: 'PAUSE', actor: as('engineer', 'eli.eng') }, 'ROLE_NOT_ALLOWED', /may not send PAUSE; events.PAUSE.by allows: release_manager, sre/);
+    await expectRefused(
+      id,
+      { type: 'PAUSE', actor: as('engineer', 'eli.eng') },
+      'ROLE_NOT_ALLOWED',
+      /may not send PAUSE; events.PAUSE.by allows: release_manager, sre/,
+    );
     const paused = await h.docket.send(id, { type: 'PAUSE', actor: as('sre', 'sid.sre'), data: { reason: 'watching a dependency' } });
     expect(paused.state).toContain('releasing.stage.progress.paused');
     const checks = (await h.docket.state(id)).context.checks as number;
-    await waitFor(id, 'a health check while paused', (v) => (v.context.checks as number) > checks && v.state.includes('releasing.stage.progress.paused'));
+    await waitFor(
+      id,
+      'a health check while paused',
+      (v) => (v.context.checks as number) > checks && v.state.includes('releasing.stage.progress.paused'),
+    );
 
     await expectRefused(id, { type: 'RESUME', actor: as('change_manager', 'cm.chen') }, 'ROLE_NOT_ALLOWED', /may not send RESUME/);
     await expectRefused(id, { type: 'PAUSE', actor: as('sre', 'sid.sre') }, 'EVENT_NOT_ALLOWED', /PAUSE is not allowed in state/);
@@ -233,28 +280,47 @@ describe('manual decisions, each by the roles the definition names', () => {
   });
 
   it('promotes early only by a release manager', async () => {
-    await expectRefused(id, { type: 'PROMOTE', actor: as('sre', 'sid.sre') }, 'ROLE_NOT_ALLOWED', /may not send PROMOTE; events.PROMOTE.by allows: release_manager/);
+    await expectRefused(
+      id,
+      { type: 'PROMOTE', actor: as('sre', 'sid.sre') },
+      'ROLE_NOT_ALLOWED',
+      /may not send PROMOTE; events.PROMOTE.by allows: release_manager/,
+    );
     await h.docket.send(id, { type: 'PROMOTE', actor: as('release_manager', 'rita.rm'), data: { note: 'metrics clean' } });
     await waitFor(id, 'stage 25 %', (v) => v.context.weight === 25 && v.state.includes('releasing.stage.progress.baking'));
     expect(t.env.router.weight()).toBe(25);
   });
 
   it('refuses an abort from a role the definition does not name, and aborts back to 0 % for one it does', async () => {
-    await expectRefused(id, { type: 'ABORT', actor: as('engineer', 'eli.eng'), data: { reason: 'I changed my mind' } }, 'ROLE_NOT_ALLOWED', /eli.eng \(role engineer\) may not send ABORT; events.ABORT.by allows: release_manager, sre/);
-    await expectRefused(id, { type: 'ABORT', actor: as('change_manager', 'cm.chen'), data: { reason: 'x' } }, 'ROLE_NOT_ALLOWED', /may not send ABORT/);
+    await expectRefused(
+      id,
+      { type: 'ABORT', actor: as('engineer', 'eli.eng'), data: { reason: 'I changed my mind' } },
+      'ROLE_NOT_ALLOWED',
+      /eli.eng \(role engineer\) may not send ABORT; events.ABORT.by allows: release_manager, sre/,
+    );
+    await expectRefused(
+      id,
+      { type: 'ABORT', actor: as('change_manager', 'cm.chen'), data: { reason: 'x' } },
+      'ROLE_NOT_ALLOWED',
+      /may not send ABORT/,
+    );
     expect(t.env.router.weight()).toBe(25);
     await h.docket.send(id, { type: 'ABORT', actor: as('sre', 'sid.sre'), data: { reason: 'customer reports from the 25% cohort' } });
     const result = await h.docket.result(id);
     const timeline = await h.docket.timeline(id);
     expect(result.outcome).toBe('aborted');
     expect(t.env.router.weight()).toBe(0);
-    expect((result.context.interventions as Array<{ event: string; by: string; weight: number }>).map((i) => [i.event, i.by, i.weight])).toEqual([
+    expect(
+      (result.context.interventions as Array<{ event: string; by: string; weight: number }>).map((i) => [i.event, i.by, i.weight]),
+    ).toEqual([
       ['PAUSE', 'sid.sre', 5],
       ['RESUME', 'rita.rm', 5],
       ['PROMOTE', 'rita.rm', 5],
       ['ABORT', 'sid.sre', 25],
     ]);
-    const byPeople = timeline.filter((e) => e.kind === 'transition' && e.actor).map((e) => `${(e as { event: string }).event}:${(e as { actor: { id: string } }).actor.id}`);
+    const byPeople = timeline
+      .filter((e) => e.kind === 'transition' && e.actor)
+      .map((e) => `${(e as { event: string }).event}:${(e as { actor: { id: string } }).actor.id}`);
     expect(byPeople).toEqual(['APPROVE:cm.chen', 'PAUSE:sid.sre', 'RESUME:rita.rm', 'PROMOTE:rita.rm', 'ABORT:sid.sre']);
   });
 });

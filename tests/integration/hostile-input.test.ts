@@ -56,7 +56,8 @@ async function refusal(id: string, event: EventInput): Promise<string> {
   return (err as EventRejectedError).code;
 }
 
-const rejectedEntries = (view: StateView) => view.timeline.filter((e): e is Extract<TimelineEntry, { kind: 'rejected' }> => e.kind === 'rejected');
+const rejectedEntries = (view: StateView) =>
+  view.timeline.filter((e): e is Extract<TimelineEntry, { kind: 'rejected' }> => e.kind === 'rejected');
 
 function nested(depth: number): Record<string, unknown> {
   let data: Record<string, unknown> = { leaf: true };

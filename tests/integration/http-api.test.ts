@@ -28,7 +28,9 @@ const logLines: string[] = [];
 beforeAll(async () => {
   h = await startHarness();
   // Complaints with follow-ups a second apart, so one runs to its end within the test.
-  await h.docket.deploy([withTimings('complaint', { confirmAfter: '1s', satisfactionAfter: '1s', followUpWindow: '1h' })], { deployedBy: 'http-test' });
+  await h.docket.deploy([withTimings('complaint', { confirmAfter: '1s', satisfactionAfter: '1s', followUpWindow: '1h' })], {
+    deployedBy: 'http-test',
+  });
   idp = await startLoopbackIdp();
   const identity = parseIdentityConfig({
     issuer: idp.issuer,
@@ -78,10 +80,20 @@ interface Answer {
   text: string;
 }
 
-async function api(method: string, path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function api(
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -129,12 +141,17 @@ describe('events carry the verified caller', () => {
   it('lets a lead approve a 680 refund, answering the contract result', async () => {
     const id = await startRefund('lead-680', 680);
     await waitForState(id, 'review.lead', await tokenFor('chen', 'support-lead'));
-    const answer = await api('POST', `/cases/${id}/events`, await tokenFor('chen', 'support-lead'), { type: 'APPROVE', data: { note: 'order checked' } });
+    const answer = await api('POST', `/cases/${id}/events`, await tokenFor('chen', 'support-lead'), {
+      type: 'APPROVE',
+      data: { note: 'order checked' },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.state).toEqual(['paying']);
     const view = await api('GET', `/cases/${id}`, await tokenFor('chen', 'support-lead'));
     expect(contractValidator('state-view')(view.body)).toBe(true);
-    const approval = view.body.timeline?.find((e): e is Extract<TimelineEntry, { kind: 'transition' }> => e.kind === 'transition' && e.event === 'APPROVE');
+    const approval = view.body.timeline?.find(
+      (e): e is Extract<TimelineEntry, { kind: 'transition' }> => e.kind === 'transition' && e.event === 'APPROVE',
+    );
     // The case took the actor from the API server's signed assertion, naming the identity provider that vouched for chen.
     expect(approval?.actor).toEqual({ id: 'chen', roles: ['lead'], issuer: idp.issuer });
   });
@@ -148,8 +165,12 @@ describe('events carry the verified caller', () => {
     const second = await api('POST', `/cases/${id}/events`, lead, { type: 'APPROVE', data: { note: 'order checked' } }, key);
     expect(first.status).toBe(200);
     expect(second).toEqual(first);
-    const { events } = JSON.parse(await h.docket.history(id)) as { events: Array<{ workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { meta?: { updateId?: string } } } }> };
-    const accepted = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === 'http:chen:approve-once');
+    const { events } = JSON.parse(await h.docket.history(id)) as {
+      events: Array<{ workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { meta?: { updateId?: string } } } }>;
+    };
+    const accepted = events.filter(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === 'http:chen:approve-once',
+    );
     expect(accepted).toHaveLength(1);
     // Without the key the repeat is a new event, which the case refuses now.
     const fresh = await api('POST', `/cases/${id}/events`, lead, { type: 'APPROVE', data: { note: 'order checked' } });
@@ -182,7 +203,10 @@ describe('events carry the verified caller', () => {
     await waitForState(id, 'review.lead', mallory);
     const other = await api('POST', `/cases/${id}/events`, mallory, { type: 'APPROVE', actor: { id: 'chen', roles: ['lead'] } });
     expectProblem(other, 403, 'ACTOR_MISMATCH');
-    const roles = await api('POST', `/cases/${id}/events`, mallory, { type: 'APPROVE', actor: { id: 'mallory', roles: ['lead', 'admin', 'root'] } });
+    const roles = await api('POST', `/cases/${id}/events`, mallory, {
+      type: 'APPROVE',
+      actor: { id: 'mallory', roles: ['lead', 'admin', 'root'] },
+    });
     expectProblem(roles, 403, 'ACTOR_MISMATCH');
     expect(roles.body.detail).toContain('lead, admin, root');
     // As themselves, in their own role: the gate decides, and an agent may not approve.
@@ -242,11 +266,19 @@ describe('access rules', () => {
 
   it('refuses a start the rules do not allow, naming the rule', async () => {
     const customer = await tokenFor('cust-c', 'customer');
-    const refund = await api('POST', '/cases', customer, { id: h.caseId('cust-refund'), process: 'refund-approval', input: { caseId: 'C-1', amount: 10, requestedBy: 'cust-c' } });
+    const refund = await api('POST', '/cases', customer, {
+      id: h.caseId('cust-refund'),
+      process: 'refund-approval',
+      input: { caseId: 'C-1', amount: 10, requestedBy: 'cust-c' },
+    });
     expectProblem(refund, 403, 'ACCESS_DENIED');
     expect(refund.body.rule).toBe('access.start.refund-approval');
     // A customer may start a complaint only for themselves.
-    const forOther = await api('POST', '/cases', customer, { id: h.caseId('cust-for-other'), process: 'complaint', input: complaint('cust-d') });
+    const forOther = await api('POST', '/cases', customer, {
+      id: h.caseId('cust-for-other'),
+      process: 'complaint',
+      input: complaint('cust-d'),
+    });
     expectProblem(forOther, 403, 'ACCESS_DENIED');
   });
 });
@@ -285,12 +317,17 @@ describe('the API itself', () => {
     expect(accepted.status).toBe(200);
     await waitForState(id, 'handling.working', agent);
     // Someone else may not resolve it: only the owner (first-contact ownership).
-    const bob = await api('POST', `/cases/${id}/events`, await tokenFor('bob', 'support-agent'), { type: 'RESOLVE', data: { resolution: 'x' } });
+    const bob = await api('POST', `/cases/${id}/events`, await tokenFor('bob', 'support-agent'), {
+      type: 'RESOLVE',
+      data: { resolution: 'x' },
+    });
     expectProblem(bob, 409, 'GUARD_FAILED');
     const notYet = await api('POST', `/cases/${id}/events`, customer, { type: 'SATISFACTION', data: { score: 5 } });
     expectProblem(notYet, 409, 'EVENT_NOT_ALLOWED');
     expect(notYet.body.allowed).toEqual(expect.any(Array));
-    expect((await api('POST', `/cases/${id}/events`, agent, { type: 'RESOLVE', data: { resolution: 'parcel delivered' } })).status).toBe(200);
+    expect((await api('POST', `/cases/${id}/events`, agent, { type: 'RESOLVE', data: { resolution: 'parcel delivered' } })).status).toBe(
+      200,
+    );
     await waitForState(id, 'resolved.confirmation_call', customer);
     expect((await api('POST', `/cases/${id}/events`, customer, { type: 'CONFIRM_SOLVED' })).status).toBe(200);
     await waitForState(id, 'resolved.satisfaction_call', customer);

@@ -27,7 +27,13 @@ const CASES = 20;
 let pg: PostgresServer;
 let ledger: PostgresStore;
 let h: Harness;
-const workers: Array<{ name: string; child: ChildProcess; dataDir: string; identity: string; exited: Promise<NodeJS.Signals | number | null> }> = [];
+const workers: Array<{
+  name: string;
+  child: ChildProcess;
+  dataDir: string;
+  identity: string;
+  exited: Promise<NodeJS.Signals | number | null>;
+}> = [];
 
 beforeAll(async () => {
   pg = await startPostgres();
@@ -51,7 +57,9 @@ afterAll(async () => {
  */
 function spawnWorker(name: string, options: { dying?: boolean; store?: 'postgres' | 'sqlite' } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), `docket-worker-${name}-`));
-  const args = options.dying ? ['-r', 'tsx/cjs', join(ROOT, 'tests', 'support', 'dying-worker.ts')] : [join(ROOT, 'bin', 'docket.js'), 'worker'];
+  const args = options.dying
+    ? ['-r', 'tsx/cjs', join(ROOT, 'tests', 'support', 'dying-worker.ts')]
+    : [join(ROOT, 'bin', 'docket.js'), 'worker'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
@@ -77,16 +85,28 @@ function spawnWorker(name: string, options: { dying?: boolean; store?: 'postgres
 const definition: ProcessDefinition = shippedDefinition('refund-approval');
 definition.states.paying.invoke!.timeout = '3s';
 const as = (role: string, id: string) => ({ id, roles: [role] });
-const refundInput = (caseId: string, amount: number) => ({ caseId, amount, requestedBy: 'alice', customerId: 'cust-7', reason: 'parcel lost' });
+const refundInput = (caseId: string, amount: number) => ({
+  caseId,
+  amount,
+  requestedBy: 'alice',
+  customerId: 'cust-7',
+  reason: 'parcel lost',
+});
 
 /** Waits until every one of `identities` polls the task queue for workflow and for activity tasks. */
 async function waitForPollers(identities: string[]): Promise<void> {
   for (;;) {
     const polling = await Promise.all(
-      [temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY].map(async (taskQueueType) => {
-        const { pollers } = await h.docket.client.workflowService.describeTaskQueue({ namespace: h.namespace, taskQueue: { name: h.taskQueue }, taskQueueType });
-        return new Set((pollers ?? []).map((p) => p.identity));
-      }),
+      [temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY].map(
+        async (taskQueueType) => {
+          const { pollers } = await h.docket.client.workflowService.describeTaskQueue({
+            namespace: h.namespace,
+            taskQueue: { name: h.taskQueue },
+            taskQueueType,
+          });
+          return new Set((pollers ?? []).map((p) => p.identity));
+        },
+      ),
     );
     if (polling.every((set) => identities.every((id) => set.has(id)))) return;
     await new Promise((r) => setTimeout(r, 200));

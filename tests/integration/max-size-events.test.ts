@@ -52,7 +52,12 @@ beforeAll(async () => {
   docket = new ProcessClient({ client: raw, taskQueue: dev.taskQueue });
   // The baseline runs on a worker and task queue of its own, bundled from the fixture.
   handConnection = await NativeConnection.connect({ address: testServer().address });
-  hand = await Worker.create({ connection: handConnection, namespace: testServer().namespace, taskQueue: handQueue, workflowsPath: join(__dirname, '../fixtures/hand-notes-workflow') });
+  hand = await Worker.create({
+    connection: handConnection,
+    namespace: testServer().namespace,
+    taskQueue: handQueue,
+    workflowsPath: join(__dirname, '../fixtures/hand-notes-workflow'),
+  });
   handRunning = hand.run();
 }, 120_000);
 
@@ -83,7 +88,12 @@ async function fetchRun(workflowId: string, runId: string): Promise<temporal.api
   const events: temporal.api.history.v1.IHistoryEvent[] = [];
   let nextPageToken: Uint8Array | undefined;
   do {
-    const page = await raw.workflowService.getWorkflowExecutionHistory({ namespace: testServer().namespace, execution: { workflowId, runId }, maximumPageSize: 20, nextPageToken });
+    const page = await raw.workflowService.getWorkflowExecutionHistory({
+      namespace: testServer().namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: 20,
+      nextPageToken,
+    });
     events.push(...(page.history?.events ?? []));
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);
@@ -92,13 +102,16 @@ async function fetchRun(workflowId: string, runId: string): Promise<temporal.api
 
 function measure(histories: temporal.api.history.v1.IHistory[]) {
   const bytes = histories.reduce((sum, h) => sum + Buffer.byteLength(historyToJSON(h as temporal.api.history.v1.History)), 0);
-  const accepted = histories.reduce((sum, h) => sum + (h.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length, 0);
+  const accepted = histories.reduce(
+    (sum, h) => sum + (h.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
+    0,
+  );
   return { runs: histories.length, bytes, accepted, bytesPerEvent: bytes / EVENTS };
 }
 
 /** Sends EVENTS events in batches of BATCH; after each batch, `answered(sent)` must hold. */
 async function sendAll(send: (i: number) => Promise<unknown>, answered: (sent: number) => Promise<void>): Promise<void> {
-  for (let sent = 0; sent < EVENTS; ) {
+  for (let sent = 0; sent < EVENTS;) {
     const batch = Math.min(BATCH, EVENTS - sent);
     await Promise.all(Array.from({ length: batch }, (_, k) => send(sent + k)));
     sent += batch;
@@ -141,7 +154,11 @@ it(`takes ${EVENTS} events at the maximum size, continues as new, keeps answerin
   const event = (n: string) => ({ type: 'NOTE', actor, data: { note: n } });
 
   const id = `max-size-${stamp}`;
-  await raw.workflow.start(WORKFLOW_TYPE, { workflowId: id, taskQueue: dev.taskQueue, args: [{ process: 'max-notes', definition: notes, input: {} } as ProcessArgs] });
+  await raw.workflow.start(WORKFLOW_TYPE, {
+    workflowId: id,
+    taskQueue: dev.taskQueue,
+    args: [{ process: 'max-notes', definition: notes, input: {} } as ProcessArgs],
+  });
   const tooLarge = await docket.send(id, event(`${note}n`)).catch((e: unknown) => e);
   expect(tooLarge).toBeInstanceOf(EventRejectedError);
   expect((tooLarge as EventRejectedError).code).toBe('PAYLOAD_TOO_LARGE');

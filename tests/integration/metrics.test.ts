@@ -87,7 +87,12 @@ it('counts cases, accepted and refused events, and a met and a missed deadline, 
     text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     return want.every(([pattern, value]) => valueOf(text, pattern) === value);
   }, `the counters in:\n${text}`).catch((err: Error) => {
-    throw new Error(`${err.message}\n${text.split('\n').filter((l) => l.startsWith('docket_')).join('\n')}`);
+    throw new Error(
+      `${err.message}\n${text
+        .split('\n')
+        .filter((l) => l.startsWith('docket_'))
+        .join('\n')}`,
+    );
   });
   // Temporal's own worker metrics are on the same endpoint.
   expect(text).toMatch(/^temporal_workflow_completed\S* \d+/m);

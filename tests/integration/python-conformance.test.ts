@@ -44,7 +44,10 @@ async function venvPython(): Promise<string> {
 }
 
 /** Runs the script (no shell); resolves its exit code and output. */
-function runScript(python: string, args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runScript(
+  python: string,
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // -B: no __pycache__ next to the sources.
     const child = spawn(python, ['-B', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,39 +83,57 @@ afterAll(async () => {
 });
 
 describe('the wire contract from Python (temporalio, no Node)', () => {
-  it('starts a complaint and a refund by name, drives both to their end, reads rejections, state and lists', async () => {
-    expect(h.actorTrust.required).toBe(true);
-    // The harness's signing key file (tests/support/harness.ts ensureActorKeyPair); the worker trusts its public half.
-    const signingKey = join(h.dataDir, 'actor-keys', 'signing-key.jwk.json');
-    const args = ['--address', h.address, '--namespace', h.namespace, '--task-queue', h.taskQueue, '--signing-key', signingKey];
-    const run = await runScript(python, [...args, '--run-id', h.caseId('conformance'), '--timeout', String(SCENARIO_SECONDS)]);
-    if (run.code !== 0) {
-      throw new Error(`conformance.py exited with ${run.code ?? `signal ${run.signal}`}\n--- stderr ---\n${run.stderr}\n--- stdout ---\n${run.stdout}`);
-    }
-    const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as Summary;
-    expect(summary.ok).toBe(true);
-    expect(summary.complaint).toMatchObject({ status: 'completed', outcome: 'closed', state: ['closed'] });
-    expect(summary.refund).toMatchObject({ status: 'completed', outcome: 'approved', state: ['approved'], approvedBy: ['sam.sup', 'fay.fin'] });
-    expect(summary.rejections.map((r) => r.code)).toEqual([
-      'EVENT_NOT_ALLOWED', 'UNKNOWN_EVENT', 'ROLE_NOT_ALLOWED', 'INVALID_PAYLOAD', 'GUARD_FAILED', 'INVALID_EVENT', 'CASE_CLOSED',
-      'ROLE_NOT_ALLOWED', 'EVENT_NOT_ALLOWED',
-    ]);
-    expect(summary.rejections[0].allowed).toEqual(['RESOLVE', 'TRANSFER']);
-    expect(summary.rejections[8].allowed).toEqual(['APPROVE', 'REJECT', 'REQUEST_INFO']);
-    expect(summary.listed.map((l) => [l.id, l.DocketProcess, l.DocketOutcome])).toEqual([
-      [summary.complaint.id, 'complaint', 'closed'],
-      [summary.refund.id, 'refund-approval', 'approved'],
-    ]);
+  it(
+    'starts a complaint and a refund by name, drives both to their end, reads rejections, state and lists',
+    async () => {
+      expect(h.actorTrust.required).toBe(true);
+      // The harness's signing key file (tests/support/harness.ts ensureActorKeyPair); the worker trusts its public half.
+      const signingKey = join(h.dataDir, 'actor-keys', 'signing-key.jwk.json');
+      const args = ['--address', h.address, '--namespace', h.namespace, '--task-queue', h.taskQueue, '--signing-key', signingKey];
+      const run = await runScript(python, [...args, '--run-id', h.caseId('conformance'), '--timeout', String(SCENARIO_SECONDS)]);
+      if (run.code !== 0) {
+        throw new Error(
+          `conformance.py exited with ${run.code ?? `signal ${run.signal}`}\n--- stderr ---\n${run.stderr}\n--- stdout ---\n${run.stdout}`,
+        );
+      }
+      const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as Summary;
+      expect(summary.ok).toBe(true);
+      expect(summary.complaint).toMatchObject({ status: 'completed', outcome: 'closed', state: ['closed'] });
+      expect(summary.refund).toMatchObject({
+        status: 'completed',
+        outcome: 'approved',
+        state: ['approved'],
+        approvedBy: ['sam.sup', 'fay.fin'],
+      });
+      expect(summary.rejections.map((r) => r.code)).toEqual([
+        'EVENT_NOT_ALLOWED',
+        'UNKNOWN_EVENT',
+        'ROLE_NOT_ALLOWED',
+        'INVALID_PAYLOAD',
+        'GUARD_FAILED',
+        'INVALID_EVENT',
+        'CASE_CLOSED',
+        'ROLE_NOT_ALLOWED',
+        'EVENT_NOT_ALLOWED',
+      ]);
+      expect(summary.rejections[0].allowed).toEqual(['RESOLVE', 'TRANSFER']);
+      expect(summary.rejections[8].allowed).toEqual(['APPROVE', 'REJECT', 'REQUEST_INFO']);
+      expect(summary.listed.map((l) => [l.id, l.DocketProcess, l.DocketOutcome])).toEqual([
+        [summary.complaint.id, 'complaint', 'closed'],
+        [summary.refund.id, 'refund-approval', 'approved'],
+      ]);
 
-    // The TypeScript client sees the same cases, ended where the Python side left them.
-    const complaint = await h.docket.state(summary.complaint.id);
-    expect(complaint).toMatchObject({ process: 'complaint', status: 'completed', outcome: 'closed', state: ['closed'] });
-    expect(complaint.context).toMatchObject({ owner: 'alice', satisfaction: 5, priority: 'P2' });
-    // Python's signed actor, verified by the worker: the timeline names the issuer that vouched.
-    const accepted = complaint.timeline.find((e) => e.kind === 'transition' && e.event === 'ACCEPT');
-    expect(accepted).toMatchObject({ actor: { id: 'alice', roles: ['agent'], issuer: h.signingKey.issuer } });
-    const refund = await h.docket.result(summary.refund.id);
-    expect(refund.outcome).toBe('approved');
-    expect(refund.context).toMatchObject({ route: ['supervisor', 'finance'], heldBy: '' });
-  }, (SCENARIO_SECONDS + 60) * 1000);
+      // The TypeScript client sees the same cases, ended where the Python side left them.
+      const complaint = await h.docket.state(summary.complaint.id);
+      expect(complaint).toMatchObject({ process: 'complaint', status: 'completed', outcome: 'closed', state: ['closed'] });
+      expect(complaint.context).toMatchObject({ owner: 'alice', satisfaction: 5, priority: 'P2' });
+      // Python's signed actor, verified by the worker: the timeline names the issuer that vouched.
+      const accepted = complaint.timeline.find((e) => e.kind === 'transition' && e.event === 'ACCEPT');
+      expect(accepted).toMatchObject({ actor: { id: 'alice', roles: ['agent'], issuer: h.signingKey.issuer } });
+      const refund = await h.docket.result(summary.refund.id);
+      expect(refund.outcome).toBe('approved');
+      expect(refund.context).toMatchObject({ route: ['supervisor', 'finance'], heldBy: '' });
+    },
+    (SCENARIO_SECONDS + 60) * 1000,
+  );
 });

@@ -100,8 +100,17 @@ describe('approval paths', () => {
     await h.docket.send(id, { type: 'APPROVE', actor: as('lead', 'chen.lead'), data: { note: 'order checked' } });
     const result = await h.docket.result(id);
     expect(result.outcome).toBe('approved');
-    expect(result.context.approvals).toEqual([expect.objectContaining({ step: 'lead', level: 'lead', by: 'chen.lead', note: 'order checked' })]);
-    expect(result.context.payment).toMatchObject({ refundId: id, caseId: 'C-7001', amount: 320, currency: 'CNY', approvedBy: 'chen.lead', duplicate: false });
+    expect(result.context.approvals).toEqual([
+      expect.objectContaining({ step: 'lead', level: 'lead', by: 'chen.lead', note: 'order checked' }),
+    ]);
+    expect(result.context.payment).toMatchObject({
+      refundId: id,
+      caseId: 'C-7001',
+      amount: 320,
+      currency: 'CNY',
+      approvedBy: 'chen.lead',
+      duplicate: false,
+    });
     expect(refundLedger({ refundId: id })).toEqual([expect.objectContaining({ amount: 320, approvedBy: 'chen.lead' })]);
     expect(transitions({ timeline: await h.docket.timeline(id) })).toEqual(['paying', 'approved']);
     expect(result.context.holds).toEqual([expect.objectContaining({ step: 'lead', heldBy: 'lead', ended: 'approved', by: 'chen.lead' })]);
@@ -127,11 +136,24 @@ describe('approval paths', () => {
     const id = h.caseId('rejected');
     await h.docket.start({ definition: shipped, id, input: refundInput(5000) });
     await waitForState(id, 'review.supervisor');
-    await expectRefused(id, { type: 'REJECT', actor: as('supervisor', 'sam.sup'), data: {} }, 'INVALID_PAYLOAD', /data.reason: is required/);
-    await h.docket.send(id, { type: 'REJECT', actor: as('supervisor', 'sam.sup'), data: { reason: 'item was returned damaged by the customer' } });
+    await expectRefused(
+      id,
+      { type: 'REJECT', actor: as('supervisor', 'sam.sup'), data: {} },
+      'INVALID_PAYLOAD',
+      /data.reason: is required/,
+    );
+    await h.docket.send(id, {
+      type: 'REJECT',
+      actor: as('supervisor', 'sam.sup'),
+      data: { reason: 'item was returned damaged by the customer' },
+    });
     const result = await h.docket.result(id);
     expect(result.outcome).toBe('rejected');
-    expect(result.context.rejection).toMatchObject({ by: 'sam.sup', level: 'supervisor', reason: 'item was returned damaged by the customer' });
+    expect(result.context.rejection).toMatchObject({
+      by: 'sam.sup',
+      level: 'supervisor',
+      reason: 'item was returned damaged by the customer',
+    });
     expect(transitions({ timeline: await h.docket.timeline(id) })).toEqual(['rejecting', 'rejected']);
     expect(listOutbox({ workflowId: id }).map((m) => [m.recipient, m.subject])).toContainEqual([
       'alice',
@@ -144,13 +166,22 @@ describe('approval paths', () => {
     const id = h.caseId('more-info');
     await h.docket.start({ definition: shipped, id, input: refundInput(180) });
     await waitForState(id, 'review.lead');
-    const asked = await h.docket.send(id, { type: 'REQUEST_INFO', actor: as('lead', 'chen.lead'), data: { question: 'Which order number?' } });
+    const asked = await h.docket.send(id, {
+      type: 'REQUEST_INFO',
+      actor: as('lead', 'chen.lead'),
+      data: { question: 'Which order number?' },
+    });
     expect(asked.state).toEqual(['awaiting_info']);
     expect(asked.changed).toMatchObject({ heldBy: 'requester', returnTo: 'lead' });
     expect(asked.deadlines).toEqual([expect.objectContaining({ name: 'information deadline' })]);
     await waitFor(id, 'the requester notified', () => listOutbox({ workflowId: id }).some((m) => m.recipient === 'alice'));
 
-    await expectRefused(id, { type: 'RESUBMIT', actor: as('agent', 'bob'), data: { answer: 'no idea' } }, 'GUARD_FAILED', /only the requester answers and resubmits/);
+    await expectRefused(
+      id,
+      { type: 'RESUBMIT', actor: as('agent', 'bob'), data: { answer: 'no idea' } },
+      'GUARD_FAILED',
+      /only the requester answers and resubmits/,
+    );
     const back = await h.docket.send(id, { type: 'RESUBMIT', actor: as('agent', 'alice'), data: { answer: 'order 8812' } });
     expect(back.state).toEqual(['review.lead']);
     expect(back.changed.answers).toEqual([expect.objectContaining({ answer: 'order 8812', by: 'alice' })]);
@@ -186,9 +217,24 @@ describe('segregation of duties (Update validator: refused, no trace in history)
   });
 
   it('refuses a role the definition does not name for this step with ROLE_NOT_ALLOWED', async () => {
-    await expectRefused(id, { type: 'APPROVE', actor: as('finance', 'fay.fin') }, 'ROLE_NOT_ALLOWED', /may not send APPROVE in state review.supervisor; this step is for: supervisor/);
-    await expectRefused(id, { type: 'APPROVE', actor: as('agent', 'alice') }, 'ROLE_NOT_ALLOWED', /alice \(role agent\) may not send APPROVE; events.APPROVE.by allows: lead, supervisor, finance, manager/);
-    await expectRefused(id, { type: 'REJECT', actor: as('lead', 'chen.lead'), data: { reason: 'x' } }, 'ROLE_NOT_ALLOWED', /this step is for: supervisor/);
+    await expectRefused(
+      id,
+      { type: 'APPROVE', actor: as('finance', 'fay.fin') },
+      'ROLE_NOT_ALLOWED',
+      /may not send APPROVE in state review.supervisor; this step is for: supervisor/,
+    );
+    await expectRefused(
+      id,
+      { type: 'APPROVE', actor: as('agent', 'alice') },
+      'ROLE_NOT_ALLOWED',
+      /alice \(role agent\) may not send APPROVE; events.APPROVE.by allows: lead, supervisor, finance, manager/,
+    );
+    await expectRefused(
+      id,
+      { type: 'REJECT', actor: as('lead', 'chen.lead'), data: { reason: 'x' } },
+      'ROLE_NOT_ALLOWED',
+      /this step is for: supervisor/,
+    );
   });
 
   it('lets another supervisor approve, and then only finance', async () => {
@@ -290,7 +336,9 @@ const complaintRefunds = 'refunding' in shippedDefinition('complaint').states;
     const resolved = await waitForState(id, 'resolved.waiting_confirmation');
     expect(resolved.context).toMatchObject({ refundOutcome: 'approved', refundCase: child, refund: { amount: 45.5 } });
     expect(transitions(resolved).slice(-3)).toEqual(['handling.working', 'refunding', 'resolved.waiting_confirmation']);
-    expect(resolved.timeline).toContainEqual(expect.objectContaining({ kind: 'invoke', process: 'refund-approval', status: 'done', state: 'refunding' }));
+    expect(resolved.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'invoke', process: 'refund-approval', status: 'done', state: 'refunding' }),
+    );
     expect(refundLedger({ caseId: id })).toEqual([expect.objectContaining({ refundId: child, amount: 45.5, approvedBy: 'chen.lead' })]);
     const childResult = (await h.docket.result(child)).context;
     expect(childResult).toMatchObject({ heldBy: '', currency: 'CNY' });
@@ -303,7 +351,10 @@ const complaintRefunds = 'refunding' in shippedDefinition('complaint').states;
     await waitForState(child, 'review.supervisor');
     await h.docket.send(child, { type: 'REJECT', actor: as('supervisor', 'sam.sup'), data: { reason: 'outside the refund window' } });
     const resolved = await waitForState(id, 'resolved.waiting_confirmation');
-    expect(resolved.context).toMatchObject({ refundOutcome: 'rejected', refundRejection: { reason: 'outside the refund window', by: 'sam.sup' } });
+    expect(resolved.context).toMatchObject({
+      refundOutcome: 'rejected',
+      refundRejection: { reason: 'outside the refund window', by: 'sam.sup' },
+    });
     expect(refundLedger({ caseId: id })).toEqual([]);
   });
 

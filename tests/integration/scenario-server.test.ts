@@ -27,7 +27,10 @@ it('complaint-monitor.test.yaml: the scenarios without a virtual clock pass on t
   expect(result.scenarios.map((s) => [s.name, s.skipped ?? 'ran'])).toEqual([
     ['a report of a case already counted is ignored', 'ran'],
     ['five complaints of one category in a row raise one early warning', 'ran'],
-    ['a day with more than 1.5 times the average volume gets a level-3 response, once that day', 'sets what invocations return (offline only)'],
+    [
+      'a day with more than 1.5 times the average volume gets a level-3 response, once that day',
+      'sets what invocations return (offline only)',
+    ],
   ]);
   const report = formatTestReport([result], 1);
   expect(report[report.length - 1]).toBe('3 scenarios: 2 passed, 0 failed, 1 skipped (1 file) in 1 ms');

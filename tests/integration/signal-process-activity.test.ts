@@ -26,7 +26,10 @@ beforeAll(async () => {
   worker = await startTestWorker({ taskQueue: QUEUE, activities });
   const connection = await Connection.connect({ address: testServer().address });
   try {
-    await new ProcessClient({ client: new Client({ connection, namespace: testServer().namespace }), taskQueue: QUEUE }).deployFiles(shippedDefinitionFiles(), { deployedBy: 'signal-test' });
+    await new ProcessClient({ client: new Client({ connection, namespace: testServer().namespace }), taskQueue: QUEUE }).deployFiles(
+      shippedDefinitionFiles(),
+      { deployedBy: 'signal-test' },
+    );
   } finally {
     await connection.close();
   }
@@ -40,7 +43,9 @@ afterAll(async () => {
 
 it('signalProcess runs with just the inputs its catalog entry requires', async () => {
   const values: Record<string, unknown> = { process: 'complaint-monitor', id: `signal-monitor-${process.pid}`, type: 'COMPLAINT_RECEIVED' };
-  const input = Object.fromEntries(ACTIVITY_CATALOG.signalProcess.requires.map((field: string) => [field, values[field] ?? `some ${field}`]));
+  const input = Object.fromEntries(
+    ACTIVITY_CATALOG.signalProcess.requires.map((field: string) => [field, values[field] ?? `some ${field}`]),
+  );
   const env = new MockActivityEnvironment(
     { workflowExecution: { workflowId: 'catalog', runId: 'run-1' }, activityId: '1', activityType: 'signalProcess', taskQueue: QUEUE },
     { logger: silent },

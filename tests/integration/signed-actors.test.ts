@@ -45,7 +45,17 @@ function rawClient(header?: (caseId: string, event: EventInput) => unknown): Cli
 /** Claims as the harness's client would sign them for `event` on `caseId`, with `change` applied. */
 function claims(caseId: string, event: EventInput, change: Partial<ActorClaims> = {}): ActorClaims {
   const now = Math.floor(Date.now() / 1000);
-  return { v: 1, sub: event.actor.id, roles: event.actor.roles, iss: 'docket-test', case: caseId, event: event.type, iat: now, exp: now + 300, ...change };
+  return {
+    v: 1,
+    sub: event.actor.id,
+    roles: event.actor.roles,
+    iss: 'docket-test',
+    case: caseId,
+    event: event.type,
+    iat: now,
+    exp: now + 300,
+    ...change,
+  };
 }
 
 async function refundCase(name: string, amount: number, requestedBy = 'alice'): Promise<string> {
@@ -71,7 +81,12 @@ async function historyOf(id: string): Promise<{ events: number; text: string }> 
 }
 
 /** Sends `event` raw with `header`, expects UNAUTHENTICATED and no trace of it in the history. */
-async function expectRefusedWithoutTrace(id: string, event: EventInput, header: ((caseId: string, e: EventInput) => unknown) | undefined, reason: RegExp): Promise<void> {
+async function expectRefusedWithoutTrace(
+  id: string,
+  event: EventInput,
+  header: ((caseId: string, e: EventInput) => unknown) | undefined,
+  reason: RegExp,
+): Promise<void> {
   const before = { events: await settledHistoryLength(h.docket, id) };
   const rejection = await rawUpdate(rawClient(header), id, event);
   expect(rejection?.code).toBe('UNAUTHENTICATED');
@@ -95,7 +110,12 @@ describe('an event Update sent straight to Temporal', () => {
   it('with an expired assertion is refused as UNAUTHENTICATED with no trace', async () => {
     const id = await refundCase('expired', 680);
     const past = Math.floor(Date.now() / 1000) - 3600;
-    await expectRefusedWithoutTrace(id, approveAsMallory, (caseId, e) => signActorClaims(claims(caseId, e, { iat: past - 300, exp: past }), h.signingKey), /expired/);
+    await expectRefusedWithoutTrace(
+      id,
+      approveAsMallory,
+      (caseId, e) => signActorClaims(claims(caseId, e, { iat: past - 300, exp: past }), h.signingKey),
+      /expired/,
+    );
   });
 
   it('with a forged assertion (another key under the trusted key id, or an altered claim) is refused as UNAUTHENTICATED with no trace', async () => {
@@ -109,29 +129,64 @@ describe('an event Update sent straight to Temporal', () => {
     };
     await expectRefusedWithoutTrace(id, approveAsMallory, altered, /does not verify/);
     // A key the worker does not trust at all.
-    await expectRefusedWithoutTrace(id, approveAsMallory, (caseId, e) => signActorClaims(claims(caseId, e), { kid: 'mallory-key', privateKey: randomBytes(32).toString('hex') }), /does not trust/);
+    await expectRefusedWithoutTrace(
+      id,
+      approveAsMallory,
+      (caseId, e) => signActorClaims(claims(caseId, e), { kid: 'mallory-key', privateKey: randomBytes(32).toString('hex') }),
+      /does not trust/,
+    );
   });
 
   it('with an assertion for another case, another event, or another actor than the body names is refused as UNAUTHENTICATED with no trace', async () => {
     const id = await refundCase('mismatch', 680);
-    const sign = (change: (caseId: string, e: EventInput) => Partial<ActorClaims>) => (caseId: string, e: EventInput) => signActorClaims(claims(caseId, e, change(caseId, e)), h.signingKey);
-    await expectRefusedWithoutTrace(id, approveAsMallory, sign(() => ({ case: 'another-case' })), /for case "another-case"/);
-    await expectRefusedWithoutTrace(id, approveAsMallory, sign(() => ({ event: 'REJECT' })), /for event "REJECT"/);
+    const sign = (change: (caseId: string, e: EventInput) => Partial<ActorClaims>) => (caseId: string, e: EventInput) =>
+      signActorClaims(claims(caseId, e, change(caseId, e)), h.signingKey);
+    await expectRefusedWithoutTrace(
+      id,
+      approveAsMallory,
+      sign(() => ({ case: 'another-case' })),
+      /for case "another-case"/,
+    );
+    await expectRefusedWithoutTrace(
+      id,
+      approveAsMallory,
+      sign(() => ({ event: 'REJECT' })),
+      /for event "REJECT"/,
+    );
     // Signed for chen (a real lead); the body says mallory.
-    await expectRefusedWithoutTrace(id, approveAsMallory, sign(() => ({ sub: 'chen' })), /not the asserted actor "chen"/);
+    await expectRefusedWithoutTrace(
+      id,
+      approveAsMallory,
+      sign(() => ({ sub: 'chen' })),
+      /not the asserted actor "chen"/,
+    );
     // Signed for mallory as agent; the body claims lead and finance.
-    await expectRefusedWithoutTrace(id, approveAsMallory, sign(() => ({ roles: ['agent'] })), /not the asserted roles/);
+    await expectRefusedWithoutTrace(
+      id,
+      approveAsMallory,
+      sign(() => ({ roles: ['agent'] })),
+      /not the asserted roles/,
+    );
   });
 
   it('with a valid assertion is accepted, and the timeline names the verified actor and the issuer that vouched for them', async () => {
     const id = await refundCase('signed', 680);
     const result = await h.docket.send(id, { type: 'APPROVE', actor: as('lead', 'Chen '), data: { note: 'order checked' } });
     expect(result.state).toEqual(['paying']);
-    expect(result.timeline.find((e) => e.kind === 'transition')).toMatchObject({ event: 'APPROVE', actor: { id: 'chen', roles: ['lead'], issuer: 'docket-test' } });
+    expect(result.timeline.find((e) => e.kind === 'transition')).toMatchObject({
+      event: 'APPROVE',
+      actor: { id: 'chen', roles: ['lead'], issuer: 'docket-test' },
+    });
     // Through the HTTP API the issuer is the token's.
     const other = await refundCase('signed-http', 680);
-    const viaApi = await h.docket.send(other, { type: 'APPROVE', actor: as('lead', 'chen') }, { issuer: 'https://sso.example.com/realms/support' });
-    expect(viaApi.timeline.find((e) => e.kind === 'transition')).toMatchObject({ actor: { id: 'chen', issuer: 'https://sso.example.com/realms/support' } });
+    const viaApi = await h.docket.send(
+      other,
+      { type: 'APPROVE', actor: as('lead', 'chen') },
+      { issuer: 'https://sso.example.com/realms/support' },
+    );
+    expect(viaApi.timeline.find((e) => e.kind === 'transition')).toMatchObject({
+      actor: { id: 'chen', issuer: 'https://sso.example.com/realms/support' },
+    });
   });
 });
 
@@ -139,8 +194,12 @@ describe('an event Signal sent straight to Temporal', () => {
   it('with a forged assertion is recorded as rejected UNAUTHENTICATED and changes nothing', async () => {
     const id = await refundCase('forged-signal', 680);
     const forger = { kid: h.signingKey.kid, privateKey: randomBytes(32).toString('hex') };
-    await rawClient((caseId, e) => signActorClaims(claims(caseId, e), forger)).workflow.getHandle(id).signal(eventSignal, approveAsMallory);
-    await rawClient().workflow.getHandle(id).signal(eventSignal, { type: 'APPROVE', actor: as('finance', 'mallory') });
+    await rawClient((caseId, e) => signActorClaims(claims(caseId, e), forger))
+      .workflow.getHandle(id)
+      .signal(eventSignal, approveAsMallory);
+    await rawClient()
+      .workflow.getHandle(id)
+      .signal(eventSignal, { type: 'APPROVE', actor: as('finance', 'mallory') });
     let view: StateView | undefined;
     for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
       view = await h.docket.state(id);
@@ -201,18 +260,25 @@ describe('the audit of a case with signed actors', () => {
     expect(auditText(report)).toMatch(/sam \(supervisor; verified by docket-test\)/);
     // The offline re-run (no replay) takes the same asserted actors from the recorded headers.
     const offline = await auditHistory(file, { replay: false });
-    expect(offline.actors.map((a) => [a.id, a.issuers])).toEqual([['sam', ['docket-test']], ['fay', ['https://sso.example.com/realms/support']]]);
+    expect(offline.actors.map((a) => [a.id, a.issuers])).toEqual([
+      ['sam', ['docket-test']],
+      ['fay', ['https://sso.example.com/realms/support']],
+    ]);
   });
 
   it('re-runs a running case offline with the verified actors, a forged Signal refused as the workflow refused it', async () => {
     const id = await refundCase('audit-rerun', 5000);
     await h.docket.send(id, { type: 'APPROVE', actor: as('supervisor', 'Sam') });
     const forger = { kid: h.signingKey.kid, privateKey: randomBytes(32).toString('hex') };
-    await rawClient((caseId, e) => signActorClaims(claims(caseId, e), forger)).workflow.getHandle(id).signal(eventSignal, { type: 'APPROVE', actor: as('finance', 'mallory') });
+    await rawClient((caseId, e) => signActorClaims(claims(caseId, e), forger))
+      .workflow.getHandle(id)
+      .signal(eventSignal, { type: 'APPROVE', actor: as('finance', 'mallory') });
     await settledHistoryLength(h.docket, id);
     const report = await auditHistory(parseHistoryJson(await h.docket.history(id), `${id}.json`), { replay: false });
     expect(report.timelineSource).toBe('rerun');
-    expect(report.timeline).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'APPROVE', actor: { id: 'sam', roles: ['supervisor'], issuer: 'docket-test' } }));
+    expect(report.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'transition', event: 'APPROVE', actor: { id: 'sam', roles: ['supervisor'], issuer: 'docket-test' } }),
+    );
     expect(report.timeline).toContainEqual(expect.objectContaining({ kind: 'rejected', event: 'APPROVE', code: 'UNAUTHENTICATED' }));
     expect(report.timeline.some((e) => e.kind === 'transition' && e.to.includes('paying'))).toBe(false);
   });

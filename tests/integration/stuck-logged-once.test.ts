@@ -28,7 +28,12 @@ it('logs a workflow task failing on every retry once, at warn, with workflow id,
   const native = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
-  const worker = await Worker.create({ connection: native, namespace, taskQueue, workflowsPath: join(__dirname, '../fixtures/broken-workflow') });
+  const worker = await Worker.create({
+    connection: native,
+    namespace,
+    taskQueue,
+    workflowsPath: join(__dirname, '../fixtures/broken-workflow'),
+  });
   const handle = await client.workflow.start('process', { workflowId: `stuck-log-${Date.now().toString(36)}`, taskQueue, args: [] });
   try {
     await worker.runUntil(async () => {

@@ -17,7 +17,15 @@ afterAll(async () => {
 
 it('keeps the worker up while updates and queries interleave on many cases', async () => {
   const def = withTimings('complaint', {});
-  const input = { customerId: 'c', customerName: 'Ma Lin', contact: 'ma@example.com', channel: 'app', category: { level1: 'payment' }, description: 'double charge', impact: 'outage' };
+  const input = {
+    customerId: 'c',
+    customerName: 'Ma Lin',
+    contact: 'ma@example.com',
+    channel: 'app',
+    category: { level1: 'payment' },
+    description: 'double charge',
+    impact: 'outage',
+  };
   const until = async (id: string, state: string) => {
     const deadline = Date.now() + 30_000;
     while (!(await h.docket.state(id)).state.includes(state)) {
@@ -30,11 +38,13 @@ it('keeps the worker up while updates and queries interleave on many cases', asy
   for (let round = 0; round < 8; round++) {
     const batch = [0, 1, 2].map((k) => h.caseId(`race-${round}-${k}`));
     for (const id of batch) await h.docket.start({ process: 'complaint', version: deployed.hash, id, input });
-    await Promise.all(batch.map(async (id) => {
-      await until(id, 'awaiting_response');
-      await h.docket.send(id, { type: 'ACCEPT', actor: { id: 'alice', roles: ['agent'] } });
-      await until(id, 'handling.working');
-    }));
+    await Promise.all(
+      batch.map(async (id) => {
+        await until(id, 'awaiting_response');
+        await h.docket.send(id, { type: 'ACCEPT', actor: { id: 'alice', roles: ['agent'] } });
+        await until(id, 'handling.working');
+      }),
+    );
     ids.push(...batch);
   }
   const states = await Promise.all(ids.map(async (id) => (await h.docket.state(id)).state.join()));

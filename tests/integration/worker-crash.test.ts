@@ -70,10 +70,19 @@ it('finishes a case on a new worker after the first is killed mid-delivery, deli
 
   const first = spawnWorker();
   await h.deployShipped();
-  await h.docket.start({ definition: def, id, input: {
-    customerId: 'cust-9', customerName: 'Sun Li', contact: 'sun@example.com', channel: 'email',
-    category: { level1: 'payment' }, description: 'Charged twice', impact: 'outage',
-  } });
+  await h.docket.start({
+    definition: def,
+    id,
+    input: {
+      customerId: 'cust-9',
+      customerName: 'Sun Li',
+      contact: 'sun@example.com',
+      channel: 'email',
+      category: { level1: 'payment' },
+      description: 'Charged twice',
+      impact: 'outage',
+    },
+  });
   await firstRequest;
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));

@@ -14,7 +14,9 @@ runWorker({
     ...activities,
     issueRefund: async (input: IssueRefundInput) => {
       const paid = await issueRefund(input);
-      process.stderr.write(`dying-worker ${process.pid}: paid ${paid.refundId} (duplicate: ${paid.duplicate}); killing myself before answering\n`);
+      process.stderr.write(
+        `dying-worker ${process.pid}: paid ${paid.refundId} (duplicate: ${paid.duplicate}); killing myself before answering\n`,
+      );
       process.kill(process.pid, 'SIGKILL');
       return paid;
     },

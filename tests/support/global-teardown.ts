@@ -11,9 +11,7 @@ import { SERVER_KEY } from './global-setup';
 import type { TestServerInfo } from './server';
 
 export default async function globalTeardown(): Promise<void> {
-  const state = (globalThis as Record<symbol, unknown>)[SERVER_KEY] as
-    | { server: DevServer; file: string; log: WriteStream }
-    | undefined;
+  const state = (globalThis as Record<symbol, unknown>)[SERVER_KEY] as { server: DevServer; file: string; log: WriteStream } | undefined;
   if (!state) return;
   delete (globalThis as Record<symbol, unknown>)[SERVER_KEY];
 
@@ -35,7 +33,10 @@ export default async function globalTeardown(): Promise<void> {
   }
   if (checkError) throw new Error(`[docket tests] could not check the dev server for failing workflow tasks: ${String(checkError)}`);
   if (failing.length) {
-    const lines = failing.map((f) => `  ${f.workflowId} (run ${f.runId}, ${f.workflowType}, task queue ${f.taskQueue}): attempt ${f.attempt}, ${f.cause}: ${f.message}`);
+    const lines = failing.map(
+      (f) =>
+        `  ${f.workflowId} (run ${f.runId}, ${f.workflowType}, task queue ${f.taskQueue}): attempt ${f.attempt}, ${f.cause}: ${f.message}`,
+    );
     throw new Error(
       `[docket tests] ${failing.length} workflow(s) were left with a workflow task failing and retrying; a test must terminate what it breaks:\n${lines.join('\n')}`,
     );
@@ -63,7 +64,8 @@ export async function failingWorkflowTasks(info: Pick<TestServerInfo, 'address' 
   try {
     const client = new Client({ connection, namespace: info.namespace });
     const running: Array<{ workflowId: string; runId: string }> = [];
-    for await (const wf of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) running.push({ workflowId: wf.workflowId, runId: wf.runId });
+    for await (const wf of client.workflow.list({ query: 'ExecutionStatus = "Running"' }))
+      running.push({ workflowId: wf.workflowId, runId: wf.runId });
     const failing: FailingTask[] = [];
     // Describe in small batches: a run of the whole suite leaves a few hundred running cases.
     for (let i = 0; i < running.length; i += 16) {
@@ -81,7 +83,12 @@ export async function failingWorkflowTasks(info: Pick<TestServerInfo, 'address' 
           const history = await handle.fetchHistory();
           let last: NonNullable<typeof history.events>[number] | undefined;
           for (const event of history.events ?? []) {
-            if (event.workflowTaskFailedEventAttributes || event.workflowTaskCompletedEventAttributes || event.workflowTaskTimedOutEventAttributes) last = event;
+            if (
+              event.workflowTaskFailedEventAttributes ||
+              event.workflowTaskCompletedEventAttributes ||
+              event.workflowTaskTimedOutEventAttributes
+            )
+              last = event;
           }
           const failed = last?.workflowTaskFailedEventAttributes;
           if (!failed) return;
@@ -91,7 +98,10 @@ export async function failingWorkflowTasks(info: Pick<TestServerInfo, 'address' 
             workflowType: description.type,
             taskQueue: description.taskQueue,
             attempt,
-            cause: (typeof failed.cause === 'number' ? (temporal.api.enums.v1.WorkflowTaskFailedCause[failed.cause] ?? String(failed.cause)) : String(failed.cause ?? 'UNSPECIFIED')).replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, ''),
+            cause: (typeof failed.cause === 'number'
+              ? (temporal.api.enums.v1.WorkflowTaskFailedCause[failed.cause] ?? String(failed.cause))
+              : String(failed.cause ?? 'UNSPECIFIED')
+            ).replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, ''),
             message: (failed.failure?.message ?? '').split('\n')[0],
           });
         }),

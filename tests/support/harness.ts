@@ -40,7 +40,9 @@ export interface Harness {
  * `withWorker: false` leaves the task queue without a worker until `startWorker()` is called;
  * `deploy: false` leaves the registry empty (by default every shipped definition is deployed).
  */
-export async function startHarness(options: { withWorker?: boolean; deploy?: boolean; allowUnsignedActors?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { withWorker?: boolean; deploy?: boolean; allowUnsignedActors?: boolean } = {},
+): Promise<Harness> {
   const server = testServer();
   // Worker and activity logs only when something goes wrong; DOCKET_LOG_LEVEL=info shows them all.
   installRuntimeLogging(createLogger({ level: process.env.DOCKET_LOG_LEVEL ?? 'warn' }));

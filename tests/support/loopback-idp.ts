@@ -11,7 +11,11 @@ export interface LoopbackIdp {
   issuer: string;
   jwksUrl: string;
   /** A token for `username` with realm roles; `options` override claims, lifetime, key or audience. */
-  token(username: string, roles: string[], options?: { expiresIn?: number; audience?: string; issuer?: string; signWith?: CryptoKey; claims?: JWTPayload }): Promise<string>;
+  token(
+    username: string,
+    roles: string[],
+    options?: { expiresIn?: number; audience?: string; issuer?: string; signWith?: CryptoKey; claims?: JWTPayload },
+  ): Promise<string>;
   /** A key the provider does not publish (for forged tokens). */
   strangerKey: CryptoKey;
   stop(): Promise<void>;

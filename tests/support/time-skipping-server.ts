@@ -36,11 +36,16 @@ export function testServerCacheDir(env: NodeJS.ProcessEnv = process.env): string
   return path.join(cacheHome, 'docket', `temporal-test-server-${TEST_SERVER_VERSION}`);
 }
 
-export async function findTestServer(options: { install?: boolean; onProgress?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function findTestServer(
+  options: { install?: boolean; onProgress?: (line: string) => void; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   const env = options.env ?? process.env;
   const explicit = env.TEMPORAL_TEST_SERVER_PATH;
   if (explicit) {
-    if (!isExecutable(explicit)) throw new TestServerNotFoundError(`TEMPORAL_TEST_SERVER_PATH is set to "${explicit}", which is not an executable file; fix or unset it.`);
+    if (!isExecutable(explicit))
+      throw new TestServerNotFoundError(
+        `TEMPORAL_TEST_SERVER_PATH is set to "${explicit}", which is not an executable file; fix or unset it.`,
+      );
     return explicit;
   }
   const cached = path.join(testServerCacheDir(env), LAUNCHER);
@@ -48,7 +53,10 @@ export async function findTestServer(options: { install?: boolean; onProgress?: 
   const hint = `Install Java 11+ and Maven (apt-get install default-jdk-headless maven) and run \`npx tsx scripts/temporal-test-server.ts\`, or set TEMPORAL_TEST_SERVER_PATH.`;
   if (!options.install) throw new TestServerNotFoundError(`The time-skipping test server is not in ${cached}. ${hint}`);
   for (const tool of ['java', 'mvn']) {
-    if (!(await answers(tool, ['-version'], env))) throw new TestServerNotFoundError(`The time-skipping test server is not in ${cached}, and \`${tool}\` is not installed to fetch and run it. ${hint}`);
+    if (!(await answers(tool, ['-version'], env)))
+      throw new TestServerNotFoundError(
+        `The time-skipping test server is not in ${cached}, and \`${tool}\` is not installed to fetch and run it. ${hint}`,
+      );
   }
   return install(env, options.onProgress ?? (() => undefined));
 }
@@ -74,7 +82,11 @@ async function install(env: NodeJS.ProcessEnv, onProgress: (line: string) => voi
     onProgress(`fetching io.temporal:temporal-test-server:${TEST_SERVER_VERSION} and its dependencies from Maven Central (done once)`);
     const tail: string[] = [];
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('mvn', ['-B', '-q', 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(buildDir, 'lib')}`], { cwd: buildDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('mvn', ['-B', '-q', 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(buildDir, 'lib')}`], {
+        cwd: buildDir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const onLine = (line: string) => {
         tail.push(line);
         if (tail.length > 40) tail.shift();
@@ -84,9 +96,14 @@ async function install(env: NodeJS.ProcessEnv, onProgress: (line: string) => voi
       child.on('error', reject);
       child.on('close', resolve);
     });
-    if (code !== 0) throw new TestServerNotFoundError(`mvn dependency:copy-dependencies failed (exit code ${code}). Last output:\n${tail.join('\n')}`);
+    if (code !== 0)
+      throw new TestServerNotFoundError(`mvn dependency:copy-dependencies failed (exit code ${code}). Last output:\n${tail.join('\n')}`);
     // The launcher finds its jars next to itself, so the cache directory can move.
-    fs.writeFileSync(path.join(buildDir, LAUNCHER), '#!/bin/sh\nexec java -cp "$(dirname "$0")/lib/*" io.temporal.testserver.TestServer "$@"\n', { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(buildDir, LAUNCHER),
+      '#!/bin/sh\nexec java -cp "$(dirname "$0")/lib/*" io.temporal.testserver.TestServer "$@"\n',
+      { mode: 0o755 },
+    );
     fs.rmSync(cacheDir, { recursive: true, force: true });
     fs.renameSync(buildDir, cacheDir);
     const launcher = path.join(cacheDir, LAUNCHER);

@@ -37,16 +37,21 @@ describe('durations', () => {
 
 describe('formatSpan (durations for people)', () => {
   it('shows the two largest units, dropping a zero second one', () => {
-    expect([formatSpan(3 * 86_400_000 + 4 * 3_600_000 + 5_000), formatSpan(3_599_000), formatSpan(725_000), formatSpan(45_400), formatSpan(7_200_000), formatSpan(-5)]).toEqual([
-      '3d 4h',
-      '59m 59s',
-      '12m 5s',
-      '45s',
-      '2h',
-      '0s',
-    ]);
+    expect([
+      formatSpan(3 * 86_400_000 + 4 * 3_600_000 + 5_000),
+      formatSpan(3_599_000),
+      formatSpan(725_000),
+      formatSpan(45_400),
+      formatSpan(7_200_000),
+      formatSpan(-5),
+    ]).toEqual(['3d 4h', '59m 59s', '12m 5s', '45s', '2h', '0s']);
   });
   it('keeps fractions under a minute when precise (the audit)', () => {
-    expect([formatSpan(350, true), formatSpan(4_240, true), formatSpan(59_960, true), formatSpan(61_000, true)]).toEqual(['350ms', '4.2s', '60.0s', '1m 1s']);
+    expect([formatSpan(350, true), formatSpan(4_240, true), formatSpan(59_960, true), formatSpan(61_000, true)]).toEqual([
+      '350ms',
+      '4.2s',
+      '60.0s',
+      '1m 1s',
+    ]);
   });
 });

@@ -50,14 +50,20 @@ describe('every recorded history', () => {
     expect(files.length).toBeGreaterThanOrEqual(14);
     for (const file of files) {
       const firstScheduled = eventsOf(file).find((e) => e.activityTaskScheduledEventAttributes);
-      expect([file.workflowId, firstScheduled?.activityTaskScheduledEventAttributes?.activityType?.name]).toEqual([file.workflowId, 'resolveDefinition']);
+      expect([file.workflowId, firstScheduled?.activityTaskScheduledEventAttributes?.activityType?.name]).toEqual([
+        file.workflowId,
+        'resolveDefinition',
+      ]);
     }
   });
 
   it('ran version 1 from the registry, deployed by the recorder, with the definition in tests/histories/definitions', () => {
     for (const file of files) {
       const c = caseInput(file);
-      expect({ id: file.workflowId, hash: c.definitionHash }).toEqual({ id: file.workflowId, hash: recordedHash.get(c.definition.process) });
+      expect({ id: file.workflowId, hash: c.definitionHash }).toEqual({
+        id: file.workflowId,
+        hash: recordedHash.get(c.definition.process),
+      });
       expect(c).toMatchObject({ definitionSource: 'registry', definitionVersion: 1, deployedBy: 'record-histories' });
       expect(Date.parse(c.deployedAt!)).toBeLessThanOrEqual(Date.parse(c.startedAt));
       expect(Date.parse(c.resolvedAt)).toBeGreaterThanOrEqual(Date.parse(c.startedAt));
@@ -94,7 +100,11 @@ describe('every recorded history', () => {
       const end = historyFacts(file).end;
       if (end?.status !== 'completed') continue;
       const rerun = rerunCase(file);
-      expect({ id: file.workflowId, outcome: rerun.outcome, state: rerun.state }).toEqual({ id: file.workflowId, outcome: end.result!.outcome, state: end.result!.state });
+      expect({ id: file.workflowId, outcome: rerun.outcome, state: rerun.state }).toEqual({
+        id: file.workflowId,
+        outcome: end.result!.outcome,
+        state: end.result!.state,
+      });
     }
   });
 });
@@ -110,21 +120,23 @@ it('starts the re-run machine where the workflow did: the replayed "started" ent
   expect(Date.parse(report.deadlines[0].armedAt)).toBeGreaterThanOrEqual(Date.parse(report.case.definitionResolvedAt));
 });
 
-it('delivers a signal-with-start\'s event, buffered before the definition arrived, when the machine starts', async () => {
+it("delivers a signal-with-start's event, buffered before the definition arrived, when the machine starts", async () => {
   // The recorded monitor was started by the first complaint's report (signal-with-start): that
   // signal came with the first workflow task, before the definition. The continued monitor's run
   // starts from the carried snapshot.
   const first = recordedActivations(await readHistoryFile(history('complaint-monitor-recorded'))).activations[0];
-  expect(first.inputs).toEqual([expect.objectContaining({ kind: 'event', via: 'signal', event: expect.objectContaining({ type: 'COMPLAINT_RECEIVED' }) })]);
+  expect(first.inputs).toEqual([
+    expect.objectContaining({ kind: 'event', via: 'signal', event: expect.objectContaining({ type: 'COMPLAINT_RECEIVED' }) }),
+  ]);
   for (const name of ['complaint-monitor-recorded', 'complaint-monitor-continued']) {
     const file = await readHistoryFile(history(name));
     const signals = eventsOf(file).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
-    const carried = ((caseInput(file).args.resume?.snapshot as { context?: { received?: number } } | undefined)?.context?.received ?? 0);
+    const carried = (caseInput(file).args.resume?.snapshot as { context?: { received?: number } } | undefined)?.context?.received ?? 0;
     expect(rerunCase(file).context.received).toBe(carried + signals);
   }
 });
 
-it('applies the input schema\'s defaults as the workflow does (the start input itself is kept as sent)', async () => {
+it("applies the input schema's defaults as the workflow does (the start input itself is kept as sent)", async () => {
   const file = await readHistoryFile(history('complaint-p2-closed'));
   const started = eventsOf(file)[0].workflowExecutionStartedEventAttributes!;
   const payload = started.input!.payloads![0];
@@ -136,12 +148,21 @@ it('applies the input schema\'s defaults as the workflow does (the start input i
   expect(c.input).toMatchObject({ impact: 'ordinary' });
 });
 
-it('puts the child\'s start input by name and pinned version in the child record', async () => {
+it("puts the child's start input by name and pinned version in the child record", async () => {
   const file = await readHistoryFile(history('complaint-with-refund'));
   expect(historyFacts(file).children).toEqual([
-    expect.objectContaining({ process: 'refund-approval', version: recordedHash.get('refund-approval'), status: 'completed', outcome: 'approved' }),
+    expect.objectContaining({
+      process: 'refund-approval',
+      version: recordedHash.get('refund-approval'),
+      status: 'completed',
+      outcome: 'approved',
+    }),
   ]);
-  expect(recordedActivations(file).invocations.filter((i) => i.kind === 'process').map((i) => i.name)).toEqual(['refund-approval']);
+  expect(
+    recordedActivations(file)
+      .invocations.filter((i) => i.kind === 'process')
+      .map((i) => i.name),
+  ).toEqual(['refund-approval']);
 });
 
 describe('a history recorded before start-by-name (the definition in the start input, no resolveDefinition step)', () => {
@@ -158,7 +179,9 @@ describe('a history recorded before start-by-name (the definition in the start i
     const audit = await docket(['audit', BEFORE, '--no-replay']);
     expect(audit).toMatchObject({ code: 1, stdout: '' });
     expect(audit.stderr.split('\n')).toHaveLength(2);
-    expect(audit.stderr).toMatch(new RegExp(`^docket: ${BEFORE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: recorded before start-by-name: .*\\(${README_POINTER}\\)\\n$`));
+    expect(audit.stderr).toMatch(
+      new RegExp(`^docket: ${BEFORE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: recorded before start-by-name: .*\\(${README_POINTER}\\)\\n$`),
+    );
 
     const replay = await docket(['replay', BEFORE, '--bundle', testServer().bundlePath]);
     expect(replay.code).toBe(1);

@@ -15,7 +15,11 @@ import { docket, HISTORIES, ROOT } from './support';
 
 /** Event id of the history's resolveDefinition step (its ActivityTaskScheduled). */
 function resolveStep(file: string): number {
-  const events = (JSON.parse(readFileSync(file, 'utf8')) as { events: Array<{ eventId: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }> }).events;
+  const events = (
+    JSON.parse(readFileSync(file, 'utf8')) as {
+      events: Array<{ eventId: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }>;
+    }
+  ).events;
   const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveDefinition');
   expect(scheduled).toHaveLength(1);
   return Number(scheduled[0].eventId);
@@ -28,7 +32,10 @@ let current: ReplayOutcome[];
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'docket-replay-gate-'));
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'tests', 'fixtures', 'incompatible-workflow', 'index.ts'), logger: silent });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(ROOT, 'tests', 'fixtures', 'incompatible-workflow', 'index.ts'),
+    logger: silent,
+  });
   incompatibleBundle = path.join(tmp, 'incompatible-bundle.js');
   writeFileSync(incompatibleBundle, code);
   current = await replayHistories(HISTORIES, { workflowBundle: { codePath: testServer().bundlePath }, quiet: true });
@@ -54,26 +61,39 @@ describe('recorded histories', () => {
   });
 
   it('cover every complaint path: P2 closed, P0 emergency plan, P1 escalation, reopen, closed without survey, resolved with a refund, up the escalation ladder', () => {
-    const pathOf = (id: string) =>
-      current.find((r) => r.workflowId === id)!.timeline.flatMap((e) => (e.kind === 'transition' ? e.to : []));
-    expect(pathOf('complaint-p2-closed')).toEqual(expect.arrayContaining(['handling.with_department', 'resolved.satisfaction_call', 'closed']));
+    const pathOf = (id: string) => current.find((r) => r.workflowId === id)!.timeline.flatMap((e) => (e.kind === 'transition' ? e.to : []));
+    expect(pathOf('complaint-p2-closed')).toEqual(
+      expect.arrayContaining(['handling.with_department', 'resolved.satisfaction_call', 'closed']),
+    );
     expect(pathOf('complaint-p0')).toEqual(expect.arrayContaining(['alert_supervisor', 'emergency_plan', 'closed']));
     expect(pathOf('complaint-p1-escalation')).toEqual(expect.arrayContaining(['alert_supervisor', 'escalating', 'closed']));
     expect(pathOf('complaint-reopen')).toEqual(expect.arrayContaining(['reopened', 'closed']));
     expect(pathOf('complaint-closed-without-survey').pop()).toBe('closed_without_survey');
-    expect(pathOf('complaint-with-refund')).toEqual(expect.arrayContaining(['handling.working', 'refunding', 'resolved.waiting_confirmation', 'closed']));
+    expect(pathOf('complaint-with-refund')).toEqual(
+      expect.arrayContaining(['handling.working', 'refunding', 'resolved.waiting_confirmation', 'closed']),
+    );
     // Nobody accepted it: the shared escalation ladder took it up three levels before the manager accepted.
     const ladder = current.find((r) => r.workflowId === 'complaint-ladder')!.timeline;
     expect(ladder.filter((e) => e.kind === 'transition' && e.to.includes('escalating'))).toHaveLength(3);
-    expect(ladder).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'ACCEPT', actor: { id: 'wu.manager', roles: ['manager'], issuer: 'record-histories' } }));
+    expect(ladder).toContainEqual(
+      expect.objectContaining({
+        kind: 'transition',
+        event: 'ACCEPT',
+        actor: { id: 'wu.manager', roles: ['manager'], issuer: 'record-histories' },
+      }),
+    );
     expect(pathOf('complaint-ladder').pop()).toBe('closed');
   });
 
-  it('include a child process: the complaint that waited for its refund approval replays with the child\'s result', () => {
+  it("include a child process: the complaint that waited for its refund approval replays with the child's result", () => {
     const withChild = current.find((r) => r.workflowId === 'complaint-with-refund')!;
     expect(withChild.ok).toBe(true);
-    expect(withChild.timeline).toContainEqual(expect.objectContaining({ kind: 'invoke', process: 'refund-approval', status: 'done', state: 'refunding' }));
-    expect(withChild.timeline).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'invoke.done', from: ['refunding'], to: ['resolved.waiting_confirmation'] }));
+    expect(withChild.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'invoke', process: 'refund-approval', status: 'done', state: 'refunding' }),
+    );
+    expect(withChild.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'transition', event: 'invoke.done', from: ['refunding'], to: ['resolved.waiting_confirmation'] }),
+    );
   });
 
   it('fail, every one, against an interpreter that runs one more activity before the first state, naming the event', async () => {
@@ -96,12 +116,20 @@ describe('docket replay', () => {
     const run = await docket(['replay', HISTORIES, '--bundle', testServer().bundlePath]);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines.filter((l) => /^\[\s*\d+\/\d+\] ok {6}\S+\/tests\/histories\/[\w-]+\.json {2}\([\w-]+, \d+ events\)$/.test(l))).toHaveLength(current.length);
+    expect(
+      lines.filter((l) => /^\[\s*\d+\/\d+\] ok {6}\S+\/tests\/histories\/[\w-]+\.json {2}\([\w-]+, \d+ events\)$/.test(l)),
+    ).toHaveLength(current.length);
     expect(lines.pop()).toBe(`${current.length} histories: ${current.length} ok, 0 failed`);
   });
 
   it('prints FAILED with the event id for each history and exits 1 when the code is incompatible', async () => {
-    const run = await docket(['replay', path.join(HISTORIES, 'complaint-p0.json'), path.join(HISTORIES, 'refund-escalated.json'), '--bundle', incompatibleBundle]);
+    const run = await docket([
+      'replay',
+      path.join(HISTORIES, 'complaint-p0.json'),
+      path.join(HISTORIES, 'refund-escalated.json'),
+      '--bundle',
+      incompatibleBundle,
+    ]);
     expect(run.code).toBe(1);
     const p0 = resolveStep(path.join(HISTORIES, 'complaint-p0.json'));
     const refund = resolveStep(path.join(HISTORIES, 'refund-escalated.json'));
@@ -116,7 +144,9 @@ describe('docket replay', () => {
     expect(run).toMatchObject({ code: 1, stdout: '', stderr: `docket: ${missing}: no such workflow bundle file\n` });
     const viaEnv = await docket(['audit', path.join(HISTORIES, 'refund-lead-approved.json')], { DOCKET_WORKFLOW_BUNDLE: missing });
     expect(viaEnv).toMatchObject({ code: 1, stdout: '' });
-    expect(viaEnv.stderr).toBe(`docket: DOCKET_WORKFLOW_BUNDLE: no such file "${missing}" (build it with \`npm run build:bundle\`, or unset the variable to bundle at start)\n`);
+    expect(viaEnv.stderr).toBe(
+      `docket: DOCKET_WORKFLOW_BUNDLE: no such file "${missing}" (build it with \`npm run build:bundle\`, or unset the variable to bundle at start)\n`,
+    );
   });
 
   it('names the file that is not a history', async () => {

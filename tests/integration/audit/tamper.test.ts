@@ -50,7 +50,12 @@ const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().reverse().map((k) => [k, reversedKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .reverse()
+        .map((k) => [k, reversedKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -100,9 +105,15 @@ describe('docket audit verify', () => {
   });
 
   it('refuses a malformed digest and a file that is not a history, naming it', async () => {
-    expect(await docket(['audit', 'verify', ORIGINAL, 'abc123'])).toMatchObject({ code: 1, stderr: expect.stringContaining('<digest> "abc123": expected sha256:') });
+    expect(await docket(['audit', 'verify', ORIGINAL, 'abc123'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('<digest> "abc123": expected sha256:'),
+    });
     const notHistory = write('list.json', [1, 2, 3]);
-    expect(await docket(['audit', 'verify', notHistory, digest])).toMatchObject({ code: 1, stderr: `docket: ${notHistory}: not a history: expected a JSON object with a non-empty "events" list, as \`docket history <id> -o file\` or \`temporal workflow show --output json -w <id>\` write\n` });
+    expect(await docket(['audit', 'verify', notHistory, digest])).toMatchObject({
+      code: 1,
+      stderr: `docket: ${notHistory}: not a history: expected a JSON object with a non-empty "events" list, as \`docket history <id> -o file\` or \`temporal workflow show --output json -w <id>\` write\n`,
+    });
   });
 });
 
@@ -112,7 +123,7 @@ it('reports a file that is not JSON or not a history with an AuditError naming t
   expect(() => parseHistoryJson('{"events": []}', 'empty.json')).toThrow(/^empty\.json: not a history/);
 });
 
-describe('a definition edited inside the history (the resolveDefinition step\'s result), its hash kept', () => {
+describe("a definition edited inside the history (the resolveDefinition step's result), its hash kept", () => {
   const REFUND = history('refund-lead-approved');
   const GUARD = 'event.actor.id != input.requestedBy';
   let tampered: string;
@@ -137,7 +148,9 @@ describe('a definition edited inside the history (the resolveDefinition step\'s 
     const json = JSON.parse(readFileSync(REFUND, 'utf8')) as { events: Event[] };
     const scheduled = json.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveDefinition')!;
     const completed = json.events.find(
-      (e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED' && e.activityTaskCompletedEventAttributes.scheduledEventId === scheduled.eventId,
+      (e) =>
+        e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED' &&
+        e.activityTaskCompletedEventAttributes.scheduledEventId === scheduled.eventId,
     )!;
     const payload = completed.activityTaskCompletedEventAttributes.result.payloads[0];
     const resolved = decode(payload.data) as { hash: string; definitionDeflated?: string; definition?: ProcessDefinition };
@@ -196,12 +209,16 @@ describe('a definition edited inside the history (the resolveDefinition step\'s 
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^\[1\/2\] ok {6}\S+a-original\.json {2}\(refund-lead-approved, \d+ events\)$/);
     expect(lines[1]).toContain(`[2/2] FAILED  ${path.join(dir, 'b-tampered.json')}  tampered: `);
-    expect(lines[1]).toContain(`DEFINITION_TAMPERED: the definition recorded in the history (resolveDefinition step) does not match its recorded hash: recorded ${recordedHash}, computed ${editedHash}`);
+    expect(lines[1]).toContain(
+      `DEFINITION_TAMPERED: the definition recorded in the history (resolveDefinition step) does not match its recorded hash: recorded ${recordedHash}, computed ${editedHash}`,
+    );
     expect(lines[2]).toBe('2 histories: 1 ok, 1 failed');
   });
 
   it('is skipped by what-if with the reason', async () => {
-    const { definition } = JSON.parse(JSON.stringify({ definition: caseInput(await readHistoryFile(REFUND)).definition })) as { definition: ProcessDefinition };
+    const { definition } = JSON.parse(JSON.stringify({ definition: caseInput(await readHistoryFile(REFUND)).definition })) as {
+      definition: ProcessDefinition;
+    };
     const report = await whatIf(definition, [REFUND, tampered]);
     expect(report.summary).toMatchObject({ histories: 2, compared: 1, skipped: 1 });
     expect(report.cases[1].skipped).toContain(`DEFINITION_TAMPERED`);
@@ -213,7 +230,9 @@ describe('a packed definition that no longer unpacks (bytes of definitionDeflate
     const json = JSON.parse(readFileSync(ORIGINAL, 'utf8')) as { events: Event[] };
     const scheduled = json.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveDefinition')!;
     const completed = json.events.find(
-      (e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED' && e.activityTaskCompletedEventAttributes.scheduledEventId === scheduled.eventId,
+      (e) =>
+        e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED' &&
+        e.activityTaskCompletedEventAttributes.scheduledEventId === scheduled.eventId,
     )!;
     const payload = completed.activityTaskCompletedEventAttributes.result.payloads[0];
     const resolved = decode(payload.data) as { hash: string; definitionDeflated: string };

@@ -26,7 +26,11 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'docket-temporal-cli-'));
   const { definition } = await loadDefinitionFile(path.join(RECORDED_DEFINITIONS, 'refund-approval.yaml'));
   id = h.caseId('audit-refund');
-  await h.docket.start({ definition: definition!, id, input: { caseId: 'C-7', amount: 250, requestedBy: 'alice', reason: 'late delivery' } });
+  await h.docket.start({
+    definition: definition!,
+    id,
+    input: { caseId: 'C-7', amount: 250, requestedBy: 'alice', reason: 'late delivery' },
+  });
   await h.docket.send(id, { type: 'APPROVE', actor: { id: 'chen.lead', roles: ['lead'] }, data: { note: 'ok' } });
   await h.docket.result(id);
 
@@ -34,7 +38,11 @@ beforeAll(async () => {
   writeFileSync(ours, await h.docket.history(id));
   theirs = path.join(tmp, 'temporal-show.json');
   const cli = await findTemporalCli();
-  const { stdout } = await promisify(execFile)(cli, ['workflow', 'show', '--output', 'json', '-w', id, '--address', h.address, '--namespace', h.namespace], { maxBuffer: 32 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(
+    cli,
+    ['workflow', 'show', '--output', 'json', '-w', id, '--address', h.address, '--namespace', h.namespace],
+    { maxBuffer: 32 * 1024 * 1024 },
+  );
   writeFileSync(theirs, stdout);
 });
 afterAll(async () => {
@@ -52,7 +60,10 @@ it('gives the history from `temporal workflow show --output json` the digest of 
 
 it('replays both files with the current workflow code', async () => {
   const results = await replayHistories([ours, theirs], { workflowBundle: { codePath: testServer().bundlePath }, quiet: true });
-  expect(results.map((r) => [r.workflowId, r.ok])).toEqual([[id, true], [id, true]]);
+  expect(results.map((r) => [r.workflowId, r.ok])).toEqual([
+    [id, true],
+    [id, true],
+  ]);
   expect(results[1].timeline).toEqual(results[0].timeline);
 });
 
@@ -63,7 +74,9 @@ it('audits the temporal CLI file, and `docket audit verify` accepts it with the 
   expect(report.digest).toBe(historyDigest((await readHistoryFile(ours)).history));
   expect(report.replay).toMatchObject({ performed: true, ok: true });
   expect(report.case).toMatchObject({ workflowId: id, process: 'refund-approval', status: 'completed', outcome: 'approved' });
-  expect(report.timeline).toContainEqual(expect.objectContaining({ kind: 'transition', event: 'APPROVE', actor: { id: 'chen.lead', roles: ['lead'], issuer: 'docket-test' } }));
+  expect(report.timeline).toContainEqual(
+    expect.objectContaining({ kind: 'transition', event: 'APPROVE', actor: { id: 'chen.lead', roles: ['lead'], issuer: 'docket-test' } }),
+  );
 
   const verify = await docket(['audit', 'verify', theirs, report.digest]);
   expect(verify.code).toBe(0);

@@ -55,7 +55,9 @@ it('shows that with "partial" impact as P2 the P1 case would skip the supervisor
 
   const run = await docket(['whatif', file, HISTORIES]);
   expect(run.code).toBe(0);
-  expect(run.stdout).toMatch(/complaint-p1-escalation +ANOTHER PATH from step 1: recorded "invoke\.done → alert_supervisor", now "invoke\.done → awaiting_response"; ends the same \(outcome closed\)/);
+  expect(run.stdout).toMatch(
+    /complaint-p1-escalation +ANOTHER PATH from step 1: recorded "invoke\.done → alert_supervisor", now "invoke\.done → awaiting_response"; ends the same \(outcome closed\)/,
+  );
   expect(run.stdout).toMatch(/complaint-p0 +same path, same end \(outcome closed\)/);
   expect(run.stdout).toMatch(/7 compared: 1 would go another way \(0 would end differently\), 6 unchanged; \d+ skipped\n$/);
 });
@@ -75,7 +77,9 @@ it('shows that with the lead threshold raised to 2000 the 1500 refund would have
   ]);
 
   const run = await docket(['whatif', file, HISTORIES]);
-  expect(run.stdout).toMatch(/refund-supervisor-finance +ANOTHER PATH from step 1: .*ENDS DIFFERENTLY: outcome approved → running in review\.lead; 2 recorded events would be refused \(APPROVE: ROLE_NOT_ALLOWED, APPROVE: ROLE_NOT_ALLOWED\)/);
+  expect(run.stdout).toMatch(
+    /refund-supervisor-finance +ANOTHER PATH from step 1: .*ENDS DIFFERENTLY: outcome approved → running in review\.lead; 2 recorded events would be refused \(APPROVE: ROLE_NOT_ALLOWED, APPROVE: ROLE_NOT_ALLOWED\)/,
+  );
 });
 
 it('refuses an invalid edited definition with its diagnostics', async () => {

@@ -72,7 +72,10 @@ describe('the registered activities', () => {
 
     it.each(requires)('rejects a missing "%s" as a non-retryable input error', async (field) => {
       const { [field]: _omitted, ...input } = complete();
-      const failure: unknown = await run(name, input).then(() => 'resolved', (err: unknown) => err);
+      const failure: unknown = await run(name, input).then(
+        () => 'resolved',
+        (err: unknown) => err,
+      );
       if (!(failure instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(failure)}`);
       expect(failure.nonRetryable).toBe(true);
       expect(failure.type).toBe(INVALID_ACTIVITY_INPUT);

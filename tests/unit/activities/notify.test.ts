@@ -149,7 +149,9 @@ describe('notify with a webhook', () => {
 
     expect(failure.type).toBe(WEBHOOK_FAILED);
     expect(failure.nonRetryable).toBe(false);
-    expect(failure.message).toBe('notify: webhook http://127.0.0.1:' + new URL(receiver.url).port + '/hooks/docket failed: HTTP 500: receiver is down');
+    expect(failure.message).toBe(
+      'notify: webhook http://127.0.0.1:' + new URL(receiver.url).port + '/hooks/docket failed: HTTP 500: receiver is down',
+    );
     expect(failure.message).not.toContain('secret');
     let [row] = listOutbox({ workflowId: 'case-4' });
     expect(row).toMatchObject({ deliveredAt: null, attempts: 1, lastError: 'HTTP 500: receiver is down' });

@@ -22,7 +22,10 @@ let prometheus: http.Server;
 let prometheusUrl: string;
 let gray: GrayEnvironment;
 
-const vector = (values: string[]) => ({ status: 'success', data: { resultType: 'vector', result: values.map((v) => ({ metric: {}, value: [1_700_000_000, v] })) } });
+const vector = (values: string[]) => ({
+  status: 'success',
+  data: { resultType: 'vector', result: values.map((v) => ({ metric: {}, value: [1_700_000_000, v] })) },
+});
 
 beforeAll(async () => {
   prometheus = http.createServer((req, res) => {
@@ -49,7 +52,14 @@ beforeEach(() => {
   delete process.env.DOCKET_PROMETHEUS_ERRORS_QUERY;
 });
 
-const input = (extra: Record<string, unknown> = {}) => ({ routerUrl: gray.routerUrl, version: 'v2', maxErrorRate: 0.05, maxP95Ms: 300, minRequests: 10, ...extra });
+const input = (extra: Record<string, unknown> = {}) => ({
+  routerUrl: gray.routerUrl,
+  version: 'v2',
+  maxErrorRate: 0.05,
+  maxP95Ms: 300,
+  minRequests: 10,
+  ...extra,
+});
 
 describe('checkHealth on Prometheus', () => {
   it('queries requests, errors and p95 for the version over the window since the last check, and judges them', async () => {
@@ -62,7 +72,9 @@ describe('checkHealth on Prometheus', () => {
     const window = /\[(\d+)s\]/.exec(queries[0].query)![1];
     expect(Number(window)).toBeGreaterThanOrEqual(90);
     expect(queries.map((q) => q.query).sort()).toEqual(
-      Object.values(DEFAULT_PROMETHEUS_QUERIES).map((q) => q.replaceAll('{{version}}', 'v2').replaceAll('{{window}}', `${window}s`)).sort(),
+      Object.values(DEFAULT_PROMETHEUS_QUERIES)
+        .map((q) => q.replaceAll('{{version}}', 'v2').replaceAll('{{window}}', `${window}s`))
+        .sort(),
     );
     // Every query is evaluated at the same instant, the end of the measured window.
     expect(new Set(queries.map((q) => q.time)).size).toBe(1);
@@ -77,7 +89,8 @@ describe('checkHealth on Prometheus', () => {
 
   it('uses the configured query templates', async () => {
     answers = { requests: ['50'], errors: ['0'], p95: ['12'] };
-    process.env.DOCKET_PROMETHEUS_ERRORS_QUERY = 'sum(increase(grpc_server_handled_total{app_version="{{version}}",grpc_code!="OK"}[{{window}}]))';
+    process.env.DOCKET_PROMETHEUS_ERRORS_QUERY =
+      'sum(increase(grpc_server_handled_total{app_version="{{version}}",grpc_code!="OK"}[{{window}}]))';
     const m = (await activity().run(checkHealth, input())) as HealthMeasurement;
     expect(m.verdict).toBe('healthy');
     expect(queries.map((q) => q.query)).toContain('sum(increase(grpc_server_handled_total{app_version="v2",grpc_code!="OK"}[3600s]))');
@@ -85,14 +98,18 @@ describe('checkHealth on Prometheus', () => {
 
   it('refuses a query that gives more than one series, for good', async () => {
     answers = { requests: ['1', '2'], errors: ['0'], p95: ['1'] };
-    const err = await activity().run(checkHealth, input()).catch((e: unknown) => e);
+    const err = await activity()
+      .run(checkHealth, input())
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ type: METRICS_REFUSED, nonRetryable: true });
     expect((err as Error).message).toMatch(/the requests query must give one number .* 2 series/);
   });
 
   it('fails for good, naming the variable, when Prometheus is chosen without a URL', async () => {
     delete process.env.DOCKET_PROMETHEUS_URL;
-    const err = await activity().run(checkHealth, input()).catch((e: unknown) => e);
+    const err = await activity()
+      .run(checkHealth, input())
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ type: WORKER_MISCONFIGURED, nonRetryable: true });
     expect((err as Error).message).toMatch(/DOCKET_PROMETHEUS_URL: is required with DOCKET_HEALTH_SOURCE=prometheus/);
   });

@@ -3,7 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { closeStore, getStore, INVALID_ACTIVITY_INPUT, issueRefund, REFUND_CONFLICT, refundLedger, type IssueRefundResult } from '../../../activities';
+import {
+  closeStore,
+  getStore,
+  INVALID_ACTIVITY_INPUT,
+  issueRefund,
+  REFUND_CONFLICT,
+  refundLedger,
+  type IssueRefundResult,
+} from '../../../activities';
 
 const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 /** Attempt `attempt` of activity `activityId` in run `runId` of workflow `workflowId`. */
@@ -39,10 +47,19 @@ const refund = { refundId: 'R-1', caseId: 'C-1', amount: 120.5, currency: 'CNY',
 describe('issueRefund', () => {
   it('pays once and writes one ledger row in the activity store', async () => {
     const paid = (await activityEnv('C-1/refund-approval-1', '7').run(issueRefund, refund)) as IssueRefundResult;
-    expect(paid).toMatchObject({ refundId: 'R-1', caseId: 'C-1', amount: 120.5, currency: 'CNY', approvedBy: 'chen.lead', duplicate: false });
+    expect(paid).toMatchObject({
+      refundId: 'R-1',
+      caseId: 'C-1',
+      amount: 120.5,
+      currency: 'CNY',
+      approvedBy: 'chen.lead',
+      duplicate: false,
+    });
     expect(paid.key).toBe('C-1/refund-approval-1:run-1:7');
     const rows = getStore().prepare('SELECT refund_id, case_id, amount, currency, approved_by, key FROM refund_ledger').all();
-    expect(rows).toEqual([{ refund_id: 'R-1', case_id: 'C-1', amount: 120.5, currency: 'CNY', approved_by: 'chen.lead', key: 'C-1/refund-approval-1:run-1:7' }]);
+    expect(rows).toEqual([
+      { refund_id: 'R-1', case_id: 'C-1', amount: 120.5, currency: 'CNY', approved_by: 'chen.lead', key: 'C-1/refund-approval-1:run-1:7' },
+    ]);
   });
 
   it('returns the first payment with duplicate: true when the same attempt is retried', async () => {
@@ -67,8 +84,18 @@ describe('issueRefund', () => {
   });
 
   it('pays different refund ids of one case separately, with CNY by default and approvers in order', async () => {
-    await activityEnv('C-2/refund-approval-1', '1').run(issueRefund, { refundId: 'R-2a', caseId: 'C-2', amount: 1500, approvedBy: ['sam.sup', 'fay.fin'] });
-    await activityEnv('C-2/refund-approval-2', '1').run(issueRefund, { refundId: 'R-2b', caseId: 'C-2', amount: 20, approvedBy: 'chen.lead' });
+    await activityEnv('C-2/refund-approval-1', '1').run(issueRefund, {
+      refundId: 'R-2a',
+      caseId: 'C-2',
+      amount: 1500,
+      approvedBy: ['sam.sup', 'fay.fin'],
+    });
+    await activityEnv('C-2/refund-approval-2', '1').run(issueRefund, {
+      refundId: 'R-2b',
+      caseId: 'C-2',
+      amount: 20,
+      approvedBy: 'chen.lead',
+    });
     expect(refundLedger({ caseId: 'C-2' }).map((p) => [p.refundId, p.amount, p.currency, p.approvedBy])).toEqual([
       ['R-2a', 1500, 'CNY', 'sam.sup,fay.fin'],
       ['R-2b', 20, 'CNY', 'chen.lead'],

@@ -28,8 +28,12 @@ afterAll(() => {
 describe('assignOwner', () => {
   it('records the owner once per invocation and keeps the ownership history', async () => {
     expect(currentOwner('C-1')).toBeUndefined();
-    await expect(activityEnv('wf-1', '1').run(assignOwner, { caseId: 'C-1', owner: 'ana', role: 'agent' })).resolves.toEqual({ owner: 'ana' });
-    await expect(activityEnv('wf-1', '1', 2).run(assignOwner, { caseId: 'C-1', owner: 'ana', role: 'agent' })).resolves.toEqual({ owner: 'ana' });
+    await expect(activityEnv('wf-1', '1').run(assignOwner, { caseId: 'C-1', owner: 'ana', role: 'agent' })).resolves.toEqual({
+      owner: 'ana',
+    });
+    await expect(activityEnv('wf-1', '1', 2).run(assignOwner, { caseId: 'C-1', owner: 'ana', role: 'agent' })).resolves.toEqual({
+      owner: 'ana',
+    });
     expect(count('case_owners', 'C-1')).toBe(1);
     expect(currentOwner('C-1')).toMatchObject({ owner: 'ana', role: 'agent' });
 
@@ -63,7 +67,7 @@ describe('transferCase', () => {
 });
 
 describe('recordFollowUp', () => {
-  it('stores the result once and returns the first attempt\'s time on a retry', async () => {
+  it("stores the result once and returns the first attempt's time on a retry", async () => {
     const input = { caseId: 'C-3', kind: 'satisfaction-7d', result: { score: 4, comment: 'quick' } };
     const first = (await activityEnv('wf-3', '7').run(recordFollowUp, input)) as RecordFollowUpResult;
     const retry = await activityEnv('wf-3', '7', 2).run(recordFollowUp, input);

@@ -20,10 +20,20 @@ const base: AuditCase = {
 };
 
 it('names the registry version, the deployer and the deploy time after the hash', () => {
-  expect(definitionLine(base)).toBe(`refund-approval sha256 ${'a'.repeat(64)}, version 3 from the registry, deployed by ops.lee at 2026-12-01T09:00:00.000Z`);
+  expect(definitionLine(base)).toBe(
+    `refund-approval sha256 ${'a'.repeat(64)}, version 3 from the registry, deployed by ops.lee at 2026-12-01T09:00:00.000Z`,
+  );
 });
 
 it('says an inline definition was never deployed', () => {
-  const inline = { ...base, definitionSource: 'inline' as const, definitionVersion: undefined, deployedBy: undefined, deployedAt: undefined };
-  expect(definitionLine(inline)).toBe(`refund-approval sha256 ${'a'.repeat(64)}, inline (sent with the start to a development-mode worker; never deployed)`);
+  const inline = {
+    ...base,
+    definitionSource: 'inline' as const,
+    definitionVersion: undefined,
+    deployedBy: undefined,
+    deployedAt: undefined,
+  };
+  expect(definitionLine(inline)).toBe(
+    `refund-approval sha256 ${'a'.repeat(64)}, inline (sent with the start to a development-mode worker; never deployed)`,
+  );
 });

@@ -60,7 +60,11 @@ describe('docket validate', () => {
   it('prints the report as JSON with --json', async () => {
     const run = await docket(['validate', '--json', 'definitions/complaint.yaml']);
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ errorCount: 0, invalidCount: 0, files: [{ file: 'definitions/complaint.yaml', ok: true, process: 'complaint' }] });
+    expect(report).toMatchObject({
+      errorCount: 0,
+      invalidCount: 0,
+      files: [{ file: 'definitions/complaint.yaml', ok: true, process: 'complaint' }],
+    });
     expect(run.code).toBe(0);
   });
 

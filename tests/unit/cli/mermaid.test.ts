@@ -12,7 +12,10 @@ const def: ProcessDefinition = {
   initial: 'triage',
   states: {
     triage: {
-      always: [{ if: 'input.priority == "P0" && input.customer.tier == "gold" && input.amount > 1000', target: 'urgent' }, { target: 'open' }],
+      always: [
+        { if: 'input.priority == "P0" && input.customer.tier == "gold" && input.amount > 1000', target: 'urgent' },
+        { target: 'open' },
+      ],
     },
     urgent: { invoke: { activity: 'notify', onDone: 'open', onError: 'open' } },
     open: {

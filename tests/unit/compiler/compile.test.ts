@@ -42,7 +42,12 @@ function reportIntake(invocations: ReturnType<typeof recordingHooks>['invocation
   expect(invocations[0].request).toMatchObject({
     kind: 'activity',
     name: 'signalProcess',
-    input: { process: 'complaint-monitor', id: 'complaint-monitor', type: 'COMPLAINT_RECEIVED', data: { caseId: 'C-1', category: 'logistics_delay' } },
+    input: {
+      process: 'complaint-monitor',
+      id: 'complaint-monitor',
+      type: 'COMPLAINT_RECEIVED',
+      data: { caseId: 'C-1', category: 'logistics_delay' },
+    },
   });
   invocations.shift()!.done({ id: 'complaint-monitor' });
 }
@@ -121,9 +126,24 @@ describe('event gate', () => {
 
   it.each([
     ['UNKNOWN_EVENT', waiting, { type: 'ACEPT', actor: agent('a') }, /unknown event "ACEPT" \(did you mean "ACCEPT"\?\)/],
-    ['EVENT_NOT_ALLOWED', waiting, { type: 'RESOLVE', actor: agent('a'), data: { resolution: 'x' } }, /RESOLVE is not allowed in state awaiting_response; allowed now for a \(role agent\): ACCEPT/],
-    ['ROLE_NOT_ALLOWED', waiting, { type: 'ACCEPT', actor: { id: 'c', roles: ['customer'] } }, /c \(role customer\) may not send ACCEPT; events.ACCEPT.by allows: agent, lead, supervisor, manager/],
-    ['INVALID_PAYLOAD', working, { type: 'TRANSFER', actor: agent('alice'), data: { department: 'logistics' } }, /data.contact: is required; data.need: is required/],
+    [
+      'EVENT_NOT_ALLOWED',
+      waiting,
+      { type: 'RESOLVE', actor: agent('a'), data: { resolution: 'x' } },
+      /RESOLVE is not allowed in state awaiting_response; allowed now for a \(role agent\): ACCEPT/,
+    ],
+    [
+      'ROLE_NOT_ALLOWED',
+      waiting,
+      { type: 'ACCEPT', actor: { id: 'c', roles: ['customer'] } },
+      /c \(role customer\) may not send ACCEPT; events.ACCEPT.by allows: agent, lead, supervisor, manager/,
+    ],
+    [
+      'INVALID_PAYLOAD',
+      working,
+      { type: 'TRANSFER', actor: agent('alice'), data: { department: 'logistics' } },
+      /data.contact: is required; data.need: is required/,
+    ],
     ['GUARD_FAILED', working, { type: 'RESOLVE', actor: agent('bob'), data: { resolution: 'x' } }, /only the case owner resolves it/],
     ['INVALID_EVENT', working, { type: 'RESOLVE', actor: { id: '', roles: [] } }, /actor.id must name who sends the event/],
   ])('rejects with %s', (code, leaves, event, message) => {

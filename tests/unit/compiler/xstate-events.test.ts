@@ -27,14 +27,18 @@ describe('XState event names', () => {
   it('match the events XState sends: init at start, after.<key>.<node id> when a delay runs out', () => {
     const seen: string[] = [];
     const clock = new SimulatedClock();
-    const machine = compileDefinition(definition, {}, {
-      now: () => clock.now(),
-      caseId: 'xstate-names',
-      startInvocation: () => () => undefined,
-      deadlineArmed: () => undefined,
-      deadlineCleared: () => undefined,
-      log: () => undefined,
-    });
+    const machine = compileDefinition(
+      definition,
+      {},
+      {
+        now: () => clock.now(),
+        caseId: 'xstate-names',
+        startInvocation: () => () => undefined,
+        deadlineArmed: () => undefined,
+        deadlineCleared: () => undefined,
+        log: () => undefined,
+      },
+    );
     const actor = createActor(machine, {
       clock,
       inspect: (ev: InspectionEvent) => {

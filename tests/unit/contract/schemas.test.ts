@@ -71,7 +71,14 @@ const timeline = [
   { kind: 'invoke', at: AT, state: 'handling.working', activity: 'notify', status: 'done', output: { delivered: true } },
   { kind: 'invoke', at: AT, state: 'handling.working', process: 'refund-approval', status: 'failed', error: 'child failed' },
   { kind: 'transition', at: AT, event: 'invoke.done', from: ['handling.working'], to: ['handling.waiting_response'] },
-  { kind: 'rejected', at: AT, event: 'CLOSE', actor, code: 'EVENT_NOT_ALLOWED', reason: 'event CLOSE is not allowed in state handling.waiting_response' },
+  {
+    kind: 'rejected',
+    at: AT,
+    event: 'CLOSE',
+    actor,
+    code: 'EVENT_NOT_ALLOWED',
+    reason: 'event CLOSE is not allowed in state handling.waiting_response',
+  },
   { kind: 'deadline', at: AT, name: 'response deadline', state: 'handling.waiting_response', due: AT, target: 'escalated' },
   { kind: 'transition', at: AT, event: 'after:response deadline', from: ['handling.waiting_response'], to: ['escalated'] },
   { kind: 'continued', at: AT, run: 2, state: ['escalated'] },
@@ -135,19 +142,49 @@ describe('contract schemas: shape', () => {
 });
 
 describe('contract schemas: in step with the TypeScript unions', () => {
-  const enumOf = (ref: ContractSchemaRef): string[] => [...((contractValidator(ref).schema as { enum: string[] }).enum)].sort();
+  const enumOf = (ref: ContractSchemaRef): string[] => [...(contractValidator(ref).schema as { enum: string[] }).enum].sort();
   // Exhaustive records: tsc fails when a union gains or loses a member the record does not list.
   const rejectionCodes: Record<RejectionCode, true> = {
-    UNKNOWN_EVENT: true, EVENT_NOT_ALLOWED: true, ROLE_NOT_ALLOWED: true, INVALID_PAYLOAD: true, GUARD_FAILED: true, CASE_STARTING: true, CASE_CLOSED: true, INVALID_EVENT: true, PAYLOAD_TOO_LARGE: true, UNAUTHENTICATED: true, SAME_ACTOR: true,
+    UNKNOWN_EVENT: true,
+    EVENT_NOT_ALLOWED: true,
+    ROLE_NOT_ALLOWED: true,
+    INVALID_PAYLOAD: true,
+    GUARD_FAILED: true,
+    CASE_STARTING: true,
+    CASE_CLOSED: true,
+    INVALID_EVENT: true,
+    PAYLOAD_TOO_LARGE: true,
+    UNAUTHENTICATED: true,
+    SAME_ACTOR: true,
   };
   const failureCodes: Record<CaseFailureCode, true> = {
-    INVALID_START: true, DEFINITION_NOT_FOUND: true, INVALID_DEFINITION: true, INLINE_DEFINITION_REFUSED: true, INVALID_INPUT: true, PROCESS_FAILED: true, EXPRESSION_FAILED: true, LOOP_DETECTED: true,
+    INVALID_START: true,
+    DEFINITION_NOT_FOUND: true,
+    INVALID_DEFINITION: true,
+    INLINE_DEFINITION_REFUSED: true,
+    INVALID_INPUT: true,
+    PROCESS_FAILED: true,
+    EXPRESSION_FAILED: true,
+    LOOP_DETECTED: true,
   };
   const statuses: Record<CaseStatus, true> = {
-    starting: true, running: true, completed: true, failed: true, terminated: true, cancelled: true, timed_out: true, continued_as_new: true,
+    starting: true,
+    running: true,
+    completed: true,
+    failed: true,
+    terminated: true,
+    cancelled: true,
+    timed_out: true,
+    continued_as_new: true,
   };
   const kinds: Record<TimelineEntry['kind'], true> = {
-    started: true, transition: true, rejected: true, deadline: true, invoke: true, continued: true, completed: true,
+    started: true,
+    transition: true,
+    rejected: true,
+    deadline: true,
+    invoke: true,
+    continued: true,
+    completed: true,
   };
   const registryCodes: Record<RegistryErrorCode, true> = { INVALID_DEFINITION: true, DEFINITION_NOT_FOUND: true, INVALID_REQUEST: true };
 
@@ -176,7 +213,10 @@ describe('contract schemas: realistic payloads validate', () => {
     expectValid('state-view', { ...stateView, timeline: timeline.slice(8), timelineFrom: 8, timelineTotal: 10 } satisfies StateView);
     expectRefused('state-view', { ...stateView, timelineFrom: -1 }, '/timelineFrom');
     expectValid('state-view#/$defs/timelinePage', {} satisfies TimelinePage);
-    expectValid('state-view', { ...stateView, stuck: { attempts: 3, cause: 'WORKFLOW_WORKER_UNHANDLED_FAILURE', message: 'boom' } } satisfies StateView);
+    expectValid('state-view', {
+      ...stateView,
+      stuck: { attempts: 3, cause: 'WORKFLOW_WORKER_UNHANDLED_FAILURE', message: 'boom' },
+    } satisfies StateView);
     expectRefused('state-view', { ...stateView, stuck: { attempts: 0, cause: 'X', message: '' } }, '/stuck/attempts');
     expectValid('state-view#/$defs/timelinePage', { timelineFrom: 20, timelineLimit: 50 } satisfies TimelinePage);
     expectRefused('state-view#/$defs/timelinePage', { timelineLimit: 'all' }, '/timelineLimit');
@@ -202,8 +242,16 @@ describe('contract schemas: realistic payloads validate', () => {
 
   it('the StateView of a case still resolving its definition (status starting, no hash yet)', () => {
     const starting = {
-      workflowId: 'C-1002', process: 'complaint', title: '', definitionHash: '', status: 'starting',
-      state: [], context: {}, allowed: {}, deadlines: [], timeline: [],
+      workflowId: 'C-1002',
+      process: 'complaint',
+      title: '',
+      definitionHash: '',
+      status: 'starting',
+      state: [],
+      context: {},
+      allowed: {},
+      deadlines: [],
+      timeline: [],
     } satisfies StateView;
     expectValid('state-view', starting);
     expectRefused('state-view', { ...starting, status: 'running' }, '/definitionHash');
@@ -231,7 +279,9 @@ describe('contract schemas: realistic payloads validate', () => {
       input: {},
       resume: {
         snapshot: { value: { handling: 'waiting_response' }, context: {} },
-        deadlines: [{ key: 'k1', name: 'response deadline', state: 'handling.waiting_response', dueMs: 1741162530123, target: 'escalated' }],
+        deadlines: [
+          { key: 'k1', name: 'response deadline', state: 'handling.waiting_response', dueMs: 1741162530123, target: 'escalated' },
+        ],
         timeline: timeline.slice(0, 2),
         run: 2,
         children: { 'refund-approval': CHILD_HASH },
@@ -241,7 +291,11 @@ describe('contract schemas: realistic payloads validate', () => {
   });
 
   it('Rejection, ProcessResult', () => {
-    expectValid('rejection', { code: 'EVENT_NOT_ALLOWED', message: 'event CLOSE is not allowed in state handling.waiting_response', allowed: ['ACCEPT'] } satisfies Rejection);
+    expectValid('rejection', {
+      code: 'EVENT_NOT_ALLOWED',
+      message: 'event CLOSE is not allowed in state handling.waiting_response',
+      allowed: ['ACCEPT'],
+    } satisfies Rejection);
     expectValid('rejection', { code: 'GUARD_FAILED', message: 'APPROVE refused' } satisfies Rejection);
     expectValid('process-result', {
       outcome: 'resolved',
@@ -251,7 +305,14 @@ describe('contract schemas: realistic payloads validate', () => {
       timelineTotal: 12,
     } satisfies ProcessResult);
     // A result recorded before 2026-12-02 repeated the whole timeline: still valid.
-    expectValid('process-result', { outcome: 'resolved', state: ['resolved'], context: {}, definitionHash: HASH, timelineTotal: 2, timeline: [timeline[0], timeline[9]] } satisfies ProcessResult);
+    expectValid('process-result', {
+      outcome: 'resolved',
+      state: ['resolved'],
+      context: {},
+      definitionHash: HASH,
+      timelineTotal: 2,
+      timeline: [timeline[0], timeline[9]],
+    } satisfies ProcessResult);
   });
 
   it('ResolvedDefinition with a shipped definition (shared decisions merged), and ResolveRequest', async () => {
@@ -278,14 +339,33 @@ describe('contract schemas: realistic payloads validate', () => {
     expectRefused('resolved-definition', { ...packed, definition }, '');
     expectRefused('resolved-definition', rest, '');
     expectRefused('resolved-definition', { ...rest, definitionDeflated: 'not base64!' }, '/definitionDeflated');
-    expectValid('resolved-definition#/$defs/resolveRequest', { process: 'complaint', version: 2, children: { 'refund-approval': CHILD_HASH } } satisfies ResolveRequest);
+    expectValid('resolved-definition#/$defs/resolveRequest', {
+      process: 'complaint',
+      version: 2,
+      children: { 'refund-approval': CHILD_HASH },
+    } satisfies ResolveRequest);
   });
 
   it('registry requests and results', () => {
-    const v1 = { process: 'complaint', version: 1, hash: HASH, deployedBy: 'ana', deployedAt: AT, note: 'JIRA-12' } satisfies DeployedVersion;
-    expectValid('registry#/$defs/deployRequest', { definitions: [{ process: 'complaint' }], deployedBy: 'ana', note: 'JIRA-12' } satisfies DeployRequest);
+    const v1 = {
+      process: 'complaint',
+      version: 1,
+      hash: HASH,
+      deployedBy: 'ana',
+      deployedAt: AT,
+      note: 'JIRA-12',
+    } satisfies DeployedVersion;
+    expectValid('registry#/$defs/deployRequest', {
+      definitions: [{ process: 'complaint' }],
+      deployedBy: 'ana',
+      note: 'JIRA-12',
+    } satisfies DeployRequest);
     expectValid('registry#/$defs/deployResult', { deployed: [{ ...v1, change: 'new' }] } satisfies DeployResult);
-    expectValid('registry#/$defs/setCurrentRequest', { process: 'complaint', version: HASH.slice(0, 12), by: 'ana' } satisfies SetCurrentRequest);
+    expectValid('registry#/$defs/setCurrentRequest', {
+      process: 'complaint',
+      version: HASH.slice(0, 12),
+      by: 'ana',
+    } satisfies SetCurrentRequest);
     expectValid('registry#/$defs/deployedVersion', v1);
     expectValid('registry#/$defs/listDefinitionsRequest', {} satisfies ListDefinitionsRequest);
     const versions = {
@@ -297,10 +377,18 @@ describe('contract schemas: realistic payloads validate', () => {
     } satisfies ProcessVersions;
     expectValid('registry#/$defs/processVersionsList', [versions]);
     expectValid('registry#/$defs/definitionRequest', { process: 'complaint', version: 1 } satisfies DefinitionRequest);
-    const definition: ProcessDefinition = { process: 'complaint', title: 'T', roles: ['agent'], initial: 'open', states: { open: { type: 'final', outcome: 'done' } } };
+    const definition: ProcessDefinition = {
+      process: 'complaint',
+      title: 'T',
+      roles: ['agent'],
+      initial: 'open',
+      states: { open: { type: 'final', outcome: 'done' } },
+    };
     expectValid('registry#/$defs/deployedDefinition', { ...v1, definition, current: true } satisfies DeployedDefinition);
     expectValid('registry#/$defs/definitionLookup', { found: { ...v1, definition, current: true } } satisfies DefinitionLookup);
-    expectValid('registry#/$defs/definitionLookup', { refused: { code: 'DEFINITION_NOT_FOUND', message: 'process "nope" is not deployed' } } satisfies DefinitionLookup);
+    expectValid('registry#/$defs/definitionLookup', {
+      refused: { code: 'DEFINITION_NOT_FOUND', message: 'process "nope" is not deployed' },
+    } satisfies DefinitionLookup);
   });
 });
 
@@ -350,7 +438,13 @@ describe('contract schemas: wrong payloads are refused, naming the field', () =>
   });
 
   it('an inline resolved definition with a version; a definition that is not one', () => {
-    const resolved = { process: 'p', hash: HASH, definition: { process: 'p', title: 'P', roles: [], initial: 'a', states: { a: { type: 'final', outcome: 'ok' } } }, children: {}, source: 'inline' };
+    const resolved = {
+      process: 'p',
+      hash: HASH,
+      definition: { process: 'p', title: 'P', roles: [], initial: 'a', states: { a: { type: 'final', outcome: 'ok' } } },
+      children: {},
+      source: 'inline',
+    };
     expectValid('resolved-definition', resolved);
     expectRefused('resolved-definition', { ...resolved, version: 1 }, '/version');
     expectRefused('resolved-definition', { ...resolved, definition: { process: 'p' } }, '/definition', 'title');
@@ -361,7 +455,16 @@ describe('contract schemas: wrong payloads are refused, naming the field', () =>
     expectRefused('registry#/$defs/deployRequest', { definitions: [], deployedBy: 'ana' }, '/definitions');
     expectRefused('registry#/$defs/deployRequest', { definitions: [{}], deployedBy: '  ' }, '/deployedBy');
     expectRefused('registry#/$defs/definitionLookup', {}, '', 'found');
-    expectRefused('registry#/$defs/deployResult', { deployed: [{ process: 'p', version: 1, hash: HASH, deployedBy: 'a', deployedAt: AT, change: 'moved' }] }, '/deployed/0/change');
-    expectRefused('registry#/$defs/deployedVersion', { process: 'p', version: 1, hash: HASH, deployedBy: 'a', deployedAt: AT, change: 'new' }, '', 'change');
+    expectRefused(
+      'registry#/$defs/deployResult',
+      { deployed: [{ process: 'p', version: 1, hash: HASH, deployedBy: 'a', deployedAt: AT, change: 'moved' }] },
+      '/deployed/0/change',
+    );
+    expectRefused(
+      'registry#/$defs/deployedVersion',
+      { process: 'p', version: 1, hash: HASH, deployedBy: 'a', deployedAt: AT, change: 'new' },
+      '',
+      'change',
+    );
   });
 });

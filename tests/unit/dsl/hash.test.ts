@@ -11,7 +11,9 @@ describe('definitionHash', () => {
     expect(definitionHash(a)).toMatch(/^[0-9a-f]{64}$/);
   });
   it('changes when any value changes, including list order', () => {
-    expect(definitionHash(def({ a: { type: 'final', outcome: 'ok' } }))).not.toBe(definitionHash(def({ a: { type: 'final', outcome: 'done' } })));
+    expect(definitionHash(def({ a: { type: 'final', outcome: 'ok' } }))).not.toBe(
+      definitionHash(def({ a: { type: 'final', outcome: 'done' } })),
+    );
     expect(canonicalJson({ roles: ['a', 'b'] })).not.toBe(canonicalJson({ roles: ['b', 'a'] }));
   });
   it('writes sorted keys without whitespace and drops undefined members', () => {

@@ -20,7 +20,10 @@ ${state}
 
 describe('diagnostic locations', () => {
   it('points into a double-quoted expression at the problem', () => {
-    const { diagnostics } = loadDefinitionText(base(`    on:\n      GO:\n        target: closed\n        if: "input.a > 1 && contxt.b"`), 'f.yaml');
+    const { diagnostics } = loadDefinitionText(
+      base(`    on:\n      GO:\n        target: closed\n        if: "input.a > 1 && contxt.b"`),
+      'f.yaml',
+    );
     // The quote is at column 13, so the expression starts at 14 and `contxt`, 15 characters in, at 29.
     expect(diagnostics.map(at)).toEqual(['UNKNOWN_VARIABLE 13:29 states.open.on.GO.if']);
   });

@@ -43,13 +43,13 @@ describe('durations', () => {
   });
 
   it('refuses a quoted string that is not a duration as a delay, with the meant literal', () => {
-    expect(problems('', "    after:\n      - delay: '\"48hrs\"'\n        target: closed\n")).toEqual([
+    expect(problems('', '    after:\n      - delay: \'"48hrs"\'\n        target: closed\n')).toEqual([
       'NOT_A_DURATION states.open.after[0].delay: delay "48hrs" is not a duration (did you mean "48h"?); write a number and a unit (ms, s, m, h, d), e.g. 4h or 1h30m',
     ]);
   });
 
   it('refuses a delay expression of the wrong type', () => {
-    expect(problems('', "    after:\n      - delay: input.amount > 3\n        target: closed\n")).toEqual([
+    expect(problems('', '    after:\n      - delay: input.amount > 3\n        target: closed\n')).toEqual([
       'NOT_A_DURATION states.open.after[0].delay: delay `input.amount > 3` gives true or false, not a duration; give a duration like "4h" or a number of milliseconds',
     ]);
   });
@@ -76,7 +76,9 @@ describe('guards', () => {
   });
 
   it('refuses a context key set to a number used as a condition', () => {
-    expect(problems("context:\n  attempts: '0'", '    on:\n      DONE:\n        - if: context.attempts\n          target: closed\n')).toEqual([
+    expect(
+      problems("context:\n  attempts: '0'", '    on:\n      DONE:\n        - if: context.attempts\n          target: closed\n'),
+    ).toEqual([
       'GUARD_NOT_BOOLEAN states.open.on.DONE[0].if: condition `context.attempts` reads context.attempts, which is set to a whole number, not true or false; compare it',
     ]);
   });
@@ -84,7 +86,8 @@ describe('guards', () => {
 
 describe('context keys', () => {
   it('accepts keys set by an assign and keys only tested with has()', () => {
-    const open = "    on:\n      DONE:\n        - if: has(context.note) && context.resolution != ''\n          target: closed\n    exit:\n      - assign:\n          resolution: '\"ok\"'\n";
+    const open =
+      "    on:\n      DONE:\n        - if: has(context.note) && context.resolution != ''\n          target: closed\n    exit:\n      - assign:\n          resolution: '\"ok\"'\n";
     expect(problems('', open)).toEqual([]);
   });
 
@@ -95,7 +98,8 @@ describe('context keys', () => {
   });
 
   it('refuses a decision that reads context in the initial context', () => {
-    const decisions = 'decisions:\n  level:\n    - when: context.vip\n      then: high\n    - then: low\ncontext:\n  vip: input.vip\n  level: decide.level';
+    const decisions =
+      'decisions:\n  level:\n    - when: context.vip\n      then: high\n    - then: low\ncontext:\n  vip: input.vip\n  level: decide.level';
     expect(problems(decisions)).toEqual([
       'UNKNOWN_CONTEXT_KEY context.level: the initial context reads decide.level, whose rule 1 reads context, which is not set yet; compute this key in an entry assign, or make the rule read input',
     ]);
@@ -104,7 +108,8 @@ describe('context keys', () => {
 
 describe('messages', () => {
   it('says how to quote an unquoted string', () => {
-    const open = "    invoke:\n      activity: notify\n      with:\n        to: technician\n        subject: '\"hello\"'\n      onDone: closed\n";
+    const open =
+      '    invoke:\n      activity: notify\n      with:\n        to: technician\n        subject: \'"hello"\'\n      onDone: closed\n';
     expect(problems('', open)).toEqual([
       `UNKNOWN_VARIABLE states.open.invoke.with.to: unknown variable "technician" in expression (expressions may use input, context, event, decide, now, caseId); if you meant the text "technician", quote it inside the YAML value: '"technician"'`,
     ]);
@@ -152,19 +157,25 @@ describe('times', () => {
     const { evaluate } = await import('../../../dsl/cel');
     expect(evaluate('millis(timestamp("2026-01-03T08:00:00Z"))', {})).toBe(Date.UTC(2026, 0, 3, 8));
     expect(evaluate('millis(duration("1h30m"))', {})).toBe(5_400_000);
-    expect(evaluate('now - millis(timestamp(input.at)) > millis(duration("48h"))', { now: Date.UTC(2026, 0, 6), input: { at: '2026-01-03T08:00:00Z' } })).toBe(true);
+    expect(
+      evaluate('now - millis(timestamp(input.at)) > millis(duration("48h"))', {
+        now: Date.UTC(2026, 0, 6),
+        input: { at: '2026-01-03T08:00:00Z' },
+      }),
+    ).toBe(true);
   });
 
   it('refuses a CEL duration as a delay, saying how to wrap it', () => {
-    expect(problems('', "    after:\n      - delay: duration(\"4h\")\n        target: closed\n")).toEqual([
+    expect(problems('', '    after:\n      - delay: duration("4h")\n        target: closed\n')).toEqual([
       'NOT_A_DURATION states.open.after[0].delay: delay `duration("4h")` gives a CEL duration, which the engine does not take as a delay; wrap it: `millis(duration("4h"))` gives milliseconds',
     ]);
-    expect(problems('', "    after:\n      - delay: millis(duration(\"4h\"))\n        target: closed\n")).toEqual([]);
+    expect(problems('', '    after:\n      - delay: millis(duration("4h"))\n        target: closed\n')).toEqual([]);
   });
 });
 
 describe('CEL messages name the wrong part and the form to write', () => {
-  const guard = (expr: string) => problems('', `    on:\n      DONE:\n        - if: '${expr.replace(/'/g, "''")}'\n          target: closed\n`);
+  const guard = (expr: string) =>
+    problems('', `    on:\n      DONE:\n        - if: '${expr.replace(/'/g, "''")}'\n          target: closed\n`);
   it.each([
     ['input.a > 3 and input.b', '"and" is not CEL: write &&'],
     ['input.a > 3 OR input.b', '"OR" is not CEL: write ||'],

@@ -29,7 +29,9 @@ describe('schema/process.schema.json', () => {
     expect(Object.keys(schema.properties.index.properties)).toEqual([...INDEX_FIELDS]);
   });
   it('closes every object to unknown keys', () => {
-    const open = propertySchemas(schema).filter(([, s]) => s.type === 'object' && s.additionalProperties === undefined && s.properties !== undefined);
+    const open = propertySchemas(schema).filter(
+      ([, s]) => s.type === 'object' && s.additionalProperties === undefined && s.properties !== undefined,
+    );
     expect(open.map(([at]) => at)).toEqual([]);
   });
 });

@@ -92,7 +92,11 @@ describe('uses: shared decision files', () => {
     const dir = workspace({ 'ticket.yaml': definition(), 'shared/ladder.yaml': broken });
     const [only, ...rest] = await problems(join(dir, 'ticket.yaml'));
     expect(rest).toEqual([]);
-    expect(only).toMatch(new RegExp(`^${escape(join(dir, 'shared/ladder.yaml'))}:4:30: decisions\\.escalateTo\\[0\\]\\.when: invalid expression .*\\(as used by ${escape(join(dir, 'ticket.yaml'))}\\)$`));
+    expect(only).toMatch(
+      new RegExp(
+        `^${escape(join(dir, 'shared/ladder.yaml'))}:4:30: decisions\\.escalateTo\\[0\\]\\.when: invalid expression .*\\(as used by ${escape(join(dir, 'ticket.yaml'))}\\)$`,
+      ),
+    );
   });
 
   it('refuses keys other than title, description and decisions in a shared file, and nested uses', async () => {
@@ -133,7 +137,14 @@ it('explains that a shared file is not a process when it is validated on its own
 
 describe('docket validate on a shared file', () => {
   it('validates the definitions that use it, with the shared tables merged in', async () => {
-    const dir = workspace({ 'ticket.yaml': definition(), 'shared/ladder.yaml': ladder(), 'other.yaml': definition().replace('process: ticket', 'process: other').replace('uses: [shared/ladder.yaml]\n', '').replace(/decide\.\w+/g, '"1h"') });
+    const dir = workspace({
+      'ticket.yaml': definition(),
+      'shared/ladder.yaml': ladder(),
+      'other.yaml': definition()
+        .replace('process: ticket', 'process: other')
+        .replace('uses: [shared/ladder.yaml]\n', '')
+        .replace(/decide\.\w+/g, '"1h"'),
+    });
     const report = await validateFiles([join(dir, 'shared/ladder.yaml')]);
     expect(report.files.map((f) => [f.file, f.ok, f.usedBy ?? f.process])).toEqual([
       [join(dir, 'shared/ladder.yaml'), true, [join(dir, 'ticket.yaml')]],
@@ -142,10 +153,17 @@ describe('docket validate on a shared file', () => {
   });
 
   it('reports a problem in the shared file once per definition that uses it', async () => {
-    const dir = workspace({ 'ticket.yaml': definition(), 'shared/ladder.yaml': ladder().replace('context.heldBy == "agent"\n      then: lead', 'context.heldBy = "agent"\n      then: lead') });
+    const dir = workspace({
+      'ticket.yaml': definition(),
+      'shared/ladder.yaml': ladder().replace('context.heldBy == "agent"\n      then: lead', 'context.heldBy = "agent"\n      then: lead'),
+    });
     const report = await validateFiles([join(dir, 'shared/ladder.yaml')]);
     expect(report.files.map((f) => f.ok)).toEqual([true, false]);
-    expect(report.files[1].diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(new RegExp(`^${escape(join(dir, 'shared/ladder.yaml'))}:\\d+:\\d+: .*\\(as used by ${escape(join(dir, 'ticket.yaml'))}\\)$`))]);
+    expect(report.files[1].diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${escape(join(dir, 'shared/ladder.yaml'))}:\\d+:\\d+: .*\\(as used by ${escape(join(dir, 'ticket.yaml'))}\\)$`),
+      ),
+    ]);
   });
 
   it('says so when no definition uses it', async () => {

@@ -11,7 +11,12 @@ const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {},
 const activity = () => new MockActivityEnvironment({ activityId: '1', activityType: 'traffic' }, { logger: silent });
 
 /** One admin API call; `T` is the answer's shape (the router's own types, or a plain object). */
-async function admin<T = Record<string, unknown>>(env: GrayEnvironment, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+async function admin<T = Record<string, unknown>>(
+  env: GrayEnvironment,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
   const res = await fetch(`${env.routerUrl}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as T };
 }
@@ -109,13 +114,19 @@ describe('traffic activities', () => {
     const env = await startGrayEnvironment();
     const routerUrl = env.routerUrl;
     // A URL that is not the router's base: its admin API answers 404, which no retry would fix.
-    const refused = (await activity().run(setTrafficWeight, { routerUrl: `${routerUrl}/admin/nope`, weight: 5 }).catch((e: Error) => e)) as Error;
+    const refused = (await activity()
+      .run(setTrafficWeight, { routerUrl: `${routerUrl}/admin/nope`, weight: 5 })
+      .catch((e: Error) => e)) as Error;
     expect(refused).toMatchObject({ type: ROUTER_REFUSED, nonRetryable: true });
     expect(refused.message).toMatch(/router refused PUT .*: 404/);
     await env.stop();
-    const down = await activity().run(setTrafficWeight, { routerUrl, weight: 5 }).catch((e) => e);
+    const down = await activity()
+      .run(setTrafficWeight, { routerUrl, weight: 5 })
+      .catch((e) => e);
     expect(down).toMatchObject({ type: ROUTER_UNAVAILABLE, nonRetryable: false });
-    const bad = await activity().run(setTrafficWeight, { routerUrl, weight: 500 }).catch((e) => e);
+    const bad = await activity()
+      .run(setTrafficWeight, { routerUrl, weight: 500 })
+      .catch((e) => e);
     expect(bad).toMatchObject({ type: 'INVALID_ACTIVITY_INPUT', nonRetryable: true });
   });
 

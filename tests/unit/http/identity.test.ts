@@ -21,9 +21,18 @@ describe('canonical actor ids', () => {
 });
 
 describe('claim mapping', () => {
-  const claims = { id: 'preferred_username', roles: ['realm_access.roles', 'groups'], roleMap: { 'support-lead': 'lead' }, keepUnmappedRoles: false };
+  const claims = {
+    id: 'preferred_username',
+    roles: ['realm_access.roles', 'groups'],
+    roleMap: { 'support-lead': 'lead' },
+    keepUnmappedRoles: false,
+  };
   it('takes the id from the named claim and renames roles, dropping unmapped ones when told to', () => {
-    const mapped = actorFromClaims({ preferred_username: ' Chen ', realm_access: { roles: ['support-lead', 'offline_access'] }, groups: 'support-lead' }, claims, 'idp');
+    const mapped = actorFromClaims(
+      { preferred_username: ' Chen ', realm_access: { roles: ['support-lead', 'offline_access'] }, groups: 'support-lead' },
+      claims,
+      'idp',
+    );
     expect(mapped).toEqual({ id: 'chen', roles: ['lead'], issuer: 'idp', expiresAt: undefined });
   });
   it('refuses a token without an actor id', () => {
@@ -32,7 +41,10 @@ describe('claim mapping', () => {
 });
 
 describe('access rules', () => {
-  const rules = { start: { complaint: ['customer', 'agent'], '*': ['admin'] }, read: { customer: { own: 'customerId' }, agent: 'all' as const } };
+  const rules = {
+    start: { complaint: ['customer', 'agent'], '*': ['admin'] },
+    read: { customer: { own: 'customerId' }, agent: 'all' as const },
+  };
   const refusal = (fn: () => void) => {
     try {
       fn();
@@ -43,14 +55,26 @@ describe('access rules', () => {
   };
   it('names the rule that refuses a start', () => {
     expect(refusal(() => checkStart(rules, actor('cust-1', 'customer'), 'complaint'))).toBeUndefined();
-    expect(refusal(() => checkStart(rules, actor('cust-1', 'customer'), 'refund-approval'))).toEqual({ code: 'ACCESS_DENIED', rule: 'access.start.*' });
-    expect(refusal(() => checkStart({ start: { complaint: ['agent'] } }, actor('x', 'agent'), 'refund-approval'))).toEqual({ code: 'ACCESS_DENIED', rule: 'access.start' });
+    expect(refusal(() => checkStart(rules, actor('cust-1', 'customer'), 'refund-approval'))).toEqual({
+      code: 'ACCESS_DENIED',
+      rule: 'access.start.*',
+    });
+    expect(refusal(() => checkStart({ start: { complaint: ['agent'] } }, actor('x', 'agent'), 'refund-approval'))).toEqual({
+      code: 'ACCESS_DENIED',
+      rule: 'access.start',
+    });
   });
-  it("lets a customer read only cases whose customerId is theirs (canonically)", () => {
+  it('lets a customer read only cases whose customerId is theirs (canonically)', () => {
     expect(refusal(() => checkRead(rules, actor('cust-1', 'customer'), 'C-1', { customerId: 'Cust-1' }))).toBeUndefined();
-    expect(refusal(() => checkRead(rules, actor('cust-1', 'customer'), 'C-2', { customerId: 'cust-2' }))).toEqual({ code: 'ACCESS_DENIED', rule: 'access.read.customer' });
+    expect(refusal(() => checkRead(rules, actor('cust-1', 'customer'), 'C-2', { customerId: 'cust-2' }))).toEqual({
+      code: 'ACCESS_DENIED',
+      rule: 'access.read.customer',
+    });
     expect(refusal(() => checkRead(rules, actor('ann', 'agent'), 'C-2', {}))).toBeUndefined();
-    expect(refusal(() => checkReadAll(rules, actor('cust-1', 'customer')))).toEqual({ code: 'ACCESS_DENIED', rule: 'access.read.customer' });
+    expect(refusal(() => checkReadAll(rules, actor('cust-1', 'customer')))).toEqual({
+      code: 'ACCESS_DENIED',
+      rule: 'access.read.customer',
+    });
     expect(refusal(() => checkRead({}, actor('anyone'), 'C-2', {}))).toBeUndefined();
   });
 });
@@ -59,7 +83,9 @@ describe('identity configuration', () => {
   it('collects every problem and asks for exactly one key source', () => {
     expect(() => parseIdentityConfig({ issuer: '', audiance: 'x' }, 'id.yaml')).toThrow(IdentityConfigError);
     expect(() => parseIdentityConfig({ issuer: 'i', audience: 'a' }, 'id.yaml')).toThrow(/exactly one of jwksUrl .* or keyFile/);
-    expect(() => parseIdentityConfig({ issuer: 'i', audience: 'a', keyFile: 'k', access: { read: { customer: { own: '' } } } }, 'id.yaml')).toThrow(/access\/read\/customer/);
+    expect(() =>
+      parseIdentityConfig({ issuer: 'i', audience: 'a', keyFile: 'k', access: { read: { customer: { own: '' } } } }, 'id.yaml'),
+    ).toThrow(/access\/read\/customer/);
   });
 });
 

@@ -62,7 +62,9 @@ it('points a broken expectation at its line, with expected and got', async () =>
 `,
   );
   expect(result.scenarios.map((s) => s.passed)).toEqual([false]);
-  expect(result.scenarios[0].failures.map(formatLocated)).toEqual([`${file}:8:18: scenario "reminders": step 3, expect.state: expected "late", got "nudged"`]);
+  expect(result.scenarios[0].failures.map(formatLocated)).toEqual([
+    `${file}:8:18: scenario "reminders": step 3, expect.state: expected "late", got "nudged"`,
+  ]);
 });
 
 it('fires due deadlines in order of their due times, not their order in the file', async () => {
@@ -101,7 +103,10 @@ it('locates a rejected event that was expected to pass, and an unknown key with 
 });
 
 it('prints a summary line', () => {
-  expect(formatTestReport([{ file: 'a.test.yaml', scenarios: [{ name: 'x', line: 2, passed: true, failures: [], ms: 1, visited: [] }], problems: [] }], 12.4)).toEqual([
-    '1 scenario: 1 passed, 0 failed (1 file) in 12 ms',
-  ]);
+  expect(
+    formatTestReport(
+      [{ file: 'a.test.yaml', scenarios: [{ name: 'x', line: 2, passed: true, failures: [], ms: 1, visited: [] }], problems: [] }],
+      12.4,
+    ),
+  ).toEqual(['1 scenario: 1 passed, 0 failed (1 file) in 12 ms']);
 });

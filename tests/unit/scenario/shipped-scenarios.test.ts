@@ -50,6 +50,9 @@ it('the examples of docs/cel-time.md validate and their scenarios pass', async (
   expect(files.length).toBeGreaterThan(0);
   for (const file of files) {
     const result = await runScenarioFile(file);
-    expect({ file, failures: [...result.problems, ...result.scenarios.flatMap((s) => s.failures)].map(formatLocated) }).toEqual({ file, failures: [] });
+    expect({ file, failures: [...result.problems, ...result.scenarios.flatMap((s) => s.failures)].map(formatLocated) }).toEqual({
+      file,
+      failures: [],
+    });
   }
 });

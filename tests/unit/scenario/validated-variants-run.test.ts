@@ -92,7 +92,12 @@ const CLASSES: Class[] = [
           for (const value of pool) {
             const copy = clone(def);
             if (read) copy.decisions![read[1]] = copy.decisions![read[1]].map((r) => ({ ...r, then: value }));
-            else copy.states = withSource(copy, ['states', ...path.flatMap((p) => [p, 'states']).slice(0, -1), 'after', i, 'delay'], typeof value === 'string' ? value : JSON.stringify(value)).states;
+            else
+              copy.states = withSource(
+                copy,
+                ['states', ...path.flatMap((p) => [p, 'states']).slice(0, -1), 'after', i, 'delay'],
+                typeof value === 'string' ? value : JSON.stringify(value),
+              ).states;
             out.push({ what: `${path.join('.')}.after[${i}] gives ${JSON.stringify(value)}`, def: copy });
           }
         }),
@@ -113,7 +118,11 @@ const CLASSES: Class[] = [
           // Non-booleans, and the same condition compared with true (a boolean that keeps the
           // flow: a guard that changes the path reaches data the scenarios do not give).
           const pool = [`context.${key}`, '1', '"yes"', `(${t.spec.if}) == true`];
-          for (const guard of pool) out.push({ what: `${t.path.join('.')}.if = ${guard}`, def: withSource(def, [...(t.path as Array<string | number>), 'if'], guard) });
+          for (const guard of pool)
+            out.push({
+              what: `${t.path.join('.')}.if = ${guard}`,
+              def: withSource(def, [...(t.path as Array<string | number>), 'if'], guard),
+            });
         }
       });
       return out;
@@ -139,7 +148,10 @@ function runFailures(name: string, def: ProcessDefinition): string[] {
   const file = scenariosOf.get(name)!;
   return file.scenarios.flatMap((scenario) => {
     const played = playScenario(def, file, scenario);
-    return [...(played.failure ? [`${scenario.name}: ${played.failure.code}: ${played.failure.message}`] : []), ...played.gateErrors.map((e) => `${scenario.name}: ${e}`)];
+    return [
+      ...(played.failure ? [`${scenario.name}: ${played.failure.code}: ${played.failure.message}`] : []),
+      ...played.gateErrors.map((e) => `${scenario.name}: ${e}`),
+    ];
   });
 }
 
@@ -153,10 +165,17 @@ describe.each(CLASSES)('$name', ({ codes, variants }) => {
         const diagnostics = validateDefinition(variant.def);
         if (diagnostics.length === 0) {
           accepted++;
-          expect({ name, variant: variant.what, failures: runFailures(name, variant.def) }).toEqual({ name, variant: variant.what, failures: [] });
+          expect({ name, variant: variant.what, failures: runFailures(name, variant.def) }).toEqual({
+            name,
+            variant: variant.what,
+            failures: [],
+          });
         } else {
           refused++;
-          expect({ variant: variant.what, codes: diagnostics.map((d) => d.code).filter((c) => !codes.includes(c)) }).toEqual({ variant: variant.what, codes: [] });
+          expect({ variant: variant.what, codes: diagnostics.map((d) => d.code).filter((c) => !codes.includes(c)) }).toEqual({
+            variant: variant.what,
+            codes: [],
+          });
           // Running refused variants only shows the class is real: one that fails is enough.
           if (refusedThatFail === 0 && runFailures(name, variant.def).length > 0) refusedThatFail++;
         }
@@ -174,12 +193,18 @@ describe("a child's input", () => {
     const refund = shipped.get('refund-approval')!;
     const base = complaint.states.refunding.invoke!.with!;
     const variants: Array<[string, Record<string, string>]> = [
-      ...Object.keys(base).map((key): [string, Record<string, string>] => [`without ${key}`, Object.fromEntries(Object.entries(base).filter(([k]) => k !== key))]),
+      ...Object.keys(base).map((key): [string, Record<string, string>] => [
+        `without ${key}`,
+        Object.fromEntries(Object.entries(base).filter(([k]) => k !== key)),
+      ]),
       ['with an unknown key', { ...base, note: '"x"' }],
       ['reason misspelt', { ...Object.fromEntries(Object.entries(base).filter(([k]) => k !== 'reason')), reson: context_resolution() }],
     ];
     const { default: Ajv } = await import('ajv');
-    const childAccepts = new Ajv({ strict: false, allErrors: true }).compile({ ...refund.input, properties: Object.fromEntries(Object.keys(refund.input!.properties as object).map((k) => [k, {}])) });
+    const childAccepts = new Ajv({ strict: false, allErrors: true }).compile({
+      ...refund.input,
+      properties: Object.fromEntries(Object.keys(refund.input!.properties as object).map((k) => [k, {}])),
+    });
     let accepted = 0;
     for (const [what, withKeys] of variants) {
       const def = clone(complaint);
@@ -191,7 +216,11 @@ describe("a child's input", () => {
         accepted++;
         expect({ what, childAccepts: childAccepts(keysOnly) }).toEqual({ what, childAccepts: true });
       } else {
-        expect({ what, codes: [...new Set(reporter.diagnostics.map((d) => d.code))], childAccepts: childAccepts(keysOnly) }).toEqual({ what, codes: ['CHILD_INPUT_MISMATCH'], childAccepts: false });
+        expect({ what, codes: [...new Set(reporter.diagnostics.map((d) => d.code))], childAccepts: childAccepts(keysOnly) }).toEqual({
+          what,
+          codes: ['CHILD_INPUT_MISMATCH'],
+          childAccepts: false,
+        });
       }
     }
     expect(accepted).toBeGreaterThan(0);

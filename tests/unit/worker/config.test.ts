@@ -48,8 +48,14 @@ describe('loadTemporalConfig', () => {
   });
 
   it('reads the default profile of the TOML file, and the variables over it', () => {
-    expect(loadTemporalConfig({ TEMPORAL_CONFIG_FILE: file() })).toMatchObject({ address: 'temporal.internal:7233', namespace: 'support', configFile: file() });
-    expect(loadTemporalConfig({ TEMPORAL_CONFIG_FILE: file(), TEMPORAL_NAMESPACE: 'billing', DOCKET_TASK_QUEUE: 'docket-eu' })).toMatchObject({
+    expect(loadTemporalConfig({ TEMPORAL_CONFIG_FILE: file() })).toMatchObject({
+      address: 'temporal.internal:7233',
+      namespace: 'support',
+      configFile: file(),
+    });
+    expect(
+      loadTemporalConfig({ TEMPORAL_CONFIG_FILE: file(), TEMPORAL_NAMESPACE: 'billing', DOCKET_TASK_QUEUE: 'docket-eu' }),
+    ).toMatchObject({
       address: 'temporal.internal:7233',
       namespace: 'billing',
       taskQueue: 'docket-eu',
@@ -82,30 +88,41 @@ describe('loadTemporalConfig', () => {
 
   it('names the variable, or the profile entry, of a certificate file that is missing', () => {
     const missing = path.join(dir, 'nope.pem');
-    const load = () => loadTemporalConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: missing, TEMPORAL_TLS_CLIENT_KEY_PATH: path.join(dir, 'client.key') });
+    const load = () =>
+      loadTemporalConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: missing, TEMPORAL_TLS_CLIENT_KEY_PATH: path.join(dir, 'client.key') });
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(`TEMPORAL_TLS_CLIENT_CERT_PATH: cannot read "${missing}": no such file`);
     const toml = path.join(dir, 'broken.toml');
     fs.writeFileSync(toml, `[profile.default.tls]\nserver_ca_cert_path = "${missing}"\n`);
-    expect(() => loadTemporalConfig({ TEMPORAL_CONFIG_FILE: toml })).toThrow(`${toml} [profile.default] tls.server_ca_cert_path: cannot read "${missing}": no such file`);
+    expect(() => loadTemporalConfig({ TEMPORAL_CONFIG_FILE: toml })).toThrow(
+      `${toml} [profile.default] tls.server_ca_cert_path: cannot read "${missing}": no such file`,
+    );
   });
 
   it('requires the key with the certificate, and the certificate with the key', () => {
     expect(() => loadTemporalConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(dir, 'client.pem') })).toThrow(
       'TEMPORAL_TLS_CLIENT_KEY_PATH: is required with a client certificate (mTLS needs both)',
     );
-    expect(() => loadTemporalConfig({ TEMPORAL_TLS_CLIENT_KEY_PATH: path.join(dir, 'client.key') })).toThrow('TEMPORAL_TLS_CLIENT_CERT_PATH: is required with a client key');
+    expect(() => loadTemporalConfig({ TEMPORAL_TLS_CLIENT_KEY_PATH: path.join(dir, 'client.key') })).toThrow(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH: is required with a client key',
+    );
   });
 
   it('says which name replaced a variable docket used to read', () => {
-    expect(() => loadTemporalConfig({ TEMPORAL_TLS_CERT: 'c.pem' })).toThrow('TEMPORAL_TLS_CERT: is no longer read: docket uses Temporal\'s own setting names now; set TEMPORAL_TLS_CLIENT_CERT_PATH instead');
+    expect(() => loadTemporalConfig({ TEMPORAL_TLS_CERT: 'c.pem' })).toThrow(
+      "TEMPORAL_TLS_CERT: is no longer read: docket uses Temporal's own setting names now; set TEMPORAL_TLS_CLIENT_CERT_PATH instead",
+    );
     expect(() => loadTemporalConfig({ TEMPORAL_TLS_CA: 'ca.pem' })).toThrow('set TEMPORAL_TLS_SERVER_CA_CERT_PATH instead');
   });
 
   it('refuses a missing config file, an unknown profile, a URL as the address and a non-boolean TEMPORAL_TLS', () => {
     expect(() => loadTemporalConfig({ TEMPORAL_CONFIG_FILE: path.join(dir, 'none.toml') })).toThrow(/^TEMPORAL_CONFIG_FILE: no such file/);
-    expect(() => loadTemporalConfig({ TEMPORAL_CONFIG_FILE: file(), TEMPORAL_PROFILE: 'prod' })).toThrow(`TEMPORAL_PROFILE: no profile "prod" in ${file()}`);
-    expect(() => loadTemporalConfig({ TEMPORAL_ADDRESS: 'http://localhost:7233' })).toThrow('TEMPORAL_ADDRESS: expected host:port (e.g. localhost:7233), got "http://localhost:7233"');
+    expect(() => loadTemporalConfig({ TEMPORAL_CONFIG_FILE: file(), TEMPORAL_PROFILE: 'prod' })).toThrow(
+      `TEMPORAL_PROFILE: no profile "prod" in ${file()}`,
+    );
+    expect(() => loadTemporalConfig({ TEMPORAL_ADDRESS: 'http://localhost:7233' })).toThrow(
+      'TEMPORAL_ADDRESS: expected host:port (e.g. localhost:7233), got "http://localhost:7233"',
+    );
     expect(() => loadTemporalConfig({ TEMPORAL_TLS: 'yes' })).toThrow('TEMPORAL_TLS: expected true or false, got "yes"');
   });
 });

@@ -19,8 +19,15 @@ function capture() {
   return { lines, logger: sdkLogger(createLogger({ level: 'debug', env: { DOCKET_LOG_FORMAT: 'json' }, destination })) };
 }
 
-const run = (runId: string, workflowId = `case-${runId}`) => ({ sdkComponent: 'worker', namespace: 'default', taskQueue: 'docket', workflowId, runId, workflowType: 'process' });
-const broken = () => new Error('broken on purpose: this worker\'s workflow bundle cannot run process');
+const run = (runId: string, workflowId = `case-${runId}`) => ({
+  sdkComponent: 'worker',
+  namespace: 'default',
+  taskQueue: 'docket',
+  workflowId,
+  runId,
+  workflowType: 'process',
+});
+const broken = () => new Error("broken on purpose: this worker's workflow bundle cannot run process");
 const coreFailure = 'Failure { failure: Some(Failure { message: "broken on \\"purpose\\"", source: "TypeScriptSDK", stack_trace: "…" }) }';
 
 it('logs a failing workflow task once per run at warn, with workflow id, run id and cause; repeats go to debug', () => {
@@ -34,7 +41,7 @@ it('logs a failing workflow task once per run at warn, with workflow id, run id 
     workflowId: 'case-r1',
     runId: 'r1',
     workflowType: 'process',
-    cause: 'broken on purpose: this worker\'s workflow bundle cannot run process',
+    cause: "broken on purpose: this worker's workflow bundle cannot run process",
     sdkMessage: 'Workflow failed',
   });
   const repeats = lines.filter((l) => l.level === 20);
@@ -51,7 +58,7 @@ it('logs each stuck run once, and takes the cause from the core line when that c
   const warnings = lines.filter((l) => l.level === 40);
   expect(warnings.map((w) => [w.runId, w.cause])).toEqual([
     ['r2', 'broken on "purpose"'],
-    ['r3', 'broken on purpose: this worker\'s workflow bundle cannot run process'],
+    ['r3', "broken on purpose: this worker's workflow bundle cannot run process"],
   ]);
 });
 
@@ -76,5 +83,12 @@ it('remembers a bounded number of runs, forgetting the least recently failed fir
   const filter = oncePerStuckRun(write, 2);
   for (const runId of ['a', 'b', 'a', 'c', 'b', 'a']) filter('WARN', 'Workflow failed', { runId, error: broken() });
   // a, b warn; a repeats; c pushes out b (a failed more recently); b warns again; a was pushed out by b.
-  expect(written).toEqual([['WARN', 'a'], ['WARN', 'b'], ['DEBUG', 'a'], ['WARN', 'c'], ['WARN', 'b'], ['WARN', 'a']]);
+  expect(written).toEqual([
+    ['WARN', 'a'],
+    ['WARN', 'b'],
+    ['DEBUG', 'a'],
+    ['WARN', 'c'],
+    ['WARN', 'b'],
+    ['WARN', 'a'],
+  ]);
 });

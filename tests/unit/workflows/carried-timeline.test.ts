@@ -1,7 +1,14 @@
 import { carriedTimeline } from '../../../workflows/carried-timeline';
 import type { TimelineEntry } from '../../../contract/wire';
 
-const transition = (i: number, note: string): TimelineEntry => ({ kind: 'transition', at: `t${i}`, event: 'NOTE', from: ['open'], to: ['open'], data: { note } });
+const transition = (i: number, note: string): TimelineEntry => ({
+  kind: 'transition',
+  at: `t${i}`,
+  event: 'NOTE',
+  from: ['open'],
+  to: ['open'],
+  data: { note },
+});
 
 describe('the timeline carried across continue-as-new', () => {
   it('keeps the newest entries, at most 100', () => {

@@ -26,7 +26,11 @@ describe('RegistryBook', () => {
       { process: 'refund-approval', version: 1, hash: definitionHash(refund), deployedBy: 'ann', deployedAt: AT, change: 'new' },
     ]);
     const v2 = retitled(refund, 'Refund approval, edited');
-    expect(book.deploy({ definitions: [v2], deployedBy: 'bob', note: 'CHG-1' }, AT).deployed[0]).toMatchObject({ version: 2, change: 'new', note: 'CHG-1' });
+    expect(book.deploy({ definitions: [v2], deployedBy: 'bob', note: 'CHG-1' }, AT).deployed[0]).toMatchObject({
+      version: 2,
+      change: 'new',
+      note: 'CHG-1',
+    });
     expect(book.find({ process: 'refund-approval' })).toMatchObject({ version: 2, current: true, definition: v2 });
     expect(book.find({ process: 'refund-approval', version: 1 })).toMatchObject({ version: 1, current: false, definition: refund });
     expect(book.find({ process: 'refund-approval', version: definitionHash(refund).slice(0, 8) }).version).toBe(1);
@@ -65,14 +69,23 @@ describe('RegistryBook', () => {
 
   it('refuses a parent whose child process is not deployed, and takes it with the child in the same request', () => {
     const book = new RegistryBook();
-    expect(refusal(() => book.check({ definitions: [complaint], deployedBy: 'ann' })).problems.join('\n')).toMatch(/invokes process "refund-approval", which is not deployed/);
-    expect(book.deploy({ definitions: [refund, complaint], deployedBy: 'ann' }, AT).deployed.map((d) => d.process)).toEqual(['refund-approval', 'complaint']);
+    expect(refusal(() => book.check({ definitions: [complaint], deployedBy: 'ann' })).problems.join('\n')).toMatch(
+      /invokes process "refund-approval", which is not deployed/,
+    );
+    expect(book.deploy({ definitions: [refund, complaint], deployedBy: 'ann' }, AT).deployed.map((d) => d.process)).toEqual([
+      'refund-approval',
+      'complaint',
+    ]);
   });
 
   it('refuses unmerged uses:, the same process twice, and a request without a deployer', () => {
     const book = new RegistryBook();
-    expect(refusal(() => book.check({ definitions: [{ ...refund, uses: ['shared/escalation-ladder.yaml'] }], deployedBy: 'ann' })).problems[0]).toMatch(/uses: .*not merged/);
-    expect(refusal(() => book.check({ definitions: [refund, retitled(refund, 'x')], deployedBy: 'ann' })).problems[0]).toMatch(/appears twice/);
+    expect(
+      refusal(() => book.check({ definitions: [{ ...refund, uses: ['shared/escalation-ladder.yaml'] }], deployedBy: 'ann' })).problems[0],
+    ).toMatch(/uses: .*not merged/);
+    expect(refusal(() => book.check({ definitions: [refund, retitled(refund, 'x')], deployedBy: 'ann' })).problems[0]).toMatch(
+      /appears twice/,
+    );
     expect(refusal(() => book.check({ definitions: [refund], deployedBy: ' ' })).code).toBe('INVALID_REQUEST');
   });
 
