@@ -6,7 +6,7 @@
  */
 import type { Rejection } from '../contract/wire';
 
-/** Default bound on an event's encoded size (type, actor and data), in bytes: 64 KiB. */
+/** Default bound on the size of an event's data (JSON, UTF-8), in bytes: 64 KiB. The type, actor id and roles are bounded by MAX_NAME_LENGTH and MAX_ROLES. */
 export const DEFAULT_EVENT_BYTES = 64 * 1024;
 /** The largest `limits.eventBytes` a definition may set: Temporal warns about payloads above 512 KiB. */
 export const MAX_EVENT_BYTES = 512 * 1024;
@@ -41,7 +41,7 @@ export function checkEventBounds(event: unknown, maxBytes: number = DEFAULT_EVEN
   if (size === 'too-large') {
     return {
       code: 'PAYLOAD_TOO_LARGE',
-      message: `the event is larger than ${maxBytes} bytes (limits.eventBytes of the process); send a reference to large content instead`,
+      message: `the event's data is larger than ${maxBytes} bytes (limits.eventBytes of the process); send a reference to large content instead`,
     };
   }
   return undefined;
