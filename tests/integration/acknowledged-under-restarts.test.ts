@@ -10,12 +10,11 @@
  *
  * The restarts are placed by how many events were acknowledged so far, not by time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { ProcessDefinition } from '../../dsl/types';
+import { spawnWorkerProcess } from '../support/worker-process';
 import { startHarness, type Harness } from '../support/harness';
 
-const ROOT = join(__dirname, '..', '..');
 const CASES = 24;
 const EVENTS_PER_CASE = 15; // 360 Updates in all
 const RESTARTS_AT = [0.25, 0.5, 0.75].map((f) => Math.round(f * CASES * EVENTS_PER_CASE));
@@ -53,19 +52,7 @@ afterAll(async () => {
 
 /** A `docket worker` process on the harness's task queue; it trusts the harness's signing key. */
 function spawnWorker(): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, 'bin', 'docket.js'), 'worker'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: h.address,
-      TEMPORAL_NAMESPACE: h.namespace,
-      DOCKET_TASK_QUEUE: h.taskQueue,
-      DOCKET_DATA_DIR: h.dataDir,
-      DOCKET_WORKFLOW_BUNDLE: h.bundlePath,
-      DOCKET_LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return spawnWorkerProcess(h, { logLevel: 'error' });
 }
 
 /** Stops the worker of the moment: the in-process one shut down, a worker process killed. */

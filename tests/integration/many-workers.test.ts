@@ -7,7 +7,7 @@
  *   SQLite file per worker pays twice: the reason for the shared store.)
  * - Cases started while two workers poll are spread across both; every refund is paid once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { SqliteStore } from '../../activities/sqlite-store';
 import { CaseNotFoundError, type StateView } from '../../client';
 import type { ProcessDefinition } from '../../dsl/types';
 import { startPostgres, type PostgresServer } from '../../scripts/postgres-server';
+import { spawnWorkerProcess } from '../support/worker-process';
 import { startHarness, type Harness } from '../support/harness';
 import { shippedDefinition } from '../support/test-definitions';
 
@@ -57,22 +58,9 @@ afterAll(async () => {
  */
 function spawnWorker(name: string, options: { dying?: boolean; store?: 'postgres' | 'sqlite' } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), `docket-worker-${name}-`));
-  const args = options.dying
-    ? ['-r', 'tsx/cjs', join(ROOT, 'tests', 'support', 'dying-worker.ts')]
-    : [join(ROOT, 'bin', 'docket.js'), 'worker'];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: h.address,
-      TEMPORAL_NAMESPACE: h.namespace,
-      DOCKET_TASK_QUEUE: h.taskQueue,
-      DOCKET_DATA_DIR: dataDir,
-      DOCKET_STORE_URL: options.store === 'sqlite' ? '' : pg.url,
-      DOCKET_WORKFLOW_BUNDLE: h.bundlePath,
-      DOCKET_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const child = spawnWorkerProcess(h, {
+    script: options.dying ? join(ROOT, 'tests', 'support', 'dying-worker.ts') : undefined,
+    env: { DOCKET_DATA_DIR: dataDir, DOCKET_STORE_URL: options.store === 'sqlite' ? '' : pg.url },
   });
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const worker = { name, child, dataDir, exited, identity: `${child.pid}@${hostname()}` };

@@ -6,14 +6,13 @@
  * counters until they reach these values (each is counted once however long the wait), not by
  * counting in a stretch of time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import type { ProcessDefinition } from '../../dsl/types';
 import { EventRejectedError } from '../../client';
+import { spawnWorkerProcess } from '../support/worker-process';
 import { startHarness, type Harness } from '../support/harness';
 
-const ROOT = join(__dirname, '..', '..');
 const agent = { id: 'ana', roles: ['agent'] };
 
 const probe = {
@@ -36,20 +35,7 @@ let port: number;
 beforeAll(async () => {
   h = await startHarness({ withWorker: false });
   port = await freePort();
-  worker = spawn(process.execPath, [join(ROOT, 'bin', 'docket.js'), 'worker'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: h.address,
-      TEMPORAL_NAMESPACE: h.namespace,
-      DOCKET_TASK_QUEUE: h.taskQueue,
-      DOCKET_DATA_DIR: h.dataDir,
-      DOCKET_WORKFLOW_BUNDLE: h.bundlePath,
-      DOCKET_METRICS_ADDRESS: `127.0.0.1:${port}`,
-      DOCKET_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  worker = spawnWorkerProcess(h, { env: { DOCKET_METRICS_ADDRESS: `127.0.0.1:${port}` } });
 });
 
 afterAll(async () => {

@@ -2,15 +2,14 @@
  * A worker process killed in the middle of a case (while a notification is being delivered) and
  * a new worker finishing it: nothing is lost and the outbox holds each message once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { listOutbox } from '../../activities';
+import { spawnWorkerProcess } from '../support/worker-process';
 import { startHarness, type Harness } from '../support/harness';
 import { withTimings } from '../support/test-definitions';
 
-const ROOT = join(__dirname, '..', '..');
 const as = (role: string, id: string) => ({ id, roles: [role] });
 
 let h: Harness;
@@ -48,19 +47,7 @@ afterAll(async () => {
 });
 
 function spawnWorker(): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, 'bin', 'docket.js'), 'worker'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: h.address,
-      TEMPORAL_NAMESPACE: h.namespace,
-      DOCKET_TASK_QUEUE: h.taskQueue,
-      DOCKET_DATA_DIR: h.dataDir,
-      DOCKET_WORKFLOW_BUNDLE: h.bundlePath,
-      DOCKET_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return spawnWorkerProcess(h);
 }
 
 it('finishes a case on a new worker after the first is killed mid-delivery, delivering each message once', async () => {
