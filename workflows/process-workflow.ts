@@ -288,8 +288,9 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     {
       validator: (event) => {
         const reason = rejection(event);
-        if (reason) metrics.event(event?.type, 'update', 'rejected', reason.code);
-        if (reason) throw ApplicationFailure.create({ message: reason.message, type: reason.code, details: [reason], nonRetryable: true });
+        if (!reason) return;
+        metrics.event(event?.type, 'update', 'rejected', reason.code);
+        throw ApplicationFailure.create({ message: reason.message, type: reason.code, details: [reason], nonRetryable: true });
       },
     },
   );
