@@ -417,6 +417,13 @@ async function main(): Promise<void> {
       );
       histories[v] = { ...historyStats(items.map((i) => i.history)), items };
     }
+    // One history per variant kept as a file, for `docket replay` or a replay profile.
+    const samples = path.join(o.out, 'samples');
+    fs.mkdirSync(samples, { recursive: true });
+    for (const v of VARIANTS) {
+      const first = histories[v].items[0];
+      if (first) fs.writeFileSync(path.join(samples, `${v}.json`), historyToJSON(first.history as temporal.api.history.v1.History));
+    }
 
     say('replaying histories');
     const replay: Record<string, { histories: number; perSecond: number; failures: number }> = {};

@@ -17,7 +17,19 @@ export interface CelEvent {
 }
 
 export function celEvent(event: AnyEventObject | undefined): CelEvent {
-  const e = (event ?? { type: '' }) as AnyEventObject & Partial<CelEvent>;
+  if (!event) return NO_EVENT;
+  // One object per event, so dsl/cel.ts converts it once for every expression of its transition.
+  let seen = celEvents.get(event);
+  if (!seen) celEvents.set(event, (seen = celEventOf(event)));
+  return seen;
+}
+
+const NO_EVENT: CelEvent = Object.freeze(celEventOf({ type: '' }));
+/** By event object: XState hands the same event to every guard and action of a transition; events are not changed in place. */
+const celEvents = new WeakMap<AnyEventObject, CelEvent>();
+
+function celEventOf(event: AnyEventObject): CelEvent {
+  const e = event as AnyEventObject & Partial<CelEvent>;
   return {
     type: e.type,
     actor: e.actor ?? { id: '', roles: [] },

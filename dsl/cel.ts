@@ -58,8 +58,9 @@ const MAX_CACHED_EXPRESSIONS = 5000;
  * CEL values of the JSON objects expressions read (input, context, event data), by object: a case
  * evaluates many expressions over the same context, and converting it (numbers to CEL ints) each
  * time was a visible share of the worker's CPU. Keyed weakly by the object itself, which is never
- * changed in place once evaluated over: XState's `assign` makes a new context object, the input is
- * fixed at start and event data is copied on arrival.
+ * changed in place once evaluated over: XState's `assign` makes a new context object (and members it
+ * did not change are the same objects as before), the input is fixed at start, event data is
+ * copied on arrival, and the definition's own values (decision results) are frozen.
  */
 const celValues = new WeakMap<object, unknown>();
 
@@ -82,9 +83,17 @@ export function checkExpression(source: string): CelProblem | undefined {
 }
 
 /** Names used as `decide.<name>` in an expression (for "unknown decision" checks). */
-export function decisionReferences(source: string): string[] {
-  return fieldReferences(source, 'decide').map((r) => r.name);
+export function decisionReferences(source: string): readonly string[] {
+  // Asked before every evaluation (compiler/expressions.ts): parsed once per expression text.
+  let names = decisionNames.get(source);
+  if (!names) {
+    names = Object.freeze(fieldReferences(source, 'decide').map((r) => r.name));
+    if (decisionNames.size >= MAX_CACHED_EXPRESSIONS) decisionNames.clear();
+    decisionNames.set(source, names);
+  }
+  return names;
 }
+const decisionNames = new Map<string, readonly string[]>();
 
 /** A `<variable>.<name>` in an expression: the name, where it starts, and whether it sits inside `has(…)`. */
 export interface FieldReference {
@@ -197,6 +206,12 @@ export class CelEvaluationError extends Error {
   }
 }
 
+/**
+ * The CEL value of a JSON value, with every object and array in it converted once (celValues):
+ * an `assign` copies the context's top level only, so the members it did not change keep their
+ * converted values, and the same event data is read by the guard, the assignments and the
+ * actions of one transition.
+ */
 function toCelCached(value: unknown): unknown {
   if (!value || typeof value !== 'object') return toCel(value);
   let converted = celValues.get(value);
@@ -209,10 +224,13 @@ function toCelCached(value: unknown): unknown {
 
 function toCel(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(toCel);
+  if (Array.isArray(value)) return value.map(toCelCached);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) setOwn(out, k, toCel(v));
+    for (const k of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) setOwn(out, k, toCelCached(v));
+    }
     return out;
   }
   return value;
@@ -225,15 +243,20 @@ function fromCel(value: unknown): unknown {
   if (value instanceof Uint8Array) return Array.from(value);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) setOwn(out, k, fromCel(v));
+    for (const k of Object.keys(value)) setOwn(out, k, fromCel((value as Record<string, unknown>)[k]));
     return out;
   }
   return value;
 }
 
-/** `out[key] = value`, except that a key `__proto__` (JSON allows it) stays an ordinary member. */
+/**
+ * `out[key] = value`, except that a key `__proto__` (JSON allows it) stays an ordinary member
+ * (`defineProperty` only then: it is several times slower than an assignment, on every member of
+ * every value converted).
+ */
 function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** Longest regular expression `matches()` accepts. */

@@ -34,6 +34,7 @@ import {
 } from '@temporalio/workflow';
 import { ACTOR_ASSERTION_HEADER, verifyActorAssertion, type ActorTrust, type VerifiedActor } from '../contract/actor-assertion';
 import { canonicalActorId } from '../contract/actor-id';
+import { refusal } from './refusal';
 import { EVENT_SIGNAL, EVENT_UPDATE, type EventInput, type Rejection } from '../contract/wire';
 
 /** The rule of this run (module state lives as long as one run of one case). `null`: a history from before signed actors. */
@@ -102,9 +103,6 @@ function unauthenticated(reason: string): Rejection {
   return { code: 'UNAUTHENTICATED', message: `the event's actor is not verified: ${reason}` };
 }
 
-function failure(rejection: Rejection): ApplicationFailure {
-  return ApplicationFailure.create({ message: rejection.message, type: rejection.code, details: [rejection], nonRetryable: true });
-}
 
 function pass(input: UpdateInput, event: EventInput): UpdateInput {
   passed.add(event);
@@ -123,7 +121,7 @@ class ActorVerification implements WorkflowInboundCallsInterceptor {
         reason: v.rejection.message,
         event: String((input.args[0] as EventInput)?.type).slice(0, 200),
       });
-      throw failure(v.rejection);
+      throw refusal(v.rejection);
     }
     return next(pass(input, v.event));
   }
@@ -133,7 +131,7 @@ class ActorVerification implements WorkflowInboundCallsInterceptor {
     const v = verdict(input.args, input.headers);
     if (!v) return next(input);
     // Live, the validator refused this already; on replay only accepted Updates are in the history.
-    if ('rejection' in v) return Promise.reject(failure(v.rejection));
+    if ('rejection' in v) return Promise.reject(refusal(v.rejection));
     return next(pass(input, v.event));
   }
 

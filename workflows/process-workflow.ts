@@ -40,6 +40,7 @@ import { CarriedTimers } from './carried-timers';
 import { DurableClock } from './durable-clock';
 import { SearchAttributeSync } from './search-attributes';
 import { CaseMetrics } from './case-metrics';
+import { refusal } from './refusal';
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
 /** A run also continues as new once its history is this large (Temporal fails a run at 50 MiB). */
@@ -58,16 +59,9 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     },
     {
       validator: (_event: EventInput) => {
-        throw ApplicationFailure.create({
+        throw refusal({
+          code: 'CASE_STARTING',
           message: `case ${workflowInfo().workflowId} is still resolving its definition; send the event again in a moment`,
-          type: 'CASE_STARTING',
-          details: [
-            {
-              code: 'CASE_STARTING',
-              message: 'the case is still resolving its definition; send the event again in a moment',
-            } satisfies Rejection,
-          ],
-          nonRetryable: true,
         });
       },
     },
@@ -290,7 +284,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
         const reason = rejection(event);
         if (!reason) return;
         metrics.event(event?.type, 'update', 'rejected', reason.code);
-        throw ApplicationFailure.create({ message: reason.message, type: reason.code, details: [reason], nonRetryable: true });
+        throw refusal(reason);
       },
     },
   );

@@ -11,6 +11,16 @@
  * says why that is safe): compiler/schema-validators.ts (compiled JSON-Schema validators),
  * dsl/cel.ts (parsed expressions, converted values, compiled RE2 patterns) and
  * workflows/definition-cache.ts (pinned definitions, unpacked and hash-checked, frozen).
+ *
+ * The rest of docket's workflow-side code that neither keeps per-case state nor imports
+ * `@temporalio/workflow` (whose module state must stay per run) is here too, so it is not evaluated
+ * again for every case: the compiler (compile, event gate, expressions, state paths, distinct
+ * actors), the packed-definition reader, the actor-assertion check, the definition hash and the
+ * validator the registry runs on a deploy. Module-level state among them, all pure caches:
+ * compiler/expressions.ts (a WeakMap from an event to its CEL view), dsl/check-data-schemas.ts and
+ * dsl/schema-check.ts (one Ajv instance and one compiled schema, made on first use). Modules that
+ * import `@temporalio/workflow` (everything under workflows/ except the caches, contract/handles.ts)
+ * must never be listed here.
  */
 import * as xstate from 'xstate';
 import Ajv from 'ajv';
@@ -24,6 +34,15 @@ import { ed25519 } from '@noble/curves/ed25519';
 import { schemaValidator } from '../compiler/schema-validators';
 import { evaluate } from '../dsl/cel';
 import { checkedDefinition } from './definition-cache';
+import { invokeDoneEvent } from '../compiler/compile';
+import { candidateTransitions } from '../compiler/event-gate';
+import { displayPath } from '../compiler/state-paths';
+import { checkDistinctActors } from '../compiler/distinct-actors';
+import { celEvent } from '../compiler/expressions';
+import { packDefinition } from '../contract/packed-definition';
+import { ACTOR_ASSERTION_HEADER } from '../contract/actor-assertion';
+import { definitionHash } from '../dsl/hash';
+import { SEMANTIC_PASSES } from '../dsl/validate';
 
 export const sharedLibraries: readonly unknown[] = [
   xstate,
@@ -38,4 +57,13 @@ export const sharedLibraries: readonly unknown[] = [
   schemaValidator,
   evaluate,
   checkedDefinition,
+  invokeDoneEvent,
+  candidateTransitions,
+  displayPath,
+  checkDistinctActors,
+  celEvent,
+  packDefinition,
+  ACTOR_ASSERTION_HEADER,
+  definitionHash,
+  SEMANTIC_PASSES,
 ];
