@@ -124,12 +124,7 @@ export function verifyActorAssertion(assertion: unknown, expected: AssertionExpe
   const key = expected.keys.find((k) => k.kid === a.kid);
   if (!key)
     return { ok: false, reason: `actor assertion signed with key "${String(a.kid).slice(0, 100)}", which this worker does not trust` };
-  let valid: boolean;
-  try {
-    valid = /^[0-9a-f]{128}$/i.test(a.sig) && ed25519.verify(hexToBytes(a.sig), signingBytes(c as ActorClaims), hexToBytes(key.publicKey));
-  } catch {
-    valid = false;
-  }
+  const valid = signatureVerifies(a.sig, c as ActorClaims, key.publicKey);
   if (!valid) return { ok: false, reason: `actor assertion signature does not verify with key "${key.kid}" (forged or altered)` };
   const now = expected.nowMs / 1000;
   if (c.exp + ASSERTION_CLOCK_TOLERANCE_SECONDS < now)
@@ -151,6 +146,34 @@ export function verifyActorAssertion(assertion: unknown, expected: AssertionExpe
     };
   }
   return { ok: true, actor: { id: sub, roles: c.roles, issuer: c.iss } };
+}
+
+/**
+ * Signatures already checked, by public key, signature and signed text: a verdict computed from
+ * those alone, so it may be reused. Each accepted Update is verified twice (its validator, then its
+ * handler: actor-verification.ts says why) and again on every replay, and ed25519 in pure
+ * JavaScript (the workflow sandbox has no native crypto) takes milliseconds of the worker's one
+ * workflow thread. In a worker this module is preloaded (workflows/shared-libraries.ts), so the
+ * cache serves every case; bounded, cleared when full.
+ */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 2000;
+
+function signatureVerifies(sig: string, claims: ActorClaims, publicKey: string): boolean {
+  if (!/^[0-9a-f]{128}$/i.test(sig)) return false;
+  const text = SIGNING_CONTEXT + canonicalJson(claims);
+  const key = `${publicKey}\u0000${sig.toLowerCase()}\u0000${text}`;
+  let valid = verdicts.get(key);
+  if (valid === undefined) {
+    try {
+      valid = ed25519.verify(hexToBytes(sig), utf8ToBytes(text), hexToBytes(publicKey));
+    } catch {
+      valid = false;
+    }
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(key, valid);
+  }
+  return valid;
 }
 
 function signingBytes(claims: ActorClaims): Uint8Array {

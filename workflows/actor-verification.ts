@@ -22,7 +22,6 @@
  * have no rule (`actors` absent): their events pass through unchanged, so they replay as they ran.
  */
 import {
-  ApplicationFailure,
   defaultPayloadConverter,
   log,
   workflowInfo,
