@@ -59,6 +59,9 @@ export const DIAGNOSTIC_CODES = {
   DECISION_CYCLE: 'Decisions may read decisions, but not in a circle: make one decision of the named cycle read input or context instead.',
   NOT_A_DURATION:
     'A delay (and every rule of a decision used as one) must give a duration literal like 4h or 1h30m, or a number of milliseconds from an expression; end such a table with a default rule.',
+  INVALID_TIMER: 'An `after` entry waits either for a `delay` (a duration) or until a time `at:`; give exactly one of the two.',
+  AT_NOT_A_TIME:
+    '`at:` must give a time: a CEL timestamp (`timestamp(input.promisedBy)`), epoch milliseconds (`context.callBefore`) or an RFC 3339 string.',
   BARE_NUMBER_DELAY: 'A number alone as a delay would be milliseconds: write the unit (48s, 48h, or 48ms if that is meant).',
   GUARD_NOT_BOOLEAN:
     'A condition (`if`) must give true or false: compare the value (`> 0`, `!= ""`), and give only true/false in a decision used as one, ending with a default rule.',
