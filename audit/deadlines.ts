@@ -156,15 +156,10 @@ export function totals(rerun: RerunResult, deadlines: DeadlineReport[], startedA
 
   const first = rerun.transitions.find((t) => t.actor);
   if (first) {
-    // The deadline the response answered: one running in a state the response was sent in (armed
-    // before it), not one the response itself armed by entering the next state.
-    const guarding = deadlines.find(
-      (d) =>
-        d.kind === 'deadline' &&
-        Date.parse(d.armedAt) <= Date.parse(first.at) &&
-        (d.endedAt === undefined || Date.parse(d.endedAt) >= Date.parse(first.at)) &&
-        first.from.some((s) => within(s, d.state)),
-    );
+    // The deadline the response answered: the first one armed before it, not one the response
+    // itself armed by entering the next state (a resolution target starts with the response).
+    const armedByResponse = (d: DeadlineReport) => d.armedAt === first.at && !first.from.some((s) => within(s, d.state));
+    const guarding = deadlines.find((d) => d.kind === 'deadline' && Date.parse(d.armedAt) <= Date.parse(first.at) && !armedByResponse(d));
     out.firstResponse = measure(first, guarding && asTarget(guarding), guarding?.due);
   }
 

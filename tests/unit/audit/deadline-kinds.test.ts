@@ -122,10 +122,36 @@ describe('an escalation that moves the case to another state', () => {
     expect(reports[1]).toMatchObject({ status: 'met', marginMs: 180 * 60_000, by: { event: 'RESPOND' } });
   });
 
-  it('measures the first response against the deadline running when it came, not the one it armed', () => {
+  it('measures the first response against the first response deadline, not the resolution target it armed', () => {
     const t = totals(r, reports, at(0));
-    expect(t.firstResponse).toMatchObject({ event: 'RESPOND', met: true, target: { deadline: 'response deadline', ms: 240 * 60_000 } });
+    expect(t.firstResponse).toMatchObject({ event: 'RESPOND', met: false, target: { deadline: 'response deadline', ms: 240 * 60_000 } });
+    // Armed at the same instant as the response, the resolution target would have called it met.
+    expect(t.firstResponse?.target?.deadline).not.toBe('resolution target');
     expect(t.deadlines).toEqual({ total: 3, met: 1, missed: 1, pending: 1 });
+  });
+});
+
+describe('a first response with no deadline before it', () => {
+  it('has no target, rather than the resolution target the response itself armed', () => {
+    const def = {
+      ...base,
+      events: { RESPOND: { by: ['agent'] } },
+      initial: 'open',
+      states: {
+        open: { on: { RESPOND: 'handling' } },
+        handling: { after: [{ name: 'resolution target', kind: 'deadline', delay: '2d', target: 'open' }] },
+      },
+    } as unknown as ProcessDefinition;
+    const r = rerun(
+      def,
+      [{ key: 'handling#0', name: 'resolution target', state: 'handling', armedAt: at(30), due: at(30 + 2880), status: 'pending' }],
+      [{ at: at(30), event: 'RESPOND', actor: agent, from: ['open'], to: ['handling'] }],
+      'running',
+      60,
+    );
+    const first = totals(r, deadlineReports(r), at(0)).firstResponse;
+    expect(first).toMatchObject({ event: 'RESPOND', afterMs: 30 * 60_000 });
+    expect(first?.target).toBeUndefined();
   });
 });
 
