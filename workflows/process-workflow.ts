@@ -202,7 +202,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     }
     previous = to;
     const outcome = snapshot.status === 'done' ? outcomeOf(def, to[0].split('.')) : undefined;
-    searchAttributes.update(to.join(','), { input, context: snapshot.context, now: now(), caseId: hooks.caseId }, outcome);
+    searchAttributes.update(to, { input, context: snapshot.context, now: now(), caseId: hooks.caseId }, outcome);
   }
 
   const view = (page?: TimelinePage): StateView => ({
