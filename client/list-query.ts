@@ -7,7 +7,7 @@ export interface ListOptions {
   process?: string;
   /** Only cases running this definition hash (or a prefix of it: at least 8 characters). */
   definitionHash?: string;
-  /** Only cases whose state (dotted path) starts with this. */
+  /** Only cases in this state (dotted path) in any parallel region, ancestors included, or whose first state starts with it. */
   state?: string;
   /** Only running (true) or closed (false) cases. */
   running?: boolean;
