@@ -99,8 +99,24 @@ describe('an escalation that moves the case to another state', () => {
     },
   } as unknown as ProcessDefinition;
   const deadlines: RerunDeadline[] = [
-    { key: 'awaiting_response#0', name: 'response deadline', state: 'awaiting_response', armedAt: at(0), due: at(240), status: 'fired', endedAt: at(240) },
-    { key: 'awaiting_response#0', name: 'response deadline', state: 'awaiting_response', armedAt: at(240), due: at(480), status: 'cleared', endedAt: at(300) },
+    {
+      key: 'awaiting_response#0',
+      name: 'response deadline',
+      state: 'awaiting_response',
+      armedAt: at(0),
+      due: at(240),
+      status: 'fired',
+      endedAt: at(240),
+    },
+    {
+      key: 'awaiting_response#0',
+      name: 'response deadline',
+      state: 'awaiting_response',
+      armedAt: at(240),
+      due: at(480),
+      status: 'cleared',
+      endedAt: at(300),
+    },
     { key: 'handling#0', name: 'resolution target', state: 'handling', armedAt: at(300), due: at(300 + 2880), status: 'pending' },
   ];
   const transitions: RerunTransition[] = [
@@ -163,7 +179,10 @@ describe('an optional window', () => {
       events: { REOPEN: { by: ['agent'] } },
       initial: 'resolved',
       states: {
-        resolved: { on: { REOPEN: 'reopened' }, after: [{ name: 'reopen window', ...(kind ? { kind } : {}), delay: '7d', target: 'closed' }] },
+        resolved: {
+          on: { REOPEN: 'reopened' },
+          after: [{ name: 'reopen window', ...(kind ? { kind } : {}), delay: '7d', target: 'closed' }],
+        },
         reopened: { type: 'final', outcome: 'reopened' },
         closed: { type: 'final', outcome: 'closed' },
       },
