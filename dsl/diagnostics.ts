@@ -68,7 +68,7 @@ export const DIAGNOSTIC_CODES = {
   TIME_NOT_STORABLE:
     'Context, assignments, invocation input, index and log values must be JSON: store a time or a span as milliseconds with millis(…), e.g. millis(timestamp(input.occurredAt)).',
   CHILD_INPUT_MISMATCH:
-    "A child process's `with` must give every key its input schema requires and no key it does not allow; fix the keys named.",
+    "A child process's `with` must give every key its input schema requires, no key it does not allow, and values of the types it declares (where CEL knows them); fix the keys named.",
   UNKNOWN_ACTIVITY: 'Use an activity from the catalog (activities/catalog.ts), or fix the spelling.',
   MISSING_ACTIVITY_INPUT: 'Add the keys the activity requires under `invoke.with`.',
   OUTCOME_NOT_FINAL: 'Only `type: final` states report an outcome; move it to the final state or remove it.',
