@@ -4,7 +4,8 @@
  * against the targets the definition's decision tables set. Built from an offline re-run with the
  * pinned definition (which knows each deadline's name and due time) and the transitions. Pure.
  */
-import { offersEvents, stateAt } from '../compiler/state-paths';
+import { stateAt } from '../compiler/state-paths';
+import { timerIndex, timerKind } from '../compiler/timer-kind';
 import type { Actor } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
 import type { RerunDeadline, RerunResult, RerunTransition } from './rerun';
@@ -15,15 +16,19 @@ export interface DeadlineReport {
   state: string;
   armedAt: string;
   due: string;
+  /** When it fired or its state was left; undefined while pending. */
+  endedAt?: string;
   target?: string;
   delayMs: number;
   /** Where the delay comes from: `decide.responseDeadline` (a decision table) or a literal such as `4h`. */
   source: string;
   /**
-   * `deadline`: someone must act in the state before it passes. `wait`: a timer that is the normal
-   * way on (the state offers no event to beat it), such as waiting three days before a follow-up.
+   * `deadline`: an SLA someone must beat in the state. `wait`: a pause, follow-up or window, never
+   * graded. As the definition declares (`kind:`), else guessed (compiler/timer-kind.ts).
    */
   kind: 'deadline' | 'wait';
+  /** False when the case's definition did not declare the kind and it was guessed. */
+  kindDeclared: boolean;
   /**
    * Deadlines: `met` (the state was left in time), `missed` (it fired) or `pending`. Waits:
    * `elapsed`, `cancelled` (the case moved on first) or `pending`.
@@ -33,8 +38,12 @@ export interface DeadlineReport {
   marginMs?: number;
   /** Missed: how late the step the deadline waited for came; to the end of the record when it never came. */
   lateByMs?: number;
-  /** Missed and never done by the end of the record. */
+  /** Missed and never done by the end of the record, the case still in the state. */
   stillOpen?: boolean;
+  /** Missed, then the case left the state without anyone doing the step: where it went (an escalation's target). */
+  movedTo?: string[];
+  /** Missed, and the case ended (`completed` or `failed`) in the state without the step being done. */
+  endedWithout?: 'completed' | 'failed';
   /** The event that met it, or that came late. */
   by?: { at: string; event: string; actor?: Actor };
 }
@@ -68,24 +77,24 @@ export interface Totals {
 }
 
 export function deadlineReports(rerun: RerunResult, definition: ProcessDefinition = rerun.definition): DeadlineReport[] {
-  return rerun.deadlines.map((d) => report(d, definition, rerun.transitions, rerun.endedAt));
+  return rerun.deadlines.map((d) => report(d, definition, rerun));
 }
 
-function report(d: RerunDeadline, def: ProcessDefinition, transitions: RerunTransition[], endedAt: string): DeadlineReport {
-  const path = d.state.split('.');
-  const spec = stateAt(def, path);
-  const index = Number(d.key.slice(d.key.lastIndexOf('#') + 1));
-  const delay = spec?.after?.[index]?.delay;
-  const kind: DeadlineReport['kind'] = spec && offersEvents(spec) ? 'deadline' : 'wait';
+function report(d: RerunDeadline, def: ProcessDefinition, rerun: RerunResult): DeadlineReport {
+  const index = timerIndex(d.key);
+  const entry = stateAt(def, d.state.split('.'))?.after?.[index];
+  const { kind, declared } = timerKind(def, d.state, index);
   const out: DeadlineReport = {
     name: d.name,
     state: d.state,
     armedAt: d.armedAt,
     due: d.due,
+    endedAt: d.endedAt,
     target: d.target,
     delayMs: Date.parse(d.due) - Date.parse(d.armedAt),
-    source: delay === undefined ? 'unknown' : String(delay),
+    source: entry === undefined ? 'unknown' : entry.at !== undefined ? `at ${entry.at}` : String(entry.delay),
     kind,
+    kindDeclared: declared,
     status: 'pending',
   };
   const due = Date.parse(d.due);
@@ -97,19 +106,28 @@ function report(d: RerunDeadline, def: ProcessDefinition, transitions: RerunTran
   if (d.status === 'cleared') {
     out.status = 'met';
     out.marginMs = due - Date.parse(d.endedAt!);
-    const leaving = transitions.find((t) => t.at === d.endedAt && t.from.some((s) => within(s, d.state)));
+    const leaving = rerun.transitions.find((t) => t.at === d.endedAt && t.from.some((s) => within(s, d.state)));
     if (leaving) out.by = { at: leaving.at, event: leaving.event, actor: leaving.actor };
     return out;
   }
   out.status = 'missed';
-  // The step it waited for: the first event an actor sent, after it fired, that left its state.
-  const late = transitions.find((t) => t.actor && Date.parse(t.at) >= Date.parse(d.endedAt!) && t.from.some((s) => within(s, d.state)));
-  if (late) {
-    out.lateByMs = Date.parse(late.at) - due;
-    out.by = { at: late.at, event: late.event, actor: late.actor };
+  // What became of the step it waited for: the first transition, from when it fired, that took
+  // the case out of its state. Sent by an actor: the step, done late. Taken by the engine (the
+  // deadline's own escalation, another timer, an invocation's result): the case moved on
+  // without it, so it is not "still open", and a later return to the state is another deadline.
+  const left = rerun.transitions.find(
+    (t) => Date.parse(t.at) >= Date.parse(d.endedAt!) && t.from.some((s) => within(s, d.state)) && !t.to.some((s) => within(s, d.state)),
+  );
+  if (left?.actor) {
+    out.lateByMs = Date.parse(left.at) - due;
+    out.by = { at: left.at, event: left.event, actor: left.actor };
+  } else if (left) {
+    out.movedTo = left.to;
+  } else if (rerun.status !== 'running') {
+    out.endedWithout = rerun.status;
   } else {
     out.stillOpen = true;
-    out.lateByMs = Date.parse(endedAt) - due;
+    out.lateByMs = Date.parse(rerun.endedAt) - due;
   }
   return out;
 }
@@ -138,7 +156,10 @@ export function totals(rerun: RerunResult, deadlines: DeadlineReport[], startedA
 
   const first = rerun.transitions.find((t) => t.actor);
   if (first) {
-    const guarding = deadlines.find((d) => d.kind === 'deadline');
+    // The deadline the response answered: the first one armed before it, not one the response
+    // itself armed by entering the next state (a resolution target starts with the response).
+    const armedByResponse = (d: DeadlineReport) => d.armedAt === first.at && !first.from.some((s) => within(s, d.state));
+    const guarding = deadlines.find((d) => d.kind === 'deadline' && Date.parse(d.armedAt) <= Date.parse(first.at) && !armedByResponse(d));
     out.firstResponse = measure(first, guarding && asTarget(guarding), guarding?.due);
   }
 
@@ -153,7 +174,5 @@ export function totals(rerun: RerunResult, deadlines: DeadlineReport[], startedA
   }
   return out;
 }
-
-/** Whether an actor can do something in the state (or a state inside it) that leaves before a timer. */
 
 const within = (state: string, ancestor: string) => state === ancestor || state.startsWith(`${ancestor}.`);

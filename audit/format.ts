@@ -66,9 +66,10 @@ export function deadlineVerdict(d: DeadlineReport): string {
     case 'met':
       return `met, ${span(d.marginMs ?? 0)} to spare${by}`;
     case 'missed':
-      return d.stillOpen
-        ? `MISSED by ${span(d.lateByMs ?? 0)} so far (still not done when the record ends)`
-        : `MISSED by ${span(d.lateByMs ?? 0)}${by}`;
+      if (d.stillOpen) return `MISSED by ${span(d.lateByMs ?? 0)} so far (still not done when the record ends)`;
+      if (d.movedTo) return `MISSED; the case moved on to ${d.movedTo.join(', ')} without it`;
+      if (d.endedWithout) return `MISSED; the case ${d.endedWithout} without it`;
+      return `MISSED by ${span(d.lateByMs ?? 0)}${by}`;
     case 'elapsed':
       return 'wait elapsed';
     case 'cancelled':

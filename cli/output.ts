@@ -2,7 +2,7 @@
  * Printers for people: tables, the state of a case, timelines. Each `format*` returns lines and
  * does no I/O; each `print*` writes them. Machine output is `printJson` of the report object.
  */
-import type { Actor, PendingDeadline, ProcessResult, StateView, TimelineEntry } from '../contract/wire';
+import type { Actor, ChildView, PendingDeadline, ProcessResult, StateView, TimelineEntry } from '../contract/wire';
 import { formatSpan } from '../dsl/duration';
 import type { CaseSummary } from '../client/list-query';
 
@@ -124,6 +124,7 @@ export function formatStateView(view: StateView, now: Date = new Date()): string
     ).forEach((line, i) => rows.push([i === 0 ? 'allowed' : '', line]));
   }
   formatDeadlines(view.deadlines, now).forEach((line, i) => rows.push([i === 0 ? 'deadlines' : '', line]));
+  formatChildren(view.children ?? []).forEach((line, i) => rows.push([i === 0 ? 'children' : '', line]));
   const lines = table(undefined, rows);
   const total = view.timelineTotal ?? view.timeline.length;
   const heading =
@@ -136,6 +137,19 @@ export function formatStateView(view: StateView, now: Date = new Date()): string
 
 export function printStateView(view: StateView, out: Writer = process.stdout, now?: Date): void {
   printLines(formatStateView(view, now), out);
+}
+
+/** `C-1/refund-approval-1  refund-approval  in review.lead (running)  invoked in refunding` */
+export function formatChildren(children: ChildView[]): string[] {
+  return table(
+    undefined,
+    children.map((c) => [
+      c.id,
+      c.process,
+      c.state ? `in ${c.state.join(', ')}${c.status ? ` (${c.status.replace(/_/g, ' ')})` : ''}` : '(state not readable)',
+      `invoked in ${c.invokedIn}`,
+    ]),
+  );
 }
 
 /** `response deadline  awaiting_response  due 2026-11-23 10:32:51  in 59m  → escalating` */

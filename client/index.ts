@@ -19,6 +19,7 @@ export type { CaseSummary, ListOptions } from './list-query';
 export type {
   CaseFailureCode,
   CaseStatus,
+  ChildView,
   EventInput,
   EventResult,
   ProcessResult,

@@ -7,7 +7,7 @@ export interface ListOptions {
   process?: string;
   /** Only cases running this definition hash (or a prefix of it: at least 8 characters). */
   definitionHash?: string;
-  /** Only cases whose state (dotted path) starts with this. */
+  /** Only cases in this state (dotted path) in any parallel region, ancestors included, or whose first state starts with it. */
   state?: string;
   /** Only running (true) or closed (false) cases. */
   running?: boolean;
@@ -42,7 +42,9 @@ export function buildListQuery(options: ListOptions): string {
         : `DocketDefinitionHash STARTS_WITH ${quote(options.definitionHash)}`,
     );
   }
-  if (options.state) parts.push(`DocketState STARTS_WITH ${quote(options.state)}`);
+  // DocketStates holds every active state in every region (with its ancestors); DocketState
+  // STARTS_WITH still finds cases whose runs began before DocketStates existed, by their first region.
+  if (options.state) parts.push(`(DocketStates = ${quote(options.state)} OR DocketState STARTS_WITH ${quote(options.state)})`);
   if (options.running !== undefined) parts.push(options.running ? `ExecutionStatus = 'Running'` : `ExecutionStatus != 'Running'`);
   if (options.query) parts.push(`(${options.query})`);
   return parts.join(' AND ');

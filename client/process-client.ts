@@ -32,6 +32,7 @@ import {
   WORKFLOW_TYPE,
   type CaseStatus,
   type CaseStuck,
+  type ChildView,
   type EventInput,
   type EventResult,
   type TimelinePage,
@@ -327,6 +328,23 @@ export class ProcessClient {
    * `runId`) says so, with no allowed events and no pending deadlines; a failed case carries the
    * failure's code and message.
    */
+  /**
+   * The running children's own states, one Query each (a workflow cannot read another's state).
+   * A child that does not answer (not started yet, stuck, just closed) is listed without them.
+   */
+  private async childStates(children: ChildView[]): Promise<ChildView[]> {
+    return Promise.all(
+      children.map(async (child) => {
+        try {
+          const view = await this.client.workflow.getHandle(child.id).query(stateQuery, { timelineLimit: 0 });
+          return { ...child, state: view.state, status: view.status };
+        } catch {
+          return child;
+        }
+      }),
+    );
+  }
+
   async state(id: string, options: { runId?: string } & TimelinePage = {}): Promise<StateView> {
     const handle = this.client.workflow.getHandle(id, options.runId);
     let description: Awaited<ReturnType<typeof handle.describe>>;
@@ -352,6 +370,7 @@ export class ProcessClient {
       }
       view = describedView(id, description, closed ?? 'running');
     }
+    if (view.children?.length) view = { ...view, children: await this.childStates(view.children) };
     if (!closed) return stuck ? { ...view, stuck } : view;
     const failure = closed === 'failed' ? await this.failureOf(id, options.runId) : undefined;
     return { ...view, status: closed, allowed: {}, deadlines: [], ...(failure ? { failure } : {}) };

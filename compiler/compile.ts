@@ -7,13 +7,14 @@
  */
 import { assign, fromCallback, setup, type AnyEventObject, type AnyStateMachine } from 'xstate';
 import { evaluateBoolean } from '../dsl/cel';
-import { isDurationLiteral, parseDuration } from '../dsl/duration';
+import { parseDuration } from '../dsl/duration';
 import { own } from '../dsl/json-shape';
 import { resolveTarget } from '../dsl/state-tree';
 import type { Action, DelaySpec, ProcessDefinition, RetrySpec, StateSpec, TransitionSpec } from '../dsl/types';
 import { inState as inStateOf, type CaseError } from './case-error';
 import { celEvent, evaluateIn, evaluateMapIn, variablesFor } from './expressions';
 import { displayPath, nodeId, transitionList, type StatePath } from './state-paths';
+import { timerDelayMs } from './timer-due';
 
 /** An invocation the runtime must start: an activity or a child process. */
 export interface InvokeRequest {
@@ -133,18 +134,9 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
       return out;
     });
 
-  /** Longest delay accepted: 100 years; anything longer is a mistake in the expression. */
-  const MAX_DELAY_MS = 100 * 365 * 24 * 3600 * 1000;
   const delayMs = (d: DelaySpec, args: Args, state: string, key: string): number => {
-    const ms = inState(state, `the delay \`${d.delay}\``, () => {
-      if (isDurationLiteral(d.delay)) return parseDuration(d.delay)!;
-      const value = evaluateIn(def, d.delay, scope(args));
-      const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined;
-      if (ms === undefined || !Number.isFinite(ms) || ms < 0 || ms > MAX_DELAY_MS) {
-        throw new Error(`it gave ${JSON.stringify(value)}; it must give a duration like "4h" or milliseconds (0 to 100 years)`);
-      }
-      return ms;
-    });
+    const what = d.at !== undefined ? `the due time (at) \`${d.at}\`` : `the delay \`${d.delay}\``;
+    const ms = inState(state, what, () => timerDelayMs(d, hooks.now(), (source) => evaluateIn(def, source, scope(args))));
     lastDelay.set(key, ms);
     return ms;
   };

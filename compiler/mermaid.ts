@@ -54,7 +54,7 @@ export function toMermaid(def: ProcessDefinition, options: MermaidOptions = {}):
       }
     };
     for (const [event, t] of Object.entries(spec.on ?? {})) add(t, () => event);
-    for (const d of spec.after ?? []) add(d, () => `after ${String(d.delay)}`);
+    for (const d of spec.after ?? []) add(d, () => (d.at !== undefined ? `at ${d.at}` : `after ${String(d.delay)}`));
     if (spec.invoke) {
       add(spec.invoke.onDone, () => 'done');
       add(spec.invoke.onError, () => 'error');

@@ -19,15 +19,6 @@ export function stateAt(def: ProcessDefinition, path: StatePath): StateSpec | un
 }
 
 /** Active leaf paths of an XState state value (`'a'` or `{ a: 'b' }` or `{ p: { r1: 'x', r2: 'y' } }`). */
-/**
- * Whether a state (or a state inside it) takes events: its `after` entries are then deadlines
- * someone must beat; in a state that takes none they are waits (the normal way on).
- */
-export function offersEvents(spec: StateSpec): boolean {
-  if (spec.on && Object.keys(spec.on).length) return true;
-  return Object.values(spec.states ?? {}).some(offersEvents);
-}
-
 export function leafPaths(value: unknown, prefix: StatePath = []): StatePath[] {
   if (typeof value === 'string') return [[...prefix, value]];
   if (value && typeof value === 'object') {

@@ -7,6 +7,12 @@ import type { IndexField } from '../dsl/types';
 
 export const SA_PROCESS = defineSearchAttributeKey('DocketProcess', SearchAttributeType.KEYWORD);
 export const SA_STATE = defineSearchAttributeKey('DocketState', SearchAttributeType.KEYWORD);
+/**
+ * Every active state as a list: each active leaf (dotted path) and each of its ancestors, so a
+ * state in any region of a parallel state can be found (`DocketStates = 'releasing.monitor'`).
+ * `DocketState` joins the leaves in one Keyword, which only STARTS_WITH the first region.
+ */
+export const SA_STATES = defineSearchAttributeKey('DocketStates', SearchAttributeType.KEYWORD_LIST);
 export const SA_DEFINITION_HASH = defineSearchAttributeKey('DocketDefinitionHash', SearchAttributeType.KEYWORD);
 export const SA_OUTCOME = defineSearchAttributeKey('DocketOutcome', SearchAttributeType.KEYWORD);
 export const SA_PRIORITY = defineSearchAttributeKey('DocketPriority', SearchAttributeType.KEYWORD);
@@ -25,9 +31,10 @@ export const INDEX_ATTRIBUTES = {
 } as const satisfies Record<IndexField, unknown>;
 
 /** Name → Temporal type name, for `temporal server start-dev --search-attribute` and operator commands. */
-export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Double'> = {
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'KeywordList' | 'Double'> = {
   DocketProcess: 'Keyword',
   DocketState: 'Keyword',
+  DocketStates: 'KeywordList',
   DocketDefinitionHash: 'Keyword',
   DocketOutcome: 'Keyword',
   DocketPriority: 'Keyword',

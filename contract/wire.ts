@@ -255,6 +255,13 @@ export interface StateView {
   /** Role → events that role may send now (guards are checked when the event arrives). */
   allowed: Record<string, string[]>;
   deadlines: PendingDeadline[];
+  /**
+   * The child processes this case runs now (absent when none): each child's workflow id, process
+   * and the state of this case that invoked it. `state` and `status` are the child's own, which
+   * the workflow cannot read: clients fill them in with a Query of the child (ProcessClient.state),
+   * and leave them out when the child does not answer.
+   */
+  children?: ChildView[];
   /** A page of the timeline, oldest first: by default the last `DEFAULT_TIMELINE_LIMIT` entries. */
   timeline: TimelineEntry[];
   /** Index of `timeline[0]` in the run's whole timeline. */
@@ -271,6 +278,19 @@ export interface StateView {
    * failure's message. The case is running but cannot move until the cause is fixed.
    */
   stuck?: CaseStuck;
+}
+
+/** A running child process, as its parent's state view lists it (see `StateView.children`). */
+export interface ChildView {
+  /** The child's workflow id, `<parent id>/<process>-<n>`. */
+  id: string;
+  process: string;
+  /** The parent's state (dotted path) whose `invoke` started it. */
+  invokedIn: string;
+  /** The child's active leaf states, from a Query of the child (filled in by clients). */
+  state?: string[];
+  /** The child's status, from the same Query (filled in by clients). */
+  status?: CaseStatus;
 }
 
 /** Why a running case cannot move: its workflow task fails (see `StateView.stuck`). */

@@ -3,8 +3,10 @@
  * that input against its own `input` schema: a missing required key or, where the schema closes
  * its properties (`additionalProperties: false`), an unknown key fails the parent's case. This
  * needs the child's definition, so `docket validate` runs it across files (dsl/validate-files.ts).
- * Only keys are compared; the values are expressions known at run time. Pure.
+ * Values whose type the CEL checker knows are compared with the schema's types
+ * (dsl/check-child-input-types.ts); the others are known at run time. Pure.
  */
+import { checkChildInputTypes } from './check-child-input-types';
 import { asRecord, hasOwn, isRecord, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 import { forEachState } from './state-tree';
@@ -34,6 +36,7 @@ export function checkChildInputs(def: JsonRecord, childOf: (process: string) => 
         { key: true },
       );
     }
+    checkChildInputTypes(invoke.process, schema, given, at, reporter);
     if (schema.additionalProperties !== false) return;
     for (const key of Object.keys(given)) {
       if (hasOwn(properties, key)) continue;

@@ -144,6 +144,7 @@ export function expressionSites(def: JsonRecord): Site[] {
     actions(spec.exit, [...at, 'exit']);
     for (const t of transitionsOf(statePath, spec)) {
       one(t.spec.if, [...t.path, 'if']);
+      if (t.kind === 'after') one(t.spec.at, [...t.path, 'at']);
       map(t.spec.assign, [...t.path, 'assign']);
     }
     if (isRecord(spec.invoke)) map(spec.invoke.with, [...at, 'invoke', 'with']);

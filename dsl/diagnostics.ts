@@ -59,13 +59,16 @@ export const DIAGNOSTIC_CODES = {
   DECISION_CYCLE: 'Decisions may read decisions, but not in a circle: make one decision of the named cycle read input or context instead.',
   NOT_A_DURATION:
     'A delay (and every rule of a decision used as one) must give a duration literal like 4h or 1h30m, or a number of milliseconds from an expression; end such a table with a default rule.',
+  INVALID_TIMER: 'An `after` entry waits either for a `delay` (a duration) or until a time `at:`; give exactly one of the two.',
+  AT_NOT_A_TIME:
+    '`at:` must give a time: a CEL timestamp (`timestamp(input.promisedBy)`), epoch milliseconds (`context.callBefore`) or an RFC 3339 string.',
   BARE_NUMBER_DELAY: 'A number alone as a delay would be milliseconds: write the unit (48s, 48h, or 48ms if that is meant).',
   GUARD_NOT_BOOLEAN:
     'A condition (`if`) must give true or false: compare the value (`> 0`, `!= ""`), and give only true/false in a decision used as one, ending with a default rule.',
   TIME_NOT_STORABLE:
     'Context, assignments, invocation input, index and log values must be JSON: store a time or a span as milliseconds with millis(…), e.g. millis(timestamp(input.occurredAt)).',
   CHILD_INPUT_MISMATCH:
-    "A child process's `with` must give every key its input schema requires and no key it does not allow; fix the keys named.",
+    "A child process's `with` must give every key its input schema requires, no key it does not allow, and values of the types it declares (where CEL knows them); fix the keys named.",
   UNKNOWN_ACTIVITY: 'Use an activity from the catalog (activities/catalog.ts), or fix the spelling.',
   MISSING_ACTIVITY_INPUT: 'Add the keys the activity requires under `invoke.with`.',
   OUTCOME_NOT_FINAL: 'Only `type: final` states report an outcome; move it to the final state or remove it.',

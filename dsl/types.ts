@@ -108,11 +108,21 @@ export interface TransitionSpec {
 }
 
 export interface DelaySpec extends TransitionSpec {
-  /** A duration literal (`4h`) or a CEL expression giving one (a string like "4h", or milliseconds). */
-  delay: DurationLiteral | Expr;
+  /** A duration literal (`4h`) or a CEL expression giving one (a string like "4h", or milliseconds). Exactly one of `delay` / `at`. */
+  delay?: DurationLiteral | Expr;
+  /** An absolute due time: a CEL expression giving a timestamp, epoch milliseconds or an RFC 3339 string. */
+  at?: Expr;
+  /**
+   * `deadline`: an SLA someone must beat (audited met/missed, counted in the totals). `wait`: a
+   * pause, follow-up or window that is never graded. Omitted (definitions written before kinds):
+   * guessed from whether the state takes events (compiler/timer-kind.ts).
+   */
+  kind?: TimerKind;
   /** Name shown for the pending deadline (default: `<state>.after[<i>]`). */
   name?: string;
 }
+
+export type TimerKind = 'deadline' | 'wait';
 
 export interface InvokeSpec {
   /** Registered activity name (see activities/catalog.ts). Exactly one of `activity` / `process`. */

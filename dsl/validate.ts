@@ -18,6 +18,7 @@ import { checkLoops } from './check-loops';
 import { checkReachability } from './check-reachability';
 import { checkSize } from './check-size';
 import { checkStates } from './check-states';
+import { checkTimers } from './check-timers';
 import { checkValueTypes } from './check-value-types';
 import { sortDiagnostics, unlocated, type Diagnostic, type Locate } from './diagnostics';
 import { isRecord } from './json-shape';
@@ -35,6 +36,7 @@ export const SEMANTIC_PASSES = [
   checkContextKeys,
   checkDecisionOrder,
   checkValueTypes,
+  checkTimers,
   checkInvocations,
   checkDecisionTables,
   checkDataSchemas,

@@ -75,7 +75,12 @@ export const listQuery = {
   properties: {
     process: { type: 'string', minLength: 1, description: 'Only cases of this process.' },
     hash: { type: 'string', pattern: '^[0-9a-f]{8,64}$', description: 'Only cases on this definition hash (8+ characters as a prefix).' },
-    state: { type: 'string', minLength: 1, description: 'Only cases whose state starts with this dotted path.' },
+    state: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Only cases in this state (a dotted path, in any parallel region; ancestors match too), or whose first state starts with it.',
+    },
     status: { enum: ['running', 'closed'], description: 'Only running or only closed cases.' },
     query: {
       type: 'string',

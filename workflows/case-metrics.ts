@@ -12,7 +12,7 @@
 import type { MetricCounter } from '@temporalio/common';
 import { metricMeter } from '@temporalio/workflow';
 import type { ArmedDeadline } from '../compiler/compile';
-import { offersEvents, stateAt } from '../compiler/state-paths';
+import { timerIndex, timerKind } from '../compiler/timer-kind';
 import type { ProcessDefinition } from '../dsl/types';
 
 /** Metric names (docs/metrics.md lists them with example queries). */
@@ -54,13 +54,13 @@ export class CaseMetrics {
   }
 
   /**
-   * An `after` entry that fired or whose state was left first. In a state that takes events it is a
-   * deadline (`met` when left first, `missed` when it fired); in one that takes none it is a wait
-   * (`elapsed` or `cancelled`): the same rule as the audit's deadline report (audit/deadlines.ts).
+   * An `after` entry that fired or whose state was left first. A deadline is `met` when left first
+   * and `missed` when it fired; a wait `elapsed` or was `cancelled`. The kind is the one the
+   * definition declares (guessed when it does not), as in the audit's deadline report
+   * (compiler/timer-kind.ts, audit/deadlines.ts).
    */
   deadline(deadline: ArmedDeadline, how: 'fired' | 'cleared'): void {
-    const spec = stateAt(this.def, deadline.state.split('.'));
-    const kind = spec && offersEvents(spec) ? 'deadline' : 'wait';
+    const { kind } = timerKind(this.def, deadline.state, timerIndex(deadline.key));
     const result = kind === 'deadline' ? (how === 'fired' ? 'missed' : 'met') : how === 'fired' ? 'elapsed' : 'cancelled';
     this.count('deadlines', 'deadlines and waits of cases, by process, name, kind and result (met, missed, elapsed, cancelled)', {
       deadline: deadline.name,

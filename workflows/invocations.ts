@@ -5,7 +5,7 @@
  */
 import { CancellationScope, executeChild, isCancellation, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { InvokeRequest } from '../compiler/compile';
-import { WORKFLOW_TYPE, type ProcessArgs, type ProcessResult, type ResolvedDefinition } from '../contract/wire';
+import { WORKFLOW_TYPE, type ChildView, type ProcessArgs, type ProcessResult, type ResolvedDefinition } from '../contract/wire';
 import { parseDuration } from '../dsl/duration';
 
 const DEFAULT_ACTIVITY_TIMEOUT_MS = 30_000;
@@ -15,13 +15,16 @@ export interface InvocationCallbacks {
   failed(error: string): void;
 }
 
-/** An invoker for one case; it numbers the case's child processes to give them stable ids. */
-export function createInvoker(resolved: ResolvedDefinition) {
+/**
+ * An invoker for one case; it numbers the case's child processes to give them stable ids, and
+ * keeps the running ones in `running` (by workflow id) for the state view.
+ */
+export function createInvoker(resolved: ResolvedDefinition, running: Map<string, ChildView> = new Map()) {
   let childSequence = 0;
   return (request: InvokeRequest, callbacks: InvocationCallbacks) =>
     startInvocation(
       request,
-      () => (request.kind === 'activity' ? runActivity(request) : runChild(request, resolved, ++childSequence)),
+      () => (request.kind === 'activity' ? runActivity(request) : runChild(request, resolved, ++childSequence, running)),
       callbacks,
     );
 }
@@ -61,17 +64,28 @@ function runActivity(request: InvokeRequest): Promise<unknown> {
   return activities[request.name](request.input);
 }
 
-async function runChild(request: InvokeRequest, resolved: ResolvedDefinition, sequence: number): Promise<unknown> {
+async function runChild(
+  request: InvokeRequest,
+  resolved: ResolvedDefinition,
+  sequence: number,
+  running: Map<string, ChildView>,
+): Promise<unknown> {
   const hash = Object.prototype.hasOwnProperty.call(resolved.children, request.name) ? resolved.children[request.name] : undefined;
   if (!hash) throw new Error(`child process "${request.name}" was not resolved with the definition`);
   const args: ProcessArgs = { process: request.name, version: hash, input: request.input };
   // The child's id derives from the parent's business key, so it is stable across replays.
   const workflowId = `${workflowInfo().workflowId}/${request.name}-${sequence}`;
-  const result = await executeChild<(a: ProcessArgs) => Promise<ProcessResult>>(WORKFLOW_TYPE, {
-    workflowId,
-    args: [args],
-    workflowRunTimeout: request.timeoutMs,
-  });
+  running.set(workflowId, { id: workflowId, process: request.name, invokedIn: request.state });
+  let result: ProcessResult;
+  try {
+    result = await executeChild<(a: ProcessArgs) => Promise<ProcessResult>>(WORKFLOW_TYPE, {
+      workflowId,
+      args: [args],
+      workflowRunTimeout: request.timeoutMs,
+    });
+  } finally {
+    running.delete(workflowId);
+  }
   return { outcome: result.outcome, context: result.context, workflowId };
 }
 

@@ -17,6 +17,7 @@ import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
 import {
   DEFAULT_TIMELINE_LIMIT,
   type CaseFailureCode,
+  type ChildView,
   type EventInput,
   type EventResult,
   type ProcessArgs,
@@ -80,7 +81,9 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const record = new CaseRecord();
   const metrics = new CaseMetrics(def);
   if (resume) record.carry(resume.timeline);
-  const invoke = createInvoker(resolved);
+  // The child processes running now, for the state view (workflows/invocations.ts keeps it).
+  const runningChildren = new Map<string, ChildView>();
+  const invoke = createInvoker(resolved, runningChildren);
   // XState's delays and the carried deadlines run on this clock, private to the case (see durable-clock.ts).
   const clock = new DurableClock();
   const carriedTimers = new CarriedTimers(clock);
@@ -196,7 +199,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     }
     previous = to;
     const outcome = snapshot.status === 'done' ? outcomeOf(def, to[0].split('.')) : undefined;
-    searchAttributes.update(to.join(','), { input, context: snapshot.context, now: now(), caseId: hooks.caseId }, outcome);
+    searchAttributes.update(to, { input, context: snapshot.context, now: now(), caseId: hooks.caseId }, outcome);
   }
 
   const view = (page?: TimelinePage): StateView => ({
@@ -210,6 +213,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     context: context(),
     allowed: status() === 'running' ? allowedByRole(def, leaves()) : {},
     deadlines: record.pendingDeadlines(),
+    ...(runningChildren.size ? { children: [...runningChildren.values()] } : {}),
     ...timelinePage(record.timeline, page),
     outcome: outcome(),
   });

@@ -5,11 +5,12 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { evaluateIn, type ExpressionScope } from '../compiler/expressions';
-import { INDEX_ATTRIBUTES, SA_DEFINITION_HASH, SA_OUTCOME, SA_PROCESS, SA_STATE } from '../contract/search-attributes';
+import { INDEX_ATTRIBUTES, SA_DEFINITION_HASH, SA_OUTCOME, SA_PROCESS, SA_STATE, SA_STATES } from '../contract/search-attributes';
 import type { IndexField, ProcessDefinition } from '../dsl/types';
 
 export class SearchAttributeSync {
-  private readonly last = new Map<string, unknown>();
+  /** The last value upserted, per attribute, as JSON. */
+  private readonly last = new Map<string, string>();
 
   constructor(
     private readonly def: ProcessDefinition,
@@ -21,9 +22,12 @@ export class SearchAttributeSync {
     ]);
   }
 
-  /** Called after every transition. */
-  update(state: string, scope: ExpressionScope, outcome?: string): void {
-    const pairs: SearchAttributeUpdatePair[] = [{ key: SA_STATE, value: state }];
+  /** Called after every transition, with the active leaf states (dotted paths). */
+  update(leaves: string[], scope: ExpressionScope, outcome?: string): void {
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: SA_STATE, value: leaves.join(',') },
+      { key: SA_STATES, value: activeStates(leaves) },
+    ];
     if (outcome) pairs.push({ key: SA_OUTCOME, value: outcome });
     for (const [field, source] of Object.entries(this.def.index ?? {})) {
       const key = INDEX_ATTRIBUTES[field as IndexField];
@@ -44,9 +48,21 @@ export class SearchAttributeSync {
   }
 
   private upsert(pairs: SearchAttributeUpdatePair[]): void {
-    const changed = pairs.filter((p) => this.last.get(p.key.name) !== p.value);
+    // Compared as JSON: a list is a new array each time, and an upsert is a history event, so one
+    // must be made exactly when a value changed (recorded histories replay only then).
+    const changed = pairs.filter((p) => this.last.get(p.key.name) !== JSON.stringify(p.value));
     if (changed.length === 0) return;
-    changed.forEach((p) => this.last.set(p.key.name, p.value));
+    changed.forEach((p) => this.last.set(p.key.name, JSON.stringify(p.value)));
     upsertSearchAttributes(changed);
   }
+}
+
+/** Each active leaf and each of its ancestors, once, in order: `['a', 'a.b', 'a.c']` for leaves `a.b`, `a.c`. */
+export function activeStates(leaves: string[]): string[] {
+  const out = new Set<string>();
+  for (const leaf of leaves) {
+    const names = leaf.split('.');
+    for (let i = 1; i <= names.length; i++) out.add(names.slice(0, i).join('.'));
+  }
+  return [...out];
 }

@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .description('list cases (Temporal visibility; a case may take a second to show up or change)')
     .option('--process <id>', 'only cases of this process')
     .option('--hash <hash>', 'only cases running this definition hash (8+ characters as a prefix)')
-    .option('--state <path>', 'only cases whose state starts with this dotted path')
+    .option('--state <path>', 'only cases in this state (a dotted path, in any parallel region; ancestors match too)')
     .addOption(new Option('--running', 'only running cases').conflicts('closed'))
     .addOption(new Option('--closed', 'only closed cases').conflicts('running'))
     .option('--query <query>', 'extra visibility query, e.g. "DocketPriority = \'P0\'"')

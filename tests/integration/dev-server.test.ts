@@ -12,6 +12,7 @@ import { testServer } from '../support/server';
 const { IndexedValueType } = temporal.api.enums.v1;
 const TYPE_CODES = {
   Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   Double: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
 };
 

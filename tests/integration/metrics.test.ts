@@ -2,7 +2,8 @@
  * The worker's Prometheus endpoint (`DOCKET_METRICS_ADDRESS`) on a real worker process: the
  * Temporal runtime's own worker metrics and docket's case metrics (workflows/case-metrics.ts).
  * Two cases of a small process with a 1 s deadline: one answers in time (met), one is left until
- * the deadline fires (missed) and is sent a refused event; both finish. Checked by reading the
+ * the deadline fires (missed) and is sent a refused event; both finish. The late one's declared
+ * wait (a reminder) is counted as a wait, cancelled, though its state takes events. Checked by reading the
  * counters until they reach these values (each is counted once however long the wait), not by
  * counting in a stretch of time.
  */
@@ -22,8 +23,9 @@ const probe = {
   events: { ACK: { by: ['agent'] } },
   initial: 'waiting',
   states: {
-    waiting: { on: { ACK: 'done' }, after: [{ delay: '1s', target: 'late', name: 'ack deadline' }] },
-    late: { on: { ACK: 'done' } },
+    waiting: { on: { ACK: 'done' }, after: [{ kind: 'deadline', delay: '1s', target: 'late', name: 'ack deadline' }] },
+    // A declared wait in a state that takes events: the old guess counted it as a deadline met.
+    late: { on: { ACK: 'done' }, after: [{ kind: 'wait', delay: '1h', name: 'reminder' }] },
     done: { type: 'final', outcome: 'acknowledged' },
   },
 } as unknown as ProcessDefinition;
@@ -67,6 +69,7 @@ it('counts cases, accepted and refused events, and a met and a missed deadline, 
     [counter('docket_events', tags, 'code="ROLE_NOT_ALLOWED"', 'event="ACK"', 'result="rejected"'), 1],
     [counter('docket_deadlines', tags, 'deadline="ack deadline"', 'kind="deadline"', 'result="met"'), 1],
     [counter('docket_deadlines', tags, 'deadline="ack deadline"', 'kind="deadline"', 'result="missed"'), 1],
+    [counter('docket_deadlines', tags, 'deadline="reminder"', 'kind="wait"', 'result="cancelled"'), 1],
   ];
   let text = '';
   await waitFor(async () => {

@@ -329,11 +329,16 @@ const complaintRefunds = 'refunding' in shippedDefinition('complaint').states;
     const child = `${id}/refund-approval-1`;
     const review = await waitForState(child, 'review.lead');
     expect(review.context).toMatchObject({ refundId: child });
+    // The parent's state view lists the running child with the child's own state.
+    expect((await h.docket.state(id)).children).toEqual([
+      { id: child, process: 'refund-approval', invokedIn: 'refunding', state: ['review.lead'], status: 'running' },
+    ]);
     // The owner asked for it, so the owner may not approve it, even holding the lead role.
     await expect(h.docket.send(child, { type: 'APPROVE', actor: as('lead', 'alice') })).rejects.toMatchObject({ code: 'GUARD_FAILED' });
     await h.docket.send(child, { type: 'APPROVE', actor: as('lead', 'chen.lead') });
 
     const resolved = await waitForState(id, 'resolved.waiting_confirmation');
+    expect(resolved.children).toBeUndefined();
     expect(resolved.context).toMatchObject({ refundOutcome: 'approved', refundCase: child, refund: { amount: 45.5 } });
     expect(transitions(resolved).slice(-3)).toEqual(['handling.working', 'refunding', 'resolved.waiting_confirmation']);
     expect(resolved.timeline).toContainEqual(

@@ -99,6 +99,10 @@ const stateView = {
     { name: 'response deadline', state: 'handling.waiting_response', due: '2025-03-05T08:15:30.123Z', target: 'escalated' },
     { name: 'reminder', state: 'handling', due: '2025-03-06T08:15:30.123Z' },
   ],
+  children: [
+    { id: 'C-1001/refund-approval-1', process: 'refund-approval', invokedIn: 'refunding', state: ['review'], status: 'running' },
+    { id: 'C-1001/refund-approval-2', process: 'refund-approval', invokedIn: 'refunding' },
+  ],
   timeline,
 } satisfies StateView;
 

@@ -242,6 +242,18 @@ const EXPECTED: Record<string, Expected> = {
     'states.open.after[0].delay',
     'delay "48" has no unit: did you mean 48s or 48h? (a number alone would be 48 milliseconds; write "48ms" if that is meant)',
   ],
+  'invalid-timer.yaml': [
+    'INVALID_TIMER',
+    '10:9',
+    'states.open.after[0].at',
+    'timer has both "delay" and "at"; keep one: "delay" waits a duration from entering the state, "at" waits until a time',
+  ],
+  'at-not-a-time.yaml': [
+    'AT_NOT_A_TIME',
+    '9:13',
+    'states.open.after[0].at',
+    'at `duration("24h")` gives a CEL duration, not a time; a span is a delay: write it as `delay: millis(duration("24h"))`, or add it to a time: `now + millis(duration("24h"))`',
+  ],
   'time-not-storable.yaml': [
     'TIME_NOT_STORABLE',
     '9:15',

@@ -34,9 +34,10 @@ describe('diagnostic locations', () => {
     expect(diagnostics.map(at)).toEqual(['UNKNOWN_DECISION 15:13 states.open.entry[0].log']);
   });
 
-  it('points at the key for an unknown key and at the parent mapping for a missing one', () => {
+  it('points at the parent mapping for a missing key', () => {
+    // A timer needs `delay` or `at` (issue 13): missing both is reported on the entry itself.
     const { diagnostics } = loadDefinitionText(base(`    on:\n      GO: closed\n    after:\n      - target: closed`), 'f.yaml');
-    expect(diagnostics.map(at)).toEqual(['MISSING_KEY 13:9 states.open.after[0]']);
+    expect(diagnostics.map(at)).toEqual(['INVALID_TIMER 13:9 states.open.after[0]']);
   });
 
   it('collects every problem in one run, in file order', () => {

@@ -88,7 +88,7 @@ const CLASSES: Class[] = [
       const pool: unknown[] = ['5 secs', 48, '48', true, '1h30m'];
       forEachState(def.states, (path, spec) =>
         (spec.after ?? []).forEach((after, i) => {
-          const read = /^decide\.(\w+)$/.exec(after.delay.trim());
+          const read = /^decide\.(\w+)$/.exec((after.delay ?? '').trim());
           for (const value of pool) {
             const copy = clone(def);
             if (read) copy.decisions![read[1]] = copy.decisions![read[1]].map((r) => ({ ...r, then: value }));
