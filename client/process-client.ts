@@ -275,6 +275,24 @@ export class ProcessClient {
   }
 
   /**
+   * Starts a case unless one with this id is running (Temporal's `USE_EXISTING` conflict policy),
+   * without waiting for its first step and without sending it anything: a running case gets no
+   * history event and no workflow task from the call. Used by many cases that need one
+   * long-running companion, e.g. every complaint making sure the complaint monitor runs.
+   */
+  async ensureStarted(options: StartOptions): Promise<{ id: string; runId: string }> {
+    const { target, args } = await this.startArgs(options);
+    const handle = await this.client.workflow.start(WORKFLOW_TYPE, {
+      workflowId: options.id,
+      taskQueue: this.taskQueue,
+      args: [args],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [{ key: SA_PROCESS, value: target.process }],
+    });
+    return { id: options.id, runId: handle.firstExecutionRunId };
+  }
+
+  /**
    * Sends an event as a validated Update; resolves to what the event did (new state, allowed
    * events, deadlines, the context keys it changed, the timeline entries it added), or throws
    * `EventRejectedError`. The whole context and timeline: `state()`.
