@@ -23,8 +23,11 @@ import { docketOnThisQueue } from './temporal-client';
 const DAY_MS = 86_400_000;
 /** How long a started case may take to show in visibility with its category, by default. */
 const DEFAULT_SETTLE = '30s';
-/** A listed case without a category this many settle spans after its start is passed over. */
-const GIVE_UP_AFTER_SETTLES = 10;
+/**
+ * A listed case still without a category this long after its start is passed over: ten settle
+ * spans, at least 5 minutes (a busy worker may take a while to run a new case's first steps).
+ */
+const giveUpAfter = (settle: number) => Math.max(10 * settle, 300_000);
 
 export interface CountCasesInput {
   /** Process id of the cases to count, e.g. `complaint`. */
@@ -92,7 +95,7 @@ export async function countCases(raw: CountCasesInput): Promise<CountCasesResult
       listed.push({ id: info.workflowId, start: info.startTime.getTime(), category: info.typedSearchAttributes.get(SA_CATEGORY) });
     }
   }
-  const folded = categoryRuns(listed, carry, until, now - GIVE_UP_AFTER_SETTLES * Math.max(settle!, 1000));
+  const folded = categoryRuns(listed, carry, until, now - giveUpAfter(settle!));
   const log = Context.current().log;
   if (folded.skipped.length > 0) log.warn('cases without a category passed over', { process: processId, cases: folded.skipped });
   log.info('counted cases', { process: processId, day, today, pastDays, listed: listed.length, seen: folded.seen });
