@@ -24,12 +24,15 @@ it('complaint-monitor.test.yaml: the scenarios without a virtual clock pass on t
   const result = await runScenarioFileOnServer(join(DEFINITIONS, 'complaint-monitor.test.yaml'), h.docket);
   expect(result.problems).toEqual([]);
   expect(result.scenarios.flatMap((s) => s.failures.map(formatLocated))).toEqual([]);
-  const clock = 'sets what invocations return (offline only)';
+  const completes = 'completes an invocation (offline only)';
   expect(result.scenarios.map((s) => [s.name, s.skipped ?? 'ran'])).toEqual([
-    ['five complaints of one category in a row raise one early warning, across checks', clock],
-    ['a day with more than 1.5 times the average volume gets a level-3 response, once that day', clock],
-    ['a window given at start (carried over from version 1) is used on the first day', clock],
-    ['a supervisor checks now; a visibility outage waits for the next check', clock],
+    ['five complaints of one category in a row raise one early warning, across checks', completes],
+    [
+      'a day with more than 1.5 times the average volume gets a level-3 response, once that day',
+      'sets what invocations return (offline only)',
+    ],
+    ['a window given at start (carried over from version 1) is used on the first day', completes],
+    ['a supervisor checks now; a visibility outage waits for the next check', completes],
     ['a new monitor has raised nothing', 'ran'],
   ]);
   const report = formatTestReport([result], 1);
