@@ -4,6 +4,9 @@
  * (tests/unit/activities/category-runs.test.ts).
  */
 
+/** Cases folded by one check at most: keeps the activity's result far below Temporal's payload limit. */
+export const MAX_CASES_PER_CHECK = 2000;
+
 /** A case as visibility lists it. */
 export interface ListedCase {
   id: string;
@@ -41,18 +44,22 @@ export interface RunsResult {
  * category is not visible yet stops the fold before it, with the watermark just below its start,
  * so the next check sees it and every case after it again: nothing is folded twice. A case still
  * without a category when it started before `giveUpBefore` is passed over (and reported), so one
- * case that failed on its first step cannot hold the rule up for good.
+ * case that failed on its first step cannot hold the rule up for good. At most `maxCases` are folded.
  */
 export function categoryRuns(
   listed: ListedCase[],
   carry: { category: string; count: number },
   until: number,
   giveUpBefore: number,
+  maxCases = MAX_CASES_PER_CHECK,
 ): RunsResult {
   const ordered = [...listed].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const skipped = ordered.filter((c) => !c.category && c.start < giveUpBefore);
   const candidates = ordered.filter((c) => c.category || c.start >= giveUpBefore);
-  const blocked = candidates.find((c) => !c.category);
+  // The fold stops at the first case without a category yet, or after maxCases cases (a check
+  // after a long pause catches up over several checks instead of returning one huge result);
+  // either way at a start time, so cases started in the same millisecond stay together.
+  const blocked = candidates.find((c, i) => !c.category || i >= maxCases);
   const folded = blocked ? candidates.filter((c) => c.start < blocked.start) : candidates;
   const runs: CategoryRun[] = [];
   let current: CategoryRun | undefined;

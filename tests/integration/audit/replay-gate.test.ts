@@ -39,7 +39,10 @@ beforeAll(async () => {
   incompatibleBundle = path.join(tmp, 'incompatible-bundle.js');
   writeFileSync(incompatibleBundle, code);
   current = await replayHistories(HISTORIES, { workflowBundle: { codePath: testServer().bundlePath }, quiet: true });
-});
+  // On this shared 2-core machine under load (load average 24), bundling workflow code took 40 to
+  // 57 s in Jest's global setup; this hook bundles once more and then replays every history, which
+  // went past the default 120 s hook limit.
+}, 300_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('recorded histories', () => {

@@ -58,3 +58,14 @@ it('passes over a case that never got a category once it is older than giveUpBef
 it('returns no runs and the given watermark when nothing started', () => {
   expect(categoryRuns([], { category: 'payment', count: 4 }, 100, 0)).toEqual({ runs: [], seen: 0, skipped: [], watermark: 100 });
 });
+
+it('folds at most maxCases cases, stopping at a start time so same-millisecond cases stay together', () => {
+  const listed = [
+    at('c1', 10, 'payment'),
+    at('c2', 20, 'payment'),
+    at('c3a', 30, 'payment'),
+    at('c3b', 30, 'privacy'),
+    at('c4', 40, 'payment'),
+  ];
+  expect(categoryRuns(listed, none, 100, 0, 3)).toMatchObject({ seen: 2, watermark: 29, runs: [{ category: 'payment', count: 2 }] });
+});
