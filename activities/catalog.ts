@@ -36,6 +36,16 @@ export const ACTIVITY_CATALOG = {
       'Sends an event to another case, starting it when it does not exist (signal-with-start), e.g. a complaint reporting to the monitor.',
     requires: ['process', 'id', 'type'],
   },
+  startProcess: {
+    description:
+      'Starts a case of another process by name unless one with that id is running; a running case gets nothing (no event, no history entry), e.g. a complaint making sure the monitor runs.',
+    requires: ['process', 'id'],
+  },
+  countCases: {
+    description:
+      "Reads a process's case counts (today, the days before) and its cases' categories in start order from Temporal visibility, for cross-case rules such as the complaint monitor's.",
+    requires: ['process', 'now', 'since'],
+  },
   issueRefund: {
     description:
       'Pays an approved refund through the refund ledger, once per refund id: a retried or replayed call returns the first payment with duplicate: true.',

@@ -17,6 +17,8 @@ import { assignOwner, transferCase } from './owners';
 import { notify } from './notify';
 import { recordFollowUp } from './follow-ups';
 import { signalProcess } from './signal-process';
+import { startProcess } from './start-process';
+import { countCases } from './count-cases';
 import { issueRefund } from './refunds';
 import { checkHealth, setTrafficWeight } from './traffic';
 import type { ActivityName } from './catalog';
@@ -27,12 +29,27 @@ export const activities = {
   transferCase,
   recordFollowUp,
   signalProcess,
+  startProcess,
+  countCases,
   issueRefund,
   setTrafficWeight,
   checkHealth,
 } satisfies Record<ActivityName, (input: never) => Promise<unknown>>;
 
-export { notify, assignOwner, transferCase, recordFollowUp, signalProcess, issueRefund, setTrafficWeight, checkHealth };
+export {
+  notify,
+  assignOwner,
+  transferCase,
+  recordFollowUp,
+  signalProcess,
+  startProcess,
+  countCases,
+  issueRefund,
+  setTrafficWeight,
+  checkHealth,
+};
+export type { CountCasesInput, CountCasesResult } from './count-cases';
+export type { CategoryRun } from './category-runs';
 export type { IssueRefundInput, IssueRefundResult, RefundPayment } from './refunds';
 export { refundLedger, REFUND_CONFLICT, DEFAULT_CURRENCY } from './refunds';
 export type { SetTrafficWeightInput, SetTrafficWeightResult, CheckHealthInput, HealthMeasurement } from './traffic';

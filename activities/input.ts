@@ -10,6 +10,11 @@ export const INVALID_ACTIVITY_INPUT = 'INVALID_ACTIVITY_INPUT';
 
 const FIX = "set it in the invoke's with: map";
 
+/** Fails the activity for a malformed input, not retried (for checks the helpers below do not cover). */
+export function invalidInput(activity: ActivityName, message: string): never {
+  return fail(activity, message);
+}
+
 function fail(activity: ActivityName, message: string): never {
   throw ApplicationFailure.nonRetryable(`${activity}: ${message}`, INVALID_ACTIVITY_INPUT);
 }
@@ -43,5 +48,29 @@ export function optionalString(activity: ActivityName, input: Record<string, unk
   const value = input[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') fail(activity, `"${field}" must be a string, got ${show(value)}; ${FIX}`);
+  return value;
+}
+
+/** An optional object (absent is fine), e.g. the input of a case to start. */
+export function optionalObject(
+  activity: ActivityName,
+  input: Record<string, unknown>,
+  field: string,
+  hint: string,
+): Record<string, unknown> | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value))
+    fail(activity, `"${field}" (${hint}) must be an object, got ${show(value)}; ${FIX}`);
+  return value as Record<string, unknown>;
+}
+
+/** A required whole number at or above `min`; `hint` says what it is. */
+export function requiredInteger(activity: ActivityName, input: Record<string, unknown>, field: string, hint: string, min = 0): number {
+  const value = input[field];
+  if (value === undefined || value === null) fail(activity, `missing "${field}" (${hint}); ${FIX}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    fail(activity, `"${field}" (${hint}) must be a whole number of at least ${min}, got ${show(value)}; ${FIX}`);
+  }
   return value;
 }

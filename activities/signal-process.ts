@@ -10,10 +10,8 @@
  * twice, so receiving definitions should tolerate it (the monitor counts by case id).
  */
 import { Context } from '@temporalio/activity';
-import { ProcessClient } from '../client/process-client';
 import { inputObject, requiredString } from './input';
-
-let client: Promise<ProcessClient> | undefined;
+import { docketOnThisQueue } from './temporal-client';
 
 export interface SignalProcessInput {
   /** Process id of the target, e.g. `complaint-monitor`. */
@@ -31,9 +29,9 @@ export async function signalProcess(raw: SignalProcessInput): Promise<{ id: stri
   const id = requiredString('signalProcess', input, 'id', 'the target case id');
   const type = requiredString('signalProcess', input, 'type', 'the event type');
   const info = Context.current().info;
-  client ??= ProcessClient.connect();
-  const docket = await client;
-  const result = await new ProcessClient({ client: docket.client, taskQueue: info.taskQueue }).report({
+  const result = await (
+    await docketOnThisQueue()
+  ).report({
     id,
     process: processId,
     event: {

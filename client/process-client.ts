@@ -276,6 +276,33 @@ export class ProcessClient {
   }
 
   /**
+   * Starts a case unless one with this id is running (Temporal's `USE_EXISTING` conflict policy),
+   * without waiting for its first step and without sending it anything: a running case gets no
+   * history event and no workflow task from the call. A case closed in between describe and start
+   * is started again by the start (USE_EXISTING applies to running cases only). Used by many cases that need one
+   * long-running companion, e.g. every complaint making sure the complaint monitor runs.
+   */
+  async ensureStarted(options: StartOptions): Promise<{ id: string; runId: string }> {
+    // The common case, the case runs: one describe call answers it, without asking the registry
+    // workflow (a query, which a worker must answer) which version a start would run.
+    const running = await this.client.workflow
+      .getHandle(options.id)
+      .describe()
+      .then((d) => (d.status.name === 'RUNNING' ? d.runId : undefined))
+      .catch(() => undefined);
+    if (running) return { id: options.id, runId: running };
+    const { target, args } = await this.startArgs(options);
+    const handle = await this.client.workflow.start(WORKFLOW_TYPE, {
+      workflowId: options.id,
+      taskQueue: this.taskQueue,
+      args: [args],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [{ key: SA_PROCESS, value: target.process }],
+    });
+    return { id: options.id, runId: handle.firstExecutionRunId };
+  }
+
+  /**
    * Sends an event as a validated Update; resolves to what the event did (new state, allowed
    * events, deadlines, the context keys it changed, the timeline entries it added), or throws
    * `EventRejectedError`. The whole context and timeline: `state()`.

@@ -91,11 +91,16 @@ export function recordingGrayRelease(): ProcessDefinition {
   });
 }
 
+/** The shipped monitor checking every second, with a second for visibility to catch up (shipped: 5 m, 30 s). */
+export function recordingMonitor(): ProcessDefinition {
+  return withDecisions(shipped('complaint-monitor'), { checkEvery: '1s', settleTime: '1s' });
+}
+
 /** The definitions the recorded cases ran, by process id. */
 export const recordingDefinitions = (): Record<string, ProcessDefinition> => ({
   complaint: recordingComplaint(),
   'refund-approval': recordingRefund(),
-  'complaint-monitor': shipped('complaint-monitor'),
+  'complaint-monitor': recordingMonitor(),
   'gray-release': recordingGrayRelease(),
 });
 
@@ -206,28 +211,34 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
     await docket.result(id);
   },
 
-  async [MONITOR_ID]({ until }) {
-    // Every complaint above reported its intake here (signal-with-start from the signalProcess activity).
-    await until(MONITOR_ID, (v) => v.context.received === 5 && v.state.includes('monitoring.watching'), 'five reports');
+  async [MONITOR_ID]({ docket, until }) {
+    // The first complaint above started it (startProcess) and sent it nothing: it counted all five
+    // from visibility, and folded the four started after it into category runs. A monitor never
+    // ends, so the recording stops it once it has seen them.
+    await until(
+      MONITOR_ID,
+      (v) => v.context.today === 5 && v.context.received === 4 && v.state.includes('monitoring.waiting'),
+      'five complaints counted',
+    );
+    await docket.client.workflow.getHandle(MONITOR_ID).terminate('recorded');
   },
 
   async 'complaint-monitor-continued'({ docket, until }) {
-    // A monitor that continues as new after a few events: its exported (latest) run starts from the carried snapshot.
+    // A monitor that continues as new after a few checks: its exported (latest) run starts from the
+    // carried snapshot, with the window it was started with.
     const id = 'complaint-monitor-continued';
-    const categories = ['payment', 'payment', 'privacy', 'payment', 'payment', 'payment', 'payment', 'payment'];
-    for (const [i, category] of categories.entries()) {
-      await docket.report({
-        id,
-        process: 'complaint-monitor',
-        continueAsNewAfter: 12,
-        event: {
-          type: 'COMPLAINT_RECEIVED',
-          actor: as('system', 'recorder'),
-          data: { caseId: `rec-${i + 1}`, category, day: 20000 + Math.floor(i / 3) },
-        },
-      });
-      await until(id, (v) => v.context.received === i + 1 && v.state.includes('monitoring.watching'), `report ${i + 1}`);
-    }
+    await docket.start({ process: 'complaint-monitor', id, input: { pastDays: [3, 5] }, continueAsNewAfter: 30 });
+    const first = await until(
+      id,
+      (v) => v.timeline.some((e) => e.kind === 'continued') && v.state.includes('monitoring.waiting'),
+      'a continued run',
+    );
+    await until(
+      id,
+      (v) => Number(v.context.checks) > Number(first.context.checks) && v.state.includes('monitoring.waiting'),
+      'a check after it',
+    );
+    await docket.client.workflow.getHandle(id).terminate('recorded');
   },
 
   async 'refund-lead-approved'({ docket }) {
@@ -267,7 +278,7 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
   },
 
   async 'complaint-with-refund'({ docket, state }) {
-    // After the monitor cases: it reports its intake too, and the recorded monitor counts the five complaints above.
+    // After the monitor cases (the recorded monitor counts the five complaints above); its intake starts a new monitor run.
     const id = 'complaint-with-refund';
     // The refund runs as a child process under the recording refund definition: the version the
     // complaint's resolveDefinition step pinned (the current one, deployed with it), so the child is
@@ -405,7 +416,7 @@ export async function recordHistories(
     // the trusted key, and the audit's re-run verifies them with it.
     const keyFiles = ensureActorKeyPair(path.join(dataDir, 'actor-keys'), RECORDING_DEPLOYER);
     const signingKey = loadActorSigningKey(keyFiles.signingKeyFile);
-    // The signalProcess activity (intake reports to the monitor) signs with the key in this variable.
+    // Activities that send events themselves (signalProcess) sign with the key in this variable.
     process.env.DOCKET_ACTOR_SIGNING_KEY = keyFiles.signingKeyFile;
     const worker = await createDocketWorker({
       connection: nativeConnection,

@@ -40,18 +40,7 @@ const PROTOTYPE_NAMES = [
   '__defineSetter__',
   'prototype',
 ];
-const DECLARED = [
-  'ACCEPT',
-  'TRANSFER',
-  'RESOLVE',
-  'APPROVE',
-  'REJECT',
-  'COMPLAINT_RECEIVED',
-  'CONFIRM_SOLVED',
-  'SATISFACTION',
-  'ABORT',
-  'PROMOTE',
-];
+const DECLARED = ['ACCEPT', 'TRANSFER', 'RESOLVE', 'APPROVE', 'REJECT', 'CHECK_NOW', 'CONFIRM_SOLVED', 'SATISFACTION', 'ABORT', 'PROMOTE'];
 const ROLES = ['agent', 'lead', 'supervisor', 'manager', 'finance', 'customer', 'department', 'engineer', 'release_manager', 'system'];
 
 const seed = Number(process.env.DOCKET_FUZZ_SEED ?? Date.now() % 2 ** 31);

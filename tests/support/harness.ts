@@ -50,7 +50,7 @@ export async function startHarness(
   const taskQueue = `test-${run}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'docket-test-data-'));
   process.env.DOCKET_DATA_DIR = dataDir;
-  // Activities that talk to Temporal themselves (signalProcess) connect with these.
+  // Activities that talk to Temporal themselves (signalProcess, startProcess, countCases) connect with these.
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TEMPORAL_NAMESPACE = server.namespace;
   closeStore();

@@ -18,7 +18,7 @@ import { TYPE_CODES } from '../../devserver/ensure-search-attributes';
 import { createDocketWorker } from '../../worker/create-worker';
 import { createLogger, installRuntimeLogging } from '../../worker/logger';
 import { testServer } from './server';
-import { shippedDefinitionFiles } from './test-definitions';
+import { shippedDefinitionFiles, withTimings } from './test-definitions';
 import { findTestServer } from './time-skipping-server';
 
 export interface TimeSkippingHarness {
@@ -52,7 +52,7 @@ async function onServer(env: TestWorkflowEnvironment): Promise<TimeSkippingHarne
   const taskQueue = `skip-${run}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'docket-skip-data-'));
   process.env.DOCKET_DATA_DIR = dataDir;
-  // Activities that talk to Temporal themselves (signalProcess: the P1 alert to the monitor) connect here.
+  // Activities that talk to Temporal themselves (startProcess: intake starts the monitor) connect here.
   process.env.TEMPORAL_ADDRESS = env.address;
   process.env.TEMPORAL_NAMESPACE = env.client.options.namespace;
   closeStore();
@@ -76,6 +76,9 @@ async function onServer(env: TestWorkflowEnvironment): Promise<TimeSkippingHarne
   const docket = new ProcessClient({ client: env.client, taskQueue });
   try {
     await docket.deployFiles(shippedDefinitionFiles(), { deployedBy: 'time-skipping-harness' });
+    // The complaint monitor checks visibility every minute; over the days these tests skip that
+    // would be thousands of checks (each waited for), none of them under test here: check daily.
+    await docket.deploy([withTimings('complaint-monitor', { checkEvery: '1d' })], { deployedBy: 'time-skipping-harness' });
   } catch (err) {
     worker.shutdown();
     await running;

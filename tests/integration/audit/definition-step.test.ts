@@ -24,7 +24,7 @@ import { ENGINE_ACTIVITIES } from '../../../audit/history-events';
 import { definitionHash } from '../../../dsl/hash';
 import { loadDefinitionFile } from '../../../dsl/load';
 import { testServer } from '../../support/server';
-import { docket, HISTORIES, history, RECORDED_DEFINITIONS, thrownBy } from './support';
+import { docket, HISTORIES, history, historyV1, RECORDED_DEFINITIONS, thrownBy } from './support';
 
 const BEFORE = path.join(__dirname, 'fixtures', 'before-start-by-name.json');
 const README_POINTER = 'see README "Cases started before start-by-name"';
@@ -121,19 +121,26 @@ it('starts the re-run machine where the workflow did: the replayed "started" ent
 });
 
 it("delivers a signal-with-start's event, buffered before the definition arrived, when the machine starts", async () => {
-  // The recorded monitor was started by the first complaint's report (signal-with-start): that
-  // signal came with the first workflow task, before the definition. The continued monitor's run
-  // starts from the carried snapshot.
-  const first = recordedActivations(await readHistoryFile(history('complaint-monitor-recorded'))).activations[0];
+  // The version-1 monitor (tests/histories-v1) was started by the first complaint's report
+  // (signal-with-start): that signal came with the first workflow task, before the definition.
+  // The continued monitor's run starts from the carried snapshot.
+  const first = recordedActivations(await readHistoryFile(historyV1('complaint-monitor-recorded'))).activations[0];
   expect(first.inputs).toEqual([
     expect.objectContaining({ kind: 'event', via: 'signal', event: expect.objectContaining({ type: 'COMPLAINT_RECEIVED' }) }),
   ]);
   for (const name of ['complaint-monitor-recorded', 'complaint-monitor-continued']) {
-    const file = await readHistoryFile(history(name));
+    const file = await readHistoryFile(historyV1(name));
     const signals = eventsOf(file).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
     const carried = (caseInput(file).args.resume?.snapshot as { context?: { received?: number } } | undefined)?.context?.received ?? 0;
     expect(rerunCase(file).context.received).toBe(carried + signals);
   }
+});
+
+it('records no event from the complaints in the version-2 monitor: it counted them from visibility', async () => {
+  const file = await readHistoryFile(history('complaint-monitor-recorded'));
+  expect(eventsOf(file).filter((e) => e.workflowExecutionSignaledEventAttributes)).toEqual([]);
+  // Re-run offline from the recorded countCases results, it reaches the counts the recording waited for.
+  expect(rerunCase(file).context).toMatchObject({ today: 5, received: 4 });
 });
 
 it("applies the input schema's defaults as the workflow does (the start input itself is kept as sent)", async () => {

@@ -6,6 +6,9 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const HISTORIES = path.join(ROOT, 'tests', 'histories');
 export const RECORDED_DEFINITIONS = path.join(HISTORIES, 'definitions');
 export const history = (name: string): string => path.join(HISTORIES, `${name}.json`);
+/** Histories recorded under version 1 of complaint and complaint-monitor (the monitor fed by one signal per complaint). */
+export const HISTORIES_V1 = path.join(ROOT, 'tests', 'histories-v1');
+export const historyV1 = (name: string): string => path.join(HISTORIES_V1, `${name}.json`);
 
 export interface Run {
   code: number;

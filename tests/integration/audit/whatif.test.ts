@@ -37,7 +37,11 @@ it('reports no difference for the definition the cases ran, and reproduces each 
     const report = await whatIf(await load(path.join(RECORDED_DEFINITIONS, `${name}.yaml`)), HISTORIES);
     expect(report.summary.compared).toBeGreaterThanOrEqual(2);
     expect(report.summary).toMatchObject({ changed: 0, endsDifferently: 0 });
-    for (const c of report.cases.filter((x) => !x.skipped)) expect(c.baselineMatchesRecord).toBe(true);
+    // A history whose result carries the timeline (recorded before the result dropped it) must match
+    // it; a newer one (the complaints re-recorded for monitor version 2) has only timelineTotal, so
+    // baselineMatchesRecord is undefined there and the comparison above (changed: 0) is the check.
+    for (const c of report.cases.filter((x) => !x.skipped)) expect(c.baselineMatchesRecord).not.toBe(false);
+    if (name !== 'complaint') expect(report.cases.filter((c) => c.baselineMatchesRecord === true).length).toBeGreaterThanOrEqual(2);
   }
 });
 

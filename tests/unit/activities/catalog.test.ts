@@ -8,11 +8,11 @@ import { startGrayEnvironment, type GrayEnvironment } from '../../../examples/gr
 
 /**
  * Every activity against its catalog entry, offline: the traffic router on loopback is the only
- * other system. signalProcess needs a Temporal server to succeed, so its success case is
- * tests/integration/signal-process-activity.test.ts; its input checks run here (they refuse
- * before connecting).
+ * other system. signalProcess, startProcess and countCases need a Temporal server to succeed, so
+ * their success cases are tests/integration/signal-process-activity.test.ts; their input checks
+ * run here (they refuse before connecting).
  */
-const NEEDS_SERVER = new Set(['signalProcess']);
+const NEEDS_SERVER = new Set(['signalProcess', 'startProcess', 'countCases']);
 
 const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 let seq = 0;
@@ -58,6 +58,8 @@ describe('the registered activities', () => {
     process: 'complaint-monitor',
     id: `catalog-monitor-${process.pid}`,
     type: 'COMPLAINT_RECEIVED',
+    now: 1_700_000_000_000,
+    since: 1_699_999_000_000,
   });
 
   describe.each(ACTIVITY_NAMES)('%s', (name) => {

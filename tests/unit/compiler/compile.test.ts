@@ -37,19 +37,14 @@ const complaintInput = (impact: string) => ({
 const agent = (id: string) => ({ id, roles: ['agent'] });
 const states = (actor: { getSnapshot(): { value: unknown } }) => leafPaths(actor.getSnapshot().value).map(displayPath);
 
-/** Intake first reports the case to the monitor; the tests below start after that report. */
+/** Intake first makes sure the monitor runs (it sends it nothing); the tests below start after that. */
 function reportIntake(invocations: ReturnType<typeof recordingHooks>['invocations']): void {
   expect(invocations[0].request).toMatchObject({
     kind: 'activity',
-    name: 'signalProcess',
-    input: {
-      process: 'complaint-monitor',
-      id: 'complaint-monitor',
-      type: 'COMPLAINT_RECEIVED',
-      data: { caseId: 'C-1', category: 'logistics_delay' },
-    },
+    name: 'startProcess',
+    input: { process: 'complaint-monitor', id: 'complaint-monitor-v2' },
   });
-  invocations.shift()!.done({ id: 'complaint-monitor' });
+  invocations.shift()!.done({ id: 'complaint-monitor-v2' });
 }
 
 describe('compileDefinition', () => {
