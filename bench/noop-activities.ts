@@ -10,6 +10,8 @@ export const noopActivities = {
   transferCase: noop,
   recordFollowUp: noop,
   signalProcess: noop,
+  startProcess: noop,
+  countCases: noop,
   issueRefund: noop,
   setTrafficWeight: noop,
   checkHealth: noop,

@@ -131,12 +131,8 @@ export async function handComplaint(input: HandComplaintInput): Promise<{ outcom
     { key: SA_CATEGORY, value: String(ctx.category) },
     { key: SA_CUSTOMER, value: input.customerId },
   ]);
-  await intakeActivities.signalProcess({
-    process: 'complaint-monitor',
-    id: 'complaint-monitor',
-    type: 'COMPLAINT_RECEIVED',
-    data: { caseId: workflowInfo().workflowId, category: ctx.category, day: Math.floor(Date.now() / 86_400_000) },
-  });
+  // docket's complaint intake makes sure the monitor runs (startProcess) and sends it nothing.
+  await intakeActivities.startProcess({ process: 'complaint-monitor', id: 'complaint-monitor-v2' });
   // The benchmark drives P2 complaints: no supervisor alert, no emergency plan.
   enter('awaiting_response');
   const accept = await take('ACCEPT', priority === 'P0' ? HOUR : priority === 'P1' ? 4 * HOUR : 24 * HOUR);
