@@ -11,7 +11,8 @@
  *    databases on the given PostgreSQL and applies every schema version (`setup-schema -v 0.0`,
  *    then `update-schema -d <versioned dir>`); on an existing database it only applies what is new;
  * 2. the server's configuration is written to `<dataDir>/config/development.yaml` (and the dynamic
- *    configuration beside it), then each service starts as `temporal-server start --service <name>`;
+ *    configuration beside it), then each service starts as `temporal-server start --service <name>`,
+ *    one after the other (each once the previous one listens);
  * 3. once the frontend answers: the namespace is registered (when missing), docket's search
  *    attributes are added (devserver/ensure-search-attributes.ts, as for the dev server), and a
  *    probe workflow is started and terminated, which proves frontend → history → persistence works.
@@ -183,8 +184,11 @@ export async function startCluster(options: ClusterOptions): Promise<TemporalClu
   };
 
   try {
+    // One after the other: each service writes the cluster metadata at its first start, and two
+    // doing it at once fail with "failed to initialize current cluster metadata".
     for (const service of CLUSTER_SERVICES) {
       const entry = launch(service);
+      await untilReady(service, entry, waitForPort(listenPort(ports, service), timeoutMs));
       say(`started ${service} (pid ${entry.child.pid}, gRPC 127.0.0.1:${ports[service].grpcPort}, membership :${ports[service].membershipPort})`);
     }
     const gaveUp = new AbortController();
@@ -212,11 +216,16 @@ export async function startCluster(options: ClusterOptions): Promise<TemporalClu
     restart: async (service) => {
       if (running.has(service)) throw new ClusterError(`the ${service} service still runs (pid ${running.get(service)!.child.pid}); kill it first`);
       const entry = launch(service);
-      await untilReady(service, entry, waitForPort(ports[service].grpcPort, timeoutMs));
+      await untilReady(service, entry, waitForPort(listenPort(ports, service), timeoutMs));
       return processes().find((p) => p.service === service)!;
     },
     stop,
   };
+}
+
+/** The port that shows a service is up: its gRPC port; the worker service serves no gRPC, only membership. */
+function listenPort(ports: Record<ClusterService, Ports>, service: ClusterService): number {
+  return service === 'worker' ? ports.worker.membershipPort : ports[service].grpcPort;
 }
 
 /** Creates the database when missing and applies every schema version it does not have yet. */
@@ -249,21 +258,38 @@ async function setUpSchema(
   say(`schema of "${database}" is current (${path.relative(path.dirname(path.dirname(path.dirname(versionedDir))), versionedDir)})`);
 }
 
+/**
+ * Free ports for every service. Membership ports are below 32768: the PostgreSQL schema keeps
+ * them in a SMALLINT column (cluster_membership.rpc_port), and the OS hands out ephemeral ports
+ * above that, so they are picked at random in 20000–32767 and checked by binding.
+ */
 async function allocatePorts(): Promise<Record<ClusterService, Ports>> {
   const taken = new Set<number>();
-  const next = async () => {
+  const pick = async (candidate: () => Promise<number>) => {
     for (;;) {
-      const port = await freePort();
-      if (!taken.has(port)) {
+      const port = await candidate();
+      if (!taken.has(port) && (await isFree(port))) {
         taken.add(port);
         return port;
       }
     }
   };
+  const belowSmallintMax = () => Promise.resolve(20_000 + Math.floor(Math.random() * (32_767 - 20_000)));
   const ports = {} as Record<ClusterService, Ports>;
-  for (const service of CLUSTER_SERVICES) ports[service] = { grpcPort: await next(), membershipPort: await next() };
-  ports.frontend.httpPort = await next();
+  for (const service of CLUSTER_SERVICES) {
+    ports[service] = { grpcPort: await pick(freePort), membershipPort: await pick(belowSmallintMax) };
+  }
+  ports.frontend.httpPort = await pick(freePort);
   return ports;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 function writeConfig(
@@ -350,6 +376,9 @@ async function waitUntilReady(
       if (!exists) {
         await service.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') });
       }
+      // A new namespace is known to the services only after their namespace cache refreshes
+      // (about 10 s): until then this fails with NOT_FOUND and the loop tries again.
+      await connection.operatorService.listSearchAttributes({ namespace });
       await ensureSearchAttributes(connection, namespace, attributes);
       const workflowId = `docket-cluster-probe-${Date.now()}`;
       await service.startWorkflowExecution({
