@@ -139,7 +139,18 @@ export async function startCluster(options: ClusterOptions): Promise<TemporalClu
 
   const logOf = (service: ClusterService) => path.join(options.dataDir, `${service}.log`);
   const launch = (service: ClusterService): Running => {
-    const args = ['--root', options.dataDir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start', '--service', service];
+    const args = [
+      '--root',
+      options.dataDir,
+      '--config',
+      'config',
+      '--env',
+      'development',
+      '--allow-no-auth',
+      'start',
+      '--service',
+      service,
+    ];
     const child = spawn(build.server, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const log = fs.createWriteStream(logOf(service), { flags: 'a' });
     forEachLine(child.stdout!, (line) => log.write(`${line}\n`));
@@ -189,7 +200,9 @@ export async function startCluster(options: ClusterOptions): Promise<TemporalClu
     for (const service of CLUSTER_SERVICES) {
       const entry = launch(service);
       await untilReady(service, entry, waitForPort(listenPort(ports, service), timeoutMs));
-      say(`started ${service} (pid ${entry.child.pid}, gRPC 127.0.0.1:${ports[service].grpcPort}, membership :${ports[service].membershipPort})`);
+      say(
+        `started ${service} (pid ${entry.child.pid}, gRPC 127.0.0.1:${ports[service].grpcPort}, membership :${ports[service].membershipPort})`,
+      );
     }
     const gaveUp = new AbortController();
     const ready = waitUntilReady(address, namespace, options.searchAttributes ?? SEARCH_ATTRIBUTE_TYPES, timeoutMs, gaveUp.signal);
@@ -214,7 +227,8 @@ export async function startCluster(options: ClusterOptions): Promise<TemporalClu
       return how;
     },
     restart: async (service) => {
-      if (running.has(service)) throw new ClusterError(`the ${service} service still runs (pid ${running.get(service)!.child.pid}); kill it first`);
+      if (running.has(service))
+        throw new ClusterError(`the ${service} service still runs (pid ${running.get(service)!.child.pid}); kill it first`);
       const entry = launch(service);
       await untilReady(service, entry, waitForPort(listenPort(ports, service), timeoutMs));
       return processes().find((p) => p.service === service)!;
@@ -236,7 +250,18 @@ async function setUpSchema(
   versionedDir: string,
   say: (line: string) => void,
 ): Promise<void> {
-  const connection = ['--plugin', 'postgres12', '--ep', pg.host, '--port', String(pg.port), '--user', pg.user, '--password', pg.password ?? ''];
+  const connection = [
+    '--plugin',
+    'postgres12',
+    '--ep',
+    pg.host,
+    '--port',
+    String(pg.port),
+    '--user',
+    pg.user,
+    '--password',
+    pg.password ?? '',
+  ];
   const tool = async (...args: string[]) => {
     try {
       return (await run(build.sqlTool, [...connection, '--db', database, ...args])).stdout;
@@ -312,9 +337,7 @@ function writeConfig(
       maxConnLifetime: '1h',
     },
   });
-  const services = Object.fromEntries(
-    CLUSTER_SERVICES.map((service) => [service, { rpc: { ...ports[service], bindOnLocalHost: true } }]),
-  );
+  const services = Object.fromEntries(CLUSTER_SERVICES.map((service) => [service, { rpc: { ...ports[service], bindOnLocalHost: true } }]));
   const config = {
     log: { stdout: true, level: options.logLevel ?? 'warn', format: 'json' },
     persistence: {

@@ -34,12 +34,15 @@ const ON_CLUSTER = process.argv.includes('--cluster');
 /** The Temporal server the run uses: the dev server, or a cluster on its own PostgreSQL. */
 async function startTemporal(dir: string): Promise<{ address: string; describe: string; stop(): Promise<void> }> {
   if (!ON_CLUSTER) {
-    const server = await startTemporal(dir);
+    const server = await startDevServer({ dataDir: dir });
     return { address: server.address, describe: 'Temporal dev server (SQLite)', stop: server.stop };
   }
   const pg = await startPostgres();
   try {
-    const cluster = await startCluster({ postgres: { host: '127.0.0.1', port: pg.port, user: 'docket' }, dataDir: path.join(dir, 'cluster') });
+    const cluster = await startCluster({
+      postgres: { host: '127.0.0.1', port: pg.port, user: 'docket' },
+      dataDir: path.join(dir, 'cluster'),
+    });
     return {
       address: cluster.address,
       describe: `Temporal cluster: ${cluster

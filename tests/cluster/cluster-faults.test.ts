@@ -103,7 +103,10 @@ function spawnWorker(name: string): string {
 }
 
 async function waitForPollers(identities: string[]): Promise<void> {
-  const types = [temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
+  const types = [
+    temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+  ];
   for (;;) {
     const polling = await Promise.all(
       types.map(async (taskQueueType) => {
@@ -189,6 +192,7 @@ interface HistoryEvent {
   eventType: string;
   timerFiredEventAttributes?: { timerId: string };
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  activityTaskStartedEventAttributes?: { identity?: string };
 }
 
 async function historyOf(id: string): Promise<HistoryEvent[]> {
@@ -202,148 +206,171 @@ async function historyOf(id: string): Promise<HistoryEvent[]> {
   }
 }
 
-it(`keeps ${CASES} cases right through a worker kill, a history service kill and a store restart`, async () => {
-  const run = Date.now().toString(36);
-  const monitorId = `complaint-monitor-cluster-${run}`;
-  // The shipped YAML with test timings: P1 must be accepted within 2 s (P2 keeps 24 h), the
-  // level above then has an hour (so a P1 escalates exactly once), and the follow-up runs on 1 s.
-  const complaint = withTimings('complaint', {
-    monitorId,
-    responseDeadline: [{ when: 'context.priority == "P1"', then: '2s' }, { then: '24h' }],
-    levelDeadline: '1h',
-    confirmAfter: '1s',
-    followUpWindow: '1s',
-    satisfactionAfter: '1s',
-  });
-  for (const p of cluster.processes()) {
-    say(`temporal ${p.service.padEnd(8)} pid ${p.pid}  gRPC 127.0.0.1:${p.grpcPort}  membership 127.0.0.1:${p.membershipPort}`);
-  }
-  const idA = spawnWorker('A');
-  const idB = spawnWorker('B');
-  await waitForPollers([idA, idB]);
-  await docket.deploy([complaint, shippedDefinition('refund-approval'), shippedDefinition('complaint-monitor')], { deployedBy: 'cluster-test' });
-
-  const cases: Case[] = Array.from({ length: CASES }, (_, i) => ({
-    id: `cluster-${run}-${String(i).padStart(3, '0')}`,
-    p1: i % 3 === 0,
-    refund: i % 2 === 0 ? 10 + (i % 50) : undefined,
-  }));
-  const began = Date.now();
-  await pool(cases, 20, async (c) => {
-    for (;;) {
-      try {
-        await docket.start({
-          process: 'complaint',
-          id: c.id,
-          input: {
-            customerId: `cust-${c.id.slice(-3)}`,
-            customerName: 'Cluster Test',
-            contact: 'test@example.com',
-            channel: 'app',
-            category: { level1: 'product_issue' },
-            description: 'load on the cluster',
-            impact: c.p1 ? 'partial' : 'ordinary',
-          },
-        });
-        break;
-      } catch (err) {
-        noteTransient(err);
-        await sleep(500);
-      }
+it(
+  `keeps ${CASES} cases right through a worker kill, a history service kill and a store restart`,
+  async () => {
+    const run = Date.now().toString(36);
+    const monitorId = `complaint-monitor-cluster-${run}`;
+    // The shipped YAML with test timings: P1 must be accepted within 2 s (P2 keeps 24 h), the
+    // level above then has an hour (so a P1 escalates exactly once), and the follow-up runs on 1 s.
+    const complaint = withTimings('complaint', {
+      monitorId,
+      responseDeadline: [{ when: 'context.priority == "P1"', then: '2s' }, { then: '24h' }],
+      levelDeadline: '1h',
+      confirmAfter: '1s',
+      followUpWindow: '1s',
+      satisfactionAfter: '1s',
+    });
+    for (const p of cluster.processes()) {
+      say(`temporal ${p.service.padEnd(8)} pid ${p.pid}  gRPC 127.0.0.1:${p.grpcPort}  membership 127.0.0.1:${p.membershipPort}`);
     }
-    progress.started += 1;
-  });
-  const { count: inFlight } = await docket.client.workflowService.countWorkflowExecutions({
-    namespace: cluster.namespace,
-    query: `DocketProcess = 'complaint' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'cluster-${run}-'`,
-  });
-  say(`${CASES} complaints started in ${Math.round((Date.now() - began) / 1000)} s; running per visibility: ${inFlight}`);
+    const idA = spawnWorker('A');
+    const idB = spawnWorker('B');
+    await waitForPollers([idA, idB]);
+    await docket.deploy([complaint, shippedDefinition('refund-approval'), shippedDefinition('complaint-monitor')], {
+      deployedBy: 'cluster-test',
+    });
 
-  // The faults, each when enough cases have moved on (progress, not time).
-  const faults = (async () => {
-    await until(() => progress.resolved >= CASES * 0.15);
-    const a = workers.get('A')!;
-    a.child.kill('SIGKILL');
-    say(`kill -9 worker A (pid ${a.child.pid}) at ${progress.resolved} resolved: ${await a.exited}`);
-    await until(() => progress.resolved >= CASES * 0.3);
-    const history = cluster.processes().find((p) => p.service === 'history')!;
-    say(`kill -9 history service (pid ${history.pid}) at ${progress.resolved} resolved: ${await cluster.kill('history')}`);
-    const back = await cluster.restart('history');
-    say(`history service restarted: pid ${back.pid}, gRPC 127.0.0.1:${back.grpcPort}`);
-    const idA2 = spawnWorker('A2');
-    await waitForPollers([idA2]);
-    say(`worker A2 (replacing A) polls at ${progress.resolved} resolved`);
-    await until(() => progress.resolved >= CASES * 0.5);
-    await storePg.restart();
-    say(`store PostgreSQL restarted (fast shutdown, start, port ${storePg.port}) at ${progress.resolved} resolved`);
-  })();
-  await pool(cases, DRIVERS, drive);
-  await faults;
-  const seconds = (Date.now() - began) / 1000;
-  say(`${progress.finished} cases closed in ${seconds.toFixed(0)} s (${(CASES / seconds).toFixed(2)} cases/s with the faults)`);
+    const cases: Case[] = Array.from({ length: CASES }, (_, i) => ({
+      id: `cluster-${run}-${String(i).padStart(3, '0')}`,
+      p1: i % 3 === 0,
+      refund: i % 2 === 0 ? 10 + (i % 50) : undefined,
+    }));
+    const began = Date.now();
+    await pool(cases, 40, async (c) => {
+      for (;;) {
+        try {
+          await docket.start({
+            process: 'complaint',
+            id: c.id,
+            input: {
+              customerId: `cust-${c.id.slice(-3)}`,
+              customerName: 'Cluster Test',
+              contact: 'test@example.com',
+              channel: 'app',
+              category: { level1: 'product_issue' },
+              description: 'load on the cluster',
+              impact: c.p1 ? 'partial' : 'ordinary',
+            },
+          });
+          break;
+        } catch (err) {
+          noteTransient(err);
+          await sleep(500);
+        }
+      }
+      progress.started += 1;
+    });
+    const { count: inFlight } = await docket.client.workflowService.countWorkflowExecutions({
+      namespace: cluster.namespace,
+      query: `DocketProcess = 'complaint' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'cluster-${run}-'`,
+    });
+    say(`${CASES} complaints started in ${Math.round((Date.now() - began) / 1000)} s; running per visibility: ${inFlight}`);
 
-  // Where each case ended, from its result; the refund children's outcomes.
-  const results = await Promise.all(cases.map((c) => docket.result(c.id)));
-  const refundCases = cases.filter((c) => c.refund);
-  const children = await Promise.all(refundCases.map((c) => docket.result(`${c.id}/refund-approval-1`)));
-  const wrong = cases.filter((c, i) => {
-    const { outcome, context } = results[i];
-    return (
-      outcome !== 'closed_no_survey' ||
-      context.escalationLevel !== (c.p1 ? 1 : 0) ||
-      context.owner !== (c.p1 ? 'lee.lead' : `agent-${c.id.slice(-3)}`) ||
-      (c.refund ? context.refundOutcome !== 'approved' : context.refundOutcome !== undefined)
+    // The faults, each when enough cases have moved on (progress, not time).
+    const faults = (async () => {
+      await until(() => progress.resolved >= CASES * 0.15);
+      const a = workers.get('A')!;
+      a.child.kill('SIGKILL');
+      say(`kill -9 worker A (pid ${a.child.pid}) at ${progress.resolved} resolved: ${await a.exited}`);
+      await until(() => progress.resolved >= CASES * 0.3);
+      const history = cluster.processes().find((p) => p.service === 'history')!;
+      say(`kill -9 history service (pid ${history.pid}) at ${progress.resolved} resolved: ${await cluster.kill('history')}`);
+      const back = await cluster.restart('history');
+      say(`history service restarted: pid ${back.pid}, gRPC 127.0.0.1:${back.grpcPort}`);
+      const idA2 = spawnWorker('A2');
+      await waitForPollers([idA2]);
+      say(`worker A2 (replacing A) polls at ${progress.resolved} resolved`);
+      await until(() => progress.resolved >= CASES * 0.5);
+      await storePg.restart();
+      say(`store PostgreSQL restarted (fast shutdown, start, port ${storePg.port}) at ${progress.resolved} resolved`);
+    })();
+    await pool(cases, DRIVERS, drive);
+    await faults;
+    const seconds = (Date.now() - began) / 1000;
+    say(`${progress.finished} cases closed in ${seconds.toFixed(0)} s (${(CASES / seconds).toFixed(2)} cases/s with the faults)`);
+
+    // Where each case ended, from its result; the refund children's outcomes.
+    const results = await Promise.all(cases.map((c) => docket.result(c.id)));
+    const refundCases = cases.filter((c) => c.refund);
+    const children = await Promise.all(refundCases.map((c) => docket.result(`${c.id}/refund-approval-1`)));
+    const wrong = cases.filter((c, i) => {
+      const { outcome, context } = results[i];
+      return (
+        outcome !== 'closed_no_survey' ||
+        context.escalationLevel !== (c.p1 ? 1 : 0) ||
+        context.owner !== (c.p1 ? 'lee.lead' : `agent-${c.id.slice(-3)}`) ||
+        (c.refund ? context.refundOutcome !== 'approved' : context.refundOutcome !== undefined)
+      );
+    });
+    const approved = children.filter((r) => r.outcome === 'approved').length;
+
+    // The store: ledger rows per refund id, outbox rows per key and per case.
+    const ledger: RefundPayment[] = await store.refundLedger();
+    const paidPerRefund = new Map<string, number>();
+    for (const row of ledger) paidPerRefund.set(row.refundId, (paidPerRefund.get(row.refundId) ?? 0) + 1);
+    const outbox: OutboxMessage[] = await store.listOutbox();
+    const keys = new Set(outbox.map((m) => m.key));
+    const rowsPerCase = new Map<string, number>();
+    for (const m of outbox) rowsPerCase.set(m.workflowId ?? '', (rowsPerCase.get(m.workflowId ?? '') ?? 0) + 1);
+
+    // Histories: timers fired (each timer id at most once, the expected number per case), notify activities.
+    const ids = [...cases.map((c) => c.id), ...refundCases.map((c) => `${c.id}/refund-approval-1`)];
+    const fired = new Map<string, string[]>();
+    const notifies = new Map<string, number>();
+    const activitiesBy = new Map<string, number>();
+    await pool(ids, 10, async (id) => {
+      const events = await historyOf(id);
+      fired.set(
+        id,
+        events.filter((e) => e.timerFiredEventAttributes).map((e) => e.timerFiredEventAttributes!.timerId),
+      );
+      notifies.set(id, events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify').length);
+      for (const e of events) {
+        const identity = e.activityTaskStartedEventAttributes?.identity;
+        if (identity) activitiesBy.set(identity, (activitiesBy.get(identity) ?? 0) + 1);
+      }
+    });
+    const expectedFires = (c: Case) => (c.p1 ? 5 : 4); // P1: the response deadline; all: confirm, window, satisfaction, window
+    const timersWrong = cases.filter((c) => fired.get(c.id)!.length !== expectedFires(c)).map((c) => c.id);
+    const firedTwice = ids.filter((id) => new Set(fired.get(id)).size !== fired.get(id)!.length);
+    const childTimers = refundCases.reduce((n, c) => n + fired.get(`${c.id}/refund-approval-1`)!.length, 0);
+    const outboxMismatch = ids.filter((id) => (rowsPerCase.get(id) ?? 0) !== notifies.get(id));
+    const notifyTotal = ids.reduce((n, id) => n + notifies.get(id)!, 0);
+
+    const workerOf = new Map([...workers].map(([name, w]) => [w.identity, name]));
+    say(
+      `activities completed per worker: ${[...activitiesBy].map(([identity, n]) => `${workerOf.get(identity) ?? identity} ${n}`).join(', ')}`,
     );
-  });
-  const approved = children.filter((r) => r.outcome === 'approved').length;
-
-  // The store: ledger rows per refund id, outbox rows per key and per case.
-  const ledger: RefundPayment[] = await store.refundLedger();
-  const paidPerRefund = new Map<string, number>();
-  for (const row of ledger) paidPerRefund.set(row.refundId, (paidPerRefund.get(row.refundId) ?? 0) + 1);
-  const outbox: OutboxMessage[] = await store.listOutbox();
-  const keys = new Set(outbox.map((m) => m.key));
-  const rowsPerCase = new Map<string, number>();
-  for (const m of outbox) rowsPerCase.set(m.workflowId ?? '', (rowsPerCase.get(m.workflowId ?? '') ?? 0) + 1);
-
-  // Histories: timers fired (each timer id at most once, the expected number per case), notify activities.
-  const ids = [...cases.map((c) => c.id), ...refundCases.map((c) => `${c.id}/refund-approval-1`)];
-  const fired = new Map<string, string[]>();
-  const notifies = new Map<string, number>();
-  await pool(ids, 10, async (id) => {
-    const events = await historyOf(id);
-    fired.set(
-      id,
-      events.filter((e) => e.timerFiredEventAttributes).map((e) => e.timerFiredEventAttributes!.timerId),
+    say(`cases finished: ${results.length}/${CASES}, where their events put them: ${CASES - wrong.length}/${CASES}`);
+    say(
+      `refunds approved: ${approved}/${refundCases.length}, paid: ${paidPerRefund.size} refund ids, ${ledger.length} ledger rows, paid more than once: ${[...paidPerRefund.values()].filter((n) => n > 1).length}`,
     );
-    notifies.set(id, events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify').length);
-  });
-  const expectedFires = (c: Case) => (c.p1 ? 5 : 4); // P1: the response deadline; all: confirm, window, satisfaction, window
-  const timersWrong = cases.filter((c) => fired.get(c.id)!.length !== expectedFires(c)).map((c) => c.id);
-  const firedTwice = ids.filter((id) => new Set(fired.get(id)).size !== fired.get(id)!.length);
-  const childTimers = refundCases.reduce((n, c) => n + fired.get(`${c.id}/refund-approval-1`)!.length, 0);
-  const outboxMismatch = ids.filter((id) => (rowsPerCase.get(id) ?? 0) !== notifies.get(id));
-  const notifyTotal = ids.reduce((n, id) => n + notifies.get(id)!, 0);
+    say(
+      `notifications: ${notifyTotal} notify invocations in the histories, ${outbox.filter((m) => ids.includes(m.workflowId ?? '')).length} outbox rows for them, ${keys.size} distinct keys of ${outbox.length} rows (monitor included), cases whose rows differ from their invocations: ${outboxMismatch.length}`,
+    );
+    const firedTotal = cases.reduce((n, c) => n + fired.get(c.id)!.length, 0);
+    const expectedTotal = cases.reduce((n, c) => n + expectedFires(c), 0);
+    say(
+      `deadlines fired: ${firedTotal} (expected ${expectedTotal}), cases with a deadline lost or extra: ${timersWrong.length}, timers fired twice: ${firedTwice.length}, refund-approval timers fired: ${childTimers}`,
+    );
+    say(
+      `client calls retried during the faults: ${[...transient.values()].reduce((a, b) => a + b, 0)}${[...transient].map(([k, v]) => `\n  ${v} × ${k}`).join('')}`,
+    );
 
-  say(`cases finished: ${results.length}/${CASES}, where their events put them: ${CASES - wrong.length}/${CASES}`);
-  say(`refunds approved: ${approved}/${refundCases.length}, paid: ${paidPerRefund.size} refund ids, ${ledger.length} ledger rows, paid more than once: ${[...paidPerRefund.values()].filter((n) => n > 1).length}`);
-  say(`notifications: ${notifyTotal} notify invocations in the histories, ${outbox.filter((m) => ids.includes(m.workflowId ?? '')).length} outbox rows for them, ${keys.size} distinct keys of ${outbox.length} rows (monitor included), cases whose rows differ from their invocations: ${outboxMismatch.length}`);
-  const firedTotal = cases.reduce((n, c) => n + fired.get(c.id)!.length, 0);
-  const expectedTotal = cases.reduce((n, c) => n + expectedFires(c), 0);
-  say(`deadlines fired: ${firedTotal} (expected ${expectedTotal}), cases with a deadline lost or extra: ${timersWrong.length}, timers fired twice: ${firedTwice.length}, refund-approval timers fired: ${childTimers}`);
-  say(`client calls retried during the faults: ${[...transient.values()].reduce((a, b) => a + b, 0)}${[...transient].map(([k, v]) => `\n  ${v} × ${k}`).join('')}`);
-
-  expect(results).toHaveLength(CASES);
-  expect(wrong.map((c) => c.id)).toEqual([]);
-  expect(approved).toBe(refundCases.length);
-  expect(ledger.length).toBe(approved);
-  expect([...paidPerRefund.keys()].sort()).toEqual(refundCases.map((c) => `${c.id}/refund-approval-1`).sort());
-  expect(keys.size).toBe(outbox.length);
-  expect(outboxMismatch).toEqual([]);
-  expect(timersWrong).toEqual([]);
-  expect(firedTwice).toEqual([]);
-  expect(childTimers).toBe(0);
-}, 40 * 60_000);
+    expect(results).toHaveLength(CASES);
+    expect(wrong.map((c) => c.id)).toEqual([]);
+    expect(approved).toBe(refundCases.length);
+    expect(ledger.length).toBe(approved);
+    expect([...paidPerRefund.keys()].sort()).toEqual(refundCases.map((c) => `${c.id}/refund-approval-1`).sort());
+    expect(keys.size).toBe(outbox.length);
+    expect(outboxMismatch).toEqual([]);
+    expect(timersWrong).toEqual([]);
+    expect(firedTwice).toEqual([]);
+    expect(childTimers).toBe(0);
+  },
+  40 * 60_000,
+);
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
