@@ -17,8 +17,9 @@
  * While the cases are in flight: kill -9 one worker, kill -9 the history service, restart both,
  * restart the store's PostgreSQL; each fault is triggered by progress (how many cases have been
  * resolved), never by the clock. Afterwards, from Temporal's histories and the store: every case
- * finished where its events put it, every approved refund is paid exactly once, every notification
- * an activity sent is one outbox row with a key of its own, and every deadline fired exactly once.
+ * finished where its events put it, every approved refund is paid exactly once, every notify that
+ * completed is exactly one outbox row (no invocation has two, keys are unique), and every deadline
+ * fired exactly once.
  */
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -191,8 +192,9 @@ interface HistoryEvent {
   eventId: string;
   eventType: string;
   timerFiredEventAttributes?: { timerId: string };
-  activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  activityTaskScheduledEventAttributes?: { activityId: string; activityType?: { name?: string } };
   activityTaskStartedEventAttributes?: { identity?: string };
+  activityTaskCompletedEventAttributes?: { scheduledEventId: string };
 }
 
 async function historyOf(id: string): Promise<HistoryEvent[]> {
@@ -311,13 +313,19 @@ it(
     for (const row of ledger) paidPerRefund.set(row.refundId, (paidPerRefund.get(row.refundId) ?? 0) + 1);
     const outbox: OutboxMessage[] = await store.listOutbox();
     const keys = new Set(outbox.map((m) => m.key));
-    const rowsPerCase = new Map<string, number>();
-    for (const m of outbox) rowsPerCase.set(m.workflowId ?? '', (rowsPerCase.get(m.workflowId ?? '') ?? 0) + 1);
+    // Outbox rows per invocation: `<case id> <activity id>` → rows.
+    const rowsPerInvocation = new Map<string, number>();
+    for (const m of outbox) {
+      const invocation = `${m.workflowId} ${m.activityId}`;
+      rowsPerInvocation.set(invocation, (rowsPerInvocation.get(invocation) ?? 0) + 1);
+    }
 
     // Histories: timers fired (each timer id at most once, the expected number per case), notify activities.
     const ids = [...cases.map((c) => c.id), ...refundCases.map((c) => `${c.id}/refund-approval-1`)];
     const fired = new Map<string, string[]>();
-    const notifies = new Map<string, number>();
+    // notify invocations per case: scheduled, and those that completed (a notify whose state was
+    // left before it ran, e.g. the courtesy notice of a refund approved at once, is cancelled).
+    const notifies = new Map<string, { scheduled: string[]; completed: string[] }>();
     const activitiesBy = new Map<string, number>();
     await pool(ids, 10, async (id) => {
       const events = await historyOf(id);
@@ -325,7 +333,15 @@ it(
         id,
         events.filter((e) => e.timerFiredEventAttributes).map((e) => e.timerFiredEventAttributes!.timerId),
       );
-      notifies.set(id, events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify').length);
+      const scheduled = new Map(
+        events
+          .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify')
+          .map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityId]),
+      );
+      const completed = events
+        .map((e) => scheduled.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)))
+        .filter((a): a is string => a !== undefined);
+      notifies.set(id, { scheduled: [...scheduled.values()], completed });
       for (const e of events) {
         const identity = e.activityTaskStartedEventAttributes?.identity;
         if (identity) activitiesBy.set(identity, (activitiesBy.get(identity) ?? 0) + 1);
@@ -335,8 +351,18 @@ it(
     const timersWrong = cases.filter((c) => fired.get(c.id)!.length !== expectedFires(c)).map((c) => c.id);
     const firedTwice = ids.filter((id) => new Set(fired.get(id)).size !== fired.get(id)!.length);
     const childTimers = refundCases.reduce((n, c) => n + fired.get(`${c.id}/refund-approval-1`)!.length, 0);
-    const outboxMismatch = ids.filter((id) => (rowsPerCase.get(id) ?? 0) !== notifies.get(id));
-    const notifyTotal = ids.reduce((n, id) => n + notifies.get(id)!, 0);
+    // Every completed notify has exactly one row; no invocation has two; every row of a case is
+    // one of its notify invocations.
+    const invocationsOf = (id: string) => new Set(notifies.get(id)!.scheduled.map((a) => `${id} ${a}`));
+    const outboxMismatch = ids.filter(
+      (id) =>
+        notifies.get(id)!.completed.some((a) => rowsPerInvocation.get(`${id} ${a}`) !== 1) ||
+        outbox.some((m) => m.workflowId === id && !invocationsOf(id).has(`${m.workflowId} ${m.activityId}`)),
+    );
+    const deliveredTwice = [...rowsPerInvocation.values()].filter((n) => n > 1).length;
+    const count = (pick: (n: { scheduled: string[]; completed: string[] }) => string[]) =>
+      ids.reduce((n, id) => n + pick(notifies.get(id)!).length, 0);
+    const caseIds = new Set(ids);
 
     const workerOf = new Map([...workers].map(([name, w]) => [w.identity, name]));
     say(
@@ -347,7 +373,9 @@ it(
       `refunds approved: ${approved}/${refundCases.length}, paid: ${paidPerRefund.size} refund ids, ${ledger.length} ledger rows, paid more than once: ${[...paidPerRefund.values()].filter((n) => n > 1).length}`,
     );
     say(
-      `notifications: ${notifyTotal} notify invocations in the histories, ${outbox.filter((m) => ids.includes(m.workflowId ?? '')).length} outbox rows for them, ${keys.size} distinct keys of ${outbox.length} rows (monitor included), cases whose rows differ from their invocations: ${outboxMismatch.length}`,
+      `notifications: ${count((n) => n.scheduled)} notify invocations in the histories, ${count((n) => n.completed)} completed, ` +
+        `${outbox.filter((m) => caseIds.has(m.workflowId ?? '')).length} outbox rows for them; ${keys.size} distinct keys of ${outbox.length} rows (monitor included), ` +
+        `invocations delivered twice: ${deliveredTwice}, cases whose rows do not match their completed invocations: ${outboxMismatch.length}`,
     );
     const firedTotal = cases.reduce((n, c) => n + fired.get(c.id)!.length, 0);
     const expectedTotal = cases.reduce((n, c) => n + expectedFires(c), 0);
@@ -364,6 +392,7 @@ it(
     expect(ledger.length).toBe(approved);
     expect([...paidPerRefund.keys()].sort()).toEqual(refundCases.map((c) => `${c.id}/refund-approval-1`).sort());
     expect(keys.size).toBe(outbox.length);
+    expect(deliveredTwice).toBe(0);
     expect(outboxMismatch).toEqual([]);
     expect(timersWrong).toEqual([]);
     expect(firedTwice).toEqual([]);
