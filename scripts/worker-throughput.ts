@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     await docket.deployFiles(
       fs
         .readdirSync(path.join(ROOT, 'definitions'))
-        .filter((f) => f.endsWith('.yaml'))
+        .filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml')) // not the scenario files
         .map((f) => path.join(ROOT, 'definitions', f)),
       { deployedBy: 'throughput' },
     );
