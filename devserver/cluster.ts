@@ -184,14 +184,26 @@ export async function startCluster(options: ClusterOptions): Promise<TemporalClu
       log: logOf(service),
     }));
 
-  /** Fails with the service's last log lines when it exits before `ready` resolves. */
-  const untilReady = async (service: ClusterService, entry: Running, ready: Promise<void>) => {
-    await Promise.race([
-      ready,
-      entry.exited.then((how) => {
-        throw new ClusterError(`the ${service} service ${how} while starting; last lines of ${logOf(service)}:\n${tailOf(logOf(service))}`);
+  /**
+   * Resolves with `ready`, or fails with the service's last log lines when one of `services` exits
+   * first; either way `ready` is told to give up (its signal), so no poll outlives the start.
+   */
+  const whileRunning = async (services: readonly ClusterService[], ready: (signal: AbortSignal) => Promise<void>) => {
+    const gaveUp = new AbortController();
+    const died = services.map((service) =>
+      running.get(service)!.exited.then((how) => {
+        if (!gaveUp.signal.aborted) {
+          throw new ClusterError(
+            `the ${service} service ${how} while starting; last lines of ${logOf(service)}:\n${tailOf(logOf(service))}`,
+          );
+        }
       }),
-    ]);
+    );
+    try {
+      await Promise.race([ready(gaveUp.signal), ...died]);
+    } finally {
+      gaveUp.abort();
+    }
   };
 
   try {
@@ -199,14 +211,13 @@ export async function startCluster(options: ClusterOptions): Promise<TemporalClu
     // doing it at once fail with "failed to initialize current cluster metadata".
     for (const service of CLUSTER_SERVICES) {
       const entry = launch(service);
-      await untilReady(service, entry, waitForPort(listenPort(ports, service), timeoutMs));
+      await whileRunning([service], (signal) => waitForPort(listenPort(ports, service), timeoutMs, signal));
       say(
         `started ${service} (pid ${entry.child.pid}, gRPC 127.0.0.1:${ports[service].grpcPort}, membership :${ports[service].membershipPort})`,
       );
     }
-    const gaveUp = new AbortController();
-    const ready = waitUntilReady(address, namespace, options.searchAttributes ?? SEARCH_ATTRIBUTE_TYPES, timeoutMs, gaveUp.signal);
-    await Promise.race(CLUSTER_SERVICES.map((service) => untilReady(service, running.get(service)!, ready))).finally(() => gaveUp.abort());
+    const attributes = options.searchAttributes ?? SEARCH_ATTRIBUTE_TYPES;
+    await whileRunning(CLUSTER_SERVICES, (signal) => waitUntilReady(address, namespace, attributes, timeoutMs, signal));
     say(`cluster ready on ${address}, namespace "${namespace}" with docket's search attributes`);
   } catch (err) {
     await stop();
@@ -229,8 +240,8 @@ export async function startCluster(options: ClusterOptions): Promise<TemporalClu
     restart: async (service) => {
       if (running.has(service))
         throw new ClusterError(`the ${service} service still runs (pid ${running.get(service)!.child.pid}); kill it first`);
-      const entry = launch(service);
-      await untilReady(service, entry, waitForPort(listenPort(ports, service), timeoutMs));
+      launch(service);
+      await whileRunning([service], (signal) => waitForPort(listenPort(ports, service), timeoutMs, signal));
       return processes().find((p) => p.service === service)!;
     },
     stop,
@@ -428,9 +439,9 @@ async function waitUntilReady(
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:`port`. */
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+async function waitForPort(port: number, timeoutMs: number, gaveUp: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !gaveUp.aborted) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port }, () => {
         socket.destroy();
