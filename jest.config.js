@@ -1,11 +1,13 @@
 /**
- * Two Jest projects:
+ * Three Jest projects:
  *
  * - `unit` (tests/unit): no server, no network beyond loopback, seconds. `npm run test:unit`.
  * - `integration` (tests/integration): the global setup starts a real Temporal dev server (the
  *   `temporal` CLI, found or built by devserver/temporal-cli.ts) on free ports and bundles the
  *   workflow code once; the tests connect to it. Jest runs a project's global setup only when
  *   that project has tests to run, so `--selectProjects unit` starts nothing.
+ * - `cluster` (tests/cluster): the fault test on a local Temporal cluster of four server processes
+ *   on PostgreSQL, 500 cases, about 10 minutes. `npm run test:cluster`.
  *
  * TypeScript is stripped by swc; types are checked by `tsc` in `npm test`.
  */
@@ -26,6 +28,8 @@ module.exports = {
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
     },
+    // Starts its own Temporal cluster (devserver/cluster.ts), PostgreSQL servers and workers: no global setup.
+    { ...common, displayName: 'cluster', testMatch: ['<rootDir>/tests/cluster/**/*.test.ts'] },
   ],
   testTimeout: 120_000,
   maxWorkers: 2,

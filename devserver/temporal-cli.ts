@@ -15,12 +15,11 @@
  * Runnable: `npx tsx scripts/temporal-cli.ts` (or `docket dev`, which uses it) prints the path on
  * stdout, building when missing; progress goes to stderr.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { removeAbandonedBuilds } from './abandoned-builds';
-import { forEachLine } from './line-stream';
+import { goInstall, GoInstallError } from './go-install';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
@@ -103,61 +102,25 @@ interface BuildOptions {
   onProgress: (line: string) => void;
 }
 
-/** `go install` into a temporary GOBIN beside the cache, then rename the binary into the cache. */
+/** `go install` into the cache (devserver/go-install.ts), with the install hint on failure. */
 async function buildTemporalCli({ env, onProgress }: BuildOptions): Promise<string> {
-  const cacheDir = temporalCliCacheDir(env);
-  const parent = path.dirname(cacheDir);
-  fs.mkdirSync(parent, { recursive: true });
-  removeAbandonedBuilds(parent, 'temporal-build');
-  const buildDir = fs.mkdtempSync(path.join(parent, `.temporal-build-${process.pid}-`));
   const target = `${TEMPORAL_CLI_MODULE}@v${TEMPORAL_CLI_VERSION}`;
   onProgress(`building the temporal CLI: go install ${target} (takes several minutes, done once)`);
-
   const started = Date.now();
-  const tail: string[] = [];
-  let packages = 0;
-  const heartbeat = setInterval(() => {
-    const secs = Math.round((Date.now() - started) / 1000);
-    onProgress(`still building: ${packages} packages compiled, ${secs}s elapsed`);
-  }, 15_000);
   try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      // -v prints one line per compiled package: counted for the heartbeat, not echoed.
-      const child = spawn('go', ['install', '-v', target], {
-        env: { ...env, GOBIN: buildDir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const onLine = (line: string) => {
-        if (!line.trim()) return;
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-        if (line.startsWith('go: ')) onProgress(line);
-        else packages += 1;
-      };
-      forEachLine(child.stdout, onLine);
-      forEachLine(child.stderr, onLine);
-      child.on('error', reject);
-      child.on('close', resolve);
+    const built = await goInstall({
+      targets: [target],
+      binaries: { [BINARY]: BINARY },
+      cacheDir: temporalCliCacheDir(env),
+      buildPrefix: 'temporal-build',
+      env,
+      onProgress,
     });
-    if (code !== 0) {
-      throw new TemporalCliBuildError(
-        `go install ${target} failed (exit code ${code}). Last output:\n${tail.join('\n')}\n${INSTALL_HINT}`,
-        tail,
-      );
-    }
-    const built = path.join(buildDir, BINARY);
-    if (!isExecutable(built)) {
-      throw new TemporalCliBuildError(`go install ${target} succeeded but produced no ${built}.`, tail);
-    }
-    fs.mkdirSync(cacheDir, { recursive: true });
-    const finalPath = path.join(cacheDir, BINARY);
-    fs.renameSync(built, finalPath);
-    const secs = Math.round((Date.now() - started) / 1000);
-    onProgress(`built the temporal CLI in ${secs}s: ${finalPath}`);
-    return finalPath;
-  } finally {
-    clearInterval(heartbeat);
-    fs.rmSync(buildDir, { recursive: true, force: true });
+    onProgress(`built the temporal CLI in ${Math.round((Date.now() - started) / 1000)}s: ${built[BINARY]}`);
+    return built[BINARY];
+  } catch (err) {
+    if (err instanceof GoInstallError) throw new TemporalCliBuildError(`${err.message}\n${INSTALL_HINT}`, err.output);
+    throw err;
   }
 }
 

@@ -2,9 +2,10 @@
  * Cases per second with 1 and then 2 worker processes, in one run, on one shared PostgreSQL
  * activity store: the figures in docs/operations.md.
  *
- *   npx tsx scripts/worker-throughput.ts [--cases 100]
+ *   npx tsx scripts/worker-throughput.ts [--cases 100] [--cluster]
  *
- * Starts its own Temporal dev server, a throwaway PostgreSQL (scripts/postgres-server.ts) and the
+ * Starts its own Temporal dev server (with `--cluster`: a local Temporal cluster, four server
+ * processes on a PostgreSQL of their own, devserver/cluster.ts), a throwaway PostgreSQL (scripts/postgres-server.ts) and the
  * workers (`docket worker` child processes, each with its own data directory), deploys the shipped
  * definitions, then per phase runs `--cases` refund cases at once, each start → lead APPROVE →
  * issueRefund (paid in the shared ledger) → approved, and prints the wall time, cases per second
@@ -21,16 +22,47 @@ import { PostgresStore } from '../activities/postgres-store';
 import { ProcessClient } from '../client';
 import { ensureActorKeyPair, loadActorSigningKey } from '../client/actor-signer';
 import { buildWorkflowBundle } from '../worker/workflow-bundle';
+import { startCluster } from '../devserver/cluster';
 import { startDevServer } from '../devserver/dev-server';
 import { startPostgres } from './postgres-server';
 
 const ROOT = path.join(__dirname, '..');
 const argCases = process.argv.indexOf('--cases');
 const CASES = argCases > 0 ? Number(process.argv[argCases + 1]) : 100;
+const ON_CLUSTER = process.argv.includes('--cluster');
+
+/** The Temporal server the run uses: the dev server, or a cluster on its own PostgreSQL. */
+async function startTemporal(dir: string): Promise<{ address: string; describe: string; stop(): Promise<void> }> {
+  if (!ON_CLUSTER) {
+    const server = await startDevServer({ dataDir: dir });
+    return { address: server.address, describe: 'Temporal dev server (SQLite)', stop: server.stop };
+  }
+  const pg = await startPostgres();
+  try {
+    const cluster = await startCluster({
+      postgres: { host: '127.0.0.1', port: pg.port, user: 'docket' },
+      dataDir: path.join(dir, 'cluster'),
+    });
+    return {
+      address: cluster.address,
+      describe: `Temporal cluster: ${cluster
+        .processes()
+        .map((p) => `${p.service} pid ${p.pid}`)
+        .join(', ')} on PostgreSQL`,
+      stop: async () => {
+        await cluster.stop();
+        await pg.stop();
+      },
+    };
+  } catch (err) {
+    await pg.stop();
+    throw err;
+  }
+}
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-throughput-'));
-  const server = await startDevServer({ dataDir: dir });
+  const server = await startTemporal(dir);
   const pg = await startPostgres();
   const ledger = new PostgresStore(pg.url);
   const bundle = await buildWorkflowBundle({ outFile: path.join(dir, 'workflow-bundle.js') });
@@ -79,7 +111,7 @@ async function main(): Promise<void> {
     await docket.deployFiles(
       fs
         .readdirSync(path.join(ROOT, 'definitions'))
-        .filter((f) => f.endsWith('.yaml'))
+        .filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml')) // not the scenario files
         .map((f) => path.join(ROOT, 'definitions', f)),
       { deployedBy: 'throughput' },
     );
@@ -126,7 +158,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${rows.at(-1)}\n`);
     }
     process.stdout.write(
-      `cpus: ${os.cpus().length}, load average at the end: ${os
+      `${server.describe}\ncpus: ${os.cpus().length}, load average at the end: ${os
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}\n${rows.join('\n')}\n`,

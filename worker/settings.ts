@@ -98,6 +98,12 @@ export const DOCKET_SETTINGS: readonly DocketSetting[] = [
     default: 'found on PATH or /usr/lib/postgresql/*/bin',
   },
   { name: 'DOCKET_TEST_KEEP_DATA', usedBy: 'tests', meaning: '`1`: keep the test server data directory' },
+  {
+    name: 'DOCKET_CLUSTER_CASES',
+    usedBy: 'tests',
+    meaning: 'cases the cluster fault test (`npm run test:cluster`) puts in flight',
+    default: '500',
+  },
   { name: 'DOCKET_FUZZ_SEED', usedBy: 'tests', meaning: 'seed of the event fuzz test' },
   { name: 'DOCKET_FUZZ_RUNS', usedBy: 'tests', meaning: 'runs of the event fuzz test' },
 ];

@@ -18,7 +18,10 @@ export interface WorkerProcessOptions {
   logLevel?: string;
 }
 
-export function spawnWorkerProcess(h: Harness, options: WorkerProcessOptions = {}): ChildProcess {
+/** Where a worker process connects and what it runs: a harness, or any server the test started itself. */
+export type WorkerTarget = Pick<Harness, 'address' | 'namespace' | 'taskQueue' | 'dataDir' | 'bundlePath'>;
+
+export function spawnWorkerProcess(h: WorkerTarget, options: WorkerProcessOptions = {}): ChildProcess {
   const args = options.script ? ['-r', 'tsx/cjs', options.script] : [join(ROOT, 'bin', 'docket.js'), 'worker'];
   return spawn(process.execPath, args, {
     cwd: ROOT,
