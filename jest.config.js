@@ -7,7 +7,8 @@
  *   workflow code once; the tests connect to it. Jest runs a project's global setup only when
  *   that project has tests to run, so `--selectProjects unit` starts nothing.
  * - `cluster` (tests/cluster): the fault test on a local Temporal cluster of four server processes
- *   on PostgreSQL, 500 cases, about 10 minutes. `npm run test:cluster`.
+ *   on PostgreSQL, 500 cases, about 10 minutes. `npm run test:cluster`. `npm test` runs it in a Jest
+ *   run of its own, before the other two, so it never shares the machine with them.
  *
  * TypeScript is stripped by swc; types are checked by `tsc` in `npm test`.
  */
