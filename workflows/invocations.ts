@@ -15,22 +15,36 @@ export interface InvocationCallbacks {
   failed(error: string): void;
 }
 
-/** An invoker for one case; it numbers the case's child processes to give them stable ids. */
+/**
+ * An invoker for one case; it numbers the case's child processes to give them stable ids.
+ * `cancelling` holds the child processes asked to cancel that have not finished doing so: a
+ * case waits for them before it ends, else Temporal's parent-close policy would terminate a
+ * child still cleaning up (running its compensations).
+ */
 export function createInvoker(resolved: ResolvedDefinition) {
   let childSequence = 0;
-  return (request: InvokeRequest, callbacks: InvocationCallbacks) =>
+  const cancelling = new Set<Promise<unknown>>();
+  const invoke = (request: InvokeRequest, callbacks: InvocationCallbacks) =>
     startInvocation(
       request,
       () => (request.kind === 'activity' ? runActivity(request) : runChild(request, resolved, ++childSequence)),
       callbacks,
+      request.kind === 'process' ? cancelling : undefined,
     );
+  return Object.assign(invoke, { cancelling });
 }
 
 /** Starts the invocation; returns a canceller for when the invoking state is left. */
-function startInvocation(request: InvokeRequest, run: () => Promise<unknown>, callbacks: InvocationCallbacks): () => void {
+function startInvocation(
+  request: InvokeRequest,
+  run: () => Promise<unknown>,
+  callbacks: InvocationCallbacks,
+  cancelling?: Set<Promise<unknown>>,
+): () => void {
   const scope = new CancellationScope();
   let left = false;
-  scope.run(run).then(
+  const running = scope.run(run);
+  running.then(
     (output) => callbacks.done(output),
     (err) => {
       if (left && isCancellation(err)) return;
@@ -40,6 +54,14 @@ function startInvocation(request: InvokeRequest, run: () => Promise<unknown>, ca
   return () => {
     left = true;
     scope.cancel();
+    if (cancelling) {
+      const settled = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      cancelling.add(settled);
+      void settled.then(() => cancelling.delete(settled));
+    }
   };
 }
 
@@ -72,7 +94,7 @@ async function runChild(request: InvokeRequest, resolved: ResolvedDefinition, se
     args: [args],
     workflowRunTimeout: request.timeoutMs,
   });
-  return { outcome: result.outcome, context: result.context, workflowId };
+  return { outcome: result.outcome, context: result.context, ...(result.output && { output: result.output }), workflowId };
 }
 
 /** The innermost message of a Temporal failure chain (ActivityFailure → ApplicationFailure). */
