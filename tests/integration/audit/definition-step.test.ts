@@ -33,7 +33,7 @@ let files: HistoryFile[];
 const recordedHash = new Map<string, string>();
 beforeAll(async () => {
   files = await Promise.all((await listHistoryFiles(HISTORIES)).map((f) => readHistoryFile(f)));
-  for (const name of ['complaint', 'refund-approval', 'complaint-monitor', 'gray-release']) {
+  for (const name of ['complaint', 'refund-approval', 'complaint-monitor', 'gray-release', 'warranty-claim']) {
     const { definition } = await loadDefinitionFile(path.join(RECORDED_DEFINITIONS, `${name}.yaml`));
     recordedHash.set(definition!.process, definitionHash(definition!));
   }
