@@ -67,8 +67,9 @@ describe('every recorded history', () => {
       expect(c).toMatchObject({ definitionSource: 'registry', definitionVersion: 1, deployedBy: 'record-histories' });
       expect(Date.parse(c.deployedAt!)).toBeLessThanOrEqual(Date.parse(c.startedAt));
       expect(Date.parse(c.resolvedAt)).toBeGreaterThanOrEqual(Date.parse(c.startedAt));
-      // The complaint pins the version of its child process it will start: the recording refund.
-      expect(c.children).toEqual(c.definition.process === 'complaint' ? { 'refund-approval': recordedHash.get('refund-approval') } : {});
+      // The complaint and the warranty claim pin the version of the child process they will start: the recording refund.
+      const invokesRefund = ['complaint', 'warranty-claim'].includes(c.definition.process);
+      expect(c.children).toEqual(invokesRefund ? { 'refund-approval': recordedHash.get('refund-approval') } : {});
     }
   });
 
