@@ -142,8 +142,14 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
         if (!engine.has(num(a.scheduledEventId))) pending.push({ kind: 'result', invocation: num(a.scheduledEventId), status: 'canceled' });
         break;
       case 'ChildWorkflowExecutionCompleted': {
-        const result = decodePayloads(a.result)[0] as { outcome?: string; context?: unknown } | undefined;
-        const output = { outcome: result?.outcome, context: result?.context, workflowId: a.workflowExecution?.workflowId };
+        const result = decodePayloads(a.result)[0] as { outcome?: string; context?: unknown; output?: unknown } | undefined;
+        // As workflows/invocations.ts hands it to the parent's onDone.
+        const output = {
+          outcome: result?.outcome,
+          context: result?.context,
+          ...(result?.output ? { output: result.output } : {}),
+          workflowId: a.workflowExecution?.workflowId,
+        };
         pending.push({ kind: 'result', invocation: num(a.initiatedEventId), status: 'done', output });
         break;
       }

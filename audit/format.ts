@@ -35,9 +35,9 @@ export function timelineRows(timeline: TimelineEntry[]): string[][] {
         // What it returned is what the next step decided on (a health measurement, a payment, a child's outcome).
         return [
           e.at,
-          `${e.activity ? 'activity' : 'process'} ${e.activity ?? e.process}`,
+          `${e.compensates ? 'compensation ' : ''}${e.activity ? 'activity' : 'process'} ${e.activity ?? e.process}`,
           'engine',
-          `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}${returned(e.process ? childOutcome(e.output) : e.output)}`,
+          `${e.status} in ${e.state}${e.compensates ? ` (undoing ${e.compensates})` : ''}${e.error ? `: ${e.error}` : ''}${returned(e.process ? childOutcome(e.output) : e.output)}`,
         ];
       case 'completed':
         return [e.at, 'completed', 'engine', `outcome ${e.outcome} (${states(e.state)})`];

@@ -17,6 +17,7 @@
  */
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
 import { compileDefinition, outcomeOf, type ArmedDeadline, type InvokeRequest } from '../compiler/compile';
+import { publicContext } from '../compiler/joins';
 import { checkDistinctActors } from '../compiler/distinct-actors';
 import { checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
@@ -355,11 +356,11 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
   const snapshot = actor.getSnapshot();
   const leaves = leafPaths(snapshot.value);
   result.state = leaves.map(displayPath);
-  result.context = snapshot.context as Record<string, unknown>;
+  result.context = publicContext(snapshot.context as Record<string, unknown>);
   result.visited = [...visited];
   result.failure = failure ?? (snapshot.status === 'error' ? String((snapshot as { error?: unknown }).error) : undefined);
   result.status = result.failure ? 'failed' : snapshot.status === 'done' ? 'completed' : 'running';
-  if (result.status === 'completed') result.outcome = outcomeOf(def, leaves[0]);
+  if (result.status === 'completed') result.outcome = outcomeOf(def, leaves[0], snapshot.output);
   actor.stop();
   return result;
 }

@@ -81,9 +81,9 @@ function timelineRow(e: TimelineEntry): string[] {
       // The output is what a later step decided on (a health measurement, a payment), so show it.
       return [
         time,
-        `invoke ${e.activity ?? e.process ?? ''}`.trim(),
+        `${e.compensates ? 'compensate' : 'invoke'} ${e.activity ?? e.process ?? ''}`.trim(),
         '',
-        `${e.status} in ${e.state}${e.error ? `: ${e.error}` : ''}${hasValue(e.output) ? ` → ${shortJson(e.output, 120)}` : ''}`,
+        `${e.status} in ${e.state}${e.compensates ? ` (undoing ${e.compensates})` : ''}${e.error ? `: ${e.error}` : ''}${hasValue(e.output) ? ` → ${shortJson(e.output, 120)}` : ''}`,
       ];
     case 'continued':
       return [time, 'continued', '', `as new run ${e.run} in ${e.state.join(', ')} (history restarted, context carried)`];

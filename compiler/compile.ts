@@ -12,7 +12,10 @@ import { own } from '../dsl/json-shape';
 import { resolveTarget } from '../dsl/state-tree';
 import type { Action, DelaySpec, ProcessDefinition, RetrySpec, StateSpec, TransitionSpec } from '../dsl/types';
 import { inState as inStateOf, type CaseError } from './case-error';
+import { compensationFor, type CompensationRequest } from './compensation';
 import { celEvent, evaluateIn, evaluateMapIn, variablesFor } from './expressions';
+import { clearRegionOutputs, joinEvent, keepRegionOutput } from './joins';
+import { finalOutput } from './outcome';
 import { displayPath, nodeId, transitionList, type StatePath } from './state-paths';
 import { timerDelayMs } from './timer-due';
 
@@ -27,6 +30,8 @@ export interface InvokeRequest {
   retry?: RetrySpec;
   /** False when the state has no onError: a failure then fails the case. */
   hasOnError: boolean;
+  /** With `invoke.compensate`: what undoes this invocation, given what it returned. */
+  compensation?: (output: unknown) => CompensationRequest;
 }
 
 /** A pending `after` deadline, reported when its state is entered. */
@@ -79,11 +84,23 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
     spec: string | TransitionSpec | TransitionSpec[] | undefined,
     what: string,
     automatic?: 'always',
-  ) => transitionList<TransitionSpec>(spec).map((t) => compileTransition(source, t, what, automatic));
+    eventOf?: (args: Args) => AnyEventObject,
+  ) => transitionList<TransitionSpec>(spec).map((t) => compileTransition(source, t, what, automatic, eventOf));
 
-  /** `automatic`: an `always` transition, or the key of the `after` deadline it belongs to. */
-  const compileTransition = (source: StatePath, t: TransitionSpec, what: string, automatic?: 'always' | { after: string }) => {
-    const state = displayPath(source);
+  /**
+   * `automatic`: an `always` transition, or the key of the `after` deadline it belongs to.
+   * `eventOf`: the event its guard and assignments see instead of XState's (a join's region outputs).
+   */
+  const compileTransition = (
+    source: StatePath,
+    t: TransitionSpec,
+    what: string,
+    automatic?: 'always' | { after: string },
+    eventOf?: (args: Args) => AnyEventObject,
+  ) => {
+    // Process-wide transitions (`on` at the top level) have the root as their source.
+    const state = displayPath(source) || 'the process';
+    const seen = (args: Args): Args => (eventOf ? { context: args.context, event: eventOf(args) } : args);
     const out: Record<string, unknown> = {};
     if (t.target !== undefined) {
       const targetPath = resolveTarget(source, t.target, def.states);
@@ -99,7 +116,9 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
         ? (args: Args) => {
             if (roles && !celEvent(args.event).actor.roles.some((r) => roles.includes(r))) return false;
             if (guardExpr === undefined) return true;
-            return inState(state, `the condition of ${what}`, () => evaluateBoolean(guardExpr, variablesFor(def, guardExpr, scope(args))));
+            return inState(state, `the condition of ${what}`, () =>
+              evaluateBoolean(guardExpr, variablesFor(def, guardExpr, scope(seen(args)))),
+            );
           }
         : undefined;
     if (automatic) {
@@ -115,13 +134,13 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
         return taken;
       };
     } else if (guard) out.guard = guard;
-    if (t.assign) out.actions = [assignFrom(t.assign, state, `the assignments of ${what}`)];
+    if (t.assign) out.actions = [assignFrom(t.assign, state, `the assignments of ${what}`, eventOf && seen)];
     if (t.description) out.description = t.description;
     return out;
   };
 
-  const assignFrom = (exprs: Record<string, string>, state: string, what: string) =>
-    assign((args: Args) => inState(state, what, () => evaluateMapIn(def, exprs, scope(args))));
+  const assignFrom = (exprs: Record<string, string>, state: string, what: string, seen?: (args: Args) => Args) =>
+    assign((args: Args) => inState(state, what, () => evaluateMapIn(def, exprs, scope(seen ? seen(args) : args))));
 
   const compileActions = (actions: Action[] | undefined, state: string, what: string) =>
     (actions ?? []).flatMap((a) => {
@@ -146,15 +165,34 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
     if (spec.description) node.description = spec.description;
     if (spec.type === 'final') node.type = 'final';
     if (spec.type === 'parallel') node.type = 'parallel';
+    const state = displayPath(path);
+    if (spec.type === 'final' && path.length === 1) {
+      // The case's outcome and output, fixed as it ends (compiler/outcome.ts); the machine's output.
+      node.output = (args: Args) => inState(state, 'the outcome and output', () => finalOutput(def, path[0], spec, scope(args)));
+    } else if (spec.type === 'final' && spec.output) {
+      // A nested final state's output: its region's (or compound parent's) done event carries it to the join.
+      const exprs = spec.output;
+      node.output = (args: Args) => inState(state, 'the output', () => evaluateMapIn(def, exprs, scope(args)));
+    }
     if (spec.states) {
       node.states = Object.fromEntries(Object.entries(spec.states).map(([name, child]) => [name, compileState([...path, name], child)]));
       if (spec.type !== 'parallel') node.initial = spec.initial;
     }
-    const state = displayPath(path);
     const entry = compileActions(spec.entry, state, 'entry');
     const exit = compileActions(spec.exit, state, 'exit');
     const on: Record<string, unknown[]> = {};
     for (const [event, t] of Object.entries(spec.on ?? {})) on[event] = transitions(path, t, `on.${event}`);
+    if (spec.onDone !== undefined && spec.states) {
+      // A join (compiler/joins.ts): XState's onDone, with each region's output for a parallel state.
+      node.onDone = transitions(path, spec.onDone, 'onDone', undefined, joinEvent(path, spec));
+      if (spec.type === 'parallel') {
+        entry.unshift(clearRegionOutputs(path));
+        for (const region of Object.keys(spec.states)) {
+          const regionNode = (node.states as Record<string, Record<string, unknown>>)[region];
+          regionNode.on = { ...(regionNode.on as object | undefined), ...keepRegionOutput(path, region) };
+        }
+      }
+    }
 
     if (spec.after?.length) {
       const after: Record<string, unknown[]> = {};
@@ -182,10 +220,17 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
     if (spec.invoke) {
       const inv = spec.invoke;
       const kind = inv.activity ? 'activity' : 'process';
+      const undo = inv.compensate;
       node.invoke = {
         id: `invoke:${nodeId(path)}`,
         src: 'invocation',
         input: (args: Args): InvokeRequest => ({
+          ...(undo && {
+            compensation: (output: unknown) =>
+              inState(state, `the input (with) of the compensation of ${kind} ${inv.activity ?? inv.process}`, () =>
+                compensationFor(def, undo, { state, compensates: (inv.activity ?? inv.process)! }, scope(args), output),
+              ),
+          }),
           state: displayPath(path),
           kind,
           name: (inv.activity ?? inv.process)!,
@@ -218,9 +263,15 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
     );
   });
 
+  // Process-wide events: XState's root `on`, handled in every state while the machine runs.
+  const processOn = Object.fromEntries(Object.entries(def.on ?? {}).map(([event, t]) => [event, transitions([], t, `on.${event}`)]));
+
   return setup({ actors: { invocation }, delays: delays as never }).createMachine({
     id: def.process,
     initial: def.initial,
+    ...(Object.keys(processOn).length ? { on: processOn } : {}),
+    // The top-level final state's outcome and output (its done event's output, see compileState).
+    output: ({ event }: Args) => event.output,
     context: () =>
       inState(def.initial, 'the initial context', () =>
         evaluateMapIn(def, def.context, { input, context: {}, now: hooks.now(), caseId: hooks.caseId }),
@@ -229,8 +280,4 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
   }) as unknown as AnyStateMachine;
 }
 
-/** The outcome of the top-level final state a finished case is in. */
-export function outcomeOf(def: ProcessDefinition, leaf: StatePath): string {
-  const spec = own(def.states, leaf[0]);
-  return spec?.outcome ?? leaf[0];
-}
+export { outcomeOf } from './outcome';

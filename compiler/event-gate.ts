@@ -22,14 +22,20 @@ export interface GateScope {
   caseId?: string;
 }
 
-/** Transitions for `eventType` declared on the active states, deepest first (XState's order). */
+/**
+ * Transitions for `eventType` declared on the active states, deepest first (XState's order), then
+ * the process-wide ones (the top-level `on`, XState's root: handled last, in every state).
+ */
 export function candidateTransitions(def: ProcessDefinition, leaves: StatePath[], eventType: string): TransitionSpec[] {
-  return activeChain(leaves).flatMap((path) => transitionList<TransitionSpec>(own(stateAt(def, path)?.on, eventType)));
+  return [
+    ...activeChain(leaves).flatMap((path) => transitionList<TransitionSpec>(own(stateAt(def, path)?.on, eventType))),
+    ...transitionList<TransitionSpec>(own(def.on, eventType)),
+  ];
 }
 
-/** Events that have at least one transition from the active states. */
+/** Events that have at least one transition from the active states (or process-wide). */
 export function eventsAvailable(def: ProcessDefinition, leaves: StatePath[]): string[] {
-  const names = new Set<string>();
+  const names = new Set<string>(Object.keys(def.on ?? {}));
   for (const path of activeChain(leaves)) for (const name of Object.keys(stateAt(def, path)?.on ?? {})) names.add(name);
   return [...names].sort();
 }

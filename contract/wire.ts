@@ -120,6 +120,17 @@ export interface ResumeState {
   run: number;
   /** The child versions pinned when the case first resolved its definition. */
   children?: Record<string, string>;
+  /** Compensations of invocations that returned, oldest first, not yet run (compiler/compensation.ts). */
+  compensations?: CarriedCompensation[];
+}
+
+/** A compensation waiting to run: what undoes the invocation `compensates` of `state`. */
+export interface CarriedCompensation {
+  state: string;
+  kind: 'activity' | 'process';
+  name: string;
+  input: Record<string, unknown>;
+  compensates: string;
 }
 
 export interface CarriedDeadline {
@@ -195,6 +206,8 @@ export type TimelineEntry =
       status: 'done' | 'failed';
       output?: unknown;
       error?: string;
+      /** Set on a compensation: the invocation (activity or process name) whose effect it undid. */
+      compensates?: string;
     }
   | { kind: 'continued'; at: string; run: number; state: string[] }
   | { kind: 'completed'; at: string; outcome: string; state: string[] };
@@ -305,6 +318,8 @@ export interface ProcessResult {
   outcome: string;
   state: string[];
   context: Record<string, unknown>;
+  /** The final state's `output` (key → value), what a parent's `invoke.onDone` sees as `event.output.output`. */
+  output?: Record<string, unknown>;
   definitionHash: string;
   /**
    * How many timeline entries the case's last run holds. The timeline itself is not repeated in

@@ -11,6 +11,7 @@ import { asRecord, isRecord, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 import { forEachState } from './state-tree';
 import { listNames, suggest } from './suggest';
+import { processTransitions } from './process-events';
 import { transitionsOf } from './transitions';
 import type { StateSpec } from './types';
 import { delaySites, expressionSites } from './check-expressions';
@@ -74,5 +75,6 @@ export function declaredContextKeys(def: JsonRecord): Set<string> {
     for (const list of [spec.entry, spec.exit]) if (Array.isArray(list)) list.forEach((a) => addAssign(asRecord(a).assign));
     for (const t of transitionsOf(statePath, spec)) addAssign(t.spec.assign);
   });
+  for (const t of processTransitions(def)) addAssign(t.spec.assign);
   return keys;
 }

@@ -7,7 +7,8 @@ import { asRecord, hasOwn, stringItems, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 import { forEachState } from './state-tree';
 import { didYouMean, listNames, suggest } from './suggest';
-import { transitionsOf } from './transitions';
+import { processTransitions } from './process-events';
+import { transitionsOf, type TransitionRef } from './transitions';
 import type { StateSpec } from './types';
 
 /** Events XState sends itself (`xstate.init`, `xstate.done.actor.*`, …); definitions may not use them. */
@@ -29,43 +30,43 @@ export function checkEvents(def: JsonRecord, reporter: Reporter): void {
     if (!hasOwn(events, name)) reporter.report('UNDECLARED_EVENT', ['distinctActors', i], undeclared(name, Object.keys(events)));
   }
 
-  forEachState(asRecord(def.states) as Record<string, StateSpec>, (path, spec) => {
-    for (const t of transitionsOf(path, spec)) {
-      const byPath = [...t.path, 'by'];
-      if (t.event === undefined) {
-        if (t.spec.by !== undefined) {
-          reporter.report(
-            'BY_WITHOUT_EVENT',
-            byPath,
-            `"by" only applies to event transitions (under on); remove it from this ${t.kind} transition`,
-            { key: true },
-          );
-        }
-        continue;
-      }
-      if (t.event.startsWith(RESERVED_PREFIX)) {
-        reporter.report('RESERVED_EVENT', t.keyPath, `event name "${t.event}" is reserved for the engine (xstate.*); use another name`, {
-          key: true,
-        });
-        continue;
-      }
-      if (!hasOwn(events, t.event)) {
-        reporter.report('UNDECLARED_EVENT', t.keyPath, undeclared(t.event, Object.keys(events)), { key: true });
-        checkRoles(t.spec.by, byPath);
-        continue;
-      }
-      const allowed = stringItems(asRecord(events[t.event]).by).map(([, role]) => role);
-      for (const role of checkRoles(t.spec.by, byPath)) {
-        if (allowed.includes(role)) continue;
-        const i = stringItems(t.spec.by).find(([, r]) => r === role)?.[0] ?? 0;
+  const transitions: TransitionRef[] = [...processTransitions(def)];
+  forEachState(asRecord(def.states) as Record<string, StateSpec>, (path, spec) => void transitions.push(...transitionsOf(path, spec)));
+  for (const t of transitions) {
+    const byPath = [...t.path, 'by'];
+    if (t.event === undefined) {
+      if (t.spec.by !== undefined) {
         reporter.report(
-          'ROLE_NOT_ALLOWED',
-          [...byPath, i],
-          `role "${role}" may not send ${t.event} (events.${t.event}.by: ${allowed.join(', ')}); add it there or remove it here`,
+          'BY_WITHOUT_EVENT',
+          byPath,
+          `"by" only applies to event transitions (under on); remove it from this ${t.kind} transition`,
+          { key: true },
         );
       }
+      continue;
     }
-  });
+    if (t.event.startsWith(RESERVED_PREFIX)) {
+      reporter.report('RESERVED_EVENT', t.keyPath, `event name "${t.event}" is reserved for the engine (xstate.*); use another name`, {
+        key: true,
+      });
+      continue;
+    }
+    if (!hasOwn(events, t.event)) {
+      reporter.report('UNDECLARED_EVENT', t.keyPath, undeclared(t.event, Object.keys(events)), { key: true });
+      checkRoles(t.spec.by, byPath);
+      continue;
+    }
+    const allowed = stringItems(asRecord(events[t.event]).by).map(([, role]) => role);
+    for (const role of checkRoles(t.spec.by, byPath)) {
+      if (allowed.includes(role)) continue;
+      const i = stringItems(t.spec.by).find(([, r]) => r === role)?.[0] ?? 0;
+      reporter.report(
+        'ROLE_NOT_ALLOWED',
+        [...byPath, i],
+        `role "${role}" may not send ${t.event} (events.${t.event}.by: ${allowed.join(', ')}); add it there or remove it here`,
+      );
+    }
+  }
 }
 
 function unknownRole(role: string, where: string, roles: string[]): string {

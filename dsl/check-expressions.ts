@@ -11,6 +11,7 @@ import { asRecord, isRecord, stringEntries, type JsonRecord } from './json-shape
 import type { Reporter } from './reporter';
 import { forEachState } from './state-tree';
 import { listNames, suggest } from './suggest';
+import { processTransitions } from './process-events';
 import { definitionPath, transitionsOf } from './transitions';
 import type { StateSpec } from './types';
 
@@ -138,6 +139,10 @@ export function expressionSites(def: JsonRecord): Site[] {
     if (Array.isArray(rules)) rules.forEach((rule, i) => one(asRecord(rule).when, ['decisions', name, i, 'when']));
   }
   map(def.index, ['index']);
+  for (const t of processTransitions(def)) {
+    one(t.spec.if, [...t.path, 'if']);
+    map(t.spec.assign, [...t.path, 'assign']);
+  }
   forEachState(asRecord(def.states) as Record<string, StateSpec>, (statePath, spec) => {
     const at = definitionPath(statePath);
     actions(spec.entry, [...at, 'entry']);
@@ -148,6 +153,9 @@ export function expressionSites(def: JsonRecord): Site[] {
       map(t.spec.assign, [...t.path, 'assign']);
     }
     if (isRecord(spec.invoke)) map(spec.invoke.with, [...at, 'invoke', 'with']);
+    if (isRecord(spec.invoke)) map(asRecord(spec.invoke.compensate).with, [...at, 'invoke', 'compensate', 'with']);
+    map(spec.output, [...at, 'output']);
+    if (isRecord(spec.outcome)) one(spec.outcome.expr, [...at, 'outcome', 'expr']);
   });
   // Empty strings are the schema check's to report.
   return sites.filter((s) => s.source.trim() !== '');

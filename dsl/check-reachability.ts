@@ -8,7 +8,8 @@ import { asRecord, hasOwn, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 import { allStatePaths, childrenAt, forEachState, isParallel, resolveTarget, stateAt, visibleNames, type StatePath } from './state-tree';
 import { suggest } from './suggest';
-import { definitionPath, transitionsOf } from './transitions';
+import { processTransitions } from './process-events';
+import { definitionPath, transitionsOf, type TransitionRef } from './transitions';
 import type { StateSpec } from './types';
 
 export function checkReachability(def: JsonRecord, reporter: Reporter): void {
@@ -16,7 +17,7 @@ export function checkReachability(def: JsonRecord, reporter: Reporter): void {
   // With no valid starting state everything looks dead; UNKNOWN_INITIAL already says why.
   if (typeof def.initial !== 'string' || !hasOwn(childrenAt(root, []), def.initial)) return;
   const guessed = { unknown: false };
-  const reached = reachableStates(root, def.initial, guessed);
+  const reached = reachableStates(root, def.initial, guessed, processTransitions(def));
   // A target naming no state (UNKNOWN_TARGET, reported once) with no likely meaning leaves no way
   // to tell which states a fix would reach: saying "unreachable" of each would be follow-on noise.
   if (guessed.unknown) return;
@@ -40,7 +41,12 @@ export function checkReachability(def: JsonRecord, reporter: Reporter): void {
  * state its did-you-mean names (one typo, one error: what it cuts off is not reported too); when
  * there is no likely meaning, `guessed.unknown` is set.
  */
-export function reachableStates(root: Record<string, StateSpec>, initial: string, guessed?: { unknown: boolean }): Set<string> {
+export function reachableStates(
+  root: Record<string, StateSpec>,
+  initial: string,
+  guessed?: { unknown: boolean },
+  processWide: TransitionRef[] = [],
+): Set<string> {
   const reached = new Set<string>();
   const queue: StatePath[] = [];
   const mark = (path: StatePath): void => {
@@ -75,17 +81,20 @@ export function reachableStates(root: Record<string, StateSpec>, initial: string
     }
     enterDown(target);
   };
-  enter([initial]);
-  for (let i = 0; i < queue.length; i++) {
-    const path = queue[i];
-    const spec = stateAt(root, path);
-    if (!spec) continue;
-    for (const t of transitionsOf(path, spec)) {
+  const follow = (path: StatePath, transitions: TransitionRef[]): void => {
+    for (const t of transitions) {
       if (typeof t.spec.target !== 'string') continue;
       const target = resolveTarget(path, t.spec.target, root) ?? meantTarget(path, t.spec.target, root);
       if (target) enter(target);
       else if (guessed) guessed.unknown = true;
     }
+  };
+  enter([initial]);
+  // Process-wide transitions can be taken from the first state on, so their targets are reached.
+  follow([], processWide);
+  for (let i = 0; i < queue.length; i++) {
+    const spec = stateAt(root, queue[i]);
+    if (spec) follow(queue[i], transitionsOf(queue[i], spec));
   }
   return reached;
 }

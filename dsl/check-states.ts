@@ -18,7 +18,8 @@ import {
   type StatePath,
 } from './state-tree';
 import { didYouMean, listNames, suggest } from './suggest';
-import { definitionPath, transitionsOf } from './transitions';
+import { processTransitions } from './process-events';
+import { definitionPath, transitionsOf, type TransitionRef } from './transitions';
 import type { StateSpec } from './types';
 
 export function checkStates(def: JsonRecord, reporter: Reporter): void {
@@ -26,12 +27,15 @@ export function checkStates(def: JsonRecord, reporter: Reporter): void {
   if (typeof def.initial === 'string' && !hasOwn(childrenAt(root, []), def.initial)) {
     reporter.report('UNKNOWN_INITIAL', ['initial'], unknownChild(def.initial, childrenAt(root, []), 'top-level states'));
   }
+  const processWide = processTransitions(def);
+  checkTransitionTargets([], processWide, root, reporter);
   forEachState(root, (path, spec) => {
     checkTargets(path, spec, root, reporter);
     // A misspelled `type` is reported by the schema; guessing the kind would only add noise.
     if (spec.type !== undefined && !isParallel(spec) && !isFinal(spec)) return;
     checkKind(path, spec, reporter);
-    checkWayOut(path, spec, root, reporter);
+    // A process-wide transition with a target leaves any state.
+    if (!processWide.some((t) => typeof t.spec.target === 'string')) checkWayOut(path, spec, root, reporter);
   });
 }
 
@@ -92,7 +96,11 @@ function checkKind(path: StatePath, spec: StateSpec, reporter: Reporter): void {
 }
 
 function checkTargets(path: StatePath, spec: StateSpec, root: Record<string, StateSpec>, reporter: Reporter): void {
-  for (const t of transitionsOf(path, spec)) {
+  checkTransitionTargets(path, transitionsOf(path, spec), root, reporter);
+}
+
+function checkTransitionTargets(path: StatePath, transitions: TransitionRef[], root: Record<string, StateSpec>, reporter: Reporter): void {
+  for (const t of transitions) {
     const target = t.spec.target;
     if (typeof target !== 'string' || target === '' || resolveTarget(path, target, root)) continue;
     reporter.report('UNKNOWN_TARGET', t.targetPath, `unknown state "${target}"${targetHint(path, target, root)}`);

@@ -76,6 +76,11 @@ export const DIAGNOSTIC_CODES = {
   DECISION_CONFLICT:
     'A decision comes from one place: the definition or one file of its `uses:` list. Remove or rename one of the two tables.',
   UNREACHABLE_RULE: 'A rule without `when` always matches: make it the last rule, or add a `when`.',
+  INVALID_JOIN:
+    "A state's `onDone` (a join) is taken when it is done: give it child states, with a `type: final` child (compound) or a final state in every region (parallel).",
+  OUTPUT_NOT_FINAL: 'Only `type: final` states hand on an `output`; move it to the final state or remove it.',
+  INVALID_COMPENSATION:
+    '`compensate: true` goes on a top-level final state, and some `invoke` must declare `compensate:` (what undoes its effect) for it to run.',
   // Across files
   DUPLICATE_PROCESS_ID: 'Each process id may be defined once; rename one of the processes.',
 } as const satisfies Record<string, string>;

@@ -1,6 +1,6 @@
 /**
- * Every transition of a state, whatever its spelling (`on`, `always`, `after`, `invoke.onDone`,
- * `invoke.onError`; a target name, a transition or a list), with the path to it in the
+ * Every transition of a state, whatever its spelling (`on`, `always`, `after`, `onDone` (a join),
+ * `invoke.onDone`, `invoke.onError`; a target name, a transition or a list), with the path to it in the
  * definition so problems can be placed in the file. Pure; skips parts of the wrong shape.
  */
 import type { PathSegment } from './diagnostics';
@@ -8,7 +8,7 @@ import { asRecord, isRecord, type JsonRecord } from './json-shape';
 import type { StatePath } from './state-tree';
 import type { StateSpec } from './types';
 
-export type TransitionKind = 'on' | 'always' | 'after' | 'onDone' | 'onError';
+export type TransitionKind = 'on' | 'always' | 'after' | 'onDone' | 'onError' | 'join';
 
 export interface TransitionRef {
   kind: TransitionKind;
@@ -42,6 +42,8 @@ export function transitionsOf(statePath: StatePath, spec: StateSpec): Transition
       if (isRecord(delay)) out.push({ kind: 'after', keyPath: path, path, spec: delay, targetPath: [...path, 'target'] });
     });
   }
+  // A join: the state's own onDone (compound or parallel), taken when it is done.
+  out.push(...spellings('join', spec.onDone, [...base, 'onDone']));
   const invoke = asRecord(spec.invoke);
   out.push(...spellings('onDone', invoke.onDone, [...base, 'invoke', 'onDone']));
   out.push(...spellings('onError', invoke.onError, [...base, 'invoke', 'onError']));

@@ -44,6 +44,11 @@ export interface ProcessDefinition {
    * different people (canonical actor ids); see compiler/distinct-actors.ts.
    */
   distinctActors?: string[];
+  /**
+   * Process-wide events: handled in any state until the case ends, interrupting what runs there
+   * (compiler/process-events.ts). Targets are top-level states or dotted paths.
+   */
+  on?: Record<string, TransitionInput>;
   /** Name of the initial top-level state. */
   initial: string;
   states: Record<string, StateSpec>;
@@ -82,8 +87,20 @@ export interface StateSpec {
   always?: TransitionInput;
   after?: DelaySpec[];
   invoke?: InvokeSpec;
-  /** Outcome a top-level final state reports as the case result. */
-  outcome?: string;
+  /** Outcome a top-level final state reports as the case result: a name, or an expression giving one. */
+  outcome?: string | OutcomeExpr;
+  /** On a final state: what it hands on (its region's output in a join, or the child's output to a parent). */
+  output?: Record<string, Expr>;
+  /** Join: taken when this compound state reaches a final child, or every region of this parallel state does. */
+  onDone?: TransitionInput;
+  /** On a top-level final state: run the compensations of completed invocations, newest first. */
+  compensate?: boolean;
+}
+
+/** An outcome computed when the final state is entered; it must give one of `oneOf`. */
+export interface OutcomeExpr {
+  expr: Expr;
+  oneOf: string[];
 }
 
 export interface Action {
@@ -138,6 +155,14 @@ export interface InvokeSpec {
   onDone?: TransitionInput;
   /** Taken when it fails for good; `event.error` holds the message. */
   onError?: TransitionInput;
+  /** What undoes this invocation's effect (compiler/compensation.ts); `with` sees `event.output`. */
+  compensate?: CompensateSpec;
+}
+
+export interface CompensateSpec {
+  activity?: string;
+  process?: string;
+  with?: Record<string, Expr>;
 }
 
 export interface RetrySpec {

@@ -7,6 +7,7 @@
  *   const diagnostics = validateDefinition(yaml.parse(text), unlocated('refund.yaml'));
  *   if (diagnostics.length === 0) compile(def as ProcessDefinition);
  */
+import { checkConstructs } from './check-constructs';
 import { checkContextKeys } from './check-context';
 import { checkDataSchemas } from './check-data-schemas';
 import { checkDecisionOrder } from './check-decision-order';
@@ -40,6 +41,7 @@ export const SEMANTIC_PASSES = [
   checkInvocations,
   checkDecisionTables,
   checkDataSchemas,
+  checkConstructs,
 ];
 
 /** All problems with a definition (already parsed from YAML), ordered by position; empty when it is valid. */

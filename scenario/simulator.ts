@@ -14,6 +14,9 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
 import { compileDefinition, outcomeOf, type ArmedDeadline, type InvokeRequest } from '../compiler/compile';
+import { compensatesOnEntry, type CompensationRequest } from '../compiler/compensation';
+import { publicContext } from '../compiler/joins';
+import { own } from '../dsl/json-shape';
 import { caseErrorCode, type CaseError } from '../compiler/case-error';
 import { checkDistinctActors } from '../compiler/distinct-actors';
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
@@ -33,6 +36,8 @@ export interface SimulatedInvocation {
   status: 'pending' | 'done' | 'failed' | 'cancelled';
   output?: unknown;
   error?: string;
+  /** Set on a compensation: the invocation whose effect it undoes. */
+  compensates?: string;
 }
 
 /** What an invocation gives when the machine starts it (the scenario's `invocations:` defaults). */
@@ -69,6 +74,11 @@ export class CaseSimulator {
   private readonly timers = new Map<number, { due: number; fn: () => void }>();
   private readonly queue: Array<() => void> = [];
   private readonly loopGuard = new LoopGuard();
+  /** Compensations of invocations that returned, oldest first (compiler/compensation.ts). */
+  private readonly compensations: CompensationRequest[] = [];
+  private compensated = false;
+  /** By invocation sequence number: what makes its compensation once it returns. */
+  private readonly undoers = new Map<number, (output: unknown) => CompensationRequest>();
   private expressionFailure?: CaseError;
   private timerSeq = 0;
   private previous: string[] = [];
@@ -142,11 +152,11 @@ export class CaseSimulator {
   }
 
   get context(): Record<string, unknown> {
-    return (this.actor?.getSnapshot().context ?? {}) as Record<string, unknown>;
+    return publicContext((this.actor?.getSnapshot().context ?? {}) as Record<string, unknown>);
   }
 
   get outcome(): string | undefined {
-    return this.status === 'completed' ? outcomeOf(this.def, this.state[0].split('.')) : undefined;
+    return this.status === 'completed' ? outcomeOf(this.def, this.state[0].split('.'), this.actor.getSnapshot().output) : undefined;
   }
 
   get allowed(): Record<string, string[]> {
@@ -186,6 +196,7 @@ export class CaseSimulator {
     this.actor.send({ type: event.type, actor: event.actor, data: event.data ?? {} });
     this.drain();
     this.advance(0);
+    this.compensateWhenEnded();
     return undefined;
   }
 
@@ -211,6 +222,8 @@ export class CaseSimulator {
         status: 'done',
         output: answer.returns,
       } as TimelineEntry);
+      const undo = this.undoers.get(invocation.seq);
+      if (undo) this.stackCompensation(undo, answer.returns);
       settler.done(answer.returns);
     } else {
       invocation.status = 'failed';
@@ -232,6 +245,7 @@ export class CaseSimulator {
     }
     this.drain();
     this.advance(0);
+    this.compensateWhenEnded();
   }
 
   /**
@@ -251,6 +265,56 @@ export class CaseSimulator {
       this.drain();
     }
     this.now = until;
+    this.compensateWhenEnded();
+  }
+
+  /**
+   * As the workflow does (workflows/compensations.ts): once the case failed, or completed in a
+   * final state with `compensate: true`, the stacked compensations start, newest first, each
+   * answered by the scenario's defaults (or left pending). Each is an invocation with
+   * `compensates` set, so `invoked:` expectations see it.
+   */
+  private compensateWhenEnded(): void {
+    if (this.compensated || this.status === 'running') return;
+    const leaf = this.state[0]?.split('.')[0] ?? '';
+    if (this.status !== 'failed' && !compensatesOnEntry(own(this.def.states, leaf))) return;
+    this.compensated = true;
+    while (this.compensations.length) {
+      const c = this.compensations.pop()!;
+      const answer = this.answers[c.name];
+      const invocation: SimulatedInvocation = {
+        seq: this.invocations.length + 1,
+        state: c.state,
+        kind: c.kind,
+        name: c.name,
+        input: c.input,
+        startedAt: this.now,
+        status: 'pending',
+        compensates: c.compensates,
+      };
+      this.invocations.push(invocation);
+      if (!answer || 'pending' in answer) continue;
+      invocation.status = 'returns' in answer ? 'done' : 'failed';
+      if ('returns' in answer) invocation.output = answer.returns;
+      else invocation.error = answer.fails;
+      this.record({
+        kind: 'invoke',
+        at: this.iso(),
+        state: c.state,
+        [c.kind]: c.name,
+        status: invocation.status,
+        ...('returns' in answer ? { output: answer.returns } : { error: answer.fails }),
+        compensates: c.compensates,
+      } as TimelineEntry);
+    }
+  }
+
+  private stackCompensation(undo: (output: unknown) => CompensationRequest, output: unknown): void {
+    try {
+      this.compensations.push(undo(output));
+    } catch (err) {
+      this.fail(err);
+    }
   }
 
   stop(): void {
@@ -269,6 +333,7 @@ export class CaseSimulator {
     };
     this.invocations.push(invocation);
     this.settlers.set(invocation.seq, { done, failed, hasOnError: request.hasOnError });
+    if (request.compensation) this.undoers.set(invocation.seq, request.compensation);
     // As in the workflow, a result arrives after the activation that started the invocation.
     const answer = this.answers[request.name];
     if (answer && !('pending' in answer)) this.queue.push(() => invocation.status === 'pending' && this.settle(invocation, answer));

@@ -102,6 +102,7 @@ export const recordingDefinitions = (): Record<string, ProcessDefinition> => ({
   'refund-approval': recordingRefund(),
   'complaint-monitor': recordingMonitor(),
   'gray-release': recordingGrayRelease(),
+  'warranty-claim': shipped('warranty-claim'),
 });
 
 const intake = (customerId: string, impact: string, level1: string, description: string) => ({
@@ -319,6 +320,42 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
       data: { resolution: 'account unlocked, reset flow fixed' },
     });
     await answerFollowUps({ docket, state }, id, 'cust-707', { score: 2 });
+  },
+
+  async 'warranty-claim-replaced'({ docket, state }) {
+    // The join of inspection and eligibility, a lead's approval, and the outcome from an expression.
+    const id = 'warranty-claim-replaced';
+    await docket.start({ process: 'warranty-claim', id, input: { customerId: 'cust-808', product: 'toaster', price: 200 } });
+    await state(id, 'assessing.inspection.inspecting');
+    await docket.send(id, {
+      type: 'INSPECTED',
+      actor: as('inspector', 'ivy.inspector'),
+      data: { fault: 'manufacturing', repairable: false },
+    });
+    await docket.send(id, { type: 'ELIGIBILITY', actor: as('agent', 'li.agent'), data: { eligible: true } });
+    await docket.send(id, { type: 'APPROVE', actor: as('lead', 'chen.lead') });
+    await docket.result(id);
+  },
+
+  async 'warranty-claim-withdrawn'({ docket, state }) {
+    // Withdrawn while the refund child is half approved: the child is cancelled, and the notice and
+    // the collection are compensated, newest first, before the claim completes as withdrawn.
+    const id = 'warranty-claim-withdrawn';
+    await docket.start({ process: 'warranty-claim', id, input: { customerId: 'cust-909', product: 'laptop', price: 2500 } });
+    await state(id, 'assessing.inspection.inspecting');
+    await docket.send(id, { type: 'ELIGIBILITY', actor: as('agent', 'li.agent'), data: { eligible: true } });
+    await docket.send(id, {
+      type: 'INSPECTED',
+      actor: as('inspector', 'ivy.inspector'),
+      data: { fault: 'manufacturing', repairable: false },
+    });
+    await docket.send(id, { type: 'APPROVE', actor: as('supervisor', 'zhao.supervisor') });
+    const child = `${id}/refund-approval-1`;
+    await state(child, 'review.supervisor');
+    await docket.send(child, { type: 'APPROVE', actor: as('supervisor', 'sun.supervisor') });
+    await state(child, 'review.finance');
+    await docket.send(id, { type: 'WITHDRAW', actor: as('customer', 'cust-909') });
+    await docket.result(id);
   },
 
   async 'gray-release-closed'({ docket }) {

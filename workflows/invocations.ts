@@ -17,23 +17,35 @@ export interface InvocationCallbacks {
 
 /**
  * An invoker for one case; it numbers the case's child processes to give them stable ids, and
- * keeps the running ones in `running` (by workflow id) for the state view.
+ * keeps the running ones in `running` (by workflow id) for the state view. `cancelling` holds the
+ * child processes asked to cancel that have not finished doing so: a case waits for them before it
+ * ends, else Temporal's parent-close policy would terminate a child still cleaning up (running its
+ * compensations).
  */
 export function createInvoker(resolved: ResolvedDefinition, running: Map<string, ChildView> = new Map()) {
   let childSequence = 0;
-  return (request: InvokeRequest, callbacks: InvocationCallbacks) =>
+  const cancelling = new Set<Promise<unknown>>();
+  const invoke = (request: InvokeRequest, callbacks: InvocationCallbacks) =>
     startInvocation(
       request,
       () => (request.kind === 'activity' ? runActivity(request) : runChild(request, resolved, ++childSequence, running)),
       callbacks,
+      request.kind === 'process' ? cancelling : undefined,
     );
+  return Object.assign(invoke, { cancelling });
 }
 
 /** Starts the invocation; returns a canceller for when the invoking state is left. */
-function startInvocation(request: InvokeRequest, run: () => Promise<unknown>, callbacks: InvocationCallbacks): () => void {
+function startInvocation(
+  request: InvokeRequest,
+  run: () => Promise<unknown>,
+  callbacks: InvocationCallbacks,
+  cancelling?: Set<Promise<unknown>>,
+): () => void {
   const scope = new CancellationScope();
   let left = false;
-  scope.run(run).then(
+  const running = scope.run(run);
+  running.then(
     (output) => callbacks.done(output),
     (err) => {
       if (left && isCancellation(err)) return;
@@ -43,6 +55,14 @@ function startInvocation(request: InvokeRequest, run: () => Promise<unknown>, ca
   return () => {
     left = true;
     scope.cancel();
+    if (cancelling) {
+      const settled = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      cancelling.add(settled);
+      void settled.then(() => cancelling.delete(settled));
+    }
   };
 }
 
@@ -86,7 +106,7 @@ async function runChild(
   } finally {
     running.delete(workflowId);
   }
-  return { outcome: result.outcome, context: result.context, workflowId };
+  return { outcome: result.outcome, context: result.context, ...(result.output && { output: result.output }), workflowId };
 }
 
 /** The innermost message of a Temporal failure chain (ActivityFailure → ApplicationFailure). */

@@ -8,7 +8,18 @@
  * recorded in the timeline). `after` delays become durable timers on the case's own clock
  * (durable-clock.ts), never the sandbox's global setTimeout; invocations become activities or child workflows.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
 import { compileDefinition, outcomeOf, type RuntimeHooks } from '../compiler/compile';
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
@@ -42,6 +53,10 @@ import { DurableClock } from './durable-clock';
 import { SearchAttributeSync } from './search-attributes';
 import { CaseMetrics } from './case-metrics';
 import { refusal } from './refusal';
+import { Compensations } from './compensations';
+import { publicContext } from '../compiler/joins';
+import { compensatesOnEntry } from '../compiler/compensation';
+import { own } from '../dsl/json-shape';
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
 /** A run also continues as new once its history is this large (Temporal fails a run at 50 MiB). */
@@ -84,6 +99,9 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   // The child processes running now, for the state view (workflows/invocations.ts keeps it).
   const runningChildren = new Map<string, ChildView>();
   const invoke = createInvoker(resolved, runningChildren);
+  const compensations = new Compensations(resume?.compensations);
+  // Cancelling the case cancels this scope; invocations it cut short are not failures of the case.
+  const root = CancellationScope.current();
   // XState's delays and the carried deadlines run on this clock, private to the case (see durable-clock.ts).
   const clock = new DurableClock();
   const carriedTimers = new CarriedTimers(clock);
@@ -111,10 +129,12 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
           settle();
           loopGuard.outsideEvent();
           record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'done', output });
+          if (request.compensation && !stackCompensation(request.compensation, output)) return;
           done(output);
         },
         failed: (error) => {
           settle();
+          if (root.consideredCancelled) return;
           loopGuard.outsideEvent();
           record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'failed', error });
           metrics.invocationFailed(request.kind, request.name);
@@ -137,6 +157,18 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     caseError: (err) => (expressionFailure ??= err),
   };
 
+  /** Stacks the compensation of an invocation that returned; false (and the case fails) when its input cannot be evaluated. */
+  function stackCompensation(compensation: (output: unknown) => ReturnType<Compensations['pending']>[number], output: unknown): boolean {
+    try {
+      compensations.push(compensation(output));
+      return true;
+    } catch (err) {
+      failure ??= (err as Error)?.message ?? String(err);
+      failureCode = caseErrorCode(err) ?? 'EXPRESSION_FAILED';
+      return false;
+    }
+  }
+
   const machine = compileOrFail(def, input, hooks);
   let previous: string[] = [];
   const actor = createActor(machine, {
@@ -148,7 +180,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
 
   const leaves = () => leafPaths(actor.getSnapshot().value);
   const stateNames = () => leaves().map(displayPath);
-  const context = () => actor.getSnapshot().context as Record<string, unknown>;
+  const context = () => publicContext(actor.getSnapshot().context as Record<string, unknown>);
   const status = (): StateView['status'] =>
     failure
       ? 'failed'
@@ -157,13 +189,13 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
         : actor.getSnapshot().status === 'error'
           ? 'failed'
           : 'running';
-  const outcome = () => (status() === 'completed' ? outcomeOf(def, leaves()[0]) : undefined);
+  const outcome = () => (status() === 'completed' ? outcomeOf(def, leaves()[0], actor.getSnapshot().output) : undefined);
   const searchAttributes = new SearchAttributeSync(def, resolved.hash);
 
   function onInspect(ev: InspectionEvent): void {
     if (ev.type !== '@xstate.snapshot' || ev.actorRef !== (actor as AnyActorRef)) return;
     const event = ev.event as AnyEventObject & Partial<EventInput>;
-    const snapshot = ev.snapshot as unknown as { value: unknown; status: string; context: Record<string, unknown> };
+    const snapshot = ev.snapshot as unknown as { value: unknown; status: string; context: Record<string, unknown>; output?: unknown };
     const to = leafPaths(snapshot.value).map(displayPath);
     if (event.type === 'xstate.init') {
       record.add(
@@ -198,7 +230,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       }
     }
     previous = to;
-    const outcome = snapshot.status === 'done' ? outcomeOf(def, to[0].split('.')) : undefined;
+    const outcome = snapshot.status === 'done' ? outcomeOf(def, to[0].split('.'), snapshot.output) : undefined;
     searchAttributes.update(to, { input, context: snapshot.context, now: now(), caseId: hooks.caseId }, outcome);
   }
 
@@ -311,7 +343,14 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     workflowInfo().continueAsNewSuggested ||
     workflowInfo().historyLength >= limit ||
     workflowInfo().historySize >= CONTINUE_AS_NEW_HISTORY_BYTES;
-  await condition(() => status() !== 'running' || (historyIsLong() && inflight === 0));
+  try {
+    await condition(() => status() !== 'running' || (historyIsLong() && inflight === 0));
+  } catch (err) {
+    // The case was cancelled: undo what its invocations did (nothing to do when none had an
+    // effect to undo, so cases without compensations end exactly as before), then end cancelled.
+    if (isCancellation(err)) await compensate();
+    throw err;
+  }
   await condition(allHandlersFinished);
   if (status() === 'running') {
     log.info('continuing as new', { historyLength: workflowInfo().historyLength, run: (resume?.run ?? 1) + 1 });
@@ -328,16 +367,20 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
         timeline: carriedTimeline(record.timeline),
         run: (resume?.run ?? 1) + 1,
         children: resolved.children,
+        ...(compensations.pending().length ? { compensations: compensations.pending() } : {}),
       },
     });
   }
-  if (failure || actor.getSnapshot().status === 'error') {
+  const failed = failure !== undefined || actor.getSnapshot().status === 'error';
+  if (failed || compensatesOnEntry(own(def.states, leaves()[0]?.[0] ?? ''))) await compensate();
+  if (failed) {
     metrics.finished('failed', failureCode);
     throw ApplicationFailure.nonRetryable(
       `process ${def.process} failed: ${failure ?? 'the state machine stopped with an error'}`,
       failureCode,
     );
   }
+  await childrenCancelled();
   const finalOutcome = outcome()!;
   metrics.finished('completed', finalOutcome);
   record.add({ kind: 'completed', at: iso(), outcome: finalOutcome, state: stateNames() });
@@ -347,9 +390,32 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     outcome: finalOutcome,
     state: stateNames(),
     context: context(),
+    ...(Object.keys(caseOutput()).length ? { output: caseOutput() } : {}),
     definitionHash: resolved.hash,
     timelineTotal: record.timeline.length,
   };
+
+  /** The final state's `output` (compiler/outcome.ts). */
+  function caseOutput(): Record<string, unknown> {
+    return ((actor.getSnapshot().output as { output?: Record<string, unknown> } | undefined)?.output ?? {}) as Record<string, unknown>;
+  }
+
+  /** Runs the stacked compensations (workflows/compensations.ts), then waits for cancelled children. */
+  async function compensate(): Promise<void> {
+    if (compensations.pending().length) await compensations.runAll(invoke, (entry) => record.add(entry), iso);
+    await childrenCancelled();
+  }
+
+  /**
+   * Children asked to cancel (their state was left) finish cancelling before the case ends, so
+   * they are cancelled, not terminated by the parent-close policy. Patched: cases recorded
+   * before this ended without waiting.
+   */
+  async function childrenCancelled(): Promise<void> {
+    if (invoke.cancelling.size && patched('docket-wait-cancelled-children')) {
+      await CancellationScope.nonCancellable(() => Promise.all([...invoke.cancelling]));
+    }
+  }
 }
 
 /** The case's input with the schema's defaults applied; a mismatch fails the case as INVALID_INPUT. */

@@ -110,11 +110,11 @@ describe('a forged, unmerged or broken definition cannot run', () => {
 
   it('fails a case of a process that is not deployed at once (DEFINITION_NOT_FOUND), and the client says so before starting', async () => {
     const id = h.caseId('not-deployed');
-    const handle = await startRaw(h.taskQueue, id, { process: 'warranty-claim', input: {} });
+    const handle = await startRaw(h.taskQueue, id, { process: 'loyalty-bonus', input: {} });
     const failure = await failureOf(handle);
     expect(failure.code).toBe('DEFINITION_NOT_FOUND');
-    expect(failure.message).toMatch(/"warranty-claim" is not deployed/);
-    await expect(h.docket.start({ process: 'warranty-claim', id: h.caseId('not-deployed-2'), input: {} })).rejects.toBeInstanceOf(
+    expect(failure.message).toMatch(/"loyalty-bonus" is not deployed/);
+    await expect(h.docket.start({ process: 'loyalty-bonus', id: h.caseId('not-deployed-2'), input: {} })).rejects.toBeInstanceOf(
       DefinitionNotFoundError,
     );
   });

@@ -33,7 +33,7 @@ let files: HistoryFile[];
 const recordedHash = new Map<string, string>();
 beforeAll(async () => {
   files = await Promise.all((await listHistoryFiles(HISTORIES)).map((f) => readHistoryFile(f)));
-  for (const name of ['complaint', 'refund-approval', 'complaint-monitor', 'gray-release']) {
+  for (const name of ['complaint', 'refund-approval', 'complaint-monitor', 'gray-release', 'warranty-claim']) {
     const { definition } = await loadDefinitionFile(path.join(RECORDED_DEFINITIONS, `${name}.yaml`));
     recordedHash.set(definition!.process, definitionHash(definition!));
   }
@@ -67,8 +67,9 @@ describe('every recorded history', () => {
       expect(c).toMatchObject({ definitionSource: 'registry', definitionVersion: 1, deployedBy: 'record-histories' });
       expect(Date.parse(c.deployedAt!)).toBeLessThanOrEqual(Date.parse(c.startedAt));
       expect(Date.parse(c.resolvedAt)).toBeGreaterThanOrEqual(Date.parse(c.startedAt));
-      // The complaint pins the version of its child process it will start: the recording refund.
-      expect(c.children).toEqual(c.definition.process === 'complaint' ? { 'refund-approval': recordedHash.get('refund-approval') } : {});
+      // The complaint and the warranty claim pin the version of the child process they will start: the recording refund.
+      const invokesRefund = ['complaint', 'warranty-claim'].includes(c.definition.process);
+      expect(c.children).toEqual(invokesRefund ? { 'refund-approval': recordedHash.get('refund-approval') } : {});
     }
   });
 

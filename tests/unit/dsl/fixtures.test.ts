@@ -212,6 +212,24 @@ const EXPECTED: Record<string, Expected> = {
     'decisions.priority',
     'decision "priority" is also defined in the shared file "../shared/priority-rules.yaml"; remove it here, or rename one (a shared table is never silently overridden)',
   ],
+  'invalid-join.yaml': [
+    'INVALID_JOIN',
+    '21:5',
+    'states.checking.onDone',
+    'parallel state "checking" is done only when every region reaches a final state, and region "credit" has none; add a type: final state to it',
+  ],
+  'output-not-final.yaml': [
+    'OUTPUT_NOT_FINAL',
+    '12:5',
+    'states.open.output',
+    'state "open" is not final, so its output is never handed on; add type: final or remove output',
+  ],
+  'invalid-compensation.yaml': [
+    'INVALID_COMPENSATION',
+    '22:5',
+    'states.withdrawn.compensate',
+    'final state "withdrawn" runs compensations, but no invoke declares one; add compensate: to the invoke whose effect must be undone, or remove this',
+  ],
   'unreachable-rule.yaml': [
     'UNREACHABLE_RULE',
     '6:7',
