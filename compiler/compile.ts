@@ -8,7 +8,6 @@
 import { assign, fromCallback, setup, type AnyEventObject, type AnyStateMachine } from 'xstate';
 import { evaluateBoolean } from '../dsl/cel';
 import { parseDuration } from '../dsl/duration';
-import { own } from '../dsl/json-shape';
 import { resolveTarget } from '../dsl/state-tree';
 import type { Action, DelaySpec, ProcessDefinition, RetrySpec, StateSpec, TransitionSpec } from '../dsl/types';
 import { inState as inStateOf, type CaseError } from './case-error';
