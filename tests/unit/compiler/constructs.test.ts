@@ -297,7 +297,7 @@ states:
     compensate: true
 `),
     ).toEqual([
-      'UNKNOWN_ACTIVITY states.open.invoke.compensate.activity: unknown activity "notfy" (did you mean "notify"? activities: notify, assignOwner, transferCase, recordFollowUp, signalProcess, issueRefund, setTrafficWeight, checkHealth)',
+      'UNKNOWN_ACTIVITY states.open.invoke.compensate.activity: unknown activity "notfy" (did you mean "notify"? activities: notify, assignOwner, transferCase, recordFollowUp, signalProcess, startProcess, countCases, issueRefund, setTrafficWeight, checkHealth)',
       'INVALID_JOIN states.open.onDone: state "open" has no child states, so it is never done and onDone is never taken; use invoke.onDone for an invocation\'s result, or give it states',
       'UNKNOWN_CONTEXT_KEY states.done.outcome.expr: context key "nope" is never set: declare it under context (or assign it) first',
     ]);
