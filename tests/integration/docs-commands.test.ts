@@ -73,9 +73,10 @@ it.each(runnable.map((b) => [`${b.page}:${b.line}`, b] as const))(
   (_where, block) => {
     const script = block.code.replace(/127\.0\.0\.1:7233/g, h.address).replace(/--task-queue docket\b/g, `--task-queue ${h.taskQueue}`);
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: scratch, env, encoding: 'utf8', timeout: 240_000 });
-    if (run.status !== 0) {
+    // A command still running at the timeout is killed, and may exit 0 on SIGTERM (a worker drains): that is a failure too.
+    if (run.error || run.status !== 0) {
       throw new Error(
-        `${block.page}:${block.line} exited ${run.status ?? run.signal}\n--- script\n${script}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`,
+        `${block.page}:${block.line} exited ${run.error ? `${run.error.message}, ` : ''}${run.status ?? run.signal}\n--- script\n${script}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`,
       );
     }
   },

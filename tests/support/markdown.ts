@@ -69,7 +69,7 @@ export interface ShellBlock {
   /** Line of the opening fence. */
   line: number;
   code: string;
-  /** The reason of a `<!-- docs-test: skip REASON -->` comment on the line before the fence, if any. */
+  /** The reason of a `<!-- docs-test: skip REASON -->` comment on the last non-blank line before the fence, if any. */
   skip?: string;
 }
 
@@ -80,7 +80,9 @@ export function shellBlocks(page: string): ShellBlock[] {
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].trim() !== '```sh') continue;
     const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
-    const marker = /<!-- docs-test: skip (.+?) -->/.exec(lines[i - 1] ?? '');
+    let before = i - 1;
+    while (before >= 0 && lines[before].trim() === '') before--;
+    const marker = /<!-- docs-test: skip (.+?) -->/.exec(lines[before] ?? '');
     blocks.push({ page, line: i + 1, code: lines.slice(i + 1, end).join('\n'), skip: marker?.[1] });
     i = end;
   }
