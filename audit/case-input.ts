@@ -6,7 +6,7 @@
  *
  * A history recorded before start-by-name (the definition travelled in the start input as
  * `bundle`, and there is no `resolveDefinition` step) is `NOT_A_DOCKET_CASE`, with a message that
- * says so and points at README "Cases started before start-by-name".
+ * says so and points at docs/guide.md "Cases started before start-by-name".
  */
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -81,7 +81,7 @@ export type RecordedDefinition =
 const BEFORE_START_BY_NAME =
   'recorded before start-by-name: the definition travelled in the start input (`bundle`) and the history has no resolveDefinition step, ' +
   'so this version of docket cannot audit, replay or re-run it (`docket audit verify` still checks its digest); audit it with the docket release it ran on ' +
-  '(see README "Cases started before start-by-name")';
+  '(see docs/guide.md "Cases started before start-by-name")';
 
 export function caseInput(file: HistoryFile): CaseInput {
   const events = file.history.events as HistoryEvent[];

@@ -9,7 +9,7 @@
  * - `NOT_A_HISTORY`: JSON, but not `{ events: [...] }` as `docket history` or `temporal workflow show --output json` write.
  * - `NOT_A_DOCKET_CASE`: a Temporal history, but not of docket's `process` workflow; or a case run
  *   whose definition is not recorded: one recorded before start-by-name (no resolveDefinition
- *   step; the message points at README "Cases started before start-by-name"), or one that failed
+ *   step; the message points at docs/guide.md "Cases started before start-by-name"), or one that failed
  *   or was exported before its resolveDefinition step completed.
  * - `NO_HISTORIES`: a directory without any `.json` file.
  * - `DEFINITION_TAMPERED`: the definition recorded in the history does not match its recorded hash.

@@ -1,7 +1,7 @@
 /** Errors the client SDK throws. Each sets `name` and carries what a caller needs to react. */
 import type { Rejection, RejectionCode } from '../contract/wire';
 
-/** The case refused an event; `code` names the rule it broke (see README "Error codes"). */
+/** The case refused an event; `code` names the rule it broke (see docs/error-codes.md). */
 export class EventRejectedError extends Error {
   override name = 'EventRejectedError';
   readonly code: RejectionCode;

@@ -1,5 +1,5 @@
 /**
- * The docket client SDK. See README "Client SDK".
+ * The docket client SDK. See docs/client.md.
  */
 export { ProcessClient, type ProcessClientOptions, type StartOptions, type StartedCase } from './process-client';
 export {

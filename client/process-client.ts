@@ -48,6 +48,7 @@ import { bundleFromDefinition, bundleFromFile } from './definition-bundle';
 import { CaseFailedError, CaseNotFoundError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from './errors';
 import { buildListQuery, toCaseSummary, type CaseSummary, type ListOptions } from './list-query';
 import { RegistryClient, type DeployOptions } from './registry-client';
+import { startTracing, type Tracing } from './tracing-provider';
 import { actorSigningInterceptor, loadActorSigningKey, withVouchingIssuer, type ActorSigningKey } from './actor-signer';
 
 /**
@@ -70,6 +71,8 @@ export interface ProcessClientOptions {
   signingKey?: ActorSigningKey;
   /** Lifetime of each assertion in seconds (default 300). */
   assertionTtlSeconds?: number;
+  /** The process's tracing (client/tracing-provider.ts), flushed by `close()`; its interceptors must already be on `client`. */
+  tracing?: Tracing;
 }
 
 /** Per-event options of `send` and `signal`. */
@@ -158,28 +161,38 @@ export class ProcessClient {
   /** The definition registry of this task queue. */
   readonly registry: RegistryClient;
 
+  /** Set when this client traces its calls (ProcessClient.connect with OTEL_* set); `close()` flushes it. */
+  private readonly tracing?: Tracing;
+
   constructor(options: ProcessClientOptions) {
+    this.tracing = options.tracing;
     this.client = options.signingKey ? signingClient(options.client, options.signingKey, options.assertionTtlSeconds) : options.client;
     this.taskQueue = options.taskQueue ?? process.env.DOCKET_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
     this.registry = new RegistryClient(this.client, this.taskQueue);
   }
 
   /**
-   * Connects using TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings (see README); signs
+   * Connects using TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings (see docs/configuration.md); signs
    * actors with the key file in `DOCKET_ACTOR_SIGNING_KEY` when it is set.
    */
   static async connect(env: NodeJS.ProcessEnv = process.env): Promise<ProcessClient> {
     const config = loadTemporalConfig(env);
     const keyFile = env.DOCKET_ACTOR_SIGNING_KEY?.trim();
     const signingKey = keyFile ? loadActorSigningKey(keyFile) : undefined;
+    // Tracing (docs/tracing.md) is read first: a bad OTEL_* value is refused before connecting.
+    const tracing = await startTracing('docket-client', env);
     const connection = await Connection.connect({
       ...connectionOptions(config),
       channelArgs: { 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES },
     });
-    return new ProcessClient({ client: new Client({ connection, namespace: config.namespace }), taskQueue: config.taskQueue, signingKey });
+    const interceptors = tracing ? { workflow: tracing.clientInterceptors } : undefined;
+    const client = new Client({ connection, namespace: config.namespace, interceptors });
+    return new ProcessClient({ client, taskQueue: config.taskQueue, signingKey, tracing });
   }
 
   async close(): Promise<void> {
+    // A CLI call exits right after its request: send its spans before the process ends.
+    await this.tracing?.flush();
     await this.client.connection.close();
   }
 

@@ -1,6 +1,6 @@
 /**
  * Custom search attributes the engine upserts on every transition. They must be registered
- * on the namespace (the dev server does it at start; see README "Real cluster").
+ * on the namespace (the dev server does it at start; see docs/operations.md "Registering the search attributes").
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { IndexField } from '../dsl/types';

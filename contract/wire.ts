@@ -141,7 +141,7 @@ export interface CarriedDeadline {
   target?: string;
 }
 
-/** Why an event was refused. Each code is listed in the README's error table. */
+/** Why an event was refused. Each code is listed in docs/error-codes.md. */
 export type RejectionCode =
   | 'UNKNOWN_EVENT'
   | 'EVENT_NOT_ALLOWED'
@@ -157,7 +157,7 @@ export type RejectionCode =
 
 /**
  * Why a case could not start or run (the `type` of the workflow's non-retryable failure).
- * Each code is listed in the README's error table.
+ * Each code is listed in docs/error-codes.md.
  */
 export type CaseFailureCode =
   | 'INVALID_START'

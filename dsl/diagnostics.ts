@@ -5,7 +5,7 @@
  *   definitions/refund.yaml:14:9: states.lead_review.on.APPROVE.target: unknown state "aproved" (did you mean "approved"?)
  */
 
-/** Every diagnostic code, with a one-line "what to do" (the README prints this table). */
+/** Every diagnostic code, with a one-line "what to do" (docs/error-codes.md prints this table). */
 export const DIAGNOSTIC_CODES = {
   // Reading the file
   FILE_NOT_FOUND: 'Check the path; a directory argument validates every *.yaml and *.yml file in it.',

@@ -1,7 +1,7 @@
 /**
  * The identity configuration of `docket serve`: which tokens to trust (issuer, audience, keys),
  * how their claims map to a docket actor, and the access rules for starting and reading cases.
- * A YAML or JSON file; the README's "docket serve" section documents every key.
+ * A YAML or JSON file; docs/http-api.md documents every key.
  *
  * ```yaml
  * issuer: https://sso.example.com/realms/support

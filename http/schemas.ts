@@ -147,7 +147,7 @@ export const problem = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string', description: 'What was wrong, for people.' },
-    code: { type: 'string', description: 'A rejection code of the wire contract, or one of the API codes (README, "Error codes").' },
+    code: { type: 'string', description: 'A rejection code of the wire contract, or one of the API codes (docs/error-codes.md).' },
     instance: { type: 'string' },
     allowed: { type: 'array', items: { type: 'string' }, description: "With a refused event: the events the sender's roles may send now." },
     rule: { type: 'string', description: 'With ACCESS_DENIED: the access rule that refused it, e.g. `access.read.customer`.' },

@@ -19,7 +19,7 @@
  * Histories recorded before start-by-name (the definition in the start input as `bundle`, no
  * resolveDefinition step) cannot be read by the audit tools of this version: `docket audit` and
  * `docket whatif` refuse them as NOT_A_DOCKET_CASE and `docket replay` fails them as unreadable,
- * each with a message pointing at README "Cases started before start-by-name". Re-record them
+ * each with a message pointing at docs/guide.md "Cases started before start-by-name". Re-record them
  * with this script (tests/histories/README.md).
  */
 import * as fs from 'node:fs';

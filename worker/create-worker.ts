@@ -15,6 +15,8 @@ import type { PinoLogger } from './logger';
 import { ConfigError } from './config';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 import { WORKFLOW_BUNDLER_OPTIONS } from './workflow-bundle-options';
+import { workerTracing } from './tracing';
+import type { Tracing } from '../client/tracing-provider';
 
 export interface CreateDocketWorkerOptions {
   connection: NativeConnection;
@@ -39,6 +41,8 @@ export interface CreateDocketWorkerOptions {
    * the trusted public keys. Default `actorTrustFromEnv(env, allowInlineDefinitions)`.
    */
   actorTrust?: ActorTrust;
+  /** The process's tracing (client/tracing-provider.ts `startTracing`); undefined: no tracing, no interceptor (worker/tracing.ts). */
+  tracing?: Tracing;
 }
 
 /**
@@ -156,25 +160,26 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
     allowInlineDefinitions,
     actorTrust,
   });
+  const tracing = workerTracing(options.tracing, prebuilt, (message) => options.logger?.warn(message));
+  const own = options.workerOptions?.interceptors;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: { ...options.activities, [RESOLVE_DEFINITION_ACTIVITY]: resolveDefinition },
     // The workflow reports timeline entries to this sink; only auditors' replay listens (see contract/audit-sink.ts).
-    sinks: { audit: { entry: { fn: () => undefined, callDuringReplay: false } } },
+    sinks: { audit: { entry: { fn: () => undefined, callDuringReplay: false } }, ...tracing.sinks },
     maxCachedWorkflows: maxCachedWorkflows(env),
     ...workflowSource,
     ...options.workerOptions,
-    // A prebuilt bundle has them built in (worker/workflow-bundle.ts).
-    ...(prebuilt
-      ? {}
-      : {
-          interceptors: {
-            ...options.workerOptions?.interceptors,
-            workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(options.workerOptions?.interceptors?.workflowModules ?? [])],
-          },
-          bundlerOptions: { ...WORKFLOW_BUNDLER_OPTIONS, ...options.workerOptions?.bundlerOptions },
-        }),
+    interceptors: {
+      ...own,
+      activity: [...tracing.activity, ...(own?.activity ?? [])],
+      // A prebuilt bundle has them built in (worker/workflow-bundle.ts).
+      ...(prebuilt
+        ? {}
+        : { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...tracing.workflowModules, ...(own?.workflowModules ?? [])] }),
+    },
+    ...(prebuilt ? {} : { bundlerOptions: { ...WORKFLOW_BUNDLER_OPTIONS, ...options.workerOptions?.bundlerOptions } }),
   });
 }

@@ -15,6 +15,7 @@ import { createDocketWorker } from './create-worker';
 import { checkDocketVariables } from './settings';
 import { createLogger, installRuntimeLogging, type PinoLogger } from './logger';
 import { ConfigError } from './config-error';
+import { startTracing } from '../client/tracing-provider';
 
 export interface RunWorkerOptions {
   /** Aborting it shuts the worker down (as SIGINT/SIGTERM do). */
@@ -47,6 +48,9 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   // The gray-release adapters' settings, checked now rather than at a release's first check.
   trafficAdapters(env);
   installRuntimeLogging(logger, { metricsAddress: metricsAddress(env) });
+  // Off unless OTEL_* says where spans go (docs/tracing.md); a bad value stops the worker here.
+  const tracing = await startTracing('docket-worker', env);
+  if (tracing) logger.info({ exporter: 'otlp' }, 'tracing on: spans of workflows and activities are exported over OTLP');
   // The activity store first: a worker that cannot reach its store (or finds it on an older
   // schema) would fail every side effect; better to say so at start, with the location.
   const { store, report } = await migrateStore();
@@ -64,6 +68,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       activities: options.activities ?? activities,
       logger,
       env,
+      tracing,
     });
 
     if (options.signal?.aborted) return;
@@ -88,6 +93,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       options.signal?.removeEventListener('abort', onAbort);
     }
     logger.info('docket worker stopped');
+    await tracing?.flush();
   } finally {
     await connection.close();
     await closeStore();

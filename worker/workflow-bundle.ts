@@ -7,7 +7,9 @@
  * the same workflow code. The bundle must be built with the same `@temporalio/worker` version the
  * worker runs. Without the variable, the worker bundles `workflows/` itself at start.
  *
- * `npm run build:bundle [outFile]` (scripts/build-workflow-bundle.ts) runs it; default `dist/workflow-bundle.js`.
+ * `npm run build:bundle [outFile] [--tracing]` (scripts/build-workflow-bundle.ts) runs it; default
+ * `dist/workflow-bundle.js`; `--tracing` builds in the OpenTelemetry workflow interceptors, which a
+ * worker with tracing on needs (docs/tracing.md).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +17,7 @@ import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { packageRoot } from '../client/package-root';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 import { WORKFLOW_BUNDLER_OPTIONS } from './workflow-bundle-options';
+import { TRACING_WORKFLOW_MODULE } from './tracing';
 
 export const DEFAULT_BUNDLE_PATH = path.join(packageRoot(), 'dist', 'workflow-bundle.js');
 
@@ -25,6 +28,8 @@ export interface BuildWorkflowBundleOptions {
   outFile?: string;
   /** Receives the bundler's messages. Default: only warnings and errors, on stderr. */
   logger?: Logger;
+  /** Build in the OpenTelemetry workflow interceptors, for workers that trace (worker/tracing.ts). Default false. */
+  tracing?: boolean;
 }
 
 export interface WorkflowBundleFile {
@@ -38,7 +43,7 @@ export async function buildWorkflowBundle(options: BuildWorkflowBundleOptions = 
   const outFile = path.resolve(options.outFile ?? DEFAULT_BUNDLE_PATH);
   const { code } = await bundleWorkflowCode({
     workflowsPath,
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(options.tracing ? [TRACING_WORKFLOW_MODULE] : [])],
     ...WORKFLOW_BUNDLER_OPTIONS,
     logger: options.logger ?? quietLogger(),
   });

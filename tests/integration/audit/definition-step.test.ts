@@ -4,7 +4,7 @@
  * It is the engine's step, not the definition's: no activity list, invocation, re-run or what-if
  * counts it. The offline re-run starts the machine where the workflow did, in the activation that
  * received the definition. A history recorded before start-by-name is refused with a message
- * that says so (README "Cases started before start-by-name").
+ * that says so (docs/guide.md "Cases started before start-by-name").
  */
 import * as path from 'node:path';
 import {
@@ -27,7 +27,7 @@ import { testServer } from '../../support/server';
 import { docket, HISTORIES, history, historyV1, RECORDED_DEFINITIONS, thrownBy } from './support';
 
 const BEFORE = path.join(__dirname, 'fixtures', 'before-start-by-name.json');
-const README_POINTER = 'see README "Cases started before start-by-name"';
+const README_POINTER = 'see docs/guide.md "Cases started before start-by-name"';
 
 let files: HistoryFile[];
 const recordedHash = new Map<string, string>();
@@ -174,7 +174,7 @@ it("puts the child's start input by name and pinned version in the child record"
 });
 
 describe('a history recorded before start-by-name (the definition in the start input, no resolveDefinition step)', () => {
-  it('is NOT_A_DOCKET_CASE for the library, pointing at the README', async () => {
+  it('is NOT_A_DOCKET_CASE for the library, pointing at the guide', async () => {
     const file = await readHistoryFile(BEFORE);
     const error = thrownBy(() => caseInput(file));
     expect(error).toBeInstanceOf(AuditError);
