@@ -102,7 +102,6 @@ function unauthenticated(reason: string): Rejection {
   return { code: 'UNAUTHENTICATED', message: `the event's actor is not verified: ${reason}` };
 }
 
-
 function pass(input: UpdateInput, event: EventInput): UpdateInput {
   passed.add(event);
   return { ...input, args: [event, ...input.args.slice(1)] };
