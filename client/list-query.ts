@@ -42,9 +42,13 @@ export function buildListQuery(options: ListOptions): string {
         : `DocketDefinitionHash STARTS_WITH ${quote(options.definitionHash)}`,
     );
   }
-  // DocketStates holds every active state in every region (with its ancestors); DocketState
-  // STARTS_WITH still finds cases whose runs began before DocketStates existed, by their first region.
-  if (options.state) parts.push(`(DocketStates = ${quote(options.state)} OR DocketState STARTS_WITH ${quote(options.state)})`);
+  // DocketStates holds every active state in every region (with its ancestors), kept for
+  // definitions with a parallel state; DocketState (the leaf, or a descendant of the path) finds
+  // the others, and runs that began before DocketStates existed by their first region.
+  if (options.state) {
+    const state = quote(options.state);
+    parts.push(`(DocketStates = ${state} OR DocketState = ${state} OR DocketState STARTS_WITH ${quote(`${options.state}.`)})`);
+  }
   if (options.running !== undefined) parts.push(options.running ? `ExecutionStatus = 'Running'` : `ExecutionStatus != 'Running'`);
   if (options.query) parts.push(`(${options.query})`);
   return parts.join(' AND ');

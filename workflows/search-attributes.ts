@@ -11,11 +11,19 @@ import type { IndexField, ProcessDefinition } from '../dsl/types';
 export class SearchAttributeSync {
   /** The last value upserted, per attribute, as JSON. */
   private readonly last = new Map<string, string>();
+  /**
+   * Whether `DocketStates` is kept: only for a definition with a parallel state. Without one the
+   * active state is a single path, and `DocketState` (exact, or as a prefix ending in a dot)
+   * already finds it and its ancestors (client/list-query.ts); the list would double the bytes of
+   * every state upsert in every case's history for nothing.
+   */
+  private readonly keepsStateList: boolean;
 
   constructor(
     private readonly def: ProcessDefinition,
     hash: string,
   ) {
+    this.keepsStateList = hasParallelState(def.states);
     this.upsert([
       { key: SA_PROCESS, value: def.process },
       { key: SA_DEFINITION_HASH, value: hash },
@@ -24,10 +32,8 @@ export class SearchAttributeSync {
 
   /** Called after every transition, with the active leaf states (dotted paths). */
   update(leaves: string[], scope: ExpressionScope, outcome?: string): void {
-    const pairs: SearchAttributeUpdatePair[] = [
-      { key: SA_STATE, value: leaves.join(',') },
-      { key: SA_STATES, value: activeStates(leaves) },
-    ];
+    const pairs: SearchAttributeUpdatePair[] = [{ key: SA_STATE, value: leaves.join(',') }];
+    if (this.keepsStateList) pairs.push({ key: SA_STATES, value: activeStates(leaves) });
     if (outcome) pairs.push({ key: SA_OUTCOME, value: outcome });
     for (const [field, source] of Object.entries(this.def.index ?? {})) {
       const key = INDEX_ATTRIBUTES[field as IndexField];
@@ -55,6 +61,10 @@ export class SearchAttributeSync {
     changed.forEach((p) => this.last.set(p.key.name, JSON.stringify(p.value)));
     upsertSearchAttributes(changed);
   }
+}
+
+function hasParallelState(states: ProcessDefinition['states'] | undefined): boolean {
+  return Object.values(states ?? {}).some((s) => s?.type === 'parallel' || hasParallelState(s?.states));
 }
 
 /** Each active leaf and each of its ancestors, once, in order: `['a', 'a.b', 'a.c']` for leaves `a.b`, `a.c`. */
