@@ -9,11 +9,10 @@
  * - a compensation's activity is a registered one, with the input it requires.
  * Pure.
  */
-import { ACTIVITY_CATALOG, ACTIVITY_NAMES, type ActivityName } from '../activities/catalog';
-import { asRecord, hasOwn, isRecord, type JsonRecord } from './json-shape';
+import { asRecord, isRecord, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 import { childStates, forEachState, hasChildren, isFinal, isParallel, type StatePath } from './state-tree';
-import { suggest } from './suggest';
+import { checkActivityCall } from './check-invoke';
 import { definitionPath } from './transitions';
 import type { StateSpec } from './types';
 
@@ -45,7 +44,7 @@ export function checkConstructs(def: JsonRecord, reporter: Reporter): void {
     }
     if (isRecord(spec.invoke) && isRecord(spec.invoke.compensate)) {
       compensations++;
-      checkCompensationActivity([...at, 'invoke', 'compensate'], spec.invoke.compensate, reporter);
+      checkActivityCall([...at, 'invoke', 'compensate'], spec.invoke.compensate, reporter);
     }
   });
   if (compensations === 0) {
@@ -93,24 +92,4 @@ function checkJoin(path: StatePath, spec: StateSpec, reporter: Reporter): void {
       { key: true },
     );
   }
-}
-
-function checkCompensationActivity(at: Array<string | number>, compensate: JsonRecord, reporter: Reporter): void {
-  const activity = compensate.activity;
-  if (typeof activity !== 'string') return;
-  if (!(ACTIVITY_NAMES as string[]).includes(activity)) {
-    const near = suggest(activity, ACTIVITY_NAMES);
-    const hint = `${near ? `did you mean "${near}"? ` : ''}activities: ${ACTIVITY_NAMES.join(', ')}`;
-    reporter.report('UNKNOWN_ACTIVITY', [...at, 'activity'], `unknown activity "${activity}" (${hint})`);
-    return;
-  }
-  const requires: readonly string[] = ACTIVITY_CATALOG[activity as ActivityName].requires;
-  const missing = requires.filter((key) => !hasOwn(asRecord(compensate.with), key));
-  if (missing.length === 0) return;
-  reporter.report(
-    'MISSING_ACTIVITY_INPUT',
-    compensate.with === undefined ? at : [...at, 'with'],
-    `activity "${activity}" needs ${missing.map((key) => `with.${key}`).join(' and ')} (it requires: ${requires.join(', ')})`,
-    { key: true },
-  );
 }

@@ -22,23 +22,30 @@ export function checkInvocations(def: JsonRecord, reporter: Reporter): void {
         'an invoke timeout must be longer than 0 (leave it out for the default, 30s for an activity)',
       );
     }
-    if (!isRecord(spec.invoke) || typeof spec.invoke.activity !== 'string') return;
-    const at = [...definitionPath(statePath), 'invoke'];
-    const activity = spec.invoke.activity;
-    if (!(ACTIVITY_NAMES as string[]).includes(activity)) {
-      const near = suggest(activity, ACTIVITY_NAMES);
-      const hint = `${near ? `did you mean "${near}"? ` : ''}activities: ${ACTIVITY_NAMES.join(', ')}`;
-      reporter.report('UNKNOWN_ACTIVITY', [...at, 'activity'], `unknown activity "${activity}" (${hint})`);
-      return;
-    }
-    const requires: readonly string[] = ACTIVITY_CATALOG[activity as ActivityName].requires;
-    const given = asRecord(spec.invoke.with);
-    const missing = requires.filter((key) => !hasOwn(given, key));
-    if (missing.length === 0) return;
-    const where = spec.invoke.with === undefined ? at : [...at, 'with'];
-    const needs = missing.map((key) => `with.${key}`).join(' and ');
-    reporter.report('MISSING_ACTIVITY_INPUT', where, `activity "${activity}" needs ${needs} (it requires: ${requires.join(', ')})`, {
-      key: true,
-    });
+    if (!isRecord(spec.invoke)) return;
+    checkActivityCall([...definitionPath(statePath), 'invoke'], spec.invoke, reporter);
+  });
+}
+
+/**
+ * One call of an activity (`{ activity, with }` at `at`: an invoke, or an invoke's compensation):
+ * the activity is in the catalog, and `with` gives every key it requires.
+ */
+export function checkActivityCall(at: Array<string | number>, call: JsonRecord, reporter: Reporter): void {
+  const activity = call.activity;
+  if (typeof activity !== 'string') return;
+  if (!(ACTIVITY_NAMES as string[]).includes(activity)) {
+    const near = suggest(activity, ACTIVITY_NAMES);
+    const hint = `${near ? `did you mean "${near}"? ` : ''}activities: ${ACTIVITY_NAMES.join(', ')}`;
+    reporter.report('UNKNOWN_ACTIVITY', [...at, 'activity'], `unknown activity "${activity}" (${hint})`);
+    return;
+  }
+  const requires: readonly string[] = ACTIVITY_CATALOG[activity as ActivityName].requires;
+  const missing = requires.filter((key) => !hasOwn(asRecord(call.with), key));
+  if (missing.length === 0) return;
+  const where = call.with === undefined ? at : [...at, 'with'];
+  const needs = missing.map((key) => `with.${key}`).join(' and ');
+  reporter.report('MISSING_ACTIVITY_INPUT', where, `activity "${activity}" needs ${needs} (it requires: ${requires.join(', ')})`, {
+    key: true,
   });
 }
