@@ -19,14 +19,14 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
 import type { DeployedDefinition, DeployedVersion, DeployResult, ProcessVersions } from '../contract/registry';
-import { SA_PROCESS } from '../contract/search-attributes';
+import { SA_DEFINITION_HASH, SA_PROCESS } from '../contract/search-attributes';
 import {
   DEFAULT_TASK_QUEUE,
   WORKFLOW_TYPE,
@@ -236,7 +236,7 @@ export class ProcessClient {
         args: [args],
         // A business key names one case for good: a closed case is returned, not started again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [{ key: SA_PROCESS, value: target.process }],
+        typedSearchAttributes: startAttributes(target),
       });
       const status = await this.waitForStart(options.id, options.waitForStartMs ?? 10_000);
       const failure = status === 'failed' ? await this.failureOf(options.id).catch(() => undefined) : undefined;
@@ -283,7 +283,7 @@ export class ProcessClient {
       args: [args],
       signal: eventSignal,
       signalArgs: [options.event],
-      typedSearchAttributes: [{ key: SA_PROCESS, value: target.process }],
+      typedSearchAttributes: startAttributes(target),
     });
     return { id: options.id, runId: handle.signaledRunId };
   }
@@ -310,7 +310,7 @@ export class ProcessClient {
       taskQueue: this.taskQueue,
       args: [args],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [{ key: SA_PROCESS, value: target.process }],
+      typedSearchAttributes: startAttributes(target),
     });
     return { id: options.id, runId: handle.firstExecutionRunId };
   }
@@ -662,6 +662,18 @@ export function unknownOutcome(err: unknown): string | undefined {
 }
 
 /** The view of a case no Query answered: what describe knows. */
+/**
+ * The search attributes a start sets: the process and the full hash of the version it starts. The
+ * workflow then makes no upsert of its own for them (one history event less per case); it checks
+ * both against what it resolves and upserts both when either differs (workflows/search-attributes.ts).
+ */
+function startAttributes(target: Pick<DeployedDefinition, 'process' | 'hash'>): SearchAttributePair[] {
+  return [
+    { key: SA_PROCESS, value: target.process },
+    { key: SA_DEFINITION_HASH, value: target.hash },
+  ];
+}
+
 function describedView(id: string, description: { searchAttributes?: Record<string, unknown> }, status: CaseStatus): StateView {
   const attribute = (name: string) => {
     const value = description.searchAttributes?.[name];

@@ -234,14 +234,15 @@ export const DEFAULT_TIMELINE_LIMIT = 100;
 
 /**
  * What an accepted `event` Update returns: small on purpose, because Temporal stores every Update
- * result in the case's history. The whole timeline and context come from the `state` Query.
+ * result in the case's history. The whole timeline and context come from the `state` Query. Not
+ * the case id (the caller addressed the Update to it; results before 2026-12-02 carried
+ * `workflowId`) nor roles that may send nothing.
  */
 export interface EventResult {
-  workflowId: string;
   status: CaseStatus;
   /** Active leaf states after the event. */
   state: string[];
-  /** Role → events that role may send now. */
+  /** Role → events that role may send now; only roles that may send at least one (empty once the case has ended). */
   allowed: Record<string, string[]>;
   deadlines: PendingDeadline[];
   /** Context keys the event changed, with their new values (removed keys are `null`). */

@@ -3,7 +3,7 @@
  * Temporal Web UI can filter. Upserts only what changed (each upsert is a history event).
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { evaluateIn, type ExpressionScope } from '../compiler/expressions';
 import { INDEX_ATTRIBUTES, SA_DEFINITION_HASH, SA_OUTCOME, SA_PROCESS, SA_STATE, SA_STATES } from '../contract/search-attributes';
 import type { IndexField, ProcessDefinition } from '../dsl/types';
@@ -19,15 +19,27 @@ export class SearchAttributeSync {
    */
   private readonly keepsStateList: boolean;
 
+  /**
+   * `fromStart`: the first run of a case (not a continue-as-new). Its start may already carry
+   * `DocketProcess` and `DocketDefinitionHash` (the TypeScript client sets both): when both equal
+   * what the case resolved, no upsert is made for them. Otherwise (a start without them, as every
+   * history recorded before this has, or with a forged or stale value) both are upserted at once,
+   * the same command as before, so recorded histories replay without a patch and a caller's value
+   * is corrected in the first workflow task. A continued run always upserts as before: its start
+   * carries the attributes of the run before, and recorded continued runs upserted them.
+   */
   constructor(
     private readonly def: ProcessDefinition,
     hash: string,
+    fromStart = false,
   ) {
     this.keepsStateList = hasParallelState(def.states);
-    this.upsert([
+    const identity = [
       { key: SA_PROCESS, value: def.process },
       { key: SA_DEFINITION_HASH, value: hash },
-    ]);
+    ];
+    if (fromStart && startCarries(identity)) identity.forEach((p) => this.last.set(p.key.name, JSON.stringify(p.value)));
+    else this.upsert(identity);
   }
 
   /** Called after every transition, with the active leaf states (dotted paths). */
@@ -61,6 +73,12 @@ export class SearchAttributeSync {
     changed.forEach((p) => this.last.set(p.key.name, JSON.stringify(p.value)));
     upsertSearchAttributes(changed);
   }
+}
+
+/** Whether the workflow's start set each of these keyword attributes to exactly this value. */
+function startCarries(pairs: Array<{ key: typeof SA_PROCESS; value: string }>): boolean {
+  const started = workflowInfo().typedSearchAttributes;
+  return pairs.every((p) => started.get(p.key) === p.value);
 }
 
 function hasParallelState(states: ProcessDefinition['states'] | undefined): boolean {

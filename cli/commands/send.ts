@@ -44,13 +44,13 @@ export function register(program: Command): void {
         // Retries after an unknown outcome reuse the update id, so "accepted" is printed only for an applied event.
         const result = await withClient((client) => client.send(id, event, { updateId: options.updateId }));
         if (options.json) printJson(result);
-        else printLines(formatSendReport(type, result));
+        else printLines(formatSendReport(type, id, result));
       }),
     );
 }
 
 /** The event's result: new state, what changed, what may come next. */
-export function formatSendReport(type: string, result: EventResult, now: Date = new Date()): string[] {
+export function formatSendReport(type: string, id: string, result: EventResult, now: Date = new Date()): string[] {
   const rows: string[][] = [['status', result.outcome ? `${result.status}, outcome ${result.outcome}` : result.status.replace(/_/g, ' ')]];
   const changed = contextSummary(result.changed);
   if (changed) rows.push(['changed', changed]);
@@ -63,7 +63,7 @@ export function formatSendReport(type: string, result: EventResult, now: Date = 
     ).forEach((line, i) => rows.push([i === 0 ? 'allowed' : '', line]));
   }
   formatDeadlines(result.deadlines, now).forEach((line, i) => rows.push([i === 0 ? 'deadlines' : '', line]));
-  const lines = [`${type} accepted; case ${result.workflowId} is now in ${result.state.join(', ')}`, '', ...table(undefined, rows)];
+  const lines = [`${type} accepted; case ${id} is now in ${result.state.join(', ')}`, '', ...table(undefined, rows)];
   if (result.timeline.length) lines.push('timeline (added by this event)', ...formatTimeline(result.timeline).map((l) => `  ${l}`));
   return lines;
 }

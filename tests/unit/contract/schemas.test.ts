@@ -228,7 +228,6 @@ describe('contract schemas: realistic payloads validate', () => {
 
   it('an EventResult: the entries the event added and the context keys it changed, not the whole case', () => {
     const result = {
-      workflowId: 'C-1001',
       status: 'running',
       state: ['escalated'],
       allowed: { supervisor: ['ACCEPT'] },
@@ -240,6 +239,9 @@ describe('contract schemas: realistic payloads validate', () => {
     expectValid('event-result', result);
     expectValid('event-result', { ...result, status: 'completed', allowed: {}, outcome: 'resolved' } satisfies EventResult);
     expectRefused('event-result', { ...result, context: {} }, '');
+    // The case id is not repeated (the caller addressed the Update to it), and a role listed may send something.
+    expectRefused('event-result', { ...result, workflowId: 'C-1001' }, '');
+    expectRefused('event-result', { ...result, allowed: { customer: [] } }, '/allowed/customer');
     const { changed: _c, ...withoutChanged } = result;
     expectRefused('event-result', withoutChanged, '');
   });

@@ -1,0 +1,143 @@
+/**
+ * The start of a case, on a real Temporal server (issue 10): events sent while the case resolves
+ * its definition wait for it (at most MAX_EVENTS_WAITING_FOR_START, the rest are refused
+ * CASE_STARTING) and are then checked like any event; the search attributes a start carries save
+ * the workflow its own upsert only when they equal what it resolved (a forged hash is corrected).
+ */
+import { Client, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import { eventUpdate, stateQuery } from '../../contract/handles';
+import { SA_DEFINITION_HASH, SA_PROCESS } from '../../contract/search-attributes';
+import { WORKFLOW_TYPE, type EventInput, type ProcessArgs, type StateView } from '../../contract/wire';
+import { MAX_EVENTS_WAITING_FOR_START } from '../../workflows/start-gate';
+import { startTestWorker, testClient, testServer } from '../support/server';
+
+let raw: Client;
+beforeAll(async () => {
+  raw = await testClient();
+});
+
+const notes = {
+  process: 'start-notes',
+  title: 'Notes',
+  roles: ['agent'],
+  events: {
+    NOTE: { by: ['agent'] },
+    CLOSE: { by: ['agent'] },
+  },
+  context: { count: '0' },
+  initial: 'open',
+  states: {
+    open: { on: { NOTE: { target: 'open', assign: { count: 'context.count + 1' } }, CLOSE: 'closed' } },
+    closed: { type: 'final', outcome: 'closed' },
+  },
+};
+const args: ProcessArgs = { process: 'start-notes', definition: notes, input: {} };
+const agent = { id: 'a', roles: ['agent'] };
+const unsigned = { required: false, keys: [] };
+const caseId = (name: string) => `start-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+
+/** The failure type of a refused (or, after acceptance, failed) Update. */
+async function refusalCode(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
+    throw err;
+  }
+}
+
+it('events sent while the case starts wait for it (up to the bound), are checked after it, and the history replays', async () => {
+  // A worker that runs workflow tasks but no activities: the case cannot resolve its definition.
+  const stalled = await startTestWorker({
+    allowInlineDefinitions: true,
+    actorTrust: unsigned,
+    workerOptions: { enableNonLocalActivities: false },
+  });
+  const id = caseId('wait');
+  let worker: Awaited<ReturnType<typeof startTestWorker>> | undefined;
+  try {
+    const handle = await raw.workflow.start(WORKFLOW_TYPE, { workflowId: id, taskQueue: stalled.taskQueue, args: [args] });
+    const events: EventInput[] = [
+      ...Array.from({ length: MAX_EVENTS_WAITING_FOR_START - 1 }, () => ({ type: 'NOTE', actor: agent })),
+      { type: 'BOGUS', actor: agent },
+    ];
+    // Each is accepted (in the history) while the case is still starting.
+    const waiting = await Promise.all(
+      events.map((event) => handle.startUpdate(eventUpdate, { args: [event], waitForStage: WorkflowUpdateStage.ACCEPTED })),
+    );
+    expect(((await handle.query(stateQuery)) as StateView).status).toBe('starting');
+    // One more is refused: the bound is reached.
+    expect(await refusalCode(handle.executeUpdate(eventUpdate, { args: [{ type: 'NOTE', actor: agent }] }))).toBe('CASE_STARTING');
+
+    await stalled.stop();
+    worker = await startTestWorker({ taskQueue: stalled.taskQueue, allowInlineDefinitions: true, actorTrust: unsigned });
+    const outcomes = await Promise.all(waiting.map((u) => refusalCode(u.result())));
+    // The NOTEs applied; the unknown event refused by the same check as a later one, after its acceptance.
+    expect(outcomes).toEqual([...Array(MAX_EVENTS_WAITING_FOR_START - 1).fill(undefined), 'UNKNOWN_EVENT']);
+    const view = (await handle.query(stateQuery)) as StateView;
+    expect(view.context.count).toBe(MAX_EVENTS_WAITING_FOR_START - 1);
+    await handle.executeUpdate(eventUpdate, { args: [{ type: 'CLOSE', actor: agent }] });
+    expect((await handle.result()).outcome).toBe('closed');
+
+    const history = await handle.fetchHistory();
+    const accepted = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+    const failed = (history.events ?? []).filter((e) => e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.failure).length;
+    expect({ accepted, failed }).toEqual({ accepted: MAX_EVENTS_WAITING_FOR_START + 1, failed: 1 });
+    await Worker.runReplayHistory({ workflowBundle: { codePath: testServer().bundlePath } }, history, id);
+  } finally {
+    await worker?.stop();
+    await stalled.stop();
+  }
+});
+
+describe('the process and hash a start carries', () => {
+  const upsertedKeys = async (id: string) => {
+    const history = await raw.workflow.getHandle(id).fetchHistory();
+    return (history.events ?? [])
+      .map((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}))
+      .filter((keys) => keys.length > 0);
+  };
+  const run = async (id: string, taskQueue: string, typedSearchAttributes: SearchAttributePair[]) => {
+    const handle = await raw.workflow.start(WORKFLOW_TYPE, { workflowId: id, taskQueue, args: [args], typedSearchAttributes });
+    await handle.executeUpdate(eventUpdate, { args: [{ type: 'CLOSE', actor: agent }] });
+    const result = await handle.result();
+    return { result, attributes: (await handle.describe()).typedSearchAttributes };
+  };
+
+  it('equal to what the case resolved: no upsert of its own; forged or missing: both upserted in the first task', async () => {
+    const worker = await startTestWorker({ allowInlineDefinitions: true, actorTrust: unsigned });
+    try {
+      // Without start attributes (as every history recorded before): process and hash upserted together.
+      const plain = caseId('plain');
+      const { result } = await run(plain, worker.taskQueue, []);
+      const hash = result.definitionHash;
+      expect((await upsertedKeys(plain))[0].sort()).toEqual(['DocketDefinitionHash', 'DocketProcess']);
+
+      // The start carries both, as the TypeScript client's does: no upsert names them.
+      const carried = caseId('carried');
+      const own = await run(carried, worker.taskQueue, [
+        { key: SA_PROCESS, value: 'start-notes' },
+        { key: SA_DEFINITION_HASH, value: hash },
+      ]);
+      expect((await upsertedKeys(carried)).flat()).not.toContain('DocketDefinitionHash');
+      expect((await upsertedKeys(carried)).flat()).not.toContain('DocketProcess');
+      expect(own.attributes.get(SA_DEFINITION_HASH)).toBe(hash);
+      expect((await upsertedKeys(plain)).length - (await upsertedKeys(carried)).length).toBe(1);
+
+      // A forged hash is not trusted: corrected by the first upsert.
+      const forged = caseId('forged');
+      const corrected = await run(forged, worker.taskQueue, [
+        { key: SA_PROCESS, value: 'start-notes' },
+        { key: SA_DEFINITION_HASH, value: 'f'.repeat(64) },
+      ]);
+      expect((await upsertedKeys(forged))[0].sort()).toEqual(['DocketDefinitionHash', 'DocketProcess']);
+      expect(corrected.attributes.get(SA_DEFINITION_HASH)).toBe(hash);
+      expect(corrected.attributes.get(SA_PROCESS)).toBe('start-notes');
+    } finally {
+      await worker.stop();
+    }
+  });
+});
