@@ -19,8 +19,13 @@ import type { EventInput, EventResult } from '../contract/wire';
 import { verifyWaiting } from './actor-verification';
 import { refusal } from './refusal';
 
-/** Updates that may wait for the start at once; the rest are refused `CASE_STARTING`. */
-export const MAX_EVENTS_WAITING_FOR_START = 10;
+/**
+ * Updates that may wait for the start at once; the rest are refused `CASE_STARTING`. Below the
+ * server's own bound on a workflow's Updates in flight (dynamic config `history.maxInFlightUpdates`,
+ * 10 by default; past it the server answers RESOURCE_EXHAUSTED, which names no docket code), so a
+ * caller past this bound gets a code it knows and room is left for the Updates sent once it runs.
+ */
+export const MAX_EVENTS_WAITING_FOR_START = 5;
 
 type Handle = (event: EventInput) => EventResult;
 
