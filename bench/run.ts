@@ -36,7 +36,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/
 import { temporal } from '@temporalio/proto';
 import { ProcessClient } from '../client';
 import { bundleFromDefinition } from '../client/definition-bundle';
-import { SA_PROCESS } from '../contract/search-attributes';
+import { SA_DEFINITION_HASH, SA_PROCESS } from '../contract/search-attributes';
 import { WORKFLOW_TYPE, type EventInput, type ProcessArgs } from '../contract/wire';
 import { loadDefinitionOrThrow, withDecisions } from '../examples/definition-overrides';
 import { startDevServer } from '../devserver/dev-server';
@@ -300,7 +300,11 @@ async function main(): Promise<void> {
               taskQueue: docketWorker.taskQueue,
               args: [{ process: 'complaint', version: complaintHash, input: INTAKE } satisfies ProcessArgs],
               workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              typedSearchAttributes: [{ key: SA_PROCESS, value: 'complaint' }],
+              // As ProcessClient.start sets them: the workflow then makes no upsert of its own for them.
+              typedSearchAttributes: [
+                { key: SA_PROCESS, value: 'complaint' },
+                { key: SA_DEFINITION_HASH, value: complaintHash },
+              ],
             })
           : await client.workflow.start(handComplaint, {
               workflowId: id,

@@ -17,9 +17,8 @@
  * - Signal: a refused one reaches the Signal handler marked, which records it as a `rejected`
  *   timeline entry with the code (and logs it once: the workflow log is silent on replay).
  *
- * The rule (`ActorTrust`) is set by the workflow once its definition is resolved. An Update that
- * arrives before that is accepted to wait for the start (workflows/start-gate.ts) with its header
- * kept here, and verified by `verifyWaiting` once the rule is known. Histories recorded before signed actors
+ * The rule (`ActorTrust`) is set by the workflow once its definition is resolved. Until then events
+ * pass through to the workflow's CASE_STARTING refusal. Histories recorded before signed actors
  * have no rule (`actors` absent): their events pass through unchanged, so they replay as they ran.
  */
 import {
@@ -43,8 +42,6 @@ let trust: ActorTrust | null | undefined;
 const passed = new WeakSet<object>();
 /** Signalled events it refused, with the reason. */
 const refused = new WeakMap<object, Rejection>();
-/** Update events that arrived before the rule was known (the case was starting), with their headers. */
-const waiting = new WeakMap<object, UpdateInput['headers']>();
 
 /** Called by the workflow once the definition is resolved. */
 export function trustActors(rule: ActorTrust | undefined): void {
@@ -71,18 +68,6 @@ export function actorRefusal(event: unknown): Rejection | undefined {
 }
 
 type Verdict = { event: EventInput } | { rejection: Rejection };
-
-/**
- * Verifies an Update event that waited for the start (workflows/start-gate.ts), now that the rule
- * is known: the same verdict its validator and handler would have given had it come later.
- */
-export function verifyWaiting(event: EventInput): Verdict {
-  const headers = event && typeof event === 'object' ? waiting.get(event) : undefined;
-  const v = headers ? verdict([event], headers) : undefined;
-  if (!v || 'rejection' in v) return v ?? { event };
-  passed.add(v.event);
-  return v;
-}
 
 function verdict(args: unknown[], headers: UpdateInput['headers']): Verdict | undefined {
   if (trust === undefined || trust === null) return undefined; // starting, or a history from before signed actors
@@ -141,8 +126,6 @@ class ActorVerification implements WorkflowInboundCallsInterceptor {
 
   handleUpdate(input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'handleUpdate'>): Promise<unknown> {
     if (input.name !== EVENT_UPDATE) return next(input);
-    const event = input.args[0];
-    if (trust === undefined && event && typeof event === 'object') waiting.set(event, input.headers);
     const v = verdict(input.args, input.headers);
     if (!v) return next(input);
     // Live, the validator refused this already; on replay only accepted Updates are in the history.

@@ -53,7 +53,6 @@ import { DurableClock } from './durable-clock';
 import { SearchAttributeSync } from './search-attributes';
 import { CaseMetrics } from './case-metrics';
 import { refusal } from './refusal';
-import { StartGate } from './start-gate';
 import { Compensations } from './compensations';
 import { publicContext } from '../compiler/joins';
 import { compensatesOnEntry } from '../compiler/compensation';
@@ -65,23 +64,28 @@ const CONTINUE_AS_NEW_HISTORY_BYTES = 4 * 1024 * 1024;
 
 export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult> {
   // While the definition is being resolved the state Query answers `starting` (or `failed` with the
-  // reason once the start failed), and an event Update waits for the start (start-gate.ts): an
-  // Update without a handler would fail without a code.
-  const gate = new StartGate(() => workflowInfo().workflowId);
-  setHandler(stateQuery, () => startingView(args, gate.failure));
-  setHandler(eventUpdate, gate.handler, { validator: gate.validator });
-  try {
-    return await runCase(args, gate);
-  } catch (err) {
-    // Events waiting for a start that failed are refused before the case fails (none wait in
-    // histories recorded before start-gate.ts, so they issue the same commands).
-    if (gate.fail(err)) await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+  // reason once resolution failed), and an event Update is refused as CASE_STARTING: no trace, and
+  // the caller may send it again. An Update without a handler would fail without a code.
+  let startFailure: StateView['failure'];
+  setHandler(stateQuery, () => startingView(args, startFailure));
+  setHandler(
+    eventUpdate,
+    (_event: EventInput): EventResult => {
+      throw new Error('unreachable: the validator refuses every event while the case starts');
+    },
+    {
+      validator: (_event: EventInput) => {
+        throw refusal({
+          code: 'CASE_STARTING',
+          message: `case ${workflowInfo().workflowId} is still resolving its definition; send the event again in a moment`,
+        });
+      },
+    },
+  );
+  const resolved = await (async () => resolveCaseDefinition(resolveRequestOf(args)))().catch((err: unknown) => {
+    startFailure = { code: (err as ApplicationFailure).type ?? 'DEFINITION_NOT_FOUND', message: (err as Error).message };
     throw err;
-  }
-}
-
-async function runCase(args: ProcessArgs, gate: StartGate): Promise<ProcessResult> {
-  const resolved = await resolveCaseDefinition(resolveRequestOf(args));
+  });
   // Signed actors: the worker's rule and keys, recorded with the definition (actor-verification.ts).
   trustActors(resolved.actors);
   const { resume } = args;
@@ -247,8 +251,8 @@ async function runCase(args: ProcessArgs, gate: StartGate): Promise<ProcessResul
   });
 
   // What an accepted event returns: stored in the history with every Update, so only what the
-  // event changed; the whole timeline and context come from the state Query.
-  // Not the case id (the caller has it) nor roles that may send nothing (contract/wire.ts).
+  // event changed; the whole timeline and context come from the state Query. Not the case id (the
+  // caller has it) nor roles that may send nothing (contract/wire.ts).
   const eventResult = (timelineFrom: number, before: Record<string, unknown>): EventResult => ({
     status: status(),
     state: stateNames(),
@@ -302,25 +306,24 @@ async function runCase(args: ProcessArgs, gate: StartGate): Promise<ProcessResul
   // Handlers come after start: a signal buffered before the workflow ran is delivered the moment
   // its handler is set, and XState drops events sent to an actor that has not started.
   setHandler(stateQuery, view);
-  const accept = (event: EventInput): EventResult => {
-    const timelineFrom = record.timeline.length;
-    const before = context();
-    metrics.event(event.type, 'update', 'accepted');
-    apply(event);
-    return eventResult(timelineFrom, before);
-  };
-  const refuseIfRejected = (event: EventInput): void => {
-    const reason = rejection(event);
-    if (!reason) return;
-    metrics.event(event?.type, 'update', 'rejected', reason.code);
-    throw refusal(reason);
-  };
-  setHandler(eventUpdate, accept, { validator: refuseIfRejected });
-  // Events accepted while the case was starting are checked now, as the validator would have.
-  gate.ready((event) => {
-    refuseIfRejected(event);
-    return accept(event);
-  });
+  setHandler(
+    eventUpdate,
+    (event) => {
+      const timelineFrom = record.timeline.length;
+      const before = context();
+      metrics.event(event.type, 'update', 'accepted');
+      apply(event);
+      return eventResult(timelineFrom, before);
+    },
+    {
+      validator: (event) => {
+        const reason = rejection(event);
+        if (!reason) return;
+        metrics.event(event?.type, 'update', 'rejected', reason.code);
+        throw refusal(reason);
+      },
+    },
+  );
   setHandler(eventSignal, (event) => {
     const reason = rejection(event);
     if (reason) {
