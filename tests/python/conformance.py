@@ -170,6 +170,9 @@ async def complaint(docket, case_id, rejections):
     check(view["state"] == ["resolved.waiting_confirmation"], f"{case_id}: RESOLVE led to {view['state']}")
     # The Update answers what the event did; the whole timeline comes from the Query, by page.
     check(view["changed"].get("resolution") == "parcel delivered", f"{case_id}: RESOLVE changed {view['changed']}")
+    # Not the case id (the Update was addressed to it), and only roles that may send something.
+    check("workflowId" not in view and view["allowed"] and all(view["allowed"].values()),
+          f"{case_id}: RESOLVE result repeats the case id or lists a role with nothing allowed: {view}")
     check([e.get("event") for e in view["timeline"] if e["kind"] == "transition"] == ["RESOLVE"], f"{case_id}: RESOLVE added {view['timeline']}")
     page = await docket.state(case_id, timeline_from=view["timelineFrom"], timeline_limit=1)
     check(page["timeline"] == view["timeline"][:1] and page["timelineTotal"] > 1, f"{case_id}: timeline page {page['timeline']} of {page.get('timelineTotal')}")
