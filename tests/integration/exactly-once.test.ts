@@ -143,7 +143,7 @@ describe('an event is applied once, and the caller knows', () => {
     expect(retries.length).toBeGreaterThanOrEqual(1);
     expect(new Set(retries.map((r) => r.updateId)).size).toBe(1);
     expect(await acceptedWith(id, retries[0].updateId)).toBe(1);
-    expect(result.state).toEqual((await h.docket.state(id)).state);
+    expect(result.state).toEqual(['handling.transferring']);
     expect(transfers(await h.docket.state(id))).toBe(1);
   });
 });
