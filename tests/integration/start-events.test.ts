@@ -4,7 +4,7 @@
  * save the workflow its own upsert only when they equal what it resolved (a forged hash is
  * corrected in the first workflow task).
  */
-import { Client, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { eventUpdate, stateQuery } from '../../contract/handles';
