@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { eventUpdate, stateQuery } from '../../contract/handles';
 import { SA_DEFINITION_HASH, SA_PROCESS } from '../../contract/search-attributes';
 import { WORKFLOW_TYPE, type ProcessArgs, type StateView } from '../../contract/wire';
+import { startHarness } from '../support/harness';
 import { startTestWorker, testClient, testServer } from '../support/server';
 
 let raw: Client;
@@ -86,12 +87,7 @@ it('an event sent while the case starts is refused CASE_STARTING and leaves noth
 });
 
 describe('the process and hash a start carries', () => {
-  const upsertedKeys = async (id: string) => {
-    const history = await raw.workflow.getHandle(id).fetchHistory();
-    return (history.events ?? [])
-      .map((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}))
-      .filter((keys) => keys.length > 0);
-  };
+  const upsertedKeys = upsertedKeysOf;
   const run = async (id: string, taskQueue: string, typedSearchAttributes: SearchAttributePair[]) => {
     const handle = await raw.workflow.start(WORKFLOW_TYPE, { workflowId: id, taskQueue, args: [args], typedSearchAttributes });
     await closeWhenStarted(id);
@@ -133,3 +129,32 @@ describe('the process and hash a start carries', () => {
     }
   });
 });
+
+it('ProcessClient.start carries both: the case upserts neither, describe shows its hash, and its history replays', async () => {
+  const h = await startHarness();
+  try {
+    const id = h.caseId('client-start');
+    const started = await h.docket.start({
+      process: 'refund-approval',
+      id,
+      input: { caseId: 'C-2001', amount: 680, requestedBy: 'alice' },
+    });
+    expect(started.status).toBe('running');
+    const handle = raw.workflow.getHandle(id);
+    expect(await upsertedKeysOf(id)).not.toContainEqual(expect.arrayContaining(['DocketDefinitionHash']));
+    expect((await upsertedKeysOf(id)).flat()).not.toContain('DocketProcess');
+    expect((await handle.describe()).typedSearchAttributes.get(SA_DEFINITION_HASH)).toBe(started.definitionHash);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: testServer().bundlePath } }, await handle.fetchHistory(), id);
+    await handle.terminate('test done');
+  } finally {
+    await h.stop();
+  }
+});
+
+/** The keys of each search-attribute upsert in the case's history, in order. */
+async function upsertedKeysOf(id: string): Promise<string[][]> {
+  const history = await raw.workflow.getHandle(id).fetchHistory();
+  return (history.events ?? [])
+    .map((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}))
+    .filter((keys) => keys.length > 0);
+}
