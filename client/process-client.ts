@@ -661,7 +661,6 @@ export function unknownOutcome(err: unknown): string | undefined {
   return undefined;
 }
 
-/** The view of a case no Query answered: what describe knows. */
 /**
  * The search attributes a start sets: the process and the full hash of the version it starts. The
  * workflow then makes no upsert of its own for them (one history event less per case); it checks
@@ -674,6 +673,7 @@ function startAttributes(target: Pick<DeployedDefinition, 'process' | 'hash'>): 
   ];
 }
 
+/** The view of a case no Query answered: what describe knows. */
 function describedView(id: string, description: { searchAttributes?: Record<string, unknown> }, status: CaseStatus): StateView {
   const attribute = (name: string) => {
     const value = description.searchAttributes?.[name];
