@@ -235,8 +235,8 @@ export const DEFAULT_TIMELINE_LIMIT = 100;
 /**
  * What an accepted `event` Update returns: small on purpose, because Temporal stores every Update
  * result in the case's history. The whole timeline and context come from the `state` Query. Not
- * the case id (the caller addressed the Update to it; results before 2026-12-02 carried
- * `workflowId`) nor roles that may send nothing.
+ * the case id (the caller addressed the Update to it; results recorded before issue 10's trim, on
+ * 2026-12-02, carry `workflowId`) nor roles that may send nothing.
  */
 export interface EventResult {
   status: CaseStatus;
