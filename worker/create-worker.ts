@@ -198,7 +198,7 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
     maxCachedWorkflows: maxCachedWorkflows(env),
     // Not in the SDK's public WorkerOptions type ("not exposed at the moment"), but
     // addDefaultWorkerOptions spreads the caller's options over its 5 s default, so it is honoured;
-    // tests/integration/metrics.test.ts reads it back from worker.options.
+    // no test reads it back yet (worker.options.isolateExecutionTimeoutMs would show it).
     ...({ isolateExecutionTimeout: isolateExecutionTimeoutMs(env) } as Partial<WorkerOptions>),
     ...workflowSource,
     ...options.workerOptions,
