@@ -16,10 +16,12 @@ import { packageVersion } from '../client/package-root';
 import { canonicalActorId } from './actor-id';
 import { checkRead } from './access-rules';
 import { AuthRefusals, authenticationHook } from './authenticate';
+import type { Tracing } from '../client/tracing-provider';
 import { errorHandler } from './errors';
 import type { IdentityConfig } from './identity-config';
 import { bundleOpenApi } from './openapi';
 import { ProblemError, PROBLEM_CONTENT_TYPE, problemBody } from './problem';
+import { traceRequests } from './request-tracing';
 import { caseRoutes } from './routes/cases';
 import type { CaseService, RouteContext } from './routes/context';
 import { eventRoutes } from './routes/events';
@@ -36,6 +38,12 @@ export interface ServerOptions {
   logger?: PinoLogger;
   /** Largest request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * The process's tracing (client/tracing-provider.ts `activeTracing()`): each request gets a
+   * server span continuing the caller's `traceparent` (http/request-tracing.ts). Undefined: no
+   * spans, the header is ignored.
+   */
+  tracing?: Tracing;
 }
 
 export interface DocketServer {
@@ -83,6 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<DocketServer>
       bundleOpenApi((documentObject as { openapiObject: Record<string, unknown> }).openapiObject) as never,
   });
 
+  if (options.tracing) traceRequests(app, options.tracing);
   const authenticate = authenticationHook(verifier, refusals);
   app.addHook('onRequest', async (request, reply) => {
     if ((request.routeOptions.config as { public?: boolean } | undefined)?.public || request.is404) return;

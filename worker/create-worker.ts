@@ -132,6 +132,32 @@ export function maxCachedWorkflows(env: NodeJS.ProcessEnv): number {
   return n;
 }
 
+/** The SDK's own default for `isolateExecutionTimeout`, kept as docket's default. */
+export const DEFAULT_ISOLATE_EXECUTION_TIMEOUT_MS = 5000;
+
+/**
+ * How long one workflow activation may run in the workflow sandbox before the SDK stops it and
+ * fails the workflow task ("Script execution timed out after …ms"):
+ * `DOCKET_ISOLATE_EXECUTION_TIMEOUT_MS`, default the SDK's 5000.
+ *
+ * The limit is there to catch workflow code that never yields (a loop); docket's activations take
+ * milliseconds, so on a healthy worker it never trips. On a starved machine (2 cores at load 20–35)
+ * an activation that replays a history can take longer than 5 s of wall-clock time, and the
+ * failed task is retried by a replay that is just as slow. Raising the limit does not hide a stuck
+ * workflow for long: the server's workflow task timeout (10 s) still retries the task. Production
+ * keeps the SDK default unless the worker host is known to be oversubscribed; the test harness
+ * sets 60000 (tests/support/global-setup.ts) because the test machine is.
+ */
+export function isolateExecutionTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.DOCKET_ISOLATE_EXECUTION_TIMEOUT_MS?.trim();
+  if (!raw) return DEFAULT_ISOLATE_EXECUTION_TIMEOUT_MS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 100) {
+    throw new ConfigError('DOCKET_ISOLATE_EXECUTION_TIMEOUT_MS', `must be a whole number of milliseconds, at least 100, got "${raw}"`);
+  }
+  return n;
+}
+
 export async function createDocketWorker(options: CreateDocketWorkerOptions): Promise<Worker> {
   const prebuilt = options.workflowBundle?.codePath ?? bundlePath(options.env);
   const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
@@ -170,6 +196,10 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
     // The workflow reports timeline entries to this sink; only auditors' replay listens (see contract/audit-sink.ts).
     sinks: { audit: { entry: { fn: () => undefined, callDuringReplay: false } }, ...tracing.sinks },
     maxCachedWorkflows: maxCachedWorkflows(env),
+    // Not in the SDK's public WorkerOptions type ("not exposed at the moment"), but
+    // addDefaultWorkerOptions spreads the caller's options over its 5 s default, so it is honoured;
+    // no test reads it back yet (worker.options.isolateExecutionTimeoutMs would show it).
+    ...({ isolateExecutionTimeout: isolateExecutionTimeoutMs(env) } as Partial<WorkerOptions>),
     ...workflowSource,
     ...options.workerOptions,
     interceptors: {

@@ -47,6 +47,13 @@ export const DOCKET_SETTINGS: readonly DocketSetting[] = [
     meaning: 'prebuilt workflow bundle (`npm run build:bundle`)',
     default: 'bundle workflows/ at start',
   },
+  {
+    name: 'DOCKET_ISOLATE_EXECUTION_TIMEOUT_MS',
+    usedBy: 'worker',
+    meaning:
+      'longest one workflow activation may run before the SDK fails the workflow task (docs/performance.md); raise it only on an oversubscribed host',
+    default: '5000',
+  },
   { name: 'DOCKET_MAX_CACHED_WORKFLOWS', usedBy: 'worker', meaning: 'sticky cache size (0 turns it off)', default: '1000' },
   {
     name: 'DOCKET_ALLOW_INLINE_DEFINITIONS',

@@ -62,10 +62,10 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   // Started before the client so the server's spans say service.name=docket-serve (OTEL_SERVICE_NAME wins); off unless OTEL_* set (docs/tracing.md).
   const { startTracing } = await import('../../client/tracing-provider');
-  await startTracing('docket-serve');
+  const tracing = await startTracing('docket-serve');
   await withClient(async (docket) => {
     const logger = createLogger({ base: { service: 'docket-serve' } });
-    const { app } = await buildServer({ cases: processClientCases(docket), identity, logger }).catch((err: unknown) => {
+    const { app } = await buildServer({ cases: processClientCases(docket), identity, logger, tracing }).catch((err: unknown) => {
       if (err instanceof IdentityConfigError) throw new UsageError(err.message);
       throw err;
     });

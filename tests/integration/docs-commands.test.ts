@@ -18,12 +18,14 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findTemporalCli } from '../../devserver/temporal-cli';
-import { docPages, ROOT, shellBlocks } from '../support/markdown';
+import { docPages, ROOT, shellBlocks, transcriptBlocks } from '../support/markdown';
+import { matchesTranscript, normaliseOutput } from '../support/transcript';
 import { spawnWorkerProcess } from '../support/worker-process';
 import { startHarness, type Harness } from '../support/harness';
 
 const blocks = docPages().flatMap(shellBlocks);
 const runnable = blocks.filter((b) => !b.skip);
+const transcripts = docPages().flatMap(transcriptBlocks);
 
 let h: Harness;
 let worker: ChildProcess;
@@ -68,6 +70,15 @@ it('marks every block it does not run with a reason', () => {
   );
 });
 
+it('marks every transcript it does not run with a reason', () => {
+  const skipped = transcripts.filter((b) => b.skip !== undefined);
+  for (const b of skipped) expect(b.skip!.trim().length).toBeGreaterThan(10);
+  const commands = (list: typeof transcripts) => list.reduce((n, b) => n + b.commands.length, 0);
+  process.stderr.write(
+    `docs: ${transcripts.length} transcripts (${commands(transcripts)} commands), ${transcripts.length - skipped.length} run (${commands(transcripts) - commands(skipped)} commands), ${skipped.length} skipped:\n${skipped.map((b) => `  ${b.page}:${b.line}: ${b.skip}`).join('\n')}\n`,
+  );
+});
+
 it.each(runnable.map((b) => [`${b.page}:${b.line}`, b] as const))(
   '%s runs',
   (_where, block) => {
@@ -78,6 +89,30 @@ it.each(runnable.map((b) => [`${b.page}:${b.line}`, b] as const))(
       throw new Error(
         `${block.page}:${block.line} exited ${run.error ? `${run.error.message}, ` : ''}${run.status ?? run.signal}\n--- script\n${script}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`,
       );
+    }
+  },
+  300_000,
+);
+
+/**
+ * Transcripts (`$ docket …` and the output the docs show under it) run after the sh blocks, in page
+ * order, each command in bash with stdout and stderr together (as a terminal shows them), and the
+ * output must match what the page shows after tests/support/transcript.ts normalises both sides
+ * (times, durations, ids that differ each run). A command's exit status is not checked: some show
+ * a refusal.
+ */
+it.each(transcripts.filter((b) => !b.skip).map((b) => [`${b.page}:${b.line}`, b] as const))(
+  'transcript %s shows what it prints',
+  (_where, block) => {
+    for (const c of block.commands) {
+      const script = c.command.replace(/127\.0\.0\.1:7233/g, h.address);
+      const run = spawnSync('bash', ['-o', 'pipefail', '-c', `${script} 2>&1`], { cwd: scratch, env, encoding: 'utf8', timeout: 240_000 });
+      if (run.error) throw new Error(`${block.page}:${c.line}: ${c.command}: ${run.error.message}`);
+      if (!matchesTranscript(c.output, run.stdout)) {
+        throw new Error(
+          `${block.page}:${c.line}: \`${c.command}\` printed something else (normalised, as compared):\n--- the page shows\n${normaliseOutput(c.output)}\n--- printed\n${normaliseOutput(run.stdout)}`,
+        );
+      }
     }
   },
   300_000,

@@ -1,8 +1,11 @@
 /**
  * The worker's Prometheus endpoint (`DOCKET_METRICS_ADDRESS`) on a real worker process: the
  * Temporal runtime's own worker metrics and docket's case metrics (workflows/case-metrics.ts).
- * Two cases of a small process with a 1 s deadline: one answers in time (met), one is left until
- * the deadline fires (missed) and is sent a refused event; both finish. The late one's declared
+ * Two cases of a small process: one, on a version with a 1 s deadline, is left until the deadline
+ * fires (missed) and is sent a refused event; the other, started after that on a version whose
+ * deadline is an hour, answers in time (met); both finish. No step races a real timer: the test
+ * waits for the first case to reach its late state however long that takes, and the second case
+ * cannot miss an hour-long deadline (it used to share the 1 s one and had to answer within it). The late one's declared
  * wait (a reminder) is counted as a wait, cancelled, though its state takes events. Checked by reading the
  * counters until they reach these values (each is counted once however long the wait), not by
  * counting in a stretch of time.
@@ -16,19 +19,20 @@ import { startHarness, type Harness } from '../support/harness';
 
 const agent = { id: 'ana', roles: ['agent'] };
 
-const probe = {
-  process: 'metrics-probe',
-  title: 'Metrics probe',
-  roles: ['agent', 'customer'],
-  events: { ACK: { by: ['agent'] } },
-  initial: 'waiting',
-  states: {
-    waiting: { on: { ACK: 'done' }, after: [{ kind: 'deadline', delay: '1s', target: 'late', name: 'ack deadline' }] },
-    // A declared wait in a state that takes events: the old guess counted it as a deadline met.
-    late: { on: { ACK: 'done' }, after: [{ kind: 'wait', delay: '1h', name: 'reminder' }] },
-    done: { type: 'final', outcome: 'acknowledged' },
-  },
-} as unknown as ProcessDefinition;
+const probe = (deadline: string) =>
+  ({
+    process: 'metrics-probe',
+    title: 'Metrics probe',
+    roles: ['agent', 'customer'],
+    events: { ACK: { by: ['agent'] } },
+    initial: 'waiting',
+    states: {
+      waiting: { on: { ACK: 'done' }, after: [{ kind: 'deadline', delay: deadline, target: 'late', name: 'ack deadline' }] },
+      // A declared wait in a state that takes events: the old guess counted it as a deadline met.
+      late: { on: { ACK: 'done' }, after: [{ kind: 'wait', delay: '1h', name: 'reminder' }] },
+      done: { type: 'final', outcome: 'acknowledged' },
+    },
+  }) as unknown as ProcessDefinition;
 
 let h: Harness;
 let worker: ChildProcess;
@@ -51,10 +55,12 @@ afterAll(async () => {
 it('counts cases, accepted and refused events, and a met and a missed deadline, next to the worker metrics', async () => {
   const inTime = h.caseId('in-time');
   const late = h.caseId('late');
-  await h.docket.start({ definition: probe, id: inTime, input: {} });
-  await h.docket.start({ definition: probe, id: late, input: {} });
-  await h.docket.send(inTime, { type: 'ACK', actor: agent });
+  // Version 1 of metrics-probe: the late case misses its 1 s deadline (waited for as a condition).
+  await h.docket.start({ definition: probe('1s'), id: late, input: {} });
   await waitFor(async () => (await h.docket.state(late)).state.includes('late'), 'the late case to miss its deadline');
+  // Version 2, the same process (the counters are by process): an hour to answer.
+  await h.docket.start({ definition: probe('1h'), id: inTime, input: {} });
+  await h.docket.send(inTime, { type: 'ACK', actor: agent });
   const refused = await h.docket.send(late, { type: 'ACK', actor: { id: 'cy', roles: ['customer'] } }).catch((err: unknown) => err);
   expect(refused).toBeInstanceOf(EventRejectedError);
   await h.docket.send(late, { type: 'ACK', actor: agent });

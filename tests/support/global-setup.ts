@@ -21,6 +21,12 @@ export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const say = (line: string) => process.stderr.write(`[docket tests] ${line}\n`);
 
+  // Every worker of the run (in-process harnesses and `docket worker` processes inherit the env)
+  // gives a workflow activation 60 s instead of the SDK's 5 s: on the shared 2-core test machine an
+  // activation replaying a history was stopped at 5 s under load 20-35 and the tests failed for it
+  // (worker/create-worker.ts isolateExecutionTimeoutMs). A caller's own value wins.
+  process.env.DOCKET_ISOLATE_EXECUTION_TIMEOUT_MS ??= '60000';
+
   const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
   if (!fs.existsSync(workflowsPath)) {
     throw new Error(`integration tests need the workflow code at ${workflowsPath}, which does not exist`);

@@ -88,3 +88,48 @@ export function shellBlocks(page: string): ShellBlock[] {
   }
   return blocks;
 }
+
+export interface TranscriptCommand {
+  /** Line of the `$ ` line. */
+  line: number;
+  command: string;
+  /** The output shown under it, up to the next `$ ` line or the fence. */
+  output: string;
+}
+
+export interface TranscriptBlock {
+  page: string;
+  /** Line of the opening fence. */
+  line: number;
+  commands: TranscriptCommand[];
+  skip?: string;
+}
+
+/**
+ * The transcript blocks of a page: fenced blocks other than ```sh (plain ``` or ```text/console)
+ * whose first line is a command, `$ …`, followed by its output; a block may hold several commands.
+ */
+export function transcriptBlocks(page: string): TranscriptBlock[] {
+  const lines = readFileSync(join(ROOT, page), 'utf8').split('\n');
+  const blocks: TranscriptBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].startsWith('```')) continue;
+    const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
+    const lang = lines[i].slice(3).trim();
+    if (!['', 'text', 'console', 'shell-session'].includes(lang) || !lines[i + 1]?.startsWith('$ ')) {
+      i = end;
+      continue;
+    }
+    let before = i - 1;
+    while (before >= 0 && lines[before].trim() === '') before--;
+    const marker = /<!-- docs-test: skip (.+?) -->/.exec(lines[before] ?? '');
+    const commands: TranscriptCommand[] = [];
+    for (let j = i + 1; j < end; j++) {
+      if (lines[j].startsWith('$ ')) commands.push({ line: j + 1, command: lines[j].slice(2), output: '' });
+      else commands[commands.length - 1].output += `${lines[j]}\n`;
+    }
+    blocks.push({ page, line: i + 1, commands, skip: marker?.[1] });
+    i = end;
+  }
+  return blocks;
+}
