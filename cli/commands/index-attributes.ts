@@ -3,7 +3,7 @@
  * The validator already limits `index:` to the fields docket registers (INDEX_FIELD_UNAVAILABLE,
  * dsl/check-index.ts); a namespace that was not set up by `docket dev` or `npm run cluster`
  * (a production cluster, Temporal Cloud) may still lack some, and a case of such a definition
- * would fail at its first upsert. So deploy asks the server (`listSearchAttributes`) and refuses
+ * could not upsert it (Temporal refuses an unregistered attribute). So deploy asks the server (`listSearchAttributes`) and refuses
  * a definition whose field's attribute is missing there or has another type, before any case runs.
  * A cluster that does not let the client list them (Temporal Cloud refuses the operator service)
  * is not checked: the answer is `undefined`, and deploy goes on.
