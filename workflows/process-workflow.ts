@@ -182,10 +182,11 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const stateNames = () => leaves().map(displayPath);
   const context = () => publicContext(actor.getSnapshot().context as Record<string, unknown>);
   // True while the case undoes what it did (and, cancelled, waits for its children to cancel):
-  // the state view says `compensating`, not the status it will end with.
+  // the state view says `compensating`, not the status it will end with. So does the answer to
+  // the event that entered a final state with `compensate: true`, before they start.
   let compensating = false;
   const status = (): StateView['status'] =>
-    compensating
+    compensating || compensationsDue()
       ? 'compensating'
       : failure
         ? 'failed'
@@ -194,6 +195,13 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
           : actor.getSnapshot().status === 'error'
             ? 'failed'
             : 'running';
+  function compensationsDue(): boolean {
+    return (
+      compensations.pending().length > 0 &&
+      actor.getSnapshot().status === 'done' &&
+      compensatesOnEntry(own(def.states, leaves()[0]?.[0] ?? ''))
+    );
+  }
   const outcome = () => (status() === 'completed' ? outcomeOf(def, leaves()[0], actor.getSnapshot().output) : undefined);
   const searchAttributes = new SearchAttributeSync(def, resolved.hash);
 

@@ -69,6 +69,9 @@ it('says compensating while the compensation runs, refuses events then, and comp
   }
   const withdrawn = await h.docket.send(id, { type: 'WITHDRAW', actor: agent });
   expect(withdrawn.state).toEqual(['withdrawn']);
+  // The answer to the event that ends the case says so too: it is not completed before the undo.
+  expect(withdrawn).toMatchObject({ status: 'compensating', allowed: {} });
+  expect(withdrawn.outcome).toBeUndefined();
   // The compensation's POST has reached the webhook, which holds it: the compensation is running.
   await arrived;
   const during = await h.docket.state(id);

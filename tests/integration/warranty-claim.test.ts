@@ -92,6 +92,7 @@ it('withdrawn while the refund child runs: the child is cancelled, the notice an
 
   const withdrawn = await h.docket.send(id, { type: 'WITHDRAW', actor: as('customer', 'cust-withdrawn') });
   expect(withdrawn.state).toEqual(['withdrawn']);
+  expect(withdrawn.status).toBe('compensating');
   const result = await h.docket.result(id);
   expect(result.outcome).toBe('withdrawn');
 
