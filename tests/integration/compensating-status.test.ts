@@ -2,7 +2,9 @@
  * The state view while a case undoes what it did: `compensating` while its compensations run (it
  * accepts no events then), and the status it ends with once they are done. The compensation is a
  * `notify` whose webhook POST the test holds unanswered, so the case is caught mid-compensation
- * for certain; the test then answers it.
+ * for certain; the test then answers it. And a parent cancelled from outside while its child
+ * runs: the child is cancelled (not terminated), runs its own compensation, and only then does the
+ * parent run its own (patched 'docket-cancel-waits-running-children').
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,4 +89,91 @@ it('says compensating while the compensation runs, refuses events then, and comp
   expect(after.timeline.filter((e) => e.kind === 'invoke' && e.compensates)).toEqual([
     expect.objectContaining({ activity: 'notify', compensates: 'transferCase', status: 'done' }),
   ]);
+});
+
+describe('a parent cancelled from outside while its child runs', () => {
+  const book = (need: string) => ({ caseId: 'caseId', department: '"returns"', contact: '"desk"', need: `"${need}"` });
+  const child: ProcessDefinition = {
+    process: 'undo-child',
+    title: 'Books, then waits; undoes the booking when cancelled',
+    roles: ['agent'],
+    events: { DONE: { by: ['agent'] } },
+    initial: 'booking',
+    states: {
+      booking: {
+        invoke: {
+          activity: 'transferCase',
+          with: book('child booking'),
+          compensate: { activity: 'transferCase', with: book('child undo') },
+          onDone: 'waiting',
+        },
+      },
+      waiting: { on: { DONE: 'done' } },
+      done: { type: 'final', outcome: 'done' },
+    },
+  };
+  const parent: ProcessDefinition = {
+    process: 'undo-parent',
+    title: 'Books, then runs the child',
+    roles: ['agent'],
+    initial: 'booking',
+    states: {
+      booking: {
+        invoke: {
+          activity: 'transferCase',
+          with: book('parent booking'),
+          compensate: { activity: 'transferCase', with: book('parent undo') },
+          onDone: 'delegating',
+        },
+      },
+      delegating: { invoke: { process: 'undo-child', onDone: 'done' } },
+      done: { type: 'final', outcome: 'done' },
+    },
+  };
+
+  /** Event types of a case's history, in order. */
+  const eventTypes = async (id: string) =>
+    (JSON.parse(await h.docket.history(id)).events as Array<{ eventType: string }>).map((e) =>
+      e.eventType
+        .replace(/^EVENT_TYPE_/, '')
+        .toLowerCase()
+        .replace(/_/g, ''),
+    );
+  const first = (types: string[], type: string, after = -1) => types.findIndex((t, i) => i > after && t === type.toLowerCase());
+
+  it('cancels the child, waits for its own compensation and cancellation, then compensates itself, and ends cancelled', async () => {
+    await h.docket.deploy([child, parent], { deployedBy: 'compensating-status test' });
+    const id = h.caseId('undo-parent');
+    await h.docket.start({ process: 'undo-parent', id, input: {} });
+    const childId = `${id}/undo-child-1`;
+    for (;;) {
+      const view = await h.docket.state(childId).catch(() => undefined);
+      if (view?.state.includes('waiting')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const handle = h.docket.client.workflow.getHandle(id);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect((await h.docket.client.workflow.getHandle(childId).describe()).status.name).toBe('CANCELLED');
+
+    // The child undid its booking before it ended cancelled: two transferCase activities completed, then the close.
+    const childEvents = await eventTypes(childId);
+    const childCancelRequested = first(childEvents, 'WorkflowExecutionCancelRequested');
+    const childUndo = first(childEvents, 'ActivityTaskCompleted', childCancelRequested);
+    expect(childCancelRequested).toBeGreaterThan(0);
+    expect(childUndo).toBeGreaterThan(childCancelRequested);
+    expect(childEvents.at(-1)).toBe('workflowexecutioncanceled');
+
+    // The parent started its own undo only once the child's cancellation was complete.
+    const parentEvents = await eventTypes(id);
+    const childCancelled = first(parentEvents, 'ChildWorkflowExecutionCanceled');
+    const parentUndo = first(parentEvents, 'ActivityTaskScheduled', first(parentEvents, 'WorkflowExecutionCancelRequested'));
+    expect(childCancelled).toBeGreaterThan(0);
+    expect(parentUndo).toBeGreaterThan(childCancelled);
+    expect(parentEvents.at(-1)).toBe('workflowexecutioncanceled');
+
+    const undone = (await h.docket.state(id)).timeline.filter((e) => e.kind === 'invoke' && e.compensates);
+    expect(undone).toEqual([expect.objectContaining({ activity: 'transferCase', compensates: 'transferCase', status: 'done' })]);
+  });
 });
