@@ -16,6 +16,7 @@
  * until its handlers were set, right after the machine started; they are delivered then here too.
  */
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
+import { CompensationStack } from '../compiler/compensation';
 import { compileDefinition, outcomeOf, type ArmedDeadline, type InvokeRequest } from '../compiler/compile';
 import { publicContext } from '../compiler/joins';
 import { checkDistinctActors } from '../compiler/distinct-actors';
@@ -26,7 +27,9 @@ import type { Actor, EventInput, Rejection, RejectionCode } from '../contract/wi
 import type { ProcessDefinition } from '../dsl/types';
 import { recordedActivations, type RecordedInput, type RecordedInvocation } from './activations';
 import { caseInput } from './case-input';
+import { historyFacts } from './history-facts';
 import type { HistoryFile } from './history-file';
+import { compensationsAtEnd, type RerunCompensation } from './rerun-compensations';
 
 export interface RerunOptions {
   /** The definition to run. Default: the one the case's resolveDefinition step recorded. */
@@ -80,6 +83,11 @@ export interface RerunResult {
   rejected: RerunRejection[];
   deadlines: RerunDeadline[];
   invocations: RerunInvocation[];
+  /**
+   * What the case undoes once it ended (failed, cancelled as the record was, or in a final state
+   * with `compensate: true`), in the order it runs them (newest first); empty when nothing.
+   */
+  compensations: RerunCompensation[];
   /** What the re-run had to assume because the record does not say. */
   assumptions: string[];
   /** Every state entered, in order of first entry (dotted paths). */
@@ -120,6 +128,7 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     rejected: [],
     deadlines: [],
     invocations: [],
+    compensations: [],
     assumptions: [],
     visited: [],
     state: [],
@@ -148,10 +157,20 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
   let justCleared: RerunDeadline[] = [];
   let failure: string | undefined;
   const carried = new Map<string, number>();
+  // As the workflow stacks them: an invocation's compensation when it returns (carried over continue-as-new).
+  const stack = new CompensationStack(args.resume?.compensations);
 
   const settle = (entry: Live, outcome: { status: 'done' | 'failed' | 'canceled'; output?: unknown; error?: string }) => {
     if (entry.cancelled) return;
     entry.record.status = outcome.status;
+    if (outcome.status === 'done' && entry.request.compensation) {
+      try {
+        stack.push(entry.request.compensation(outcome.output));
+      } catch (err) {
+        failure ??= (err as Error)?.message ?? String(err);
+        return;
+      }
+    }
     if (outcome.status === 'done') entry.done(outcome.output);
     else if (outcome.status === 'failed') {
       if (entry.request.hasOnError) entry.failed(outcome.error ?? 'failed');
@@ -327,6 +346,8 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
     }
     bind();
   }
+  // The activation the case ended in: its compensations were started there or later.
+  const endedIn = running() ? activations.length : activationIndex - 1;
   if (running()) {
     fireTimers(endMs);
     bind();
@@ -361,6 +382,14 @@ export function rerunCase(file: HistoryFile, options: RerunOptions = {}): RerunR
   result.failure = failure ?? (snapshot.status === 'error' ? String((snapshot as { error?: unknown }).error) : undefined);
   result.status = result.failure ? 'failed' : snapshot.status === 'done' ? 'completed' : 'running';
   if (result.status === 'completed') result.outcome = outcomeOf(def, leaves[0], snapshot.output);
+  // Cancelled: the record ends with the cancellation, while the re-run's machine still runs.
+  const end = result.status !== 'running' ? result.status : historyFacts(file).end?.status === 'canceled' ? 'cancelled' : undefined;
+  if (end) {
+    const unused = recorded.filter((r) => !used.has(r.id) && (end === 'cancelled' || r.startedIn >= endedIn));
+    const undo = compensationsAtEnd(stack, { definition: def, end, state: result.state }, unused, resultFor);
+    result.compensations = undo.compensations;
+    result.assumptions.push(...undo.assumptions);
+  }
   actor.stop();
   return result;
 }

@@ -6,7 +6,9 @@
  * once with the definition it ran (the baseline, which reproduces the record) and once with the
  * edited one; the two are compared step by step. Events the edited definition would refuse are
  * refused (and listed); invocations it adds have no recorded result and are assumed to succeed
- * (listed as assumptions). The engine's own resolveDefinition step is not compared: it is not
+ * (listed as assumptions). A case that ended failed, cancelled or in a final state with
+ * `compensate: true` lists the compensations it runs, newest first (audit/rerun-compensations.ts),
+ * and other compensations count as another end. The engine's own resolveDefinition step is not compared: it is not
  * part of the definition. Cases of other processes are skipped, and so are histories that cannot
  * be read as a case (another workflow, recorded before start-by-name, a definition that does not
  * match its hash: the reason is the skip note). Running cases are not touched: they keep the
@@ -31,6 +33,8 @@ export interface WhatIfRun {
   status: RerunResult['status'];
   outcome?: string;
   rejected: RerunRejection[];
+  /** What the case undoes once it ended, in the order it runs them: `notify (for notify in fulfilling.announcing)`. */
+  compensations: string[];
   assumptions: string[];
 }
 
@@ -43,7 +47,7 @@ export interface WhatIfCase {
   edited?: WhatIfRun;
   /** Another path, another end, or events refused that were taken. */
   changed: boolean;
-  /** Another final state, outcome or status. */
+  /** Another final state, outcome, status, or other compensations run at the end. */
   endsDifferently: boolean;
   /** The first step where the two runs part. */
   divergence?: { step: number; recorded?: string; edited?: string };
@@ -94,7 +98,10 @@ async function compareCase(definition: ProcessDefinition, path: string): Promise
   const recorded = summarize(rerunCase(file));
   const edited = summarize(rerunCase(file, { definition }));
   const endsDifferently =
-    recorded.status !== edited.status || recorded.outcome !== edited.outcome || recorded.state.join() !== edited.state.join();
+    recorded.status !== edited.status ||
+    recorded.outcome !== edited.outcome ||
+    recorded.state.join() !== edited.state.join() ||
+    recorded.compensations.join() !== edited.compensations.join();
   const step = firstDifference(recorded.steps, edited.steps);
   const refusedNow = edited.rejected.length !== recorded.rejected.length;
   const result = historyFacts(file).end?.result;
@@ -119,6 +126,7 @@ function summarize(run: RerunResult): WhatIfRun {
     status: run.status,
     outcome: run.outcome,
     rejected: run.rejected,
+    compensations: run.compensations.map((c) => `${c.name} (for ${c.compensates} in ${c.state})`),
     assumptions: run.assumptions,
   };
 }

@@ -7,6 +7,7 @@
  * scenario/simulator.ts). Only plain data is stacked, so the stack survives continue-as-new and
  * running it needs no expression.
  */
+import { own } from '../dsl/json-shape';
 import type { CompensateSpec, ProcessDefinition, StateSpec } from '../dsl/types';
 import { evaluateMapIn, type ExpressionScope } from './expressions';
 
@@ -41,3 +42,37 @@ export function compensationFor(
 
 /** Whether entering this top-level final state runs the compensations. */
 export const compensatesOnEntry = (spec: StateSpec | undefined): boolean => spec?.type === 'final' && spec.compensate === true;
+
+/**
+ * The case's compensations, in the one order every runtime uses (the workflow, the scenario
+ * simulator, the audit's re-run): stacked as their invocations return, taken newest first.
+ */
+export class CompensationStack {
+  private readonly stack: CompensationRequest[];
+
+  constructor(carried: CompensationRequest[] = []) {
+    this.stack = [...carried];
+  }
+
+  push(compensation: CompensationRequest): void {
+    this.stack.push(compensation);
+  }
+
+  /** Not yet run, oldest first: what continue-as-new carries. */
+  pending(): CompensationRequest[] {
+    return [...this.stack];
+  }
+
+  /** The next to run (the newest not yet run), taken off the stack; undefined when none is left. */
+  next(): CompensationRequest | undefined {
+    return this.stack.pop();
+  }
+}
+
+/**
+ * Whether a case that ended so runs its compensations: it failed, was cancelled, or completed in
+ * a top-level final state with `compensate: true` (`topState`: the top-level state it ended in).
+ */
+export function compensatesAtEnd(def: ProcessDefinition, end: 'completed' | 'failed' | 'cancelled', topState: string): boolean {
+  return end !== 'completed' || compensatesOnEntry(own(def.states, topState));
+}

@@ -30,16 +30,17 @@ export const INDEX_ATTRIBUTES = {
   amount: SA_AMOUNT,
 } as const satisfies Record<IndexField, unknown>;
 
-/** Name → Temporal type name, for `temporal server start-dev --search-attribute` and operator commands. */
-export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'KeywordList' | 'Double'> = {
-  DocketProcess: 'Keyword',
-  DocketState: 'Keyword',
-  DocketStates: 'KeywordList',
-  DocketDefinitionHash: 'Keyword',
-  DocketOutcome: 'Keyword',
-  DocketPriority: 'Keyword',
-  DocketCategory: 'Keyword',
-  DocketOwner: 'Keyword',
-  DocketCustomer: 'Keyword',
-  DocketAmount: 'Double',
-};
+/** Temporal's type names as the CLI spells them (`--type Keyword`), for the types docket uses. */
+const TYPE_NAMES = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', DOUBLE: 'Double' } as const;
+
+/**
+ * Name → Temporal type name, for `temporal server start-dev --search-attribute` and operator
+ * commands: built from the keys above (the index ones from `INDEX_ATTRIBUTES`), so what is
+ * registered is what the engine upserts and what the validator allows `index:` to name.
+ */
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'KeywordList' | 'Double'> = Object.fromEntries(
+  [SA_PROCESS, SA_STATE, SA_STATES, SA_DEFINITION_HASH, SA_OUTCOME, ...Object.values(INDEX_ATTRIBUTES)].map((key) => [
+    key.name,
+    TYPE_NAMES[key.type as keyof typeof TYPE_NAMES],
+  ]),
+);

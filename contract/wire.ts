@@ -171,11 +171,13 @@ export type CaseFailureCode =
 
 /**
  * A case's status. `starting` while the first step resolves the definition (title, hash, state
- * and lists are empty then); `running`, `completed` and `failed` come from the workflow itself; the others
+ * and lists are empty then); `running`, `completed`, `failed` and `compensating` (while the case runs
+ * its compensations, before it ends cancelled, failed or completed) come from the workflow itself; the others
  * from Temporal's execution status when the case was closed from outside (or continued as new,
  * when a specific earlier run is asked for).
  */
-export type CaseStatus = 'starting' | 'running' | 'completed' | 'failed' | 'terminated' | 'cancelled' | 'timed_out' | 'continued_as_new';
+export type CaseStatus =
+  'starting' | 'running' | 'compensating' | 'completed' | 'failed' | 'terminated' | 'cancelled' | 'timed_out' | 'continued_as_new';
 
 export interface Rejection {
   code: RejectionCode;

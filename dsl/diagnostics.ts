@@ -5,6 +5,8 @@
  *   definitions/refund.yaml:14:9: states.lead_review.on.APPROVE.target: unknown state "aproved" (did you mean "approved"?)
  */
 
+import { INDEX_FIELDS } from './types';
+
 /** Every diagnostic code, with a one-line "what to do" (docs/error-codes.md prints this table). */
 export const DIAGNOSTIC_CODES = {
   // Reading the file
@@ -81,6 +83,7 @@ export const DIAGNOSTIC_CODES = {
   OUTPUT_NOT_FINAL: 'Only `type: final` states hand on an `output`; move it to the final state or remove it.',
   INVALID_COMPENSATION:
     '`compensate: true` goes on a top-level final state, and some `invoke` must declare `compensate:` (what undoes its effect) for it to run.',
+  INDEX_FIELD_UNAVAILABLE: `An \`index\` field is a pre-registered search attribute: use one of ${INDEX_FIELDS.join(', ')} (the ${INDEX_FIELDS.length} docket registers), or keep the value in \`context\`.`,
   // Across files
   DUPLICATE_PROCESS_ID: 'Each process id may be defined once; rename one of the processes.',
 } as const satisfies Record<string, string>;

@@ -14,6 +14,7 @@ import { checkDecisionOrder } from './check-decision-order';
 import { checkDecisionTables } from './check-decisions';
 import { checkEvents } from './check-events';
 import { checkExpressions } from './check-expressions';
+import { checkIndexFields } from './check-index';
 import { checkInvocations } from './check-invoke';
 import { checkLoops } from './check-loops';
 import { checkReachability } from './check-reachability';
@@ -42,6 +43,7 @@ export const SEMANTIC_PASSES = [
   checkDecisionTables,
   checkDataSchemas,
   checkConstructs,
+  checkIndexFields,
 ];
 
 /** All problems with a definition (already parsed from YAML), ordered by position; empty when it is valid. */

@@ -14,9 +14,8 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
 import { compileDefinition, outcomeOf, type ArmedDeadline, type InvokeRequest } from '../compiler/compile';
-import { compensatesOnEntry, type CompensationRequest } from '../compiler/compensation';
+import { CompensationStack, compensatesAtEnd, type CompensationRequest } from '../compiler/compensation';
 import { publicContext } from '../compiler/joins';
-import { own } from '../dsl/json-shape';
 import { caseErrorCode, type CaseError } from '../compiler/case-error';
 import { checkDistinctActors } from '../compiler/distinct-actors';
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
@@ -75,7 +74,7 @@ export class CaseSimulator {
   private readonly queue: Array<() => void> = [];
   private readonly loopGuard = new LoopGuard();
   /** Compensations of invocations that returned, oldest first (compiler/compensation.ts). */
-  private readonly compensations: CompensationRequest[] = [];
+  private readonly compensations = new CompensationStack();
   private compensated = false;
   /** By invocation sequence number: what makes its compensation once it returns. */
   private readonly undoers = new Map<number, (output: unknown) => CompensationRequest>();
@@ -275,12 +274,11 @@ export class CaseSimulator {
    * `compensates` set, so `invoked:` expectations see it.
    */
   private compensateWhenEnded(): void {
-    if (this.compensated || this.status === 'running') return;
-    const leaf = this.state[0]?.split('.')[0] ?? '';
-    if (this.status !== 'failed' && !compensatesOnEntry(own(this.def.states, leaf))) return;
+    const status = this.status;
+    if (this.compensated || status === 'running') return;
+    if (!compensatesAtEnd(this.def, status, this.state[0]?.split('.')[0] ?? '')) return;
     this.compensated = true;
-    while (this.compensations.length) {
-      const c = this.compensations.pop()!;
+    for (let c = this.compensations.next(); c; c = this.compensations.next()) {
       const answer = this.answers[c.name];
       const invocation: SimulatedInvocation = {
         seq: this.invocations.length + 1,

@@ -7,29 +7,14 @@
  * `invoke` entry with `compensates` set.
  */
 import { CancellationScope } from '@temporalio/workflow';
-import type { CompensationRequest } from '../compiler/compensation';
+import { CompensationStack } from '../compiler/compensation';
 import type { InvokeRequest } from '../compiler/compile';
 import type { TimelineEntry } from '../contract/wire';
 import type { InvocationCallbacks } from './invocations';
 
 type Invoke = (request: InvokeRequest, callbacks: InvocationCallbacks) => () => void;
 
-export class Compensations {
-  private readonly stack: CompensationRequest[];
-
-  constructor(carried: CompensationRequest[] = []) {
-    this.stack = [...carried];
-  }
-
-  push(compensation: CompensationRequest): void {
-    this.stack.push(compensation);
-  }
-
-  /** Not yet run, oldest first: what continue-as-new carries. */
-  pending(): CompensationRequest[] {
-    return [...this.stack];
-  }
-
+export class Compensations extends CompensationStack {
   /**
    * Runs every compensation, newest first, each until it returns or fails for good (activities
    * retry by Temporal's default policy, so a failure here is rare). A failure is recorded and the
@@ -38,8 +23,7 @@ export class Compensations {
   async runAll(invoke: Invoke, record: (entry: TimelineEntry) => void, iso: () => string): Promise<string[]> {
     const failures: string[] = [];
     await CancellationScope.nonCancellable(async () => {
-      while (this.stack.length) {
-        const c = this.stack.pop()!;
+      for (let c = this.next(); c; c = this.next()) {
         const request: InvokeRequest = { state: c.state, kind: c.kind, name: c.name, input: c.input, hasOnError: true };
         const base = { kind: 'invoke' as const, state: c.state, [c.kind]: c.name, compensates: c.compensates };
         await new Promise<void>((resolve) => {

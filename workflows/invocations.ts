@@ -20,19 +20,32 @@ export interface InvocationCallbacks {
  * keeps the running ones in `running` (by workflow id) for the state view. `cancelling` holds the
  * child processes asked to cancel that have not finished doing so: a case waits for them before it
  * ends, else Temporal's parent-close policy would terminate a child still cleaning up (running its
- * compensations).
+ * compensations). `inFlight` holds every child process invocation not yet settled: a case cancelled
+ * from outside waits for them (their scopes are cancelled with the case's) before it compensates.
  */
 export function createInvoker(resolved: ResolvedDefinition, running: Map<string, ChildView> = new Map()) {
   let childSequence = 0;
   const cancelling = new Set<Promise<unknown>>();
+  const inFlight = new Set<Promise<unknown>>();
   const invoke = (request: InvokeRequest, callbacks: InvocationCallbacks) =>
     startInvocation(
       request,
-      () => (request.kind === 'activity' ? runActivity(request) : runChild(request, resolved, ++childSequence, running)),
+      () => (request.kind === 'activity' ? runActivity(request) : tracked(inFlight, runChild(request, resolved, ++childSequence, running))),
       callbacks,
       request.kind === 'process' ? cancelling : undefined,
     );
-  return Object.assign(invoke, { cancelling });
+  return Object.assign(invoke, { cancelling, inFlight });
+}
+
+/** Keeps `run`'s settling (never its rejection) in `set` until it settles; returns `run` unchanged. */
+function tracked(set: Set<Promise<unknown>>, run: Promise<unknown>): Promise<unknown> {
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  set.add(settled);
+  void settled.then(() => set.delete(settled));
+  return run;
 }
 
 /** Starts the invocation; returns a canceller for when the invoking state is left. */

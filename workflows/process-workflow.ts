@@ -181,14 +181,27 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   const leaves = () => leafPaths(actor.getSnapshot().value);
   const stateNames = () => leaves().map(displayPath);
   const context = () => publicContext(actor.getSnapshot().context as Record<string, unknown>);
+  // True while the case undoes what it did (and, cancelled, waits for its children to cancel):
+  // the state view says `compensating`, not the status it will end with. So does the answer to
+  // the event that entered a final state with `compensate: true`, before they start.
+  let compensating = false;
   const status = (): StateView['status'] =>
-    failure
-      ? 'failed'
-      : actor.getSnapshot().status === 'done'
-        ? 'completed'
-        : actor.getSnapshot().status === 'error'
-          ? 'failed'
-          : 'running';
+    compensating || compensationsDue()
+      ? 'compensating'
+      : failure
+        ? 'failed'
+        : actor.getSnapshot().status === 'done'
+          ? 'completed'
+          : actor.getSnapshot().status === 'error'
+            ? 'failed'
+            : 'running';
+  function compensationsDue(): boolean {
+    return (
+      compensations.pending().length > 0 &&
+      actor.getSnapshot().status === 'done' &&
+      compensatesOnEntry(own(def.states, leaves()[0]?.[0] ?? ''))
+    );
+  }
   const outcome = () => (status() === 'completed' ? outcomeOf(def, leaves()[0], actor.getSnapshot().output) : undefined);
   const searchAttributes = new SearchAttributeSync(def, resolved.hash, !resume);
 
@@ -348,7 +361,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   } catch (err) {
     // The case was cancelled: undo what its invocations did (nothing to do when none had an
     // effect to undo, so cases without compensations end exactly as before), then end cancelled.
-    if (isCancellation(err)) await compensate();
+    if (isCancellation(err)) await compensate(true);
     throw err;
   }
   await condition(allHandlersFinished);
@@ -400,9 +413,20 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     return ((actor.getSnapshot().output as { output?: Record<string, unknown> } | undefined)?.output ?? {}) as Record<string, unknown>;
   }
 
-  /** Runs the stacked compensations (workflows/compensations.ts), then waits for cancelled children. */
-  async function compensate(): Promise<void> {
-    if (compensations.pending().length) await compensations.runAll(invoke, (entry) => record.add(entry), iso);
+  /**
+   * Runs the stacked compensations (workflows/compensations.ts), then waits for cancelled children.
+   * A case cancelled from outside (`cancelled`) first waits for its running children to finish
+   * their own cancellation (its cancellation reached their scopes), so theirs run before its own.
+   */
+  async function compensate(cancelled = false): Promise<void> {
+    const waitsForChildren = cancelled && invoke.inFlight.size > 0 && patched('docket-cancel-waits-running-children');
+    compensating = waitsForChildren || compensations.pending().length > 0;
+    try {
+      if (waitsForChildren) await CancellationScope.nonCancellable(() => Promise.all([...invoke.inFlight]));
+      if (compensations.pending().length) await compensations.runAll(invoke, (entry) => record.add(entry), iso);
+    } finally {
+      compensating = false;
+    }
     await childrenCancelled();
   }
 

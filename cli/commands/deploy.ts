@@ -24,7 +24,15 @@ export function register(program: Command): void {
         const { bundleFromFile } = await import('../../client/definition-bundle');
         const bundles: Awaited<ReturnType<typeof bundleFromFile>>[] = [];
         for (const file of files) bundles.push(await bundleFromFile(file));
-        const result = await withClient((client) => client.deploy(bundles, { deployedBy: options.by, note: options.note }));
+        const result = await withClient(async (client) => {
+          // The namespace's real search attributes: an index field it lacks would fail every case at its first upsert.
+          const { refuseMissingIndexAttributes } = await import('./index-attributes');
+          await refuseMissingIndexAttributes(
+            client.client,
+            bundles.map((bundle, i) => ({ file: files[i], bundle })),
+          );
+          return client.deploy(bundles, { deployedBy: options.by, note: options.note });
+        });
         if (options.json) printJson(result);
         else printLines(formatDeployReport(result));
       }),

@@ -71,5 +71,6 @@ function verdict(c: WhatIfCase): string {
   return parts.join('; ');
 }
 
-const end = (r: { status: string; outcome?: string; state: string[] }) =>
-  r.status === 'completed' ? `outcome ${r.outcome}` : `${r.status} in ${r.state.join(', ')}`;
+const end = (r: { status: string; outcome?: string; state: string[]; compensations: string[] }) =>
+  (r.status === 'completed' ? `outcome ${r.outcome}` : `${r.status} in ${r.state.join(', ')}`) +
+  (r.compensations.length ? `, compensated by ${r.compensations.join(', ')}` : '');

@@ -92,6 +92,7 @@ it('withdrawn while the refund child runs: the child is cancelled, the notice an
 
   const withdrawn = await h.docket.send(id, { type: 'WITHDRAW', actor: as('customer', 'cust-withdrawn') });
   expect(withdrawn.state).toEqual(['withdrawn']);
+  expect(withdrawn.status).toBe('compensating');
   const result = await h.docket.result(id);
   expect(result.outcome).toBe('withdrawn');
 
@@ -127,6 +128,32 @@ it('cancelled from outside after the collection was booked: the collection is un
   // The booking and its compensation: two transferCase activities, both completed.
   expect(history.filter((e) => /ACTIVITY_TASK_COMPLETED|ActivityTaskCompleted/.test(e.eventType))).toHaveLength(3);
   expect(compensations((await h.docket.state(id)).timeline)).toEqual([
+    { name: 'transferCase', compensates: 'transferCase', status: 'done' },
+  ]);
+});
+
+it('cancelled from outside while the refund child runs: the child finishes cancelling first, then the parent compensates', async () => {
+  const { id, child } = await claimInRefund('cancelled-in-child');
+  const handle = temporal.workflow.getHandle(id);
+  await handle.cancel();
+  await expect(handle.result()).rejects.toThrow();
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  // Cancelled, not terminated: the child ran its own cancellation to its end.
+  expect((await temporal.workflow.getHandle(child).describe()).status.name).toBe('CANCELLED');
+  expect(refundLedger({ refundId: `${id}-refund` })).toEqual([]);
+
+  // In the parent's history the child's cancellation is complete before the first compensation starts.
+  const events = (JSON.parse(await h.docket.history(id)).events as Array<{ eventType: string }>).map((e) => e.eventType);
+  const childCancelled = events.findIndex((t) => /CHILD_WORKFLOW_EXECUTION_CANCELED|ChildWorkflowExecutionCanceled/.test(t));
+  const cancelRequested = events.findIndex((t) => /WORKFLOW_EXECUTION_CANCEL_REQUESTED|WorkflowExecutionCancelRequested/.test(t));
+  const firstUndo = events.findIndex((t, i) => i > cancelRequested && /ACTIVITY_TASK_SCHEDULED|ActivityTaskScheduled/.test(t));
+  expect(cancelRequested).toBeGreaterThan(0);
+  expect(childCancelled).toBeGreaterThan(cancelRequested);
+  expect(firstUndo).toBeGreaterThan(childCancelled);
+  expect(events.at(-1)).toMatch(/WORKFLOW_EXECUTION_CANCELED|WorkflowExecutionCanceled/);
+
+  expect(compensations((await h.docket.state(id)).timeline)).toEqual([
+    { name: 'notify', compensates: 'notify', status: 'done' },
     { name: 'transferCase', compensates: 'transferCase', status: 'done' },
   ]);
 });

@@ -92,3 +92,28 @@ it('refuses an invalid edited definition with its diagnostics', async () => {
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(/escalatin/);
 });
+
+it('lists the compensations a withdrawn claim runs, newest first, and shows a case that would no longer undo them', async () => {
+  const same = await whatIf(await load(path.join(RECORDED_DEFINITIONS, 'warranty-claim.yaml')), HISTORIES);
+  const withdrawn = same.cases.find((c) => c.workflowId === 'warranty-claim-withdrawn')!;
+  expect(withdrawn.changed).toBe(false);
+  expect(withdrawn.recorded!.compensations).toEqual([
+    'notify (for notify in fulfilling.announcing)',
+    'transferCase (for transferCase in assessing.inspection.collecting)',
+  ]);
+  expect(same.cases.find((c) => c.workflowId === 'warranty-claim-replaced')!.recorded!.compensations).toEqual([]);
+
+  // Without `compensate: true` on withdrawn, the withdrawal would leave the booking and the notice standing.
+  const file = edited('warranty-claim', '    outcome: withdrawn\n    compensate: true', '    outcome: withdrawn');
+  const report = await whatIf(await load(file), HISTORIES);
+  const changed = report.cases.filter((c) => c.changed);
+  expect(changed.map((c) => c.workflowId)).toEqual(['warranty-claim-withdrawn']);
+  expect(changed[0]).toMatchObject({ endsDifferently: true, divergence: undefined });
+  expect(changed[0].edited).toMatchObject({ status: 'completed', outcome: 'withdrawn', compensations: [] });
+
+  const run = await docket(['whatif', file, HISTORIES]);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(
+    /warranty-claim-withdrawn +ENDS DIFFERENTLY: outcome withdrawn, compensated by notify \(for notify in fulfilling\.announcing\), transferCase \(for transferCase in assessing\.inspection\.collecting\) → outcome withdrawn\n/,
+  );
+});

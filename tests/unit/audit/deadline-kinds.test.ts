@@ -28,6 +28,7 @@ function rerun(
     status,
     rejected: [],
     invocations: [],
+    compensations: [],
     assumptions: [],
     visited: [],
     state: [],

@@ -174,6 +174,7 @@ describe('contract schemas: in step with the TypeScript unions', () => {
   const statuses: Record<CaseStatus, true> = {
     starting: true,
     running: true,
+    compensating: true,
     completed: true,
     failed: true,
     terminated: true,

@@ -290,6 +290,12 @@ const EXPECTED: Record<string, Expected> = {
     'states.open.on.DONE[0].if',
     'condition `size(input.items)` gives a whole number, not true or false; compare it, e.g. `size(input.items) > 0`',
   ],
+  'index-field-unavailable.yaml': [
+    'INDEX_FIELD_UNAVAILABLE',
+    '11:3',
+    'index.region',
+    'index field "region" has no search attribute: docket registers 5 index attributes, so a definition indexes at most 5 fields, named priority, category, owner, customer, amount; use one of them or keep the value in context',
+  ],
 };
 
 /** Codes about files rather than their content, tested in hostile-files and validate-files tests. */
