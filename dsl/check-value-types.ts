@@ -167,7 +167,12 @@ function checkDecision(def: JsonRecord, name: string, want: Want, usedAt: PathSe
     .replace(/\.(\d+)/g, '[$1]')})`;
   if (table.hit === 'collect') {
     const gives = table.aggregate ? `a number (its ${table.aggregate})` : 'the list of its matching answers';
-    reporter.report(code, ['decisions', name], `decision "${name}" collects, so it gives ${gives}, not ${want === 'bool' ? 'true or false' : 'a duration'} ${where}; compare it (e.g. decide.${name} > 0) or use hit: first`, { key: true });
+    reporter.report(
+      code,
+      ['decisions', name],
+      `decision "${name}" collects, so it gives ${gives}, not ${want === 'bool' ? 'true or false' : 'a duration'} ${where}; compare it (e.g. decide.${name} > 0) or use hit: first`,
+      { key: true },
+    );
     return;
   }
   rules.forEach((rule, i) => {
