@@ -75,12 +75,17 @@ function decideInto(def: ProcessDefinition, name: string, base: CelVariables, de
   // docket validate refuses cycles (DECISION_CYCLE); this keeps an unvalidated one from recursing forever.
   if (reading.includes(name)) throw new Error(`decisions read each other in a cycle: ${[...reading, name].join(' → ')}`);
   const table = decisionTable(own(def.decisions, name));
-  const value = applyHitPolicy(name, table, (i) => {
-    const when = table.rules[i].when;
-    if (when === undefined) return true;
-    for (const dep of decisionReferences(when)) decideInto(def, dep, base, decided, [...reading, name]);
-    return evaluate(when, { ...base, decide: Object.fromEntries(decided) }) === true;
-  });
+  // An expression of a rule (`when`, `compute`), with the decisions it reads evaluated first.
+  const evaluateRule = (source: string): unknown => {
+    for (const dep of decisionReferences(source)) decideInto(def, dep, base, decided, [...reading, name]);
+    return evaluate(source, { ...base, decide: Object.fromEntries(decided) });
+  };
+  const value = applyHitPolicy(
+    name,
+    table,
+    (i) => table.rules[i].when === undefined || evaluateRule(table.rules[i].when!) === true,
+    (i) => (table.rules[i].compute !== undefined ? evaluateRule(table.rules[i].compute!) : (table.rules[i].then ?? null)),
+  );
   decided.set(name, value);
 }
 

@@ -13,14 +13,20 @@ import type { DecisionTableView } from '../dsl/decision-table';
 import { CaseError } from './case-error';
 
 /**
- * Tries the rules in order (`matches(i)` evaluates rule i's condition) and gives the table's value.
- * Under `first` the rules after the match are not evaluated, as before hit policies existed.
+ * Tries the rules in order (`matches(i)` evaluates rule i's condition, `valueOf(i)` its `then` or
+ * `compute`) and gives the table's value. Under `first` the rules after the match are not
+ * evaluated, as before hit policies existed; only matching rules' values are computed.
  */
-export function applyHitPolicy(name: string, table: DecisionTableView, matches: (i: number) => boolean): unknown {
+export function applyHitPolicy(
+  name: string,
+  table: DecisionTableView,
+  matches: (i: number) => boolean,
+  valueOf: (i: number) => unknown,
+): unknown {
   const { hit, rules } = table;
   if (hit === 'first') {
     const i = rules.findIndex((_, j) => matches(j));
-    return i < 0 ? null : rules[i].then;
+    return i < 0 ? null : valueOf(i);
   }
   const matched: number[] = [];
   rules.forEach((_, i) => {
@@ -34,9 +40,9 @@ export function applyHitPolicy(name: string, table: DecisionTableView, matches: 
         `decision "${name}" has hit policy unique, but rules ${which} all match; make their conditions exclusive (docket validate reports overlaps it can prove), or use hit: first`,
       );
     }
-    return matched.length ? rules[matched[0]].then : null;
+    return matched.length ? valueOf(matched[0]) : null;
   }
-  const values = matched.map((i) => rules[i].then);
+  const values = matched.map(valueOf);
   switch (table.aggregate) {
     case undefined:
       return values;

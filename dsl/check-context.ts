@@ -55,7 +55,9 @@ function checkInitialContext(def: JsonRecord, site: { path: PathSegment[]; sourc
   for (const name of decisionsReadBy(def, site.source)) {
     const rules = decisionTable(asRecord(def.decisions)[name]).rules;
     const reader = rules.findIndex(
-      (r) => isRecord(r) && typeof r.when === 'string' && fieldReferences(r.when, 'context').some((ref) => !ref.tested),
+      (r) =>
+        isRecord(r) &&
+        [r.when, r.compute].some((s) => typeof s === 'string' && fieldReferences(s, 'context').some((ref) => !ref.tested)),
     );
     if (reader < 0) continue;
     reporter.report(

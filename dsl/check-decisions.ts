@@ -6,7 +6,7 @@
  * Pure.
  */
 import { decisionTable } from './decision-table';
-import { asRecord, isRecord, type JsonRecord } from './json-shape';
+import { asRecord, hasOwn, isRecord, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 
 export function checkDecisionTables(def: JsonRecord, reporter: Reporter): void {
@@ -20,9 +20,21 @@ export function checkDecisionTables(def: JsonRecord, reporter: Reporter): void {
         `decision "${name}" has an aggregate but hit policy ${table.hit}; an aggregate folds the matches of a collect table: add \`hit: collect\` or remove aggregate`,
       );
     }
+    rules.forEach((rule, i) => {
+      if (!isRecord(rule) || hasOwn(rule, 'then') !== (rule.compute !== undefined)) return;
+      const both = hasOwn(rule, 'then');
+      reporter.report(
+        both ? 'INVALID_VALUE' : 'MISSING_KEY',
+        ['decisions', name, ...table.rulePath(i)],
+        both
+          ? `rule ${i + 1} of decision "${name}" has both then and compute; keep then for a fixed value or compute for an expression`
+          : `rule ${i + 1} of decision "${name}" needs then (its value) or compute (an expression giving it)`,
+      );
+    });
     if (table.hit === 'collect' && table.aggregate && table.aggregate !== 'count') {
       rules.forEach((rule, i) => {
         if (!isRecord(rule) || typeof rule.then === 'number') return;
+        if (typeof rule.compute === 'string') return; // its type is known at run time; a non-number fails the case there
         reporter.report(
           'INVALID_VALUE',
           ['decisions', name, ...table.rulePath(i), 'then'],

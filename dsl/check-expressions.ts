@@ -138,7 +138,10 @@ export function expressionSites(def: JsonRecord): Site[] {
   map(def.context, ['context']);
   for (const [name, raw] of Object.entries(asRecord(def.decisions))) {
     const table = decisionTable(raw);
-    table.rules.forEach((rule, i) => one(asRecord(rule).when, ['decisions', name, ...table.rulePath(i), 'when']));
+    table.rules.forEach((rule, i) => {
+      one(asRecord(rule).when, ['decisions', name, ...table.rulePath(i), 'when']);
+      one(asRecord(rule).compute, ['decisions', name, ...table.rulePath(i), 'compute']);
+    });
   }
   map(def.index, ['index']);
   for (const t of processTransitions(def)) {

@@ -176,6 +176,17 @@ function checkDecision(def: JsonRecord, name: string, want: Want, usedAt: PathSe
     return;
   }
   rules.forEach((rule, i) => {
+    if (isRecord(rule) && typeof rule.compute === 'string' && want === 'bool') {
+      // A computed answer is judged when CEL knows its type; `dyn` (read from data) is checked at run time.
+      const type = expressionType(rule.compute);
+      if (type && type !== 'bool' && type !== 'dyn')
+        reporter.report(
+          code,
+          ['decisions', name, ...table.rulePath(i), 'compute'],
+          `rule ${i + 1} of decision "${name}" computes ${article(type)}, not true or false ${where}`,
+        );
+      return;
+    }
     if (!isRecord(rule) || !hasOwn(rule, 'then')) return;
     const value = rule.then;
     const at = ['decisions', name, ...table.rulePath(i), 'then'];
@@ -250,13 +261,18 @@ function decisionTypes(def: JsonRecord, name: string): Set<string> {
     // count is whole; sum, min and max are numbers (min and max null when nothing matched).
     if (!table.aggregate) return new Set(['list']);
     if (table.aggregate === 'count') return new Set(['int']);
-    for (const rule of table.rules) if (isRecord(rule)) out.add(jsonType(rule.then));
+    for (const rule of table.rules) if (isRecord(rule)) out.add(ruleType(rule));
     if (table.aggregate !== 'sum') out.add('null');
     return out;
   }
-  for (const rule of table.rules) if (isRecord(rule)) out.add(jsonType(rule.then));
+  for (const rule of table.rules) if (isRecord(rule)) out.add(ruleType(rule));
   if (!hasDefaultRule(table) && tableAlwaysAnswers(def, raw) !== true) out.add('null');
   return out;
+}
+
+/** The CEL type of a rule's answer: its `then` literal, or what CEL knows of its `compute`. */
+function ruleType(rule: JsonRecord): string {
+  return typeof rule.compute === 'string' ? (expressionType(rule.compute) ?? 'dyn') : jsonType(rule.then);
 }
 
 function jsonType(value: unknown): string {

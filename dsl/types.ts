@@ -78,7 +78,12 @@ export interface DecisionRule {
   /** CEL condition; a rule without `when` always matches (use it last, as the default). */
   when?: Expr;
   /** The decision's value: any JSON value; an object's fields are read as `decide.<name>.<field>`. */
-  then: unknown;
+  then?: unknown;
+  /**
+   * Instead of `then`: a CEL expression giving the value when the rule matches, over the same
+   * variables as `when` (so it may read other decisions: `compute: decide.base + 25`).
+   */
+  compute?: Expr;
 }
 
 export interface EventSpec {

@@ -114,4 +114,22 @@ describe('hit policies', () => {
     expect(evaluateIn(d, 'decide.route.approver', scope({ amount: 2000, express: false, country: 'CN' }))).toBe('lead');
     expect(evaluateIn(d, 'decide.route.approver', scope({ amount: 10, express: true, country: 'CN' }))).toBe('none');
   });
+
+  it('compute: a rule whose value is an expression, reading other decisions', () => {
+    const d = def({
+      fee: { hit: 'collect', aggregate: 'sum', rules: surcharges },
+      total: [{ when: 'decide.fee > 0', compute: 'input.amount + decide.fee' }, { compute: 'input.amount' }],
+      limits: { hit: 'collect', aggregate: 'max', rules: [{ compute: 'input.amount * 2' }, { when: 'input.express', then: 5000 }] },
+    });
+    expect(decideValue(d, 'total', vars({ amount: 2000, express: true, country: 'CN' }))).toBe(2070);
+    expect(decideValue(d, 'total', vars({ amount: 100, express: false, country: 'CN' }))).toBe(100);
+    expect(decideValue(d, 'limits', vars({ amount: 100, express: true }))).toBe(5000);
+    expect(decideValue(d, 'limits', vars({ amount: 4000, express: true }))).toBe(8000);
+  });
+
+  it('computes only the value of the rule that answers', () => {
+    // The second rule's compute would fail (no such key); under first it is never evaluated.
+    const d = def({ t: [{ then: 1 }, { compute: 'input.missing.key' }] });
+    expect(decideValue(d, 't', vars({}))).toBe(1);
+  });
 });

@@ -187,3 +187,39 @@ describe('a unique table that covers every value as a condition', () => {
     ).toEqual(['DECISION_GAP', 'GUARD_NOT_BOOLEAN']);
   });
 });
+
+describe('compute: rules whose value is an expression', () => {
+  it('are valid, and may read other decisions', () => {
+    expect(
+      problems(`  base:\n    - then: 100\n  d:\n    - when: input.amount > 1000\n      compute: decide.base + 25\n    - then: 0\n`),
+    ).toEqual([]);
+  });
+
+  it('need then or compute, not both and not neither', () => {
+    expect(problems(`  d:\n    - when: input.x > 1\n    - then: 1\n      compute: "2"\n`)).toEqual([
+      'MISSING_KEY decisions.d[0]: rule 1 of decision "d" needs then (its value) or compute (an expression giving it)',
+      'INVALID_VALUE decisions.d[1]: rule 2 of decision "d" has both then and compute; keep then for a fixed value or compute for an expression',
+    ]);
+  });
+
+  it('are checked as expressions: unknown decisions, and cycles through compute', () => {
+    expect(problems(`  d:\n    - compute: decide.bse + 1\n`)).toEqual([
+      expect.stringContaining('UNKNOWN_DECISION decisions.d[0].compute: unknown decision "decide.bse"'),
+    ]);
+    expect(problems(`  a:\n    - compute: decide.d + 1\n  d:\n    - compute: decide.a + 1\n`)).toEqual([
+      expect.stringContaining(
+        'DECISION_CYCLE decisions.a[0].compute: decisions read each other in a cycle: decide.a → decide.d → decide.a',
+      ),
+    ]);
+  });
+
+  it('a computed answer CEL knows is not true or false is refused where the table is a condition', () => {
+    const text = (compute: string) =>
+      `process: fixture\ntitle: Fixture\nroles: [agent]\ndecisions:\n  d:\n    - compute: ${compute}\nevents:\n  DONE:\n    by: [agent]\ninitial: open\nstates:\n  open:\n    on:\n      DONE:\n        target: closed\n        if: decide.d\n  closed:\n    type: final\n    outcome: done\n`;
+    expect(loadDefinitionText(text("'1 + 2'"), 'f.yaml').diagnostics.map((d) => `${d.code} ${d.path}: ${d.message}`)).toEqual([
+      'GUARD_NOT_BOOLEAN decisions.d[0].compute: rule 1 of decision "d" computes a whole number, not true or false (decide.d is used as a condition at open.on.DONE.if)',
+    ]);
+    expect(loadDefinitionText(text("'input.amount > 5'"), 'f.yaml').diagnostics).toEqual([]);
+    expect(loadDefinitionText(text('input.flag'), 'f.yaml').diagnostics).toEqual([]); // dyn: checked at run time
+  });
+});
