@@ -12,17 +12,21 @@
  *   text only against the input schema's `enum` (without one, the values are endless).
  *
  * `collect` tables are not judged: several matches are their point, and none is an empty answer.
- * Pure.
+ * Nor are tables of more than MAX_JUDGED_RULES rules: both checks grow with the square of the
+ * rules, and the registry validates every deployment (a hostile table must not stall it). Pure.
  */
 import { decisionTable, type DecisionTableView } from './decision-table';
 import { ALL_NUMBERS, findNumber, intersect, ruleBox, type Box, type Constraint, type Interval } from './decision-conditions';
 import { asRecord, hasOwn, isRecord, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
 
+/** Larger tables are not judged (see above); far beyond any table a person maintains by hand. */
+export const MAX_JUDGED_RULES = 500;
+
 export function checkDecisionCoverage(def: JsonRecord, reporter: Reporter): void {
   for (const [name, raw] of Object.entries(asRecord(def.decisions))) {
     const table = decisionTable(raw);
-    if (table.rules.length === 0 || table.hit === 'collect') continue;
+    if (table.rules.length === 0 || table.rules.length > MAX_JUDGED_RULES || table.hit === 'collect') continue;
     const boxes = table.rules.map((rule) => (isRecord(rule) ? ruleBox(rule.when) : undefined));
     if (table.hit === 'unique') reportOverlaps(def, name, table, boxes, reporter);
     const gap = findGap(def, table, boxes);
@@ -77,6 +81,7 @@ function commonExample(def: JsonRecord, a: Box, b: Box): string | undefined {
     const y = b.get(path);
     const both = x && y ? intersect(x, y) : (x ?? y)!;
     if (!both) return undefined; // numbers on one side, text on the other
+    if (both.kind === 'number' && both.interval.lo > both.interval.hi) return undefined; // disjoint: the common case, decided at once
     const value = exampleOf(domainOf(def, path), both);
     if (value === undefined) return undefined;
     parts.push(`${path} = ${JSON.stringify(value)}`);
@@ -92,6 +97,7 @@ function exampleOf(domain: Domain, c: Constraint): number | string | undefined {
 /** The uncovered value (`input.amount = 1000`), 'covered', or undefined when it cannot be told. */
 function findGap(def: JsonRecord, table: DecisionTableView, boxes: Array<Box | undefined>): string | 'covered' | undefined {
   if (boxes.some((b) => b?.size === 0)) return 'covered'; // a default rule
+  if (boxes.length > MAX_JUDGED_RULES) return undefined;
   if (boxes.some((b) => b === undefined || b.size !== 1)) return undefined;
   const paths = new Set(boxes.flatMap((b) => [...b!.keys()]));
   if (paths.size !== 1 || table.rules.length === 0) return undefined;

@@ -139,6 +139,12 @@ describe('DECISION_GAP', () => {
     expect(found.filter((p) => p.startsWith('DECISION_GAP'))).toHaveLength(whens[0].startsWith('context') ? 1 : 0);
   });
 
+  it('does not judge tables of more than 500 rules (the checks grow with the square of the rules)', () => {
+    const bands = (n: number) => Array.from({ length: n }, (_, i) => `input.amount >= ${i * 10} && input.amount < ${i * 10 + 5}`);
+    expect(problems(table('unique', ...bands(500)))).toEqual([expect.stringContaining('DECISION_GAP')]);
+    expect(problems(table('unique', ...bands(501)))).toEqual([]);
+  });
+
   it('does not judge collect tables (none matching is an empty answer)', () => {
     expect(problems(table('collect', 'input.amount < 1000', 'input.amount > 1000'))).toEqual([]);
   });
