@@ -39,17 +39,29 @@ decisions:
         then: vip
       - when: input.amount > 1000
         then: large
+  urgent:
+    hit: unique
+    rules:
+      - when: event.data.level > 2
+        then: true
+      - when: event.data.vip
+        then: false
 context:
   reviewer: decide.reviewer
   flags: decide.flags
 events:
   DONE:
     by: [agent]
+  PING:
+    by: [agent]
 initial: open
 states:
   open:
     on:
       DONE: closed
+      PING:
+        target: closed
+        if: decide.urgent == true
   closed:
     type: final
     outcome: done
@@ -63,6 +75,17 @@ states:
     input: { vip: false, amount: 5000 }
     steps:
       - expect: { state: open, context: { reviewer: supervisor, flags: [large] } }
+  - name: an event whose condition reads a unique table with two matching rules is refused, and the case goes on
+    input: { vip: false, amount: 5000 }
+    steps:
+      - send: PING
+        as: agent:ann
+        data: { level: 3, vip: true }
+        rejected: GUARD_FAILED
+      - send: PING
+        as: agent:ann
+        data: { level: 3, vip: false }
+      - expect: { outcome: done }
   - name: two rules match
     input: { vip: true, amount: 5000 }
     steps:
@@ -71,5 +94,5 @@ states:
   );
   const result = await runScenarioFile(file);
   expect([...result.problems, ...result.scenarios.flatMap((s) => s.failures)].map(formatLocated)).toEqual([]);
-  expect(result.scenarios.map((s) => s.passed)).toEqual([true, true]);
+  expect(result.scenarios.map((s) => s.passed)).toEqual([true, true, true]);
 });
