@@ -56,8 +56,7 @@ function checkInitialContext(def: JsonRecord, site: { path: PathSegment[]; sourc
     const rules = decisionTable(asRecord(def.decisions)[name]).rules;
     const reader = rules.findIndex(
       (r) =>
-        isRecord(r) &&
-        [r.when, r.compute].some((s) => typeof s === 'string' && fieldReferences(s, 'context').some((ref) => !ref.tested)),
+        isRecord(r) && [r.when, r.compute].some((s) => typeof s === 'string' && fieldReferences(s, 'context').some((ref) => !ref.tested)),
     );
     if (reader < 0) continue;
     reporter.report(

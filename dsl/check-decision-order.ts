@@ -77,7 +77,12 @@ function reportCycle(cycle: string[], graph: Map<string, Map<string, number>>, d
   const shown = cycle.map((n) => `decide.${n}`).join(' → ');
   reporter.report(
     'DECISION_CYCLE',
-    ['decisions', first, ...decisionTable(asRecord(def.decisions)[first]).rulePath(rule), cycleKey(asRecord(def.decisions)[first], rule, second)],
+    [
+      'decisions',
+      first,
+      ...decisionTable(asRecord(def.decisions)[first]).rulePath(rule),
+      cycleKey(asRecord(def.decisions)[first], rule, second),
+    ],
     `decisions read each other in a cycle: ${shown}; no order can evaluate them, so make one of them read input or context instead`,
   );
 }
