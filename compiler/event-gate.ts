@@ -143,8 +143,10 @@ function checkGuards(
   const failed: string[] = [];
   for (const t of transitions) {
     if (!t.if) return undefined;
-    const vars = variablesFor(def, t.if, { ...scope, event: { type, actor: event.actor, data: event.data ?? {} } });
     try {
+      // The decisions a condition reads are evaluated here too, so their errors (a unique table with
+      // two matching rules, a missing key) refuse the event like the condition's own.
+      const vars = variablesFor(def, t.if, { ...scope, event: { type, actor: event.actor, data: event.data ?? {} } });
       if (evaluateBoolean(t.if, vars)) return undefined;
       failed.push(t.description ? `${t.description} (\`${t.if}\`)` : `\`${t.if}\``);
     } catch (err) {

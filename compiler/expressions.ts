@@ -4,8 +4,10 @@
  */
 import type { AnyEventObject } from 'xstate';
 import { decisionReferences, evaluate, type CelVariables } from '../dsl/cel';
+import { decisionTable } from '../dsl/decision-table';
 import { own } from '../dsl/json-shape';
 import type { ProcessDefinition } from '../dsl/types';
+import { applyHitPolicy } from './hit-policy';
 
 /** The `event` an expression sees: user events carry actor and data, invocations output or error. */
 export interface CelEvent {
@@ -61,7 +63,7 @@ export function variablesFor(def: ProcessDefinition, source: string, scope: Expr
   return { ...base, decide: Object.fromEntries(decided) };
 }
 
-/** Evaluates a decision table: the first rule whose `when` holds (or has none) gives the value. */
+/** Evaluates a decision table under its hit policy (compiler/hit-policy.ts). */
 export function decideValue(def: ProcessDefinition, name: string, vars: CelVariables): unknown {
   const decided = new Map<string, unknown>();
   decideInto(def, name, vars, decided, []);
@@ -72,18 +74,18 @@ function decideInto(def: ProcessDefinition, name: string, base: CelVariables, de
   if (decided.has(name)) return;
   // docket validate refuses cycles (DECISION_CYCLE); this keeps an unvalidated one from recursing forever.
   if (reading.includes(name)) throw new Error(`decisions read each other in a cycle: ${[...reading, name].join(' → ')}`);
-  let value: unknown = null;
-  for (const rule of own(def.decisions, name) ?? []) {
-    if (rule.when === undefined) {
-      value = rule.then;
-      break;
-    }
-    for (const dep of decisionReferences(rule.when)) decideInto(def, dep, base, decided, [...reading, name]);
-    if (evaluate(rule.when, { ...base, decide: Object.fromEntries(decided) }) === true) {
-      value = rule.then;
-      break;
-    }
-  }
+  const table = decisionTable(own(def.decisions, name));
+  // An expression of a rule (`when`, `compute`), with the decisions it reads evaluated first.
+  const evaluateRule = (source: string): unknown => {
+    for (const dep of decisionReferences(source)) decideInto(def, dep, base, decided, [...reading, name]);
+    return evaluate(source, { ...base, decide: Object.fromEntries(decided) });
+  };
+  const value = applyHitPolicy(
+    name,
+    table,
+    (i) => table.rules[i].when === undefined || evaluateRule(table.rules[i].when!) === true,
+    (i) => (table.rules[i].compute !== undefined ? evaluateRule(table.rules[i].compute!) : (table.rules[i].then ?? null)),
+  );
   decided.set(name, value);
 }
 

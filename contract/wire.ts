@@ -167,6 +167,7 @@ export type CaseFailureCode =
   | 'INVALID_INPUT'
   | 'PROCESS_FAILED'
   | 'EXPRESSION_FAILED'
+  | 'DECISION_NOT_UNIQUE'
   | 'LOOP_DETECTED';
 
 /**

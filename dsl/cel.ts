@@ -151,6 +151,21 @@ export function expressionType(source: string): string | undefined {
 }
 const types = new Map<string, string | undefined>();
 
+/** A CEL syntax-tree node as the parser gives it (`op` and `args`), for static reading of conditions. */
+export interface CelNode {
+  op: string;
+  args: unknown;
+}
+
+/** The parsed tree of an expression, or undefined when it does not parse. */
+export function parseTree(source: string): CelNode | undefined {
+  try {
+    return (env.parse(source) as unknown as { ast: CelNode }).ast;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The value of an expression that is a single literal (`"4h"`, `48`, `true`), or undefined. */
 export function literalValue(source: string): { value: unknown } | undefined {
   try {

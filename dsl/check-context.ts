@@ -16,6 +16,7 @@ import { transitionsOf } from './transitions';
 import type { StateSpec } from './types';
 import { delaySites, expressionSites } from './check-expressions';
 import { decisionsReadBy } from './check-decision-order';
+import { decisionTable } from './decision-table';
 
 export function checkContextKeys(def: JsonRecord, reporter: Reporter): void {
   const declared = declaredContextKeys(def);
@@ -52,10 +53,10 @@ function checkInitialContext(def: JsonRecord, site: { path: PathSegment[]; sourc
     return;
   }
   for (const name of decisionsReadBy(def, site.source)) {
-    const rules = asRecord(def.decisions)[name];
-    if (!Array.isArray(rules)) continue;
+    const rules = decisionTable(asRecord(def.decisions)[name]).rules;
     const reader = rules.findIndex(
-      (r) => isRecord(r) && typeof r.when === 'string' && fieldReferences(r.when, 'context').some((ref) => !ref.tested),
+      (r) =>
+        isRecord(r) && [r.when, r.compute].some((s) => typeof s === 'string' && fieldReferences(s, 'context').some((ref) => !ref.tested)),
     );
     if (reader < 0) continue;
     reporter.report(

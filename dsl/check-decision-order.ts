@@ -6,19 +6,21 @@
 import { decisionReferences } from './cel';
 import { asRecord, hasOwn, isRecord, type JsonRecord } from './json-shape';
 import type { Reporter } from './reporter';
+import { decisionTable } from './decision-table';
 
-/** For each decision, the decisions its rules read, with the first rule reading each. */
+/** For each decision, the decisions its rules read (in `when` or `compute`), with the first rule reading each. */
 export function decisionGraph(def: JsonRecord): Map<string, Map<string, number>> {
   const graph = new Map<string, Map<string, number>>();
   const tables = asRecord(def.decisions);
-  for (const [name, rules] of Object.entries(tables)) {
+  for (const [name, raw] of Object.entries(tables)) {
     const reads = new Map<string, number>();
-    if (Array.isArray(rules)) {
-      rules.forEach((rule, i) => {
-        if (!isRecord(rule) || typeof rule.when !== 'string') return;
-        for (const dep of decisionReferences(rule.when)) if (hasOwn(tables, dep) && !reads.has(dep)) reads.set(dep, i);
-      });
-    }
+    decisionTable(raw).rules.forEach((rule, i) => {
+      if (!isRecord(rule)) return;
+      for (const source of [rule.when, rule.compute]) {
+        if (typeof source !== 'string') continue;
+        for (const dep of decisionReferences(source)) if (hasOwn(tables, dep) && !reads.has(dep)) reads.set(dep, i);
+      }
+    });
     graph.set(name, reads);
   }
   return graph;
@@ -58,7 +60,7 @@ export function checkDecisionOrder(def: JsonRecord, reporter: Reporter): void {
       }
       const dep = next.value;
       if (state.get(dep) === 'open') {
-        reportCycle([...path.slice(path.indexOf(dep)), dep], graph, reporter);
+        reportCycle([...path.slice(path.indexOf(dep)), dep], graph, def, reporter);
         continue;
       }
       if (state.has(dep)) continue;
@@ -69,13 +71,24 @@ export function checkDecisionOrder(def: JsonRecord, reporter: Reporter): void {
   }
 }
 
-function reportCycle(cycle: string[], graph: Map<string, Map<string, number>>, reporter: Reporter): void {
+function reportCycle(cycle: string[], graph: Map<string, Map<string, number>>, def: JsonRecord, reporter: Reporter): void {
   const [first, second] = cycle;
   const rule = graph.get(first)!.get(second)!;
   const shown = cycle.map((n) => `decide.${n}`).join(' → ');
   reporter.report(
     'DECISION_CYCLE',
-    ['decisions', first, rule, 'when'],
+    [
+      'decisions',
+      first,
+      ...decisionTable(asRecord(def.decisions)[first]).rulePath(rule),
+      cycleKey(asRecord(def.decisions)[first], rule, second),
+    ],
     `decisions read each other in a cycle: ${shown}; no order can evaluate them, so make one of them read input or context instead`,
   );
+}
+
+/** Which expression of the rule reads the next decision of the cycle: its `when`, else its `compute`. */
+function cycleKey(raw: unknown, rule: number, next: string): 'when' | 'compute' {
+  const r = asRecord(decisionTable(raw).rules[rule]);
+  return typeof r.when === 'string' && decisionReferences(r.when).includes(next) ? 'when' : 'compute';
 }

@@ -14,6 +14,7 @@ import { listNames, suggest } from './suggest';
 import { processTransitions } from './process-events';
 import { definitionPath, transitionsOf } from './transitions';
 import type { StateSpec } from './types';
+import { decisionTable } from './decision-table';
 
 interface Site {
   path: PathSegment[];
@@ -135,8 +136,12 @@ export function expressionSites(def: JsonRecord): Site[] {
     });
   };
   map(def.context, ['context']);
-  for (const [name, rules] of Object.entries(asRecord(def.decisions))) {
-    if (Array.isArray(rules)) rules.forEach((rule, i) => one(asRecord(rule).when, ['decisions', name, i, 'when']));
+  for (const [name, raw] of Object.entries(asRecord(def.decisions))) {
+    const table = decisionTable(raw);
+    table.rules.forEach((rule, i) => {
+      one(asRecord(rule).when, ['decisions', name, ...table.rulePath(i), 'when']);
+      one(asRecord(rule).compute, ['decisions', name, ...table.rulePath(i), 'compute']);
+    });
   }
   map(def.index, ['index']);
   for (const t of processTransitions(def)) {

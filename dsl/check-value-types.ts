@@ -20,6 +20,8 @@ import type { Reporter } from './reporter';
 import { forEachState } from './state-tree';
 import { definitionPath, transitionsOf } from './transitions';
 import type { StateSpec } from './types';
+import { decisionTable, hasDefaultRule } from './decision-table';
+import { tableAlwaysAnswers } from './check-decision-coverage';
 
 type Want = 'bool' | 'duration';
 
@@ -153,18 +155,41 @@ function checkStoredValues(def: JsonRecord, reporter: Reporter): void {
 
 /** Each rule of a decision used as a guard or a delay must give that kind of value, and some rule must always answer. */
 function checkDecision(def: JsonRecord, name: string, want: Want, usedAt: PathSegment[], reporter: Reporter): void {
-  const rules = asRecord(def.decisions)[name];
-  if (!Array.isArray(rules) || !hasOwn(asRecord(def.decisions), name)) return; // UNKNOWN_DECISION
+  if (!hasOwn(asRecord(def.decisions), name)) return; // UNKNOWN_DECISION
+  const raw = asRecord(def.decisions)[name];
+  const table = decisionTable(raw);
+  const rules = table.rules;
   const code = want === 'bool' ? 'GUARD_NOT_BOOLEAN' : 'NOT_A_DURATION';
   const use = want === 'bool' ? 'as a condition' : 'as a delay';
   const where = `(decide.${name} is used ${use} at ${usedAt
     .filter((s) => s !== 'states')
     .join('.')
     .replace(/\.(\d+)/g, '[$1]')})`;
+  if (table.hit === 'collect') {
+    const gives = table.aggregate ? `a number (its ${table.aggregate})` : 'the list of its matching answers';
+    reporter.report(
+      code,
+      ['decisions', name],
+      `decision "${name}" collects, so it gives ${gives}, not ${want === 'bool' ? 'true or false' : 'a duration'} ${where}; compare it (e.g. decide.${name} > 0) or use hit: first`,
+      { key: true },
+    );
+    return;
+  }
   rules.forEach((rule, i) => {
+    if (isRecord(rule) && typeof rule.compute === 'string' && want === 'bool') {
+      // A computed answer is judged when CEL knows its type; `dyn` (read from data) is checked at run time.
+      const type = expressionType(rule.compute);
+      if (type && type !== 'bool' && type !== 'dyn')
+        reporter.report(
+          code,
+          ['decisions', name, ...table.rulePath(i), 'compute'],
+          `rule ${i + 1} of decision "${name}" computes ${article(type)}, not true or false ${where}`,
+        );
+      return;
+    }
     if (!isRecord(rule) || !hasOwn(rule, 'then')) return;
     const value = rule.then;
-    const at = ['decisions', name, i, 'then'];
+    const at = ['decisions', name, ...table.rulePath(i), 'then'];
     if (want === 'bool') {
       if (typeof value !== 'boolean')
         reporter.report(code, at, `rule ${i + 1} of decision "${name}" gives ${JSON.stringify(value)}, not true or false ${where}`);
@@ -186,8 +211,8 @@ function checkDecision(def: JsonRecord, name: string, want: Want, usedAt: PathSe
       `rule ${i + 1} of decision "${name}" gives ${JSON.stringify(value)}, which is not a duration${meant ? ` (did you mean "${meant}"?)` : ''} ${where}; write a number and a unit (ms, s, m, h, d), e.g. 4h or 1h30m`,
     );
   });
-  const last = rules[rules.length - 1];
-  if (rules.length > 0 && isRecord(last) && last.when !== undefined) {
+  // A table whose rules provably cover every input needs no default (dsl/check-decision-coverage.ts).
+  if (rules.length > 0 && !hasDefaultRule(table) && tableAlwaysAnswers(def, raw) !== true) {
     reporter.report(
       code,
       ['decisions', name],
@@ -228,13 +253,26 @@ function contextKeyTypes(def: JsonRecord): Map<string, Set<string>> {
 
 /** The CEL types of a decision's answers (`null` too when no rule is a default); `dyn` when unknown. */
 function decisionTypes(def: JsonRecord, name: string): Set<string> {
-  const rules = asRecord(def.decisions)[name];
-  if (!Array.isArray(rules) || !hasOwn(asRecord(def.decisions), name)) return new Set(['dyn']);
+  if (!hasOwn(asRecord(def.decisions), name)) return new Set(['dyn']);
+  const raw = asRecord(def.decisions)[name];
+  const table = decisionTable(raw);
   const out = new Set<string>();
-  for (const rule of rules) if (isRecord(rule)) out.add(jsonType(rule.then));
-  const last = rules[rules.length - 1];
-  if (!isRecord(last) || last.when !== undefined) out.add('null');
+  if (table.hit === 'collect') {
+    // count is whole; sum, min and max are numbers (min and max null when nothing matched).
+    if (!table.aggregate) return new Set(['list']);
+    if (table.aggregate === 'count') return new Set(['int']);
+    for (const rule of table.rules) if (isRecord(rule)) out.add(ruleType(rule));
+    if (table.aggregate !== 'sum') out.add('null');
+    return out;
+  }
+  for (const rule of table.rules) if (isRecord(rule)) out.add(ruleType(rule));
+  if (!hasDefaultRule(table) && tableAlwaysAnswers(def, raw) !== true) out.add('null');
   return out;
+}
+
+/** The CEL type of a rule's answer: its `then` literal, or what CEL knows of its `compute`. */
+function ruleType(rule: JsonRecord): string {
+  return typeof rule.compute === 'string' ? (expressionType(rule.compute) ?? 'dyn') : jsonType(rule.then);
 }
 
 function jsonType(value: unknown): string {

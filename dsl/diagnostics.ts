@@ -78,6 +78,11 @@ export const DIAGNOSTIC_CODES = {
   DECISION_CONFLICT:
     'A decision comes from one place: the definition or one file of its `uses:` list. Remove or rename one of the two tables.',
   UNREACHABLE_RULE: 'A rule without `when` always matches: make it the last rule, or add a `when`.',
+  DECISION_OVERLAP:
+    'Under `hit: unique` at most one rule may match; the message names an input two rules both match. Make their conditions exclusive, or use `hit: first`.',
+  DECISION_GAP:
+    'An input value (named in the message) matches no rule, so the decision is null there: add a rule that covers it, or end the table with a default rule (only `then`).',
+  UNKNOWN_DECISION_OUTPUT: "Read a field the decision's rules give (`decide.<name>.<field>`), or add the field to every rule's `then`.",
   INVALID_JOIN:
     "A state's `onDone` (a join) is taken when it is done: give it child states, with a `type: final` child (compound) or a final state in every region (parallel).",
   OUTPUT_NOT_FINAL: 'Only `type: final` states hand on an `output`; move it to the final state or remove it.',

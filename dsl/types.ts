@@ -31,8 +31,11 @@ export interface ProcessDefinition {
    * tables into `decisions` and drops this key, so a loaded definition never has it.
    */
   uses?: string[];
-  /** Decision tables: first rule whose `when` is true (or that has no `when`) gives `then`. */
-  decisions?: Record<string, DecisionRule[]>;
+  /**
+   * Decision tables. A list of rules: the first whose `when` is true (or that has no `when`) gives
+   * `then`. A `{ hit, aggregate, rules }` table names its hit policy (dsl/decision-table.ts).
+   */
+  decisions?: Record<string, DecisionRule[] | DecisionTable>;
   /** Events that actors may send, with the roles allowed to send them and their payload schema. */
   events?: Record<string, EventSpec>;
   /** Per-process search attributes, each a CEL expression re-evaluated on every transition. */
@@ -59,11 +62,28 @@ export interface ProcessLimits {
   eventBytes?: number;
 }
 
+/** How a table answers when several rules match: see docs/dsl-timers-and-decisions.md. */
+export type DecisionHit = 'first' | 'unique' | 'collect';
+export type DecisionAggregate = 'sum' | 'min' | 'max' | 'count';
+
+export interface DecisionTable {
+  /** `first` (default): the first match; `unique`: at most one may match; `collect`: all matches. */
+  hit?: DecisionHit;
+  /** Under `collect` only: fold the matches' values; none gives the list of them. */
+  aggregate?: DecisionAggregate;
+  rules: DecisionRule[];
+}
+
 export interface DecisionRule {
   /** CEL condition; a rule without `when` always matches (use it last, as the default). */
   when?: Expr;
-  /** The decision's value: any JSON value. */
-  then: unknown;
+  /** The decision's value: any JSON value; an object's fields are read as `decide.<name>.<field>`. */
+  then?: unknown;
+  /**
+   * Instead of `then`: a CEL expression giving the value when the rule matches, over the same
+   * variables as `when` (so it may read other decisions: `compute: decide.base + 25`).
+   */
+  compute?: Expr;
 }
 
 export interface EventSpec {

@@ -10,7 +10,9 @@
 import { checkConstructs } from './check-constructs';
 import { checkContextKeys } from './check-context';
 import { checkDataSchemas } from './check-data-schemas';
+import { checkDecisionCoverage } from './check-decision-coverage';
 import { checkDecisionOrder } from './check-decision-order';
+import { checkDecisionOutputs } from './check-decision-outputs';
 import { checkDecisionTables } from './check-decisions';
 import { checkEvents } from './check-events';
 import { checkExpressions } from './check-expressions';
@@ -41,6 +43,8 @@ export const SEMANTIC_PASSES = [
   checkTimers,
   checkInvocations,
   checkDecisionTables,
+  checkDecisionCoverage,
+  checkDecisionOutputs,
   checkDataSchemas,
   checkConstructs,
   checkIndexFields,

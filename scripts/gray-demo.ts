@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { bundleFromFile, type ProcessClient, type StateView } from '../client';
 import { startGrayEnvironment, startLoad } from '../examples/gray-router';
 import { withDecisions } from '../examples/definition-overrides';
+import { decisionTable } from '../dsl/decision-table';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,7 +23,7 @@ export async function runGrayReleaseDemo(
   say: (line: string) => void,
 ): Promise<Array<{ id: string; view: StateView }>> {
   const shipped = await bundleFromFile(join(__dirname, '..', 'definitions', 'gray-release.yaml'));
-  const health = shipped.definition.decisions?.health?.[0]?.then as Record<string, number>;
+  const health = decisionTable(shipped.definition.decisions?.health).rules[0]?.then as Record<string, number>;
   const release = withDecisions(shipped.definition, {
     bakeTime: '2s',
     checkInterval: '500ms',

@@ -116,6 +116,51 @@ describe('run-time errors of expressions fail as EXPRESSION_FAILED, naming state
   });
 });
 
+describe('decision tables with a hit policy, in the workflow', () => {
+  // validate cannot prove this overlap (a boolean field), so it is the run-time check that stops it.
+  const tables = {
+    decisions: {
+      reviewer: {
+        hit: 'unique',
+        rules: [
+          { when: 'input.vip', then: 'lead' },
+          { when: 'input.amount > 1000', then: 'supervisor' },
+        ],
+      },
+      fee: {
+        hit: 'collect',
+        aggregate: 'sum',
+        rules: [
+          { when: 'input.amount > 1000', then: 25 },
+          { when: 'input.vip', then: 10 },
+        ],
+      },
+    },
+  };
+  const def = base(
+    'unique-table',
+    {
+      route: { always: [{ if: 'decide.reviewer == "lead"', target: 'done' }, { target: 'done' }] },
+      done: { type: 'final', outcome: 'done', output: { reviewer: 'decide.reviewer', fee: 'decide.fee' } },
+    },
+    tables,
+  );
+
+  it('two matching rules of a unique table fail the case as DECISION_NOT_UNIQUE, naming state, decision and rules', async () => {
+    const failure = await failureOf(await start(def, { vip: true, amount: 5000 }));
+    expect(failure.code).toBe('DECISION_NOT_UNIQUE');
+    expect(failure.message).toContain('state route');
+    expect(failure.message).toContain('decision "reviewer" has hit policy unique, but rules 1 and 2 all match');
+  });
+
+  it('one matching rule answers, and collect sums what matched', async () => {
+    const handle = await start(def, { vip: false, amount: 5000 });
+    const result = await handle.result();
+    expect(result.outcome).toBe('done');
+    expect(result.output).toEqual({ reviewer: 'supervisor', fee: 25 });
+  });
+});
+
 it('evaluates a catastrophic regular expression in linear time (RE2), so the case goes on', async () => {
   const def = base('regex', {
     check: { always: [{ if: 'input.text.matches("^(a+)+$")', target: 'matched' }, { target: 'unmatched' }] },

@@ -117,3 +117,31 @@ it('lists the compensations a withdrawn claim runs, newest first, and shows a ca
     /warranty-claim-withdrawn +ENDS DIFFERENTLY: outcome withdrawn, compensated by notify \(for notify in fulfilling\.announcing\), transferCase \(for transferCase in assessing\.inspection\.collecting\) → outcome withdrawn\n/,
   );
 });
+
+it('re-runs decision tables with a hit policy as the workflow ran the same rules: refund routing as a unique table changes nothing', async () => {
+  const unique = [
+    '  route:',
+    '    hit: unique',
+    '    rules:',
+    '      - when: input.amount <= 1000',
+    '        then: [lead]',
+    '      - when: input.amount > 1000',
+    '        then: [supervisor, finance]',
+  ].join('\n');
+  const file = edited(
+    'refund-approval',
+    '  route:\n    - when: input.amount <= 1000\n      then:\n        - lead\n    - then:\n        - supervisor\n        - finance',
+    unique,
+  );
+  const report = await whatIf(await load(file), HISTORIES);
+  expect(report.summary.compared).toBeGreaterThanOrEqual(2);
+  expect(report.summary).toMatchObject({ changed: 0, endsDifferently: 0 });
+
+  // Moving the threshold in the same table does change the case at the threshold's side.
+  const moved = edited(
+    'refund-approval',
+    '  route:\n    - when: input.amount <= 1000\n      then:\n        - lead\n    - then:\n        - supervisor\n        - finance',
+    unique.replaceAll('1000', '100000'),
+  );
+  expect((await whatIf(await load(moved), HISTORIES)).summary.changed).toBeGreaterThanOrEqual(1);
+});

@@ -169,6 +169,7 @@ describe('contract schemas: in step with the TypeScript unions', () => {
     INVALID_INPUT: true,
     PROCESS_FAILED: true,
     EXPRESSION_FAILED: true,
+    DECISION_NOT_UNIQUE: true,
     LOOP_DETECTED: true,
   };
   const statuses: Record<CaseStatus, true> = {

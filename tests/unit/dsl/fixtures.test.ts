@@ -242,6 +242,24 @@ const EXPECTED: Record<string, Expected> = {
     'states.open.on.DONE[0].if',
     'context key "atempts" is never set: did you mean "context.attempts"? declare it under context (or assign it) first; declared keys: attempts',
   ],
+  'decision-overlap.yaml': [
+    'DECISION_OVERLAP',
+    '10:15',
+    'decisions.approver.rules[1].when',
+    'rules 1 and 2 of decision "approver" both match input.amount = 1000; its hit policy is unique, so such a case would fail with DECISION_NOT_UNIQUE; make the conditions exclusive (e.g. <= on one, > on the other) or use hit: first',
+  ],
+  'decision-gap.yaml': [
+    'DECISION_GAP',
+    '5:3',
+    'decisions.approver',
+    'no rule of decision "approver" matches input.amount = 1000, so decide.approver is null there; add a rule that covers it, or end the table with a default rule (only "then")',
+  ],
+  'unknown-decision-output.yaml': [
+    'UNKNOWN_DECISION_OUTPUT',
+    '14:10',
+    'index.owner',
+    'decision "route" has no output "aprover" (did you mean "decide.route.approver"?): its rules give approver, limit; read one of those or add the field to every rule\'s then',
+  ],
   'decision-cycle.yaml': [
     'DECISION_CYCLE',
     '6:13',

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDiagnostic, loadDefinitionFile, validateFiles } from '../../../dsl';
 import { evaluateIn } from '../../../compiler/expressions';
+import type { DecisionRule } from '../../../dsl/types';
 
 const definition = (extra = '') => `process: ticket
 title: Ticket
@@ -61,7 +62,7 @@ describe('uses: shared decision files', () => {
     expect(diagnostics).toEqual([]);
     expect(def?.uses).toBeUndefined();
     expect(def?.decisions?.escalateTo).toEqual([{ when: 'context.heldBy == "agent"', then: 'lead' }, { then: 'manager' }]);
-    expect(def?.decisions?.levelDeadline?.[0]).toEqual({ when: 'context.heldBy == "agent"', then: '2h' });
+    expect((def?.decisions?.levelDeadline as DecisionRule[] | undefined)?.[0]).toEqual({ when: 'context.heldBy == "agent"', then: '2h' });
     // The engine reads them like the definition's own tables.
     const scope = (heldBy: string) => ({ input: {}, context: { heldBy }, now: 0 });
     expect(evaluateIn(def!, 'decide.escalateTo', scope('agent'))).toBe('lead');

@@ -16,7 +16,7 @@ import { transitionsOf } from '../../../dsl/transitions';
 import { validateDefinition } from '../../../dsl/validate';
 import { unlocated } from '../../../dsl/diagnostics';
 import type { JsonRecord } from '../../../dsl/json-shape';
-import type { ProcessDefinition } from '../../../dsl/types';
+import type { DecisionRule, ProcessDefinition } from '../../../dsl/types';
 import { loadScenarioFile, type ScenarioFile } from '../../../scenario/scenario-file';
 import { playScenario } from '../../../scenario/run-scenarios';
 
@@ -72,7 +72,7 @@ const CLASSES: Class[] = [
       return names.slice(0, 3).flatMap((name) =>
         [name, names.find((n) => n !== name) ?? name, `${name}_typo`].map((other) => {
           const copy = clone(def);
-          const rules = copy.decisions![name];
+          const rules = copy.decisions![name] as DecisionRule[];
           // A first rule that reads `other` (itself: a cycle) and gives the table's usual answer.
           copy.decisions![name] = [{ when: `decide.${other} == decide.${other} && false`, then: rules[0].then }, ...rules];
           return { what: `decisions.${name} reads decide.${other}`, def: copy };
@@ -91,7 +91,7 @@ const CLASSES: Class[] = [
           const read = /^decide\.(\w+)$/.exec((after.delay ?? '').trim());
           for (const value of pool) {
             const copy = clone(def);
-            if (read) copy.decisions![read[1]] = copy.decisions![read[1]].map((r) => ({ ...r, then: value }));
+            if (read) copy.decisions![read[1]] = (copy.decisions![read[1]] as DecisionRule[]).map((r) => ({ ...r, then: value }));
             else
               copy.states = withSource(
                 copy,
