@@ -5,21 +5,28 @@
  * sends its events through the client SDK and reads the state view for each expectation, waiting
  * (up to 30 s) for the case to get there, since activities finish on their own time.
  *
+ * So that a file means the same on both, the server run reads the case as the offline run would
+ * (server-view.ts): the case's real id reads as `test-case`, and a time the case took while the
+ * scenario ran reads as the scenario's start (offline no time passes without `advance`). Before
+ * each `send` it waits for the case to settle (no activity or workflow task pending), as offline
+ * the answered invocations settle within the step that started them.
+ *
  * Real time and real activities: a scenario with `advance` or `complete` steps or its own
  * `invocations` needs the virtual clock and is skipped (reported as such); the file's
  * `invocations` defaults do not apply (the worker's activities answer); invocation inputs are not
  * visible (only names are compared, from the timeline); a deadline's `in` is compared within a
- * minute; absolute times (`at: now` values) and the case id differ from the offline run.
+ * minute.
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ProcessClient } from '../client/process-client';
 import { CaseFailedError, EventRejectedError } from '../client/errors';
-import type { StateView } from '../contract/wire';
 import type { PathSegment } from '../dsl/diagnostics';
-import { compareExpectation, type CaseView, type Mismatch } from './expect';
+import { compareExpectation, type Mismatch } from './expect';
+import { caseView, waitUntilSettled } from './server-view';
 import { loadScenarioFile, type Scenario } from './scenario-file';
 import type { FileResult, ScenarioResult } from './run-scenarios';
+import { DEFAULT_START_MS, OFFLINE_CASE_ID } from './simulator';
 
 /** How long an expectation waits for the case to get there, by default. */
 export const EXPECT_WAIT_MS = 30_000;
@@ -51,6 +58,10 @@ export async function runScenarioFileOnServer(
       visited: [],
     });
     const id = `test-${basename(file).replace(/\.test\.ya?ml$/i, '')}-${index + 1}-${randomUUID().slice(0, 8)}`;
+    const startMs = scenario.start ? Date.parse(scenario.start) : DEFAULT_START_MS;
+    // Workflow time comes from the server's clock; a second's margin for the clocks of two processes.
+    const ranFrom = Date.now() - 1_000;
+    const read = async () => caseView(await client.state(id), { id, offlineId: OFFLINE_CASE_ID, startMs, ranFrom });
     const result = await (async (): Promise<ScenarioResult> => {
       const start = await client.start({ path: loaded.definitionFile, id, input: scenario.input ?? {}, waitForStartMs: waitMs });
       if (start.status === 'starting')
@@ -59,6 +70,7 @@ export async function runScenarioFileOnServer(
       for (const [i, step] of scenario.steps.entries()) {
         const n = `step ${i + 1}`;
         if ('send' in step) {
+          await waitUntilSettled(client, id, waitMs);
           const colon = step.as!.indexOf(':');
           const actor = { id: step.as!.slice(colon + 1), roles: step.as!.slice(0, colon).split(',') };
           const outcome = await client.send(id, { type: step.send, actor, ...(step.data ? { data: step.data } : {}) }).then(
@@ -78,15 +90,15 @@ export async function runScenarioFileOnServer(
         } else if ('expect' in step) {
           const deadline = Date.now() + waitMs;
           let mismatches: Mismatch[];
-          let view: CaseView | undefined;
+          let view: Awaited<ReturnType<typeof read>>;
           // Wait for the case to reach the expected state: activities complete on their own time.
           for (;;) {
-            view = caseView(await client.state(id));
+            view = await read();
             mismatches = compareExpectation(step.expect, view, invokedSince);
             if (mismatches.length === 0 || Date.now() >= deadline) break;
             await new Promise((resolve) => setTimeout(resolve, 200));
           }
-          invokedSince = view.invocations.length;
+          invokedSince = view.made;
           if (mismatches.length) {
             const first = mismatches[0];
             return fail(
@@ -109,19 +121,4 @@ function offlineReason(scenario: Scenario): string | undefined {
   const step = scenario.steps.find((s) => 'advance' in s || 'complete' in s);
   if (step) return `${'advance' in step ? 'advances the clock' : 'completes an invocation'} (offline only)`;
   return undefined;
-}
-
-function caseView(view: StateView): CaseView {
-  return {
-    now: Date.now(),
-    state: view.state,
-    status: view.status,
-    outcome: view.outcome,
-    failure: view.failure,
-    context: view.context,
-    deadlines: view.deadlines,
-    invocations: view.timeline.flatMap((e) => (e.kind === 'invoke' ? [{ name: (e.activity ?? e.process)!, status: e.status }] : [])),
-    allowed: view.allowed,
-    toleranceMs: 60_000,
-  };
 }

@@ -52,6 +52,8 @@ export interface SimulatorOptions {
 }
 
 export const DEFAULT_START_MS = Date.UTC(2026, 0, 5, 9);
+/** The case id of every offline scenario (`caseId` in expressions); a server run reads its real id as this. */
+export const OFFLINE_CASE_ID = 'test-case';
 /** Invocations the scenario's defaults may answer within one step before it counts as a loop. */
 export const MAX_ANSWERS_IN_A_ROW = 1000;
 
@@ -90,7 +92,7 @@ export class CaseSimulator {
     options: SimulatorOptions = {},
   ) {
     this.now = options.startMs ?? DEFAULT_START_MS;
-    this.caseId = options.caseId ?? 'test-case';
+    this.caseId = options.caseId ?? OFFLINE_CASE_ID;
     this.answers = options.answers ?? {};
     this.input = JSON.parse(JSON.stringify(rawInput ?? {})) as Record<string, unknown>;
     if (def.input) {
