@@ -123,13 +123,13 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
  * raises 1 to 2.
  */
 export function maxCachedWorkflows(env: NodeJS.ProcessEnv): number {
-  const raw = env.DOCKET_MAX_CACHED_WORKFLOWS?.trim();
-  if (!raw) return DEFAULT_MAX_CACHED_WORKFLOWS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new ConfigError('DOCKET_MAX_CACHED_WORKFLOWS', `must be a whole number of workflows (0 or more), got "${raw}"`);
-  }
-  return n;
+  return wholeNumberSetting(
+    env,
+    'DOCKET_MAX_CACHED_WORKFLOWS',
+    DEFAULT_MAX_CACHED_WORKFLOWS,
+    0,
+    'must be a whole number of workflows (0 or more)',
+  );
 }
 
 /** The SDK's own default for `isolateExecutionTimeout`, kept as docket's default. */
@@ -149,12 +149,21 @@ export const DEFAULT_ISOLATE_EXECUTION_TIMEOUT_MS = 5000;
  * sets 60000 (tests/support/global-setup.ts) because the test machine is.
  */
 export function isolateExecutionTimeoutMs(env: NodeJS.ProcessEnv): number {
-  const raw = env.DOCKET_ISOLATE_EXECUTION_TIMEOUT_MS?.trim();
-  if (!raw) return DEFAULT_ISOLATE_EXECUTION_TIMEOUT_MS;
+  return wholeNumberSetting(
+    env,
+    'DOCKET_ISOLATE_EXECUTION_TIMEOUT_MS',
+    DEFAULT_ISOLATE_EXECUTION_TIMEOUT_MS,
+    100,
+    'must be a whole number of milliseconds, at least 100',
+  );
+}
+
+/** A whole-number `DOCKET_*` setting: its default when unset or blank, else at least `min`. */
+function wholeNumberSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, rule: string): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 100) {
-    throw new ConfigError('DOCKET_ISOLATE_EXECUTION_TIMEOUT_MS', `must be a whole number of milliseconds, at least 100, got "${raw}"`);
-  }
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(name, `${rule}, got "${raw}"`);
   return n;
 }
 
