@@ -11,7 +11,13 @@
  * things of the reader's machine are this run's instead, written into the script before it runs:
  * the dev server's default address `127.0.0.1:7233` is this run's server, and the task queue
  * `docket` is this test's own queue (so no other test's worker takes its tasks). `docket`,
- * `npx docket` and `temporal` are the compiled CLI and the Temporal CLI of this run.
+ * `npx docket` and `temporal` are the compiled CLI and the Temporal CLI of this run, and
+ * DOCKET_DEPLOYER is ops.anna, whose session docs/cli.md shows.
+ *
+ * The registry of this queue starts empty, so the transcripts of docs/cli.md see what a reader has
+ * after the README's quick start (its sh block deploys and starts C-1001): they tell one session
+ * in page order (deploy again, an edited refund-approval as v2, rollback, new cases, events, state,
+ * list) and must be run in that order.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -50,6 +56,8 @@ beforeAll(async () => {
     TEMPORAL_NAMESPACE: h.namespace,
     DOCKET_TASK_QUEUE: h.taskQueue,
     DOCKET_LOG_LEVEL: 'warn',
+    // docs/cli.md's session is ops.anna's shell: the deployments it shows (the quick start's too) are hers.
+    DOCKET_DEPLOYER: 'ops.anna',
   };
 }, 300_000);
 

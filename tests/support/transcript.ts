@@ -23,6 +23,21 @@ export const VOLATILE: ReadonlyArray<{ what: string; pattern: RegExp; placeholde
     placeholder: '<duration>',
   },
   { what: 'the deployer (DOCKET_DEPLOYER, else the OS user)', pattern: /\bby [a-z0-9._-]+ at\b/g, placeholder: 'by <user> at' },
+  {
+    what: 'local wall-clock times as the CLI prints them (deployed at, started, due, timeline: "2026-12-02 09:31:04")',
+    pattern: /\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\b/g,
+    placeholder: '<local time>',
+  },
+  {
+    what: 'the time left to a deadline ("in 7h 59m", "in 59s"), measured from when the command ran',
+    pattern: /\bin \d+[dhms](?: \d+[dhms])*(?=\s|$)/g,
+    placeholder: 'in <time left>',
+  },
+  {
+    what: 'epoch-millisecond times in a context summary ("heldSince=1796248399403")',
+    pattern: /(?<=\b[A-Za-z]\w*=)\d{13}\b/g,
+    placeholder: '<epoch ms>',
+  },
 ];
 
 export function normaliseOutput(text: string): string {
