@@ -40,6 +40,8 @@ export interface Scenario {
   input?: Record<string, unknown>;
   start?: string;
   caseId?: string;
+  /** Why the scenario holds only offline: `--server` skips it with this reason. */
+  offlineOnly?: string;
   invocations?: Record<string, InvocationAnswer>;
   steps: Step[];
 }
@@ -137,7 +139,9 @@ function schemaProblems(errors: ErrorObject[], locate: Locate): Located[] {
       message = `unknown key "${extra}"${near ? ` (did you mean "${near}"?)` : ''}; allowed here: ${allowed.join(', ')}`;
       at = [...path, extra];
       key = true;
-    } else if (e.keyword === 'required') message = `missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
+    } else if (path.length === 3 && path[0] === 'scenarios' && path[2] === 'offlineOnly')
+      message = `says why the scenario runs offline only, in words (offlineOnly: the router in its input exists only in the demo); ${JSON.stringify(e.data)} is not a reason`;
+    else if (e.keyword === 'required') message = `missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
     else if (e.keyword === 'anyOf') message = 'a step is one of: send (an event), advance (the clock), complete (an invocation), expect';
     else if (e.keyword === 'pattern' && /duration/.test(String((e.parentSchema as { description?: string })?.description)))
       message = `"${String(e.data)}" is not a duration: write a number and a unit (ms, s, m, h, d), like 4h or 1h30m`;

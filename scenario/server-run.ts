@@ -12,7 +12,8 @@
  * the answered invocations settle within the step that started them.
  *
  * Real time and real activities: a scenario with `advance` or `complete` steps or its own
- * `invocations` needs the virtual clock and is skipped (reported as such); the file's
+ * `invocations` needs the virtual clock and is skipped (reported as such), and so is one whose
+ * file declares it `offlineOnly` (with the file's reason); the file's
  * `invocations` defaults do not apply (the worker's activities answer); invocation inputs are not
  * visible (only names are compared, from the timeline); a deadline's `in` is compared within a
  * minute.
@@ -117,6 +118,7 @@ export async function runScenarioFileOnServer(
 
 /** Why a scenario can only run offline, or undefined. */
 function offlineReason(scenario: Scenario): string | undefined {
+  if (scenario.offlineOnly !== undefined) return `is offline only: ${scenario.offlineOnly.trim()}`;
   if (scenario.invocations) return 'sets what invocations return (offline only)';
   const step = scenario.steps.find((s) => 'advance' in s || 'complete' in s);
   if (step) return `${'advance' in step ? 'advances the clock' : 'completes an invocation'} (offline only)`;

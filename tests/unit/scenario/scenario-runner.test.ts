@@ -110,3 +110,23 @@ it('prints a summary line', () => {
     ),
   ).toEqual(['1 scenario: 1 passed, 0 failed (1 file) in 12 ms']);
 });
+
+it('runs an offlineOnly scenario offline, and refuses an offlineOnly that gives no reason', async () => {
+  const { result } = await run(
+    'offline-only',
+    `scenarios:
+  - name: closed by an agent
+    offlineOnly: what the file's answers give, not the real activities
+    steps:
+      - send: CLOSE
+        as: agent:ann
+      - expect: { outcome: done }
+`,
+  );
+  expect(result.scenarios.map((s) => [s.passed, s.skipped])).toEqual([[true, undefined]]);
+  const bad = await run('offline-only-bad', 'scenarios:\n  - name: no reason\n    offlineOnly: true\n    steps: []\n  - name: blank\n    offlineOnly: " "\n    steps: []\n');
+  expect(bad.result.problems.map(formatLocated)).toEqual([
+    `${bad.file}:3:18: scenarios[0].offlineOnly: says why the scenario runs offline only, in words (offlineOnly: the router in its input exists only in the demo); true is not a reason`,
+    `${bad.file}:6:18: scenarios[1].offlineOnly: says why the scenario runs offline only, in words (offlineOnly: the router in its input exists only in the demo); " " is not a reason`,
+  ]);
+});
