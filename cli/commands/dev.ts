@@ -6,6 +6,7 @@
  * Ctrl-C drains the worker, then stops the server; a second Ctrl-C exits at once (the worker's
  * own signal handling, worker/main.ts).
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseInteger, UsageError } from '../args';
 import { runCommand } from '../run-command';
@@ -83,7 +84,10 @@ async function dev(flags: DevFlags): Promise<void> {
   try {
     if (startup.signal.aborted) return;
     say(`Temporal is at ${server.address}, Web UI at ${server.uiUrl}`);
-    say(`in another terminal: export TEMPORAL_ADDRESS=${server.address}   (Ctrl-C here stops both)`);
+    // The CLI signs events with the key in DOCKET_DATA_DIR (default .docket): another data dir must be named there too.
+    const dataDir = resolve(flags.dataDir);
+    const keysHint = dataDir === resolve('.docket') ? '' : ` DOCKET_DATA_DIR=${dataDir}`;
+    say(`in another terminal: export TEMPORAL_ADDRESS=${server.address}${keysHint}   (Ctrl-C here stops both)`);
     process.env.TEMPORAL_ADDRESS = server.address;
     // From here the worker handles SIGINT/SIGTERM: it drains, then runWorker resolves. It is not
     // given an AbortSignal: aborting it before its worker runs leaves the worker holding the process.

@@ -64,7 +64,9 @@ it('every shipped scenario file means the same on the server: case id, clock and
   for (const name of ['complaint-monitor', 'complaint', 'gray-release', 'refund-approval', 'warranty-claim'])
     results.push(await runScenarioFileOnServer(join(DEFINITIONS, `${name}.test.yaml`), h.docket, undefined, 20_000));
   const failed = results.flatMap((r) =>
-    r.scenarios.filter((s) => s.failures.length > 0).map((s) => `${basename(r.file)}: scenario "${s.name}": ${s.failures.map(formatLocated).join('; ')}`),
+    r.scenarios
+      .filter((s) => s.failures.length > 0)
+      .map((s) => `${basename(r.file)}: scenario "${s.name}": ${s.failures.map(formatLocated).join('; ')}`),
   );
   expect(failed).toEqual([]);
   // The two that expect what the file's invocation answers give are declared offlineOnly, with the file's reason.

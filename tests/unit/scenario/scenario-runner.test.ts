@@ -124,7 +124,10 @@ it('runs an offlineOnly scenario offline, and refuses an offlineOnly that gives 
 `,
   );
   expect(result.scenarios.map((s) => [s.passed, s.skipped])).toEqual([[true, undefined]]);
-  const bad = await run('offline-only-bad', 'scenarios:\n  - name: no reason\n    offlineOnly: true\n    steps: []\n  - name: blank\n    offlineOnly: " "\n    steps: []\n');
+  const bad = await run(
+    'offline-only-bad',
+    'scenarios:\n  - name: no reason\n    offlineOnly: true\n    steps: []\n  - name: blank\n    offlineOnly: " "\n    steps: []\n',
+  );
   expect(bad.result.problems.map(formatLocated)).toEqual([
     `${bad.file}:3:18: scenarios[0].offlineOnly: says why the scenario runs offline only, in words (offlineOnly: the router in its input exists only in the demo); true is not a reason`,
     `${bad.file}:6:18: scenarios[1].offlineOnly: says why the scenario runs offline only, in words (offlineOnly: the router in its input exists only in the demo); " " is not a reason`,
