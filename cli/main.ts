@@ -27,6 +27,7 @@ import * as serve from './commands/serve';
 import * as signal from './commands/signal';
 import * as start from './commands/start';
 import * as state from './commands/state';
+import * as wait from './commands/wait';
 import * as test from './commands/test';
 import * as token from './commands/token';
 import * as validate from './commands/validate';
@@ -47,6 +48,7 @@ const COMMANDS = [
   send,
   signal,
   state,
+  wait,
   list,
   history,
   result,

@@ -8,6 +8,7 @@
 import {
   CaseFailedError,
   CaseNotFoundError,
+  CaseNotSettledError,
   DefinitionInvalidError,
   DefinitionNotFoundError,
   DeployRefusedError,
@@ -82,6 +83,7 @@ export function userMessage(err: unknown): string | undefined {
     return line;
   }
   if (err instanceof DefinitionInvalidError || err instanceof InvalidInputError || err instanceof CaseNotFoundError) return err.message;
+  if (err instanceof CaseNotSettledError) return err.message;
   if (err instanceof EventOutcomeUnknownError) {
     const stuck = err.stuck
       ? `; the case is stuck: its workflow task is on attempt ${err.stuck.attempts} (${err.stuck.cause}: ${err.stuck.message.split('\n')[0]})`

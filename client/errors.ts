@@ -119,3 +119,21 @@ export class CaseFailedError extends Error {
     super(`${eventType ? `${eventType} was applied and ` : ''}case ${caseId} failed (${code}): ${reason}`);
   }
 }
+
+/**
+ * `waitUntilSettled` ran out of time: the case still had work pending (`pending` says what, e.g.
+ * an activity on its fifth attempt), or it settled in other states than the one waited for.
+ */
+export class CaseNotSettledError extends Error {
+  override name = 'CaseNotSettledError';
+  constructor(
+    readonly caseId: string,
+    /** What kept it from settling, or the states it settled in. */
+    readonly reason: string,
+    /** How long it waited; absent when waiting could not help (the case closed elsewhere). */
+    readonly timeoutMs?: number,
+  ) {
+    const after = timeoutMs === undefined ? '' : ` after ${timeoutMs / 1000} s`;
+    super(`case ${caseId} ${reason}${after}; \`docket state ${caseId}\` shows where it is`);
+  }
+}

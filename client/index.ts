@@ -5,6 +5,7 @@ export { ProcessClient, type ProcessClientOptions, type StartOptions, type Start
 export {
   CaseFailedError,
   CaseNotFoundError,
+  CaseNotSettledError,
   DefinitionInvalidError,
   DefinitionNotFoundError,
   DeployRefusedError,

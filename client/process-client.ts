@@ -45,7 +45,15 @@ import {
 import type { DefinitionBundle, ProcessDefinition } from '../dsl/types';
 import { connectionOptions, loadTemporalConfig } from '../worker/config';
 import { bundleFromDefinition, bundleFromFile } from './definition-bundle';
-import { CaseFailedError, CaseNotFoundError, EventOutcomeUnknownError, EventRejectedError, InvalidInputError } from './errors';
+import {
+  CaseFailedError,
+  CaseNotFoundError,
+  CaseNotSettledError,
+  EventOutcomeUnknownError,
+  EventRejectedError,
+  InvalidInputError,
+} from './errors';
+import { checkSettled, describePending, pollUntil } from './settle';
 import { buildListQuery, toCaseSummary, type CaseSummary, type ListOptions } from './list-query';
 import { RegistryClient, type DeployOptions } from './registry-client';
 import { startTracing, type Tracing } from './tracing-provider';
@@ -417,6 +425,36 @@ export class ProcessClient {
   }
 
   /**
+   * Waits until the case has settled (no workflow task and no activity pending: it will not move
+   * until an event, a timer or a child moves it) and, with `state`, is in that state (a dotted
+   * path; a leaf's ancestors match too); resolves to its state view then. A case that is not
+   * running is settled. Throws `CaseNotSettledError` after `timeoutMs` (default 30 s), naming what
+   * is still pending, and at once when the case has closed in other states than `state`.
+   * Scripts use it between a start and the first event, which the case's first step may refuse.
+   */
+  async waitUntilSettled(id: string, options: { timeoutMs?: number; state?: string } = {}): Promise<StateView> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const look = async () => {
+      const check = await checkSettled(this.client, id).catch(async (err) => {
+        throw await this.translate(err, id);
+      });
+      return check.settled ? { check, view: await this.state(id) } : { check, view: undefined };
+    };
+    const wanted = (view: StateView | undefined) =>
+      view !== undefined && (options.state === undefined || view.status !== 'running' || inState(view.state, options.state));
+    const { value, ready } = await pollUntil(look, ({ view }) => wanted(view), timeoutMs);
+    const { check, view } = value;
+    if (ready && view && (options.state === undefined || inState(view.state, options.state))) return view;
+    if (ready && view) {
+      throw new CaseNotSettledError(id, `is ${view.status} in ${view.state.join(', ')} and will not reach ${options.state}`);
+    }
+    const reason = view
+      ? `settled in ${view.state.join(', ')}, not in ${options.state}`
+      : `still has ${describePending(check.pending)} pending`;
+    throw new CaseNotSettledError(id, reason, timeoutMs);
+  }
+
+  /**
    * Whether the case's workflow task keeps failing: a pending task on attempt > 1 (from describe;
    * `attempt` when the caller has it), or a WorkflowTaskFailed as the last workflow-task event of
    * the history. The cause and message are the last WorkflowTaskFailed's.
@@ -696,4 +734,9 @@ function describedView(id: string, description: { searchAttributes?: Record<stri
 async function asBundle(definition: ProcessDefinition | DefinitionBundle): Promise<DefinitionBundle> {
   if ('hash' in definition && 'definition' in definition) return definition;
   return bundleFromDefinition(definition as ProcessDefinition);
+}
+
+/** Whether one of the active leaf states is `path` or inside it. */
+function inState(leaves: string[], path: string): boolean {
+  return leaves.some((leaf) => leaf === path || leaf.startsWith(`${path}.`));
 }

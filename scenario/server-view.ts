@@ -5,6 +5,7 @@
  * `advance` does not run on a server), and running child processes are the pending invocations.
  */
 import type { ProcessClient } from '../client/process-client';
+import { checkSettled, pollUntil } from '../client/settle';
 import type { StateView } from '../contract/wire';
 import type { CaseView } from './expect';
 
@@ -62,13 +63,10 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d
  * still pending after `waitMs`: the event is then sent anyway and the step reports what happened.
  */
 export async function waitUntilSettled(client: ProcessClient, id: string, waitMs: number): Promise<boolean> {
-  const deadline = Date.now() + waitMs;
-  const handle = client.client.workflow.getHandle(id);
-  for (;;) {
-    const { raw, status } = await handle.describe();
-    if (status.name !== 'RUNNING') return true;
-    if (!raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const { ready } = await pollUntil(
+    () => checkSettled(client.client, id),
+    (check) => check.settled,
+    waitMs,
+  );
+  return ready;
 }
