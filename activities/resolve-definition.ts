@@ -50,8 +50,11 @@ const packedBodies = new Map<string, string>();
  * TypeScript client and every continue-as-new do, needs no registry Query once the worker has
  * seen it: one round trip and one workflow task of the registry less per case. A start by
  * process name alone, or by version number, still asks the registry which version that is.
+ * Keyed by task queue too: each task queue has its own registry and one process may run workers
+ * of several, so a version deployed on one queue must not be found for a case on another.
  */
 const entriesByHash = new Map<string, DeployedDefinition>();
+const entryKey = (taskQueue: string, hash: string) => `${taskQueue}\u0000${hash}`;
 const FULL_HASH = /^[0-9a-f]{64}$/;
 
 export function createResolveDefinition(options: ResolveDefinitionOptions) {
@@ -88,7 +91,10 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
     if (typeof request?.process !== 'string' || request.process === '') {
       throw refuse('INVALID_START', 'the start input must name the process: { "process": "complaint", "input": { … } }');
     }
-    const known = typeof request.version === 'string' && FULL_HASH.test(request.version) ? entriesByHash.get(request.version) : undefined;
+    const known =
+      typeof request.version === 'string' && FULL_HASH.test(request.version)
+        ? entriesByHash.get(entryKey(taskQueue, request.version))
+        : undefined;
     const found = known && known.process === request.process ? known : await lookup(request.process, request.version);
     const definition =
       checkedBodies.get(found.hash) ?? checked(found.definition, `version ${found.version} of "${found.process}" in the registry`);
@@ -100,7 +106,7 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
       );
     }
     checkedBodies.set(hash, definition);
-    entriesByHash.set(hash, found);
+    entriesByHash.set(entryKey(taskQueue, hash), found);
     return {
       process: found.process,
       hash,
