@@ -56,8 +56,12 @@ export function oncePerStuckRun(write: Write, remembered = REMEMBERED_RUNS): Wri
 }
 
 function closesTheWorkflow(fields: LogMetadata): boolean {
-  const error = (fields.error ?? fields.err) as { name?: unknown } | undefined;
-  return typeof error?.name === 'string' && CLOSING_FAILURES.has(error.name);
+  const error = (fields.error ?? fields.err) as { name?: unknown; stack?: unknown } | undefined;
+  if (typeof error?.name === 'string' && CLOSING_FAILURES.has(error.name)) return true;
+  // A failure that crossed from the workflow thread can arrive as a plain Error (name "Error")
+  // whose stack still starts with its own name: "ApplicationFailure: nothing is deployed …".
+  const named = typeof error?.stack === 'string' ? /^(\w+):/.exec(error.stack)?.[1] : undefined;
+  return named !== undefined && CLOSING_FAILURES.has(named);
 }
 
 /** The failure's message: from the error object (lang) or the core's `failure` debug string. */

@@ -77,6 +77,20 @@ it('lets a case that failed for good (a Temporal failure) and every other line t
   ]);
 });
 
+it('recognises a failure that crossed from the workflow thread as a plain Error by the name its stack starts with', () => {
+  const { lines, logger } = capture();
+  // As the SDK logged a case failed on purpose (DEFINITION_NOT_FOUND): constructor Error, stack "ApplicationFailure: …".
+  const crossed = new Error('nothing is deployed on task queue "q": deploy "refund-approval" with `docket deploy`');
+  crossed.stack = `ApplicationFailure: ${crossed.message}\n    at Function.create (failure.ts:228:11)`;
+  logger.warn('Workflow failed', { ...run('r6'), error: crossed });
+  // A plain bug whose stack starts "Error:" or "TypeError:" is still a failing task.
+  logger.warn('Workflow failed', { ...run('r7'), error: new TypeError('x is undefined') });
+  expect(lines.map((l) => [l.runId, l.msg])).toEqual([
+    ['r6', 'Workflow failed'],
+    ['r7', expect.stringMatching(/^workflow task failing/)],
+  ]);
+});
+
 it('remembers a bounded number of runs, forgetting the least recently failed first', () => {
   const written: Array<[string, string]> = [];
   const write: Write = (level, _message, fields) => written.push([level, String(fields.runId)]);
