@@ -6,8 +6,8 @@
  * asserted one (canonical id, the assertion's roles, the issuer that vouched for the person), or
  * marks the event as refused, `UNAUTHENTICATED`:
  *
- * - Update: refused in `validateUpdate`, before the workflow's own validator (the event gate), so a
- *   refusal leaves no trace in the history. The validator does not run again on replay (Temporal
+ * - Update: marked as refused in `validateUpdate` and refused by the workflow's own validator (the
+ *   event gate, which counts it in docket_events), so a refusal leaves no trace in the history. The validator does not run again on replay (Temporal
  *   core sends `runValidator: false` for Updates already in the history: sdk-core
  *   workflow_activation.proto `DoUpdate.run_validator`, and @temporalio/workflow 1.24.0
  *   `Activator.doUpdate` skips the validator and its interceptors then). So `handleUpdate`
@@ -119,6 +119,12 @@ class ActorVerification implements WorkflowInboundCallsInterceptor {
         reason: v.rejection.message,
         event: String((input.args[0] as EventInput)?.type).slice(0, 200),
       });
+      // The workflow's own validator refuses it (actorRefusal comes first there), so the refusal
+      // is counted in docket_events like every other one; refused here only if that validator
+      // somehow lets it through.
+      const event = input.args[0] as object;
+      refused.set(event, v.rejection);
+      next(input);
       throw refusal(v.rejection);
     }
     return next(pass(input, v.event));

@@ -280,13 +280,15 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   // Never throws: a throw in the Signal handler would fail the workflow task on every retry.
   const rejection = (event: EventInput): Rejection | undefined => {
     try {
+      // An unverified sender learns nothing about the case, not even that it is closed.
+      const unverified = actorRefusal(event);
+      if (unverified) return unverified;
       return status() !== 'running'
         ? {
             code: 'CASE_CLOSED',
             message: `case ${workflowInfo().workflowId} is ${status()} (state ${stateNames().join(', ')}); it accepts no more events`,
           }
-        : (actorRefusal(event) ??
-            checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId }) ??
+        : (checkEvent(def, leaves(), event, { input, context: context(), now: now(), caseId: hooks.caseId }) ??
             checkDistinctActors(def, event, record.timeline));
     } catch (err) {
       return { code: 'INVALID_EVENT', message: `the event could not be checked: ${String((err as Error)?.message ?? err).slice(0, 200)}` };

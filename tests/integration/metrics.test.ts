@@ -2,7 +2,7 @@
  * The worker's Prometheus endpoint (`DOCKET_METRICS_ADDRESS`) on a real worker process: the
  * Temporal runtime's own worker metrics and docket's case metrics (workflows/case-metrics.ts).
  * Two cases of a small process: one, on a version with a 1 s deadline, is left until the deadline
- * fires (missed) and is sent a refused event; the other, started after that on a version whose
+ * fires (missed) and is sent a refused event and an unsigned one (refused as UNAUTHENTICATED); the other, started after that on a version whose
  * deadline is an hour, answers in time (met); both finish. No step races a real timer: the test
  * waits for the first case to reach its late state however long that takes, and the second case
  * cannot miss an hour-long deadline (it used to share the 1 s one and had to answer within it). The late one's declared
@@ -13,7 +13,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { ProcessDefinition } from '../../dsl/types';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { EventRejectedError } from '../../client';
+import { eventUpdate } from '../../contract/handles';
 import { spawnWorkerProcess } from '../support/worker-process';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -63,6 +66,14 @@ it('counts cases, accepted and refused events, and a met and a missed deadline, 
   await h.docket.send(inTime, { type: 'ACK', actor: agent });
   const refused = await h.docket.send(late, { type: 'ACK', actor: { id: 'cy', roles: ['customer'] } }).catch((err: unknown) => err);
   expect(refused).toBeInstanceOf(EventRejectedError);
+  // Straight to Temporal without a signed actor: refused before the event gate, and counted too.
+  const unsigned = new Client({ connection: h.docket.client.connection, namespace: h.namespace });
+  const forged = await unsigned.workflow
+    .getHandle(late)
+    .executeUpdate(eventUpdate, { args: [{ type: 'ACK', actor: agent }] })
+    .catch((err: unknown) => err);
+  expect(forged).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(((forged as WorkflowUpdateFailedError).cause as ApplicationFailure).details?.[0]).toMatchObject({ code: 'UNAUTHENTICATED' });
   await h.docket.send(late, { type: 'ACK', actor: agent });
   expect((await h.docket.result(inTime)).outcome).toBe('acknowledged');
   expect((await h.docket.result(late)).outcome).toBe('acknowledged');
@@ -73,6 +84,7 @@ it('counts cases, accepted and refused events, and a met and a missed deadline, 
     [counter('docket_cases_finished', tags, 'outcome="acknowledged"', 'status="completed"'), 2],
     [counter('docket_events', tags, 'event="ACK"', 'result="accepted"', 'via="update"'), 2],
     [counter('docket_events', tags, 'code="ROLE_NOT_ALLOWED"', 'event="ACK"', 'result="rejected"'), 1],
+    [counter('docket_events', tags, 'code="UNAUTHENTICATED"', 'event="ACK"', 'result="rejected"'), 1],
     [counter('docket_deadlines', tags, 'deadline="ack deadline"', 'kind="deadline"', 'result="met"'), 1],
     [counter('docket_deadlines', tags, 'deadline="ack deadline"', 'kind="deadline"', 'result="missed"'), 1],
     [counter('docket_deadlines', tags, 'deadline="reminder"', 'kind="wait"', 'result="cancelled"'), 1],
