@@ -7,8 +7,8 @@
  * marks the event as refused, `UNAUTHENTICATED`:
  *
  * - Update: marked as refused in `validateUpdate` and refused by the workflow's own validator (the
- *   event gate, which counts it in docket_events), so a refusal leaves no trace in the history. The validator does not run again on replay (Temporal
- *   core sends `runValidator: false` for Updates already in the history: sdk-core
+ *   event gate, which counts it in docket_events), so a refusal leaves no trace in the history.
+ *   The validator does not run again on replay (Temporal core sends `runValidator: false` for Updates already in the history: sdk-core
  *   workflow_activation.proto `DoUpdate.run_validator`, and @temporalio/workflow 1.24.0
  *   `Activator.doUpdate` skips the validator and its interceptors then). So `handleUpdate`
  *   verifies again to learn the actor; it is deterministic: the keys come from the recorded
@@ -102,6 +102,12 @@ function unauthenticated(reason: string): Rejection {
   return { code: 'UNAUTHENTICATED', message: `the event's actor is not verified: ${reason}` };
 }
 
+/** Lets a refused event through to the workflow's handler or validator, which refuses it by `actorRefusal`. */
+function markRefused<T extends UpdateInput | SignalInput>(input: T, rejection: Rejection): T {
+  refused.set(input.args[0] as object, rejection);
+  return input;
+}
+
 function pass(input: UpdateInput, event: EventInput): UpdateInput {
   passed.add(event);
   return { ...input, args: [event, ...input.args.slice(1)] };
@@ -119,12 +125,9 @@ class ActorVerification implements WorkflowInboundCallsInterceptor {
         reason: v.rejection.message,
         event: String((input.args[0] as EventInput)?.type).slice(0, 200),
       });
-      // The workflow's own validator refuses it (actorRefusal comes first there), so the refusal
-      // is counted in docket_events like every other one; refused here only if that validator
-      // somehow lets it through.
-      const event = input.args[0] as object;
-      refused.set(event, v.rejection);
-      next(input);
+      // As for a Signal: the workflow's own gate refuses it (and counts it in docket_events);
+      // refused here too in case that validator lets it through (fail closed).
+      next(markRefused(input, v.rejection));
       throw refusal(v.rejection);
     }
     return next(pass(input, v.event));
@@ -143,11 +146,7 @@ class ActorVerification implements WorkflowInboundCallsInterceptor {
     if (input.signalName !== EVENT_SIGNAL) return next(input);
     const v = verdict(input.args, input.headers);
     if (!v) return next(input);
-    if ('rejection' in v) {
-      const event = input.args[0] as object;
-      refused.set(event, v.rejection);
-      return next(input);
-    }
+    if ('rejection' in v) return next(markRefused(input, v.rejection));
     passed.add(v.event);
     return next({ ...input, args: [v.event, ...input.args.slice(1)] });
   }
