@@ -100,7 +100,9 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
       throw refuse('INVALID_START', 'the start input must name the process: { "process": "complaint", "input": { … } }');
     }
     const known =
-      typeof request.version === 'string' && FULL_HASH.test(request.version) ? entriesByHash.get(entryKey(taskQueue, request.version)) : undefined;
+      typeof request.version === 'string' && FULL_HASH.test(request.version)
+        ? entriesByHash.get(entryKey(taskQueue, request.version))
+        : undefined;
     const found = known && known.process === request.process ? known : await lookup(request.process, request.version);
     const definition =
       checkedBodies.get(found.hash) ?? checked(found.definition, `version ${found.version} of "${found.process}" in the registry`);
@@ -142,7 +144,8 @@ export function createResolveKnownDefinition(options: Pick<ResolveDefinitionOpti
     if (!found || !definition || found.process !== request.process) return null;
     const children: Record<string, string> = {};
     for (const child of childProcesses(definition)) {
-      const wanted = request.children && Object.prototype.hasOwnProperty.call(request.children, child) ? request.children[child] : undefined;
+      const wanted =
+        request.children && Object.prototype.hasOwnProperty.call(request.children, child) ? request.children[child] : undefined;
       // Only a child pinned by full hash by an earlier run of the case; "the current version" needs the registry.
       const entry = typeof wanted === 'string' && FULL_HASH.test(wanted) ? entriesByHash.get(entryKey(taskQueue, wanted)) : undefined;
       if (!entry || entry.process !== child) return null;

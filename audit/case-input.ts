@@ -138,7 +138,11 @@ export function recordedDefinition(file: HistoryFile): RecordedDefinition {
   for (const e of events) {
     const marker = engineLocalActivity(e);
     if (marker && marker.result !== null && marker.result !== undefined) {
-      return fromResult(marker.result as ResolvedDefinition, { step: marker.name, scheduledEventId: eventId(e), completedAt: eventTimeIso(e) });
+      return fromResult(marker.result as ResolvedDefinition, {
+        step: marker.name,
+        scheduledEventId: eventId(e),
+        completedAt: eventTimeIso(e),
+      });
     }
   }
   const scheduled = events.find((e) => eventTypeName(e) === 'ActivityTaskScheduled' && isEngineActivity(activityName(e)));

@@ -74,7 +74,10 @@ it('answers a start by full hash from memory once the worker has read that versi
   const first = h.caseId('known-first');
   await h.docket.start({ process: 'refund-approval', id: first, input: refund('C-1') });
   // A worker that has not read the version: the lookup answers null ("not known here") and the activity runs.
-  expect(await definitionStep(first)).toMatchObject({ markers: [{ type: 'resolveKnownDefinition', answered: false }], resolveActivities: 1 });
+  expect(await definitionStep(first)).toMatchObject({
+    markers: [{ type: 'resolveKnownDefinition', answered: false }],
+    resolveActivities: 1,
+  });
 
   const second = h.caseId('known-second');
   await h.docket.start({ process: 'refund-approval', id: second, input: refund('C-2') });
@@ -118,4 +121,3 @@ it('goes to the registry for a definition whose child would be pinned to its cur
     expect(caseInput(step.file).children).toEqual({ 'refund-approval': current.hash });
   }
 });
-

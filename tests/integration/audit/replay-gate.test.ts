@@ -128,7 +128,7 @@ describe('histories recorded under version 1 of complaint and complaint-monitor'
 });
 
 describe('histories whose definition step the worker answered from its memory (resolveKnownDefinition)', () => {
-  it('replay: the local activity\'s marker gives the workflow its definition, with no resolveDefinition activity', async () => {
+  it("replay: the local activity's marker gives the workflow its definition, with no resolveDefinition activity", async () => {
     const known = await replayHistories(HISTORIES_LOCAL_LOOKUP, { workflowBundle: { codePath: testServer().bundlePath }, quiet: true });
     expect(known.map((r) => path.basename(r.file))).toEqual(['refund-known-definition.json']);
     expect(known.filter((r) => !r.ok)).toEqual([]);
