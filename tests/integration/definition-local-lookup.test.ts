@@ -121,3 +121,26 @@ it('goes to the registry for a definition whose child would be pinned to its cur
     expect(caseInput(step.file).children).toEqual({ 'refund-approval': current.hash });
   }
 });
+
+it('answers a continued run from memory, children included: the run before pinned them by hash', async () => {
+  const id = h.caseId('continued');
+  await h.docket.start({ process: 'complaint', id, input: complaint, continueAsNewAfter: 25 });
+  const first = await definitionStep(id);
+  expect(first.markers).toEqual([{ type: 'resolveKnownDefinition', answered: false }]);
+  for (;;) {
+    const view = await h.docket.state(id);
+    if (view.state.includes('awaiting_response')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await h.docket.send(id, { type: 'ACCEPT', actor: { id: 'alice', roles: ['agent'] } });
+  // The run continues as new once its history has 25 events and nothing is in flight.
+  for (;;) {
+    const view = await h.docket.state(id);
+    if (view.timeline.some((e) => e.kind === 'continued') && view.status !== 'starting') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const continued = await definitionStep(id);
+  expect(continued).toMatchObject({ markers: [{ type: 'resolveKnownDefinition', answered: true }], resolveActivities: 0 });
+  expect(caseInput(continued.file).children).toEqual(caseInput(first.file).children);
+  expect(caseInput(continued.file).definitionHash).toBe(caseInput(first.file).definitionHash);
+});
