@@ -25,6 +25,8 @@ import { childProcesses, definitionProblems } from '../workflows/registry-book';
 
 /** Name under which the worker registers the activity (the workflow calls it by this name). */
 export const RESOLVE_DEFINITION_ACTIVITY = 'resolveDefinition';
+/** Name of the local activity that answers a start naming a full hash from this worker's caches alone. */
+export const RESOLVE_KNOWN_DEFINITION_ACTIVITY = 'resolveKnownDefinition';
 
 export interface ResolveDefinitionOptions {
   /** A client on the worker's own connection and namespace. */
@@ -45,13 +47,13 @@ const checkedBodies = new Map<string, ProcessDefinition>();
 /** The same bodies packed for the history, by hash. */
 const packedBodies = new Map<string, string>();
 /**
- * Registry entries by hash. A version is immutable (its hash is its content, and the registry
- * never gives a hash another version number), so a start that names the full hash, as the
- * TypeScript client and every continue-as-new do, needs no registry Query once the worker has
- * seen it: one round trip and one workflow task of the registry less per case. A start by
- * process name alone, or by version number, still asks the registry which version that is.
- * Keyed by task queue too: each task queue has its own registry and one process may run workers
- * of several, so a version deployed on one queue must not be found for a case on another.
+ * Registry entries by task queue and hash. A version is immutable (its hash is its content, and
+ * the registry never gives a hash another version number), so a start that names the full hash,
+ * as the TypeScript client and every continue-as-new do, needs no registry Query once the worker
+ * has seen it: one round trip and one workflow task of the registry less per case. A start by
+ * process name alone, or by version number, still asks the registry which version that is. Keyed
+ * by task queue too: each task queue has its own registry, and one process may run workers of
+ * several (the tests do), so a version deployed on one is not found on another.
  */
 const entriesByHash = new Map<string, DeployedDefinition>();
 const entryKey = (taskQueue: string, hash: string) => `${taskQueue}\u0000${hash}`;
@@ -60,7 +62,13 @@ const FULL_HASH = /^[0-9a-f]{64}$/;
 export function createResolveDefinition(options: ResolveDefinitionOptions) {
   return async function resolveDefinition(request: ResolveRequest): Promise<ResolvedDefinition> {
     const taskQueue = options.taskQueue ?? Context.current().info.taskQueue;
-    const lookup = (process: string, version?: number | string) => lookUp(options.client, taskQueue, process, version);
+    // Every entry the registry answers is kept by hash (immutable), the pinned children's included:
+    // a continued run that pins them by hash can then be answered by resolveKnownDefinition.
+    const lookup = async (process: string, version?: number | string) => {
+      const entry = await lookUp(options.client, taskQueue, process, version);
+      entriesByHash.set(entryKey(taskQueue, entry.hash), entry);
+      return entry;
+    };
     const actors = options.actorTrust ? { actors: options.actorTrust } : {};
 
     if (request?.definition !== undefined) {
@@ -107,18 +115,65 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
     }
     checkedBodies.set(hash, definition);
     entriesByHash.set(entryKey(taskQueue, hash), found);
-    return {
-      process: found.process,
-      hash,
-      // Packed (base64 DEFLATE of the JSON): recorded in every case's history (contract/packed-definition.ts).
-      definitionDeflated: packedBodies.get(hash) ?? packedBodies.set(hash, packDefinition(definition)).get(hash)!,
-      children: await pinChildren(definition, request.children, lookup),
-      source: 'registry',
-      version: found.version,
-      deployedBy: found.deployedBy,
-      deployedAt: found.deployedAt,
-      ...actors,
-    };
+    const children = await pinChildren(definition, request.children, lookup);
+    return registryResult(found, definition, children, actors);
+  };
+}
+
+/**
+ * `resolveKnownDefinition`, run as a **local** activity before the `resolveDefinition` activity
+ * (workflows/definition-step.ts). It does no I/O at all: it answers only from this worker's
+ * in-memory caches of deployed versions that `resolveDefinition` already read from the registry
+ * and checked (immutable: a hash is its content), and only a start that names the full hash.
+ * Anything else, including a child process that would be pinned to its *current* version (which a
+ * deployment or rollback can change), is `null`, "not known here", and the workflow runs the
+ * activity as before.
+ *
+ * Why no I/O: a local activity holds its workflow-task slot while it runs. The earlier attempt
+ * (docs/performance.md, "the definition step as a local activity") queried the registry workflow,
+ * which needs a workflow-task slot on the same worker, so a burst of starts could hold every slot
+ * and wait for each other. A lookup in a Map cannot wait for anything.
+ */
+export function createResolveKnownDefinition(options: Pick<ResolveDefinitionOptions, 'taskQueue' | 'actorTrust'>) {
+  return async function resolveKnownDefinition(request: ResolveRequest): Promise<ResolvedDefinition | null> {
+    if (request?.definition !== undefined || typeof request?.process !== 'string') return null;
+    if (typeof request.version !== 'string' || !FULL_HASH.test(request.version)) return null;
+    const taskQueue = options.taskQueue ?? Context.current().info.taskQueue;
+    const found = entriesByHash.get(entryKey(taskQueue, request.version));
+    const definition = found && checkedBodies.get(found.hash);
+    if (!found || !definition || found.process !== request.process) return null;
+    const children: Record<string, string> = {};
+    for (const child of childProcesses(definition)) {
+      const wanted =
+        request.children && Object.prototype.hasOwnProperty.call(request.children, child) ? request.children[child] : undefined;
+      // Only a child pinned by full hash by an earlier run of the case; "the current version" needs the registry.
+      const entry = typeof wanted === 'string' && FULL_HASH.test(wanted) ? entriesByHash.get(entryKey(taskQueue, wanted)) : undefined;
+      if (!entry || entry.process !== child) return null;
+      children[child] = entry.hash;
+    }
+    return registryResult(found, definition, children, options.actorTrust ? { actors: options.actorTrust } : {});
+  };
+}
+
+/** The recorded result for a deployed version (the same from both steps). */
+function registryResult(
+  found: DeployedDefinition,
+  definition: ProcessDefinition,
+  children: Record<string, string>,
+  actors: { actors?: ActorTrust },
+): ResolvedDefinition {
+  const hash = found.hash;
+  return {
+    process: found.process,
+    hash,
+    // Packed (base64 DEFLATE of the JSON): recorded in every case's history (contract/packed-definition.ts).
+    definitionDeflated: packedBodies.get(hash) ?? packedBodies.set(hash, packDefinition(definition)).get(hash)!,
+    children,
+    source: 'registry',
+    version: found.version,
+    deployedBy: found.deployedBy,
+    deployedAt: found.deployedAt,
+    ...actors,
   };
 }
 

@@ -4,10 +4,13 @@
  * activity and child results, fired timers). Plus the invocations the workflow started and in
  * which activation their results came back. This is what an offline re-run feeds a machine. Pure.
  *
- * The engine's own `resolveDefinition` step (the first thing every run does) is not an invocation
- * of the definition: it is left out of the invocations and inputs, and only the activation its
- * result arrived in is kept (`definitionIn`): the workflow creates and starts the case's machine
- * there, so that is where an offline re-run starts it too.
+ * The engine's own definition step (the first thing every run does) is not an invocation of the
+ * definition: it is left out of the invocations and inputs, and only the activation its result
+ * arrived in is kept (`definitionIn`): the workflow creates and starts the case's machine there,
+ * so that is where an offline re-run starts it too. That is the activation after the
+ * `resolveDefinition` activity completed, or, when the worker answered from its memory (the
+ * `resolveKnownDefinition` local activity, a MarkerRecorded event written with the workflow task
+ * that ran it), the activation that recorded the marker.
  */
 import type { EventInput, Rejection } from '../contract/wire';
 import { assertedEvent } from './asserted-actor';
@@ -15,6 +18,7 @@ import { recordedDefinition } from './case-input';
 import {
   attributesOf,
   decodePayloads,
+  engineLocalActivity,
   eventId,
   eventTimeMs,
   eventTypeName,
@@ -54,7 +58,7 @@ export interface RecordedActivations {
   activations: Activation[];
   invocations: RecordedInvocation[];
   /**
-   * Index of the activation that delivered the result of the run's resolveDefinition step: the
+   * Index of the activation that delivered the result of the run's definition step: the
    * workflow starts the case's machine there. Undefined when the definition never arrived.
    */
   definitionIn?: number;
@@ -117,6 +121,12 @@ export function recordedActivations(file: HistoryFile): RecordedActivations {
           ),
         });
         break;
+      case 'MarkerRecorded': {
+        // Written after the task that ran the local lookup: its answer arrived in that activation (null: not known, the activity follows).
+        const marker = engineLocalActivity(e);
+        if (marker && marker.result !== null && marker.result !== undefined) cut[cut.length - 1]?.inputs.push({ kind: 'definition' });
+        break;
+      }
       case 'ActivityTaskScheduled':
         if (isEngineActivity(a.activityType?.name)) engine.add(eventId(e));
         else

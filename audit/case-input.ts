@@ -1,8 +1,10 @@
 /**
  * What a case ran with: its start input (WorkflowExecutionStarted) and the definition the worker
- * resolved for it, read from the completed `resolveDefinition` activity (the engine's recorded
- * step at the start of every run). The definition's hash is recomputed here: a history whose
- * definition does not match its recorded hash has been tampered with (`DEFINITION_TAMPERED`).
+ * resolved for it, read from the engine's recorded step at the start of every run: the completed
+ * `resolveDefinition` activity, or the `resolveKnownDefinition` local activity's marker
+ * (MarkerRecorded `core_local_activity`) when the worker answered a start by full hash from its
+ * memory. The definition's hash is recomputed here: a history whose definition does not match its
+ * recorded hash has been tampered with (`DEFINITION_TAMPERED`).
  *
  * A history recorded before start-by-name (the definition travelled in the start input as
  * `bundle`, and there is no `resolveDefinition` step) is `NOT_A_DOCKET_CASE`, with a message that
@@ -18,6 +20,7 @@ import { AuditError } from './errors';
 import {
   attributesOf,
   decodePayloads,
+  engineLocalActivity,
   eventId,
   eventTimeIso,
   eventTypeName,
@@ -70,6 +73,9 @@ export type RecordedDefinition =
       kind: 'resolved';
       resolved: ResolvedDefinition & { definition?: ProcessDefinition };
       unreadable?: string;
+      /** The step that recorded it: the `resolveDefinition` activity or the `resolveKnownDefinition` local activity. */
+      step: string;
+      /** Event id of its ActivityTaskScheduled, or of the local activity's MarkerRecorded. */
       scheduledEventId: number;
       completedAt: string;
     }
@@ -128,6 +134,17 @@ export function checkRecordedDefinition(file: HistoryFile): void {
 /** The definition step of a `process` run, as recorded. */
 export function recordedDefinition(file: HistoryFile): RecordedDefinition {
   const events = file.history.events as HistoryEvent[];
+  // The local lookup answered (a result that is not null: null is "not known here", and the activity follows).
+  for (const e of events) {
+    const marker = engineLocalActivity(e);
+    if (marker && marker.result !== null && marker.result !== undefined) {
+      return fromResult(marker.result as ResolvedDefinition, {
+        step: marker.name,
+        scheduledEventId: eventId(e),
+        completedAt: eventTimeIso(e),
+      });
+    }
+  }
   const scheduled = events.find((e) => eventTypeName(e) === 'ActivityTaskScheduled' && isEngineActivity(activityName(e)));
   if (!scheduled) {
     const args = decodePayloads(startAttributes(file).input)[0] as { bundle?: unknown } | undefined;
@@ -157,10 +174,29 @@ export function recordedDefinition(file: HistoryFile): RecordedDefinition {
   }
   const result = decodePayloads((attributesOf(ended) as { result?: Parameters<typeof decodePayloads>[0] }).result)[0] as
     ResolvedDefinition | undefined;
-  if (!result || (typeof result.definitionDeflated !== 'string' && !result.definition?.process) || typeof result.hash !== 'string') {
+  return fromResult(result, {
+    step: activityName(scheduled) ?? 'resolveDefinition',
+    scheduledEventId: eventId(scheduled),
+    completedAt: eventTimeIso(ended),
+    endedEventId: eventId(ended),
+  });
+}
+
+/** A recorded step's result read as the definition (either step records the same `ResolvedDefinition`). */
+function fromResult(
+  result: ResolvedDefinition | undefined,
+  where: { step: string; scheduledEventId: number; completedAt: string; endedEventId?: number },
+): RecordedDefinition {
+  const { step, scheduledEventId, completedAt } = where;
+  if (
+    !result ||
+    typeof result !== 'object' ||
+    (typeof result.definitionDeflated !== 'string' && !result.definition?.process) ||
+    typeof result.hash !== 'string'
+  ) {
     return {
       kind: 'unresolved',
-      reason: `no recorded definition: the resolveDefinition step (event ${eventId(ended)}) recorded no definition and hash`,
+      reason: `no recorded definition: the ${step} step (event ${where.endedEventId ?? scheduledEventId}) recorded no definition and hash`,
     };
   }
   // The definition is recorded packed (contract/packed-definition.ts); older histories have it as plain JSON.
@@ -168,15 +204,9 @@ export function recordedDefinition(file: HistoryFile): RecordedDefinition {
   try {
     definition = unpackDefinition(result);
   } catch (err) {
-    return {
-      kind: 'resolved',
-      resolved: result,
-      unreadable: (err as Error)?.message ?? String(err),
-      scheduledEventId: eventId(scheduled),
-      completedAt: eventTimeIso(ended),
-    };
+    return { kind: 'resolved', resolved: result, unreadable: (err as Error)?.message ?? String(err), step, scheduledEventId, completedAt };
   }
-  return { kind: 'resolved', resolved: { ...result, definition }, scheduledEventId: eventId(scheduled), completedAt: eventTimeIso(ended) };
+  return { kind: 'resolved', resolved: { ...result, definition }, step, scheduledEventId, completedAt };
 }
 
 /** The resolved definition, after recomputing its hash; throws `DEFINITION_TAMPERED` when they differ. */
@@ -189,7 +219,7 @@ function verified(
     throw new AuditError(
       'DEFINITION_TAMPERED',
       file.file,
-      `DEFINITION_TAMPERED: the definition recorded in the history (resolveDefinition step) cannot be unpacked (${recorded.unreadable ?? 'absent'}); ` +
+      `DEFINITION_TAMPERED: the definition recorded in the history (${recorded.step} step) cannot be unpacked (${recorded.unreadable ?? 'absent'}); ` +
         `recorded hash ${resolved.hash}; the history was altered after the case ran`,
     );
   }
@@ -198,7 +228,7 @@ function verified(
     throw new AuditError(
       'DEFINITION_TAMPERED',
       file.file,
-      `DEFINITION_TAMPERED: the definition recorded in the history (resolveDefinition step) does not match its recorded hash: ` +
+      `DEFINITION_TAMPERED: the definition recorded in the history (${recorded.step} step) does not match its recorded hash: ` +
         `recorded ${resolved.hash}, computed ${recomputed}; the history was altered after the case ran`,
     );
   }

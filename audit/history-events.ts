@@ -80,6 +80,50 @@ export const ENGINE_ACTIVITIES: readonly string[] = ['resolveDefinition'];
 export const isEngineActivity = (name: string | null | undefined): boolean =>
   name !== null && name !== undefined && ENGINE_ACTIVITIES.includes(name);
 
+/**
+ * Local activities the engine runs for itself: `resolveKnownDefinition`, the definition step
+ * answered from the worker's memory when a start names a full hash it already knows
+ * (activities/resolve-definition.ts, `RESOLVE_KNOWN_DEFINITION_ACTIVITY`). No definition can
+ * invoke a local activity, so every local activity in a case's history is the engine's.
+ */
+export const ENGINE_LOCAL_ACTIVITIES: readonly string[] = ['resolveKnownDefinition'];
+
+/** A local activity as the SDK records it: a MarkerRecorded event named `core_local_activity`. */
+export interface LocalActivityMarker {
+  /** The activity's name (`details.data`: `activity_type`). */
+  name: string;
+  /** The decoded result (`details.result`), when it completed; `null` is a result too. */
+  result?: unknown;
+  /** The failure message, when it failed. */
+  error?: string;
+}
+
+/**
+ * Reads a local activity's marker (sdk-core: markerName `core_local_activity`, `details.data` the
+ * JSON of `{ seq, attempt, activity_id, activity_type, complete_time, … }`, `details.result` the
+ * result payload, `failure` when it failed); undefined for any other event.
+ */
+export function localActivityMarker(event: HistoryEvent): LocalActivityMarker | undefined {
+  if (eventTypeName(event) !== 'MarkerRecorded') return undefined;
+  const a = attributesOf(event) as {
+    markerName?: string;
+    details?: Record<string, { payloads?: Payload[] | null } | null | undefined> | null;
+    failure?: unknown;
+  };
+  if (a.markerName !== 'core_local_activity') return undefined;
+  const data = decodePayloads(a.details?.data)[0] as { activity_type?: unknown } | undefined;
+  const marker: LocalActivityMarker = { name: String(data?.activity_type ?? '') };
+  if (a.failure) marker.error = failureMessage(a.failure) ?? 'failed';
+  else if (a.details?.result?.payloads?.length) marker.result = decodePayloads(a.details.result)[0];
+  return marker;
+}
+
+/** The engine's local definition lookup in this event, if it is one. */
+export const engineLocalActivity = (event: HistoryEvent): LocalActivityMarker | undefined => {
+  const marker = localActivityMarker(event);
+  return marker && ENGINE_LOCAL_ACTIVITIES.includes(marker.name) ? marker : undefined;
+};
+
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type AttributeKeys = Extract<keyof temporal.api.history.v1.IHistoryEvent, `${string}EventAttributes`>;
 /**

@@ -3,8 +3,10 @@
  * attempts and outcomes, child processes, durable timers, the events actors sent (accepted
  * Updates and Signals), and how the run ended. Pure.
  *
- * The engine's own `resolveDefinition` step is not one of the case's activities: it is kept apart
- * (`definitionStep`), so the activities are what the definition invoked.
+ * The engine's own definition step is not one of the case's activities: it is kept apart
+ * (`definitionStep`: the `resolveDefinition` activity, or the `resolveKnownDefinition` local
+ * activity's marker when the worker answered from its memory), so the activities are what the
+ * definition invoked.
  */
 import { assertedEvent } from './asserted-actor';
 import { recordedDefinition } from './case-input';
@@ -13,6 +15,7 @@ import {
   attributesOf,
   decodePayloads,
   durationMs,
+  engineLocalActivity,
   eventId,
   eventTimeIso,
   eventTimeMs,
@@ -88,7 +91,11 @@ export interface HistoryFacts {
   lastEventAt: string;
   /** The activities the definition invoked. */
   activities: ActivityRecord[];
-  /** The engine's resolveDefinition step of this run (not an invocation of the definition). */
+  /**
+   * The engine's definition step of this run (not an invocation of the definition): the
+   * `resolveDefinition` activity, or the `resolveKnownDefinition` local activity when it answered
+   * (its record has no input: a local activity's marker does not carry it).
+   */
   definitionStep?: ActivityRecord;
   children: ChildRecord[];
   timers: TimerRecord[];
@@ -116,12 +123,31 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
   const recorded = recordedDefinition(file);
   const trust = recorded.kind === 'resolved' ? recorded.resolved.actors : undefined;
   let end: RunEnd | undefined;
+  let localStep: ActivityRecord | undefined;
 
   for (const e of events) {
     const type = eventTypeName(e);
     const a = attributesOf(e) as EventAttributes;
     const at = eventTimeIso(e);
     switch (type) {
+      case 'MarkerRecorded': {
+        const marker = engineLocalActivity(e);
+        // The lookup that answered (null is "not known here": the resolveDefinition activity follows and is the step).
+        if (marker && !localStep && marker.result !== null && marker.result !== undefined) {
+          localStep = {
+            activityId: `local:${eventId(e)}`,
+            name: marker.name,
+            scheduledEventId: eventId(e),
+            scheduledAt: at,
+            input: undefined,
+            attempts: 1,
+            status: 'completed',
+            endedAt: at,
+            result: marker.result,
+          };
+        }
+        break;
+      }
       case 'ActivityTaskScheduled':
         activities.set(eventId(e), {
           activityId: String(a.activityId),
@@ -255,7 +281,7 @@ export function historyFacts(file: HistoryFile): HistoryFacts {
     firstEventAt: eventTimeIso(events[0]),
     lastEventAt: eventTimeIso(events[events.length - 1]),
     activities: [...activities.values()].filter((act) => !isEngineActivity(act.name)),
-    definitionStep: [...activities.values()].find((act) => isEngineActivity(act.name)),
+    definitionStep: localStep ?? [...activities.values()].find((act) => isEngineActivity(act.name)),
     children: [...children.values()],
     timers: [...timers.values()],
     received,

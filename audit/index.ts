@@ -13,7 +13,7 @@
 export { AuditError, type AuditErrorCode } from './errors';
 export { listHistoryFiles, parseHistoryJson, readHistoryFile, type HistoryFile } from './history-file';
 export { caseInput, checkRecordedDefinition, recordedDefinition, type CaseInput, type RecordedDefinition } from './case-input';
-export { ENGINE_ACTIVITIES, isEngineActivity } from './history-events';
+export { ENGINE_ACTIVITIES, ENGINE_LOCAL_ACTIVITIES, engineLocalActivity, isEngineActivity } from './history-events';
 export { canonicalHistory, digestMatches, historyDigest, type HistoryDigest } from './digest';
 export {
   describeFailure,

@@ -278,6 +278,21 @@ const CASES: Record<string, (r: Recorder) => Promise<void>> = {
     await docket.result(id);
   },
 
+  async 'refund-known-definition'({ docket }) {
+    // The definition step answered by the worker's local lookup (resolveKnownDefinition, a
+    // MarkerRecorded event) instead of the resolveDefinition activity: the client starts by full
+    // hash, and a first case makes sure this worker has read that version (when this case is
+    // recorded alone, nothing before it has).
+    const warmup = 'refund-known-definition-warmup';
+    await docket.start({ process: 'refund-approval', id: warmup, input: refund('C-1005', 90, 'bob', 'warm-up') });
+    await docket.state(warmup);
+    await docket.client.workflow.getHandle(warmup).terminate('warm-up only');
+    const id = 'refund-known-definition';
+    await docket.start({ process: 'refund-approval', id, input: refund('C-1006', 120, 'alice', 'item missing from parcel') });
+    await docket.send(id, { type: 'APPROVE', actor: as('lead', 'chen.lead'), data: { note: 'packing photo shows it missing' } });
+    await docket.result(id);
+  },
+
   async 'complaint-with-refund'({ docket, state }) {
     // After the monitor cases (the recorded monitor counts the five complaints above); its intake starts a new monitor run.
     const id = 'complaint-with-refund';

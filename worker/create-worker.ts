@@ -8,7 +8,12 @@
 import * as fs from 'node:fs';
 import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createResolveDefinition, RESOLVE_DEFINITION_ACTIVITY } from '../activities/resolve-definition';
+import {
+  createResolveDefinition,
+  createResolveKnownDefinition,
+  RESOLVE_DEFINITION_ACTIVITY,
+  RESOLVE_KNOWN_DEFINITION_ACTIVITY,
+} from '../activities/resolve-definition';
 import { ActorKeyError, loadActorSigningKey, loadTrustedActorKeys, trustedKeyOf } from '../client/actor-signer';
 import type { ActorTrust, TrustedActorKey } from '../contract/actor-assertion';
 import type { PinoLogger } from './logger';
@@ -195,13 +200,19 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
     allowInlineDefinitions,
     actorTrust,
   });
+  // Its local twin: answers a start by full hash from what resolveDefinition has already read, with no I/O.
+  const resolveKnownDefinition = createResolveKnownDefinition({ actorTrust });
   const tracing = workerTracing(options.tracing, prebuilt, (message) => options.logger?.warn(message));
   const own = options.workerOptions?.interceptors;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: { ...options.activities, [RESOLVE_DEFINITION_ACTIVITY]: resolveDefinition },
+    activities: {
+      ...options.activities,
+      [RESOLVE_DEFINITION_ACTIVITY]: resolveDefinition,
+      [RESOLVE_KNOWN_DEFINITION_ACTIVITY]: resolveKnownDefinition,
+    },
     // The workflow reports timeline entries to this sink; only auditors' replay listens (see contract/audit-sink.ts).
     sinks: { audit: { entry: { fn: () => undefined, callDuringReplay: false } }, ...tracing.sinks },
     maxCachedWorkflows: maxCachedWorkflows(env),

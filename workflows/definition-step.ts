@@ -1,10 +1,14 @@
 /**
  * The first step of every case run: check the start input's shape, then resolve the definition
- * through the `resolveDefinition` activity (recorded in the history, so replay and audit see
- * exactly what ran). Anything that makes the case unable to run fails it at once with a typed,
- * non-retryable failure; a workflow task is never left to retry for a reason that will not change.
+ * (recorded in the history, so replay and audit see exactly what ran). A start that names the
+ * full hash of a version this worker has already read and checked is answered by the local
+ * activity `resolveKnownDefinition` from the worker's memory (its result is a MarkerRecorded
+ * event, in the same workflow task); anything else, or a worker that does not know the version,
+ * goes through the `resolveDefinition` activity, which reads the registry. Anything that makes the
+ * case unable to run fails it at once with a typed, non-retryable failure; a workflow task is
+ * never left to retry for a reason that will not change.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseFailureCode, ProcessArgs, ResolvedDefinition, ResolveRequest } from '../contract/wire';
 import { unpackDefinition } from '../contract/packed-definition';
 import { checkedDefinition } from './definition-cache';
@@ -16,6 +20,23 @@ const { resolveDefinition } = proxyActivities<{ resolveDefinition(request: Resol
   // A registry that cannot be reached for a few minutes fails the start; refusals fail at once.
   retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 20 },
 });
+
+/**
+ * The local lookup (activities/resolve-definition.ts, `createResolveKnownDefinition`): a Map
+ * lookup with no I/O, so it never waits for anything and holds its workflow-task slot for well
+ * under a millisecond. A short timeout and two attempts: an attempt that fails is a worker bug or
+ * an overloaded event loop, not a registry that needs time, and the activity below is the fallback.
+ */
+const { resolveKnownDefinition } = proxyLocalActivities<{
+  resolveKnownDefinition(request: ResolveRequest): Promise<ResolvedDefinition | null>;
+}>({
+  startToCloseTimeout: '5s',
+  retry: { initialInterval: '100ms', maximumAttempts: 2 },
+});
+
+/** Histories recorded before the local lookup have no marker here: they replay the activity path. */
+export const LOCAL_LOOKUP_PATCH = 'docket-definition-local-lookup';
+const FULL_HASH = /^[0-9a-f]{64}$/;
 
 /** Fails the case on purpose: the code is the failure type every SDK can read. */
 export function failCase(code: CaseFailureCode, message: string): never {
@@ -44,6 +65,12 @@ export function resolveRequestOf(args: ProcessArgs | undefined): ResolveRequest 
 
 /** Runs the recorded resolution step; a refusal fails the case with the refusal's code. */
 export async function resolveCaseDefinition(request: ResolveRequest): Promise<ResolvedDefinition> {
+  // Asked only for a start by full hash (the patch's marker costs an event; other starts never take this path).
+  const byHash = request.definition === undefined && typeof request.version === 'string' && FULL_HASH.test(request.version);
+  if (byHash && patched(LOCAL_LOOKUP_PATCH)) {
+    const known = await resolveKnownDefinition(request).catch(() => null);
+    if (known) return known;
+  }
   try {
     return await resolveDefinition(request);
   } catch (err) {

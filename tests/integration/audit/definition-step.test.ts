@@ -24,7 +24,16 @@ import { ENGINE_ACTIVITIES } from '../../../audit/history-events';
 import { definitionHash } from '../../../dsl/hash';
 import { loadDefinitionFile } from '../../../dsl/load';
 import { testServer } from '../../support/server';
-import { docket, HISTORIES, history, historyV1, RECORDED_DEFINITIONS, thrownBy } from './support';
+import {
+  docket,
+  HISTORIES,
+  HISTORIES_LOCAL_LOOKUP,
+  history,
+  historyLocalLookup,
+  historyV1,
+  RECORDED_DEFINITIONS,
+  thrownBy,
+} from './support';
 
 const BEFORE = path.join(__dirname, 'fixtures', 'before-start-by-name.json');
 const README_POINTER = 'see docs/guide.md "Cases started before start-by-name"';
@@ -107,6 +116,50 @@ describe('every recorded history', () => {
         state: end.result!.state,
       });
     }
+  });
+});
+
+describe('a run whose definition the worker answered from its memory (the resolveKnownDefinition local activity)', () => {
+  let file: HistoryFile;
+  beforeAll(async () => {
+    file = await readHistoryFile(historyLocalLookup('refund-known-definition'));
+  });
+
+  it('reads the definition from the marker: the same version, deployer and hash as the activity would record', async () => {
+    // The definition it ran is in that directory's definitions/ (the shipped YAML has changed since tests/histories was recorded).
+    const { definition } = await loadDefinitionFile(path.join(HISTORIES_LOCAL_LOOKUP, 'definitions', 'refund-approval.yaml'));
+    expect(eventsOf(file).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveDefinition')).toEqual([]);
+    const c = caseInput(file);
+    expect(c).toMatchObject({
+      definitionHash: definitionHash(definition!),
+      definitionSource: 'registry',
+      definitionVersion: 1,
+      deployedBy: 'record-histories',
+      children: {},
+    });
+    const marker = eventsOf(file).find((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')!;
+    expect(historyFacts(file).definitionStep).toMatchObject({
+      name: 'resolveKnownDefinition',
+      status: 'completed',
+      scheduledEventId: Number(marker.eventId),
+    });
+    // Every scheduled activity is the definition's: the step is in none of the lists.
+    const names = historyFacts(file).activities.map((a) => a.name);
+    expect(names).toContain('issueRefund');
+    expect(names).toHaveLength(eventsOf(file).filter((e) => e.activityTaskScheduledEventAttributes).length);
+    expect(recordedActivations(file).invocations.map((i) => i.name)).not.toContain('resolveKnownDefinition');
+  });
+
+  it('starts the re-run machine in the first activation, where the marker was recorded, and reaches the recorded end', () => {
+    const { activations, definitionIn } = recordedActivations(file);
+    expect(definitionIn).toBe(0);
+    const rerun = rerunCase(file);
+    expect(rerun.startedAt).toBe(new Date(activations[0].at).toISOString());
+    expect(rerun.assumptions).toEqual([]);
+    expect({ outcome: rerun.outcome, state: rerun.state }).toEqual({
+      outcome: historyFacts(file).end!.result!.outcome,
+      state: historyFacts(file).end!.result!.state,
+    });
   });
 });
 

@@ -11,7 +11,7 @@ import { caseInput, listHistoryFiles, readHistoryFile, replayHistories, type Rep
 import { isDefinitionFileName } from '../../../dsl/file-kinds';
 import { loadDefinitionFile } from '../../../dsl/load';
 import { testServer } from '../../support/server';
-import { docket, HISTORIES, HISTORIES_V1, ROOT } from './support';
+import { docket, HISTORIES, HISTORIES_LOCAL_LOOKUP, HISTORIES_V1, ROOT } from './support';
 
 /** Event id of the history's resolveDefinition step (its ActivityTaskScheduled). */
 function resolveStep(file: string): number {
@@ -124,6 +124,17 @@ describe('histories recorded under version 1 of complaint and complaint-monitor'
     // Their complaints reported to the monitor by signal (signalProcess), which the worker still registers.
     const p2 = v1.find((r) => r.workflowId === 'complaint-p2-closed')!;
     expect(p2.timeline).toContainEqual(expect.objectContaining({ kind: 'invoke', activity: 'signalProcess', status: 'done' }));
+  });
+});
+
+describe('histories whose definition step the worker answered from its memory (resolveKnownDefinition)', () => {
+  it("replay: the local activity's marker gives the workflow its definition, with no resolveDefinition activity", async () => {
+    const known = await replayHistories(HISTORIES_LOCAL_LOOKUP, { workflowBundle: { codePath: testServer().bundlePath }, quiet: true });
+    expect(known.map((r) => path.basename(r.file))).toEqual(['refund-known-definition.json']);
+    expect(known.filter((r) => !r.ok)).toEqual([]);
+    expect(known[0].timeline.flatMap((e) => (e.kind === 'transition' ? e.to : []))).toEqual(['paying', 'approved']);
+    const events = (JSON.parse(readFileSync(known[0].file, 'utf8')) as { events: Array<Record<string, unknown>> }).events;
+    expect(events.filter((e) => JSON.stringify(e).includes('"resolveDefinition"'))).toEqual([]);
   });
 });
 

@@ -9,6 +9,12 @@ export const history = (name: string): string => path.join(HISTORIES, `${name}.j
 /** Histories recorded under version 1 of complaint and complaint-monitor (the monitor fed by one signal per complaint). */
 export const HISTORIES_V1 = path.join(ROOT, 'tests', 'histories-v1');
 export const historyV1 = (name: string): string => path.join(HISTORIES_V1, `${name}.json`);
+/**
+ * Histories whose definition step was answered by the worker's local lookup (resolveKnownDefinition,
+ * a MarkerRecorded event) instead of the resolveDefinition activity (tests/histories/README.md).
+ */
+export const HISTORIES_LOCAL_LOOKUP = path.join(ROOT, 'tests', 'histories-local-lookup');
+export const historyLocalLookup = (name: string): string => path.join(HISTORIES_LOCAL_LOOKUP, `${name}.json`);
 
 export interface Run {
   code: number;

@@ -2,7 +2,9 @@
  * Tamper evidence: the digest is over a canonical form of the history, so formatting and key
  * order do not change it, but any edited event does, and `docket audit verify` says so. And the
  * definition a case ran (recorded by its resolveDefinition step, with its hash) is checked against
- * its hash by `docket audit` and `docket replay`: an edited definition is DEFINITION_TAMPERED, exit 1.
+ * its hash by `docket audit` and `docket replay`: an edited definition is DEFINITION_TAMPERED, exit 1,
+ * whether the step was the resolveDefinition activity or the resolveKnownDefinition local activity
+ * (its marker).
  */
 import { packDefinition, unpackDefinition } from '../../../contract/packed-definition';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { AuditError, caseInput, historyDigest, parseHistoryJson, readHistoryFile
 import { definitionHash } from '../../../dsl/hash';
 import type { ProcessDefinition } from '../../../dsl/types';
 import { testServer } from '../../support/server';
-import { docket, history, thrownBy } from './support';
+import { docket, history, historyLocalLookup, thrownBy } from './support';
 
 const ORIGINAL = history('complaint-p2-closed');
 let tmp: string;
@@ -222,6 +224,52 @@ describe("a definition edited inside the history (the resolveDefinition step's r
     const report = await whatIf(definition, [REFUND, tampered]);
     expect(report.summary).toMatchObject({ histories: 2, compared: 1, skipped: 1 });
     expect(report.cases[1].skipped).toContain(`DEFINITION_TAMPERED`);
+  });
+});
+
+describe("a definition edited inside the local lookup's marker (resolveKnownDefinition), its hash kept", () => {
+  const KNOWN = historyLocalLookup('refund-known-definition');
+  let tampered: string;
+  let recordedHash: string;
+  let editedHash: string;
+  const message = () =>
+    `DEFINITION_TAMPERED: the definition recorded in the history (resolveKnownDefinition step) does not match its recorded hash: ` +
+    `recorded ${recordedHash}, computed ${editedHash}; the history was altered after the case ran`;
+
+  beforeAll(() => {
+    const json = JSON.parse(readFileSync(KNOWN, 'utf8')) as {
+      events: Array<{ markerRecordedEventAttributes?: { markerName?: string; details: { result: { payloads: JsonPayload[] } } } }>;
+    };
+    const markers = json.events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(markers).toHaveLength(1);
+    const payload = markers[0].markerRecordedEventAttributes!.details.result.payloads[0];
+    const resolved = decode(payload.data) as { hash: string; definitionDeflated: string };
+    recordedHash = resolved.hash;
+    // The refund's lead limit raised from 1000 to 1,000,000, packed again as a tamperer would.
+    const definition = unpackDefinition(resolved);
+    const text = JSON.stringify(definition);
+    expect(text).toContain('input.amount <= 1000');
+    const edited = JSON.parse(text.split('input.amount <= 1000').join('input.amount <= 1000000')) as ProcessDefinition;
+    editedHash = definitionHash(edited);
+    resolved.definitionDeflated = packDefinition(edited);
+    payload.data = encode(resolved);
+    tampered = write('refund-known-limit-raised.json', json, 2);
+  });
+
+  it('is DEFINITION_TAMPERED for the library, naming the step and both hashes', async () => {
+    expect(editedHash).not.toBe(recordedHash);
+    const file = await readHistoryFile(tampered);
+    const error = thrownBy(() => caseInput(file));
+    expect(error).toBeInstanceOf(AuditError);
+    expect(error).toMatchObject({ code: 'DEFINITION_TAMPERED', file: tampered, message: `${tampered}: ${message()}` });
+  });
+
+  it('makes `docket audit` and `docket replay` exit 1 with that line', async () => {
+    const audit = await docket(['audit', tampered, '--no-replay']);
+    expect(audit).toMatchObject({ code: 1, stdout: '', stderr: `docket: ${tampered}: ${message()}\n` });
+    const replay = await docket(['replay', tampered, '--bundle', testServer().bundlePath]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toBe(`FAILED  ${tampered}  tampered: ${tampered}: ${message()}\n1 history: 0 ok, 1 failed\n`);
   });
 });
 
