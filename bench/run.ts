@@ -268,6 +268,9 @@ async function main(): Promise<void> {
     const hashOf = (p: string) => deployed.deployed.find((d) => d.process === p)!.hash;
     const complaintHash = hashOf('complaint');
     const counterHash = hashOf('bench-counter');
+    // As ProcessClient.start names them: the registry's current version of each child process.
+    const complaintChildren = (await docket.definition('complaint', complaintHash)).children ?? {};
+    const counterChildren = (await docket.definition('bench-counter', counterHash)).children ?? {};
     say(`deployed complaint ${complaintHash.slice(0, 8)} (waits ${o.wait}) and bench-counter ${counterHash.slice(0, 8)}`);
 
     const workerOf = (v: Variant) => (v === 'docket' ? docketWorker : baseWorker);
@@ -298,7 +301,7 @@ async function main(): Promise<void> {
           ? await client.workflow.start(WORKFLOW_TYPE, {
               workflowId: id,
               taskQueue: docketWorker.taskQueue,
-              args: [{ process: 'complaint', version: complaintHash, input: INTAKE } satisfies ProcessArgs],
+              args: [{ process: 'complaint', version: complaintHash, children: complaintChildren, input: INTAKE } satisfies ProcessArgs],
               workflowIdReusePolicy: 'REJECT_DUPLICATE',
               // As ProcessClient.start sets them: the workflow then makes no upsert of its own for them.
               typedSearchAttributes: [
@@ -471,7 +474,7 @@ async function main(): Promise<void> {
             ? await client.workflow.start(WORKFLOW_TYPE, {
                 workflowId: id,
                 taskQueue: worker.taskQueue,
-                args: [{ process: 'bench-counter', version: counterHash, input: {} } satisfies ProcessArgs],
+                args: [{ process: 'bench-counter', version: counterHash, children: counterChildren, input: {} } satisfies ProcessArgs],
               })
             : await client.workflow.start(handCounter, { workflowId: id, taskQueue: worker.taskQueue });
         const latencies: number[] = [];

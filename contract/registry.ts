@@ -88,6 +88,11 @@ export interface DeployedDefinition extends DeployedVersion {
   definition: ProcessDefinition;
   /** Whether this is the process's current version. */
   current: boolean;
+  /**
+   * The `definition` Query only: the current version (hash) of each child process this version
+   * invokes, what a start names as `ProcessArgs.children`.
+   */
+  children?: Record<string, string>;
 }
 
 /** What the `definition` Query answers: the version, or why there is none (a Query that throws is hard to read in other SDKs). */

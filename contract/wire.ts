@@ -62,6 +62,15 @@ export interface ProcessArgs {
    */
   continueAsNewAfter?: number;
   /**
+   * The version of each child process the case may start, by definition hash (the registry's
+   * `definition` Query answers them as `children`; the TypeScript client sends them). Optional:
+   * without it the worker pins each child's current version. The worker takes none of them on
+   * the caller's word: each must be a version of that child deployed on the worker's task queue
+   * (`DEFINITION_NOT_FOUND` otherwise). With `version` as a full hash it lets the worker answer
+   * the definition step from memory, without a registry round trip (docs/performance.md).
+   */
+  children?: Record<string, string>;
+  /**
    * Set by the engine itself when a case continues as new: where the previous run stopped. A run
    * that was not continued as new refuses it (`INVALID_START`), so a caller cannot forge a state.
    */
@@ -103,7 +112,7 @@ export interface ResolvedDefinition {
 export interface ResolveRequest {
   process?: string;
   version?: number | string;
-  /** Children pinned by an earlier run of the same case (continue-as-new keeps them). */
+  /** Child versions pinned by an earlier run of the same case (continue-as-new keeps them), or named by the start's `children`. */
   children?: Record<string, string>;
   definition?: unknown;
 }

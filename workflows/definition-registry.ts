@@ -27,7 +27,9 @@ export async function definitionRegistry(carried?: { state?: RegistryState }): P
   setHandler(definitionsQuery, (request) => book.list(request?.process));
   setHandler(definitionQuery, (request) => {
     try {
-      return { found: book.find(request) };
+      const found = book.find(request);
+      // The children's current versions, so a client can start by hash with them pinned (ProcessArgs.children).
+      return { found: { ...found, children: book.currentChildren(found.definition) } };
     } catch (err) {
       if (err instanceof RegistryRefusal) return { refused: { code: err.code, message: err.message } };
       throw err;

@@ -1,14 +1,21 @@
 /**
  * The first step of every case run: check the start input's shape, then resolve the definition
  * (recorded in the history, so replay and audit see exactly what ran). A start that names the
- * full hash of a version this worker has already read and checked is answered by the local
- * activity `resolveKnownDefinition` from the worker's memory (its result is a MarkerRecorded
- * event, in the same workflow task); anything else, or a worker that does not know the version,
- * goes through the `resolveDefinition` activity, which reads the registry. Anything that makes the
- * case unable to run fails it at once with a typed, non-retryable failure; a workflow task is
- * never left to retry for a reason that will not change.
+ * full hash of its version and the versions of its child processes (`children`, as the TypeScript
+ * client and every continue-as-new do) is answered by the local activity `resolveKnownDefinition`
+ * from the worker's memory of versions it has read from the registry (its result is a
+ * MarkerRecorded event in the first workflow task: no activity task, no second workflow task).
+ * Anything else, or a worker that does not know those versions yet, goes through the
+ * `resolveDefinition` activity, which reads the registry. Anything that makes the case unable to
+ * run fails it at once with a typed, non-retryable failure; a workflow task is never left to retry
+ * for a reason that will not change.
+ *
+ * Why `children` in the start decides the path, not `patched()`: histories recorded before the
+ * local lookup have no `children` in their start (the field is new), so they replay the activity
+ * path without a patch marker; a patch would cost every new case a marker and the SDK's
+ * `TemporalChangeVersion` upsert, more than the lookup saves in bytes.
  */
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseFailureCode, ProcessArgs, ResolvedDefinition, ResolveRequest } from '../contract/wire';
 import { unpackDefinition } from '../contract/packed-definition';
 import { checkedDefinition } from './definition-cache';
@@ -34,9 +41,15 @@ const { resolveKnownDefinition } = proxyLocalActivities<{
   retry: { initialInterval: '100ms', maximumAttempts: 2 },
 });
 
-/** Histories recorded before the local lookup have no marker here: they replay the activity path. */
-export const LOCAL_LOOKUP_PATCH = 'docket-definition-local-lookup';
 const FULL_HASH = /^[0-9a-f]{64}$/;
+const VERSION_SELECTOR = /^[0-9a-f]{8,64}$/;
+
+/** What the start asks for, and whether the local lookup may answer it. */
+export interface DefinitionStepRequest {
+  request: ResolveRequest;
+  /** The start named its version by full hash and its children's versions: the local lookup is asked first. */
+  local: boolean;
+}
 
 /** Fails the case on purpose: the code is the failure type every SDK can read. */
 export function failCase(code: CaseFailureCode, message: string): never {
@@ -44,7 +57,7 @@ export function failCase(code: CaseFailureCode, message: string): never {
 }
 
 /** Checks the start input's shape; returns the resolution request. */
-export function resolveRequestOf(args: ProcessArgs | undefined): ResolveRequest {
+export function resolveRequestOf(args: ProcessArgs | undefined): DefinitionStepRequest {
   if (!args || typeof args !== 'object' || Array.isArray(args)) {
     failCase('INVALID_START', 'the workflow input must be one object: { "process": "complaint", "input": { … } }');
   }
@@ -60,14 +73,35 @@ export function resolveRequestOf(args: ProcessArgs | undefined): ResolveRequest 
   if (args.resume !== undefined && !workflowInfo().continuedFromExecutionRunId) {
     failCase('INVALID_START', '`resume` is set by the engine when a case continues as new; a new case cannot start with it');
   }
-  return { process: args.process, version: args.version, definition: args.definition, children: args.resume?.children };
+  if (args.children !== undefined) checkChildren(args.children);
+  // Pins of an earlier run come first: continue-as-new carries them in `resume` (runs recorded
+  // before `children` existed have them only there).
+  const children = args.resume?.children ?? args.children;
+  const request: ResolveRequest = { process: args.process, version: args.version, definition: args.definition, children };
+  const local =
+    args.children !== undefined && args.definition === undefined && typeof args.version === 'string' && FULL_HASH.test(args.version);
+  return { request, local };
+}
+
+/** `children` names a version of each child process, like `version` does for the process itself. */
+function checkChildren(children: unknown): void {
+  if (!children || typeof children !== 'object' || Array.isArray(children)) {
+    failCase('INVALID_START', 'children must be an object of child process → definition hash, e.g. { "refund-approval": "8cd10f01…" }');
+  }
+  for (const [child, version] of Object.entries(children)) {
+    if (typeof version !== 'string' || !VERSION_SELECTOR.test(version)) {
+      failCase(
+        'INVALID_START',
+        `children["${child}"] must be a definition hash (8 to 64 lower-case hex characters), got ${JSON.stringify(version)}`,
+      );
+    }
+  }
 }
 
 /** Runs the recorded resolution step; a refusal fails the case with the refusal's code. */
-export async function resolveCaseDefinition(request: ResolveRequest): Promise<ResolvedDefinition> {
-  // Asked only for a start by full hash (the patch's marker costs an event; other starts never take this path).
-  const byHash = request.definition === undefined && typeof request.version === 'string' && FULL_HASH.test(request.version);
-  if (byHash && patched(LOCAL_LOOKUP_PATCH)) {
+export async function resolveCaseDefinition({ request, local }: DefinitionStepRequest): Promise<ResolvedDefinition> {
+  if (local) {
+    // null: not known on this worker (or a child's pin is not); the registry decides below.
     const known = await resolveKnownDefinition(request).catch(() => null);
     if (known) return known;
   }

@@ -376,6 +376,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       definition: resolved.source === 'inline' ? def : undefined,
       input: args.input,
       continueAsNewAfter: args.continueAsNewAfter,
+      // With the full hash, the children named let the next run's definition step answer from memory.
+      ...(resolved.source === 'registry' ? { children: resolved.children } : {}),
       resume: {
         snapshot: actor.getPersistedSnapshot(),
         deadlines: record.pendingArmed(),

@@ -153,6 +153,20 @@ export class RegistryBook {
       .map(([name, entry]) => ({ process: name, title: entry.title, current: entry.current, versions: entry.versions, log: entry.log }));
   }
 
+  /**
+   * The current version (hash) of each child process a definition invokes: what a start names as
+   * `children`. A child that is not deployed is left out (deploy refuses a definition whose child
+   * is missing, so only a hand-made book lacks one; the worker then refuses the start).
+   */
+  currentChildren(def: ProcessDefinition): Record<string, string> {
+    const children: Record<string, string> = {};
+    for (const child of childProcesses(def)) {
+      const entry = has(this.state.processes, child) ? this.state.processes[child] : undefined;
+      if (entry) children[child] = entry.versions[entry.current - 1].hash;
+    }
+    return children;
+  }
+
   /** One version with its body: the current one, or by number or hash (prefix of 8 or more). */
   find(request: DefinitionRequest): DeployedDefinition {
     if (!request || typeof request.process !== 'string' || request.process === '') {

@@ -2,9 +2,9 @@
  * The definition step answered from the worker's memory (issue 10): a start that names the full
  * hash of a version this worker has already read from the registry is resolved by the local
  * activity `resolveKnownDefinition` (a MarkerRecorded event in the first workflow task) instead
- * of the `resolveDefinition` activity. A start the worker does not know, a start by name, and a
- * definition whose child process would be pinned to its current version still go through the
- * activity, exactly as before.
+ * of the `resolveDefinition` activity, when the start also names its children's versions
+ * (`children`, as the TypeScript client does). A start the worker does not know, and a start
+ * without `children` (by name, or recorded before the field existed), go through the activity.
  */
 import { caseInput, historyFacts, parseHistoryJson, type HistoryFile } from '../../audit';
 import type { ProcessArgs, StateView } from '../../contract/wire';
@@ -111,22 +111,61 @@ it('goes to the registry for a start by process name alone: no local lookup, no 
   expect(events.filter((e) => e.markerRecordedEventAttributes)).toEqual([]);
 });
 
-it('goes to the registry for a definition whose child would be pinned to its current version (a deployment can change it)', async () => {
+it("answers a start that names its children's versions from memory, the children pinned as named", async () => {
+  const current = await h.docket.definition('refund-approval');
   for (const name of ['child-first', 'child-second']) {
     const id = h.caseId(name);
     await h.docket.start({ process: 'complaint', id, input: complaint });
     const step = await definitionStep(id);
-    expect(step).toMatchObject({ markers: [{ type: 'resolveKnownDefinition', answered: false }], resolveActivities: 1 });
-    const current = await h.docket.definition('refund-approval');
+    // The client names the children the registry answered; the worker checks each against what it read from the registry.
+    const expected =
+      name === 'child-first'
+        ? { markers: [{ type: 'resolveKnownDefinition' }], resolveActivities: expect.any(Number) }
+        : { markers: [{ type: 'resolveKnownDefinition', answered: true }], resolveActivities: 0 };
+    expect(step).toMatchObject(expected);
     expect(caseInput(step.file).children).toEqual({ 'refund-approval': current.hash });
   }
+});
+
+it('refuses a child version that is not deployed for that child, from memory or not (DEFINITION_NOT_FOUND)', async () => {
+  const complaintVersion = await h.docket.definition('complaint');
+  // A deployed hash, but of another process: the complaint's own.
+  for (const forged of [complaintVersion.hash, 'f'.repeat(64)]) {
+    const id = h.caseId(`forged-child-${forged.slice(0, 4)}`);
+    const handle = await h.docket.client.workflow.start('process', {
+      workflowId: id,
+      taskQueue: h.taskQueue,
+      args: [
+        {
+          process: 'complaint',
+          version: complaintVersion.hash,
+          children: { 'refund-approval': forged },
+          input: complaint,
+        } satisfies ProcessArgs,
+      ],
+    });
+    const err = (await handle.result().catch((e: unknown) => e)) as { cause?: { type?: string; message?: string } };
+    expect(err.cause?.type).toBe('DEFINITION_NOT_FOUND');
+    expect(err.cause?.message).toContain('refund-approval');
+  }
+});
+
+it('refuses a malformed children object at once (INVALID_START), naming the field', async () => {
+  const handle = await h.docket.client.workflow.start('process', {
+    workflowId: h.caseId('bad-children'),
+    taskQueue: h.taskQueue,
+    args: [{ process: 'complaint', children: { 'refund-approval': 42 }, input: complaint } as unknown as ProcessArgs],
+  });
+  const err = (await handle.result().catch((e: unknown) => e)) as { cause?: { type?: string; message?: string } };
+  expect(err.cause?.type).toBe('INVALID_START');
+  expect(err.cause?.message).toContain('children["refund-approval"] must be a definition hash');
 });
 
 it('answers a continued run from memory, children included: the run before pinned them by hash', async () => {
   const id = h.caseId('continued');
   await h.docket.start({ process: 'complaint', id, input: complaint, continueAsNewAfter: 25 });
   const first = await definitionStep(id);
-  expect(first.markers).toEqual([{ type: 'resolveKnownDefinition', answered: false }]);
+  expect(first.markers).toMatchObject([{ type: 'resolveKnownDefinition' }]);
   for (;;) {
     const view = await h.docket.state(id);
     if (view.state.includes('awaiting_response')) break;

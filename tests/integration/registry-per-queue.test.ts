@@ -30,7 +30,8 @@ it('a version read on one task queue is not found for a start by its hash on ano
   const handle = await empty.docket.client.workflow.start(WORKFLOW_TYPE, {
     workflowId: empty.caseId('unknown-here'),
     taskQueue: empty.taskQueue,
-    args: [{ process: 'refund-approval', version: started.definitionHash, input }],
+    // With `children`, as ProcessClient starts: the local lookup is asked first and must not know it either.
+    args: [{ process: 'refund-approval', version: started.definitionHash, children: {}, input }],
   });
   const err = await handle.result().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowFailedError);
