@@ -18,7 +18,7 @@ import type { DeployedDefinition } from '../contract/registry';
 import { definitionQuery } from '../contract/registry-handles';
 import { registryWorkflowId } from '../contract/registry';
 import type { CaseFailureCode, ResolvedDefinition, ResolveRequest } from '../contract/wire';
-import { packDefinition } from '../contract/packed-definition';
+import { packDefinition, packResolution } from '../contract/packed-definition';
 import { definitionHash } from '../dsl/hash';
 import type { ProcessDefinition } from '../dsl/types';
 import { childProcesses, definitionProblems } from '../workflows/registry-book';
@@ -135,7 +135,7 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
  * and wait for each other. A lookup in a Map cannot wait for anything.
  */
 export function createResolveKnownDefinition(options: Pick<ResolveDefinitionOptions, 'taskQueue' | 'actorTrust'>) {
-  return async function resolveKnownDefinition(request: ResolveRequest): Promise<ResolvedDefinition | null> {
+  return async function resolveKnownDefinition(request: ResolveRequest): Promise<Uint8Array | null> {
     if (request?.definition !== undefined || typeof request?.process !== 'string') return null;
     if (typeof request.version !== 'string' || !FULL_HASH.test(request.version)) return null;
     const taskQueue = options.taskQueue ?? Context.current().info.taskQueue;
@@ -151,7 +151,8 @@ export function createResolveKnownDefinition(options: Pick<ResolveDefinitionOpti
       if (!entry || entry.process !== child) return null;
       children[child] = entry.hash;
     }
-    return registryResult(found, definition, children, options.actorTrust ? { actors: options.actorTrust } : {});
+    // Packed whole: recorded as binary, not base64 in JSON (contract/packed-definition.ts, packResolution).
+    return packResolution(registryResult(found, definition, children, options.actorTrust ? { actors: options.actorTrust } : {}));
   };
 }
 

@@ -82,7 +82,7 @@ export type RecordedDefinition =
   /** A run recorded before start-by-name: the definition was in the start input (`bundle`). */
   | { kind: 'before-start-by-name' }
   /** The run did not get as far as resolving its definition (failed at start, or still resolving). */
-  | { kind: 'unresolved'; reason: string };
+  | { kind: 'unresolved'; reason: string; tampered?: boolean };
 
 const BEFORE_START_BY_NAME =
   'recorded before start-by-name: the definition travelled in the start input (`bundle`) and the history has no resolveDefinition step, ' +
@@ -96,7 +96,8 @@ export function caseInput(file: HistoryFile): CaseInput {
   const args = (decodePayloads(started.input)[0] ?? {}) as ProcessArgs;
   const recorded = recordedDefinition(file);
   if (recorded.kind === 'before-start-by-name') throw new AuditError('NOT_A_DOCKET_CASE', file.file, BEFORE_START_BY_NAME);
-  if (recorded.kind === 'unresolved') throw new AuditError('NOT_A_DOCKET_CASE', file.file, recorded.reason);
+  if (recorded.kind === 'unresolved')
+    throw new AuditError(recorded.tampered ? 'DEFINITION_TAMPERED' : 'NOT_A_DOCKET_CASE', file.file, recorded.reason);
   const resolved = verified(file, recorded);
   return {
     workflowId: file.workflowId,
@@ -188,6 +189,14 @@ function fromResult(
   where: { step: string; scheduledEventId: number; completedAt: string; endedEventId?: number },
 ): RecordedDefinition {
   const { step, scheduledEventId, completedAt } = where;
+  const undecodable = (result as { undecodable?: unknown } | undefined)?.undecodable;
+  if (typeof undecodable === 'string') {
+    return {
+      kind: 'unresolved',
+      tampered: true,
+      reason: `DEFINITION_TAMPERED: the ${step} step's recorded result (event ${where.endedEventId ?? scheduledEventId}) cannot be unpacked (${undecodable}); the history was altered after the case ran`,
+    };
+  }
   if (
     !result ||
     typeof result !== 'object' ||

@@ -6,6 +6,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
+import { unpackResolution } from '../contract/packed-definition';
 
 export type HistoryEvent = NonNullable<History['events']>[number];
 type Payload = temporal.api.common.v1.IPayload;
@@ -115,6 +116,14 @@ export function localActivityMarker(event: HistoryEvent): LocalActivityMarker | 
   const marker: LocalActivityMarker = { name: String(data?.activity_type ?? '') };
   if (a.failure) marker.error = failureMessage(a.failure) ?? 'failed';
   else if (a.details?.result?.payloads?.length) marker.result = decodePayloads(a.details.result)[0];
+  // The definition lookup records its result packed, as bytes (contract/packed-definition.ts, packResolution).
+  if (marker.result instanceof Uint8Array && ENGINE_LOCAL_ACTIVITIES.includes(marker.name)) {
+    try {
+      marker.result = unpackResolution(marker.result);
+    } catch (err) {
+      marker.result = { undecodable: (err as Error).message };
+    }
+  }
   return marker;
 }
 

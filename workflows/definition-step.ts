@@ -17,7 +17,7 @@
  */
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseFailureCode, ProcessArgs, ResolvedDefinition, ResolveRequest } from '../contract/wire';
-import { unpackDefinition } from '../contract/packed-definition';
+import { unpackDefinition, unpackResolution } from '../contract/packed-definition';
 import { checkedDefinition } from './definition-cache';
 import { definitionHash } from '../dsl/hash';
 import type { ProcessDefinition } from '../dsl/types';
@@ -35,7 +35,7 @@ const { resolveDefinition } = proxyActivities<{ resolveDefinition(request: Resol
  * an overloaded event loop, not a registry that needs time, and the activity below is the fallback.
  */
 const { resolveKnownDefinition } = proxyLocalActivities<{
-  resolveKnownDefinition(request: ResolveRequest): Promise<ResolvedDefinition | null>;
+  resolveKnownDefinition(request: ResolveRequest): Promise<Uint8Array | null>;
 }>({
   startToCloseTimeout: '5s',
   retry: { initialInterval: '100ms', maximumAttempts: 2 },
@@ -103,7 +103,7 @@ export async function resolveCaseDefinition({ request, local }: DefinitionStepRe
   if (local) {
     // null: not known on this worker (or a child's pin is not); the registry decides below.
     const known = await resolveKnownDefinition(request).catch(() => null);
-    if (known) return known;
+    if (known) return unpackedResolution(known);
   }
   try {
     return await resolveDefinition(request);
@@ -116,6 +116,15 @@ export async function resolveCaseDefinition({ request, local }: DefinitionStepRe
       'DEFINITION_NOT_FOUND',
       `could not resolve the definition of "${request.process ?? 'the inline definition'}": ${(cause as Error)?.message ?? String(cause)}`,
     );
+  }
+}
+
+/** The local lookup's packed result (contract/packed-definition.ts, packResolution); unreadable bytes fail the case. */
+function unpackedResolution(bytes: Uint8Array): ResolvedDefinition {
+  try {
+    return unpackResolution(bytes);
+  } catch (err) {
+    failCase('INVALID_DEFINITION', `the definition step's recorded result could not be read: ${(err as Error)?.message ?? String(err)}`);
   }
 }
 

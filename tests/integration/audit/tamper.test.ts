@@ -6,7 +6,8 @@
  * whether the step was the resolveDefinition activity or the resolveKnownDefinition local activity
  * (its marker).
  */
-import { packDefinition, unpackDefinition } from '../../../contract/packed-definition';
+import { packDefinition, packResolution, unpackDefinition, unpackResolution } from '../../../contract/packed-definition';
+import type { ResolvedDefinition } from '../../../contract/wire';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -243,7 +244,8 @@ describe("a definition edited inside the local lookup's marker (resolveKnownDefi
     const markers = json.events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
     expect(markers).toHaveLength(1);
     const payload = markers[0].markerRecordedEventAttributes!.details.result.payloads[0];
-    const resolved = decode(payload.data) as { hash: string; definitionDeflated: string };
+    // The marker's result is the packed resolution, as bytes (binary/plain): unpacked, edited, packed again.
+    const resolved = unpackResolution(Buffer.from(payload.data, 'base64')) as ResolvedDefinition & { definitionDeflated: string };
     recordedHash = resolved.hash;
     // The refund's lead limit raised from 1000 to 1,000,000, packed again as a tamperer would.
     const definition = unpackDefinition(resolved);
@@ -252,7 +254,7 @@ describe("a definition edited inside the local lookup's marker (resolveKnownDefi
     const edited = JSON.parse(text.split('input.amount <= 1000').join('input.amount <= 1000000')) as ProcessDefinition;
     editedHash = definitionHash(edited);
     resolved.definitionDeflated = packDefinition(edited);
-    payload.data = encode(resolved);
+    payload.data = Buffer.from(packResolution(resolved)).toString('base64');
     tampered = write('refund-known-limit-raised.json', json, 2);
   });
 
@@ -270,6 +272,29 @@ describe("a definition edited inside the local lookup's marker (resolveKnownDefi
     const replay = await docket(['replay', tampered, '--bundle', testServer().bundlePath]);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toBe(`FAILED  ${tampered}  tampered: ${tampered}: ${message()}\n1 history: 0 ok, 1 failed\n`);
+  });
+});
+
+describe("the local lookup's marker whose packed bytes no longer unpack", () => {
+  it('is DEFINITION_TAMPERED for the library, naming the step and event', async () => {
+    const json = JSON.parse(readFileSync(historyLocalLookup('refund-known-definition'), 'utf8')) as {
+      events: Array<{
+        eventId: string;
+        markerRecordedEventAttributes?: { markerName?: string; details: { result: { payloads: JsonPayload[] } } };
+      }>;
+    };
+    const marker = json.events.find((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')!;
+    const payload = marker.markerRecordedEventAttributes!.details.result.payloads[0];
+    const bytes = Buffer.from(payload.data, 'base64');
+    bytes.fill(0xff, 0, 16); // not raw DEFLATE any more
+    payload.data = bytes.toString('base64');
+    const file = await readHistoryFile(write('refund-known-unpackable.json', json, 2));
+    const error = thrownBy(() => caseInput(file));
+    expect(error).toBeInstanceOf(AuditError);
+    expect(error).toMatchObject({ code: 'DEFINITION_TAMPERED' });
+    expect((error as Error).message).toContain(
+      `resolveKnownDefinition step's recorded result (event ${marker.eventId}) cannot be unpacked`,
+    );
   });
 });
 

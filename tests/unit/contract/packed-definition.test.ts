@@ -5,7 +5,15 @@
  */
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { fromBase64, packDefinition, toBase64, unpackDefinition } from '../../../contract/packed-definition';
+import {
+  fromBase64,
+  packDefinition,
+  packResolution,
+  toBase64,
+  unpackDefinition,
+  unpackResolution,
+} from '../../../contract/packed-definition';
+import type { ResolvedDefinition } from '../../../contract/wire';
 import { definitionHash } from '../../../dsl/hash';
 import { loadDefinitionFile } from '../../../dsl/load';
 import type { ProcessDefinition } from '../../../dsl/types';
@@ -43,5 +51,30 @@ describe('packed definition', () => {
     expect(() => unpackDefinition({})).toThrow(/neither/);
     expect(() => unpackDefinition({ definitionDeflated: 'not base64!' })).toThrow(/not base64/);
     expect(() => unpackDefinition({ definitionDeflated: toBase64(Uint8Array.from([1, 2, 3])) })).toThrow();
+  });
+
+  it("packs a whole resolution as raw DEFLATE bytes (the local lookup's marker): any zlib reads it, and it is smaller than its JSON", () => {
+    const resolved: ResolvedDefinition = {
+      process: complaint.process,
+      hash: definitionHash(complaint),
+      definitionDeflated: packDefinition(complaint),
+      children: { 'refund-approval': 'b'.repeat(64) },
+      source: 'registry',
+      version: 3,
+      deployedBy: 'ops',
+      deployedAt: '2026-12-03T07:00:00.000Z',
+    };
+    const bytes = packResolution(resolved);
+    expect(unpackResolution(bytes)).toEqual(resolved);
+    expect(JSON.parse(inflateRawSync(bytes).toString('utf8'))).toEqual(resolved);
+    // Smaller than the JSON it replaces, which itself carries the definition as base64.
+    expect(bytes.length).toBeLessThan(JSON.stringify(resolved).length * 0.8);
+  });
+
+  it('refuses bytes that are not a packed resolution, saying what is missing', () => {
+    expect(() => unpackResolution(new Uint8Array([0xff, 0xff, 0xff, 0xff]))).toThrow();
+    expect(() => unpackResolution(packResolution({ hash: 'x' } as unknown as ResolvedDefinition))).toThrow(
+      'the packed resolution is not a JSON object with process and hash',
+    );
   });
 });
