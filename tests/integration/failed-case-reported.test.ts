@@ -5,6 +5,9 @@
  * with a development-mode worker running an inline definition that loops when sent GO (a runaway
  * `always` cycle whose conditions validate cannot prove always hold fails the case as LOOP_DETECTED).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WORKFLOW_TYPE, type ProcessArgs } from '../../contract/wire';
 import { CaseFailedError, ProcessClient } from '../../client';
 import { userMessage } from '../../cli/run-command';
@@ -75,6 +78,10 @@ it('docket send exits 1 and says the case failed, with the reason', async () => 
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: namespace,
     DOCKET_TASK_QUEUE: dev.taskQueue,
+    // A data directory without a signing key, so the CLI sends the actor unsigned, as this
+    // development worker accepts: a checkout where `docket dev` once made .docket/actor-keys
+    // would otherwise sign with a key this worker does not trust (refused UNAUTHENTICATED).
+    DOCKET_DATA_DIR: mkdtempSync(join(tmpdir(), 'docket-no-keys-')),
   });
   expect(run.code).toBe(1);
   expect(run.stdout).toBe('');
