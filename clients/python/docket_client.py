@@ -83,13 +83,30 @@ class DocketClient:
     def __init__(self, client: Client, task_queue: str = "docket"):
         self.client, self.task_queue = client, task_queue
 
-    async def start(self, process, case_id, input, version=None) -> WorkflowHandle:
+    async def definition(self, process, version=None) -> dict:
+        """The registry's answer for a deployed version of ``process`` (default its current one):
+        ``hash``, ``version``, ``children`` (the current hash of each child process), ``definition``
+        and who deployed it when. Raises ``LookupError`` when the registry has no such version."""
+        request = {"process": process}
+        if version is not None:
+            request["version"] = version
+        handle = self.client.get_workflow_handle(f"docket-registry/{self.task_queue}")
+        answer = await handle.query("definition", request)
+        if answer.get("refused"):
+            raise LookupError(f"{answer['refused']['code']}: {answer['refused']['message']}")
+        return answer["found"]
+
+    async def start(self, process, case_id, input, version=None, children=None) -> WorkflowHandle:
         """Starts case ``case_id`` of the deployed process ``process`` (its current version, or
-        ``version``: a number or a definition hash). A case with that id that already exists,
-        running or closed, is returned as it is: the business key is never started twice."""
+        ``version``: a number or a definition hash). ``children`` names the version of each child
+        process by hash (``definition()["children"]``); with ``version`` as the full hash, the
+        worker can then resolve the definition from memory. A case with that id that already
+        exists, running or closed, is returned as it is: the business key is never started twice."""
         args = {"process": process, "input": input}
         if version is not None:
             args["version"] = version
+        if children is not None:
+            args["children"] = children
         try:
             return await self.client.start_workflow(
                 "process", args, id=case_id, task_queue=self.task_queue,

@@ -25,6 +25,8 @@ interface Summary {
   refund: { id: string; status: string; outcome: string; state: string[]; approvedBy: string[] };
   rejections: Array<{ case: string; event: string; code: string; allowed: string[] }>;
   listed: Array<{ id: string; status: string; DocketProcess: string; DocketState: string; DocketOutcome: string }>;
+  /** Two refunds started by full hash with `children`: the second resolved by the worker's local lookup. */
+  pinned: { ids: string[]; definitionStep: string; markerBytes: number; signed: boolean };
   seconds: number;
 }
 
@@ -118,6 +120,9 @@ describe('the wire contract from Python (temporalio, no Node)', () => {
       ]);
       expect(summary.rejections[0].allowed).toEqual(['RESOLVE', 'TRANSFER']);
       expect(summary.rejections[8].allowed).toEqual(['APPROVE', 'REJECT', 'REQUEST_INFO']);
+      // Python read the local lookup's packed marker with zlib (the wire contract's format).
+      expect(summary.pinned).toMatchObject({ ids: [expect.any(String), expect.any(String)], definitionStep: 'resolveKnownDefinition' });
+      expect(summary.pinned.markerBytes).toBeGreaterThan(0);
       expect(summary.listed.map((l) => [l.id, l.DocketProcess, l.DocketOutcome])).toEqual([
         [summary.complaint.id, 'complaint', 'closed'],
         [summary.refund.id, 'refund-approval', 'approved'],

@@ -19,10 +19,12 @@ Progress goes to stderr; the last stdout line is a JSON summary. Exit code 1 on 
 """
 import argparse
 import asyncio
+import base64
 import json
 import os
 import sys
 import time
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python"))
 
@@ -224,6 +226,36 @@ async def listed(docket, process, case_id, outcome):
         await asyncio.sleep(0.5)
 
 
+async def pinned_start(docket, run_id, signed):
+    """Starts two refunds as the TypeScript client does, by full hash with the children's versions
+    the registry answers: the second one's definition step is the worker's local lookup, a marker
+    whose result is raw DEFLATE of the resolution's JSON (read here with zlib), with no activity."""
+    found = await docket.definition("refund-approval")
+    check(len(found["hash"]) == 64 and found["children"] == {}, f"registry answer: hash {found['hash']}, children {found.get('children')}")
+    ids = [f"py-pinned-{run_id}-{n}" for n in (1, 2)]
+    for case_id in ids:
+        await docket.start("refund-approval", case_id, {
+            "caseId": "C-7002", "amount": 90, "requestedBy": "alice", "customerId": "cust-8", "reason": "dented box",
+        }, version=found["hash"], children=found["children"])
+        await wait_state(docket, case_id, "review.lead")
+    history = await docket.client.get_workflow_handle(ids[1]).fetch_history()
+    markers = [e.marker_recorded_event_attributes for e in history.events if e.HasField("marker_recorded_event_attributes")]
+    activities = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history.events
+                  if e.HasField("activity_task_scheduled_event_attributes")]
+    check(len(markers) == 1 and markers[0].marker_name == "core_local_activity", f"{ids[1]}: markers {[m.marker_name for m in markers]}")
+    check("resolveDefinition" not in activities, f"{ids[1]}: the definition step went to the registry: {activities}")
+    payload = markers[0].details["result"].payloads[0]
+    check(payload.metadata["encoding"] == b"binary/plain", f"{ids[1]}: marker result encoding {payload.metadata['encoding']}")
+    resolved = json.loads(zlib.decompress(payload.data, -15))
+    check(resolved["hash"] == found["hash"] and resolved["version"] == found["version"],
+          f"{ids[1]}: the marker resolved {resolved.get('hash')} v{resolved.get('version')}, the registry answered {found['hash']}")
+    definition = json.loads(zlib.decompress(base64.b64decode(resolved["definitionDeflated"]), -15))
+    check(definition["process"] == "refund-approval", f"{ids[1]}: packed definition is {definition.get('process')}")
+    for case_id in ids:
+        await docket.client.get_workflow_handle(case_id).terminate("conformance: pinned start checked")
+    return {"ids": ids, "definitionStep": "resolveKnownDefinition", "markerBytes": len(payload.data), "signed": signed}
+
+
 def check_signing_sample():
     """The Python canonical JSON and Ed25519 signature equal the TypeScript ones for the sample."""
     signed = ActorSigner("sample", SAMPLE_KEY, issuer="docket-test").assertion("case-1\t\u20ac", SAMPLE_EVENT, now=1767225600)
@@ -256,6 +288,9 @@ async def scenario(args):
     approvers = [a["by"] for a in paid["context"]["approvals"]]
     check(approvers == ["sam.sup", "fay.fin"], f"{refund_id}: approvals by {approvers}")
 
+    log("two refunds started by full hash with their children's versions (the worker's local lookup)")
+    pinned = await pinned_start(docket, args.run_id, bool(signers))
+
     log("listing both cases by DocketProcess")
     found = [await listed(docket, "complaint", complaint_id, "closed"),
              await listed(docket, "refund-approval", refund_id, "approved")]
@@ -266,6 +301,7 @@ async def scenario(args):
                    "approvedBy": approvers},
         "rejections": rejections,
         "listed": found,
+        "pinned": pinned,
         "seconds": round(time.monotonic() - started, 1),
     }
 
