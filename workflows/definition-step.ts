@@ -90,9 +90,11 @@ function checkChildren(children: unknown): void {
   }
   for (const [child, version] of Object.entries(children)) {
     if (typeof version !== 'string' || !VERSION_SELECTOR.test(version)) {
+      // Bounded: the caller's key and value may be anything, of any size.
+      const got = String(JSON.stringify(version) ?? typeof version).slice(0, 80);
       failCase(
         'INVALID_START',
-        `children["${child}"] must be a definition hash (8 to 64 lower-case hex characters), got ${JSON.stringify(version)}`,
+        `children[${JSON.stringify(child.slice(0, 80))}] must be a definition hash (8 to 64 lower-case hex characters), got ${got}`,
       );
     }
   }
