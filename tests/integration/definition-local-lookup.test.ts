@@ -159,6 +159,18 @@ it('refuses a malformed children object at once (INVALID_START), naming the fiel
   const err = (await handle.result().catch((e: unknown) => e)) as { cause?: { type?: string; message?: string } };
   expect(err.cause?.type).toBe('INVALID_START');
   expect(err.cause?.message).toContain('children["refund-approval"] must be a definition hash');
+
+  // A hostile one: a 10,000-character key holding a large object. The message quotes both bounded.
+  const hostile = await h.docket.client.workflow.start('process', {
+    workflowId: h.caseId('hostile-children'),
+    taskQueue: h.taskQueue,
+    args: [
+      { process: 'complaint', children: { ['k'.repeat(10_000)]: { big: 'x'.repeat(10_000) } }, input: complaint } as unknown as ProcessArgs,
+    ],
+  });
+  const refused = (await hostile.result().catch((e: unknown) => e)) as { cause?: { type?: string; message?: string } };
+  expect(refused.cause?.type).toBe('INVALID_START');
+  expect(refused.cause?.message?.length).toBeLessThan(400);
 });
 
 it('answers a continued run from memory, children included: the run before pinned them by hash', async () => {
