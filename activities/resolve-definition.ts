@@ -116,7 +116,7 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
     checkedBodies.set(hash, definition);
     entriesByHash.set(entryKey(taskQueue, hash), found);
     const children = await pinChildren(definition, request.children, lookup);
-    return registryResult(found, definition, children, actors);
+    return registryResult(found, definition, children, options.actorTrust);
   };
 }
 
@@ -125,9 +125,9 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
  * (workflows/definition-step.ts). It does no I/O at all: it answers only from this worker's
  * in-memory caches of deployed versions that `resolveDefinition` already read from the registry
  * and checked (immutable: a hash is its content), and only a start that names the full hash.
- * Anything else, including a child process that would be pinned to its *current* version (which a
- * deployment or rollback can change), is `null`, "not known here", and the workflow runs the
- * activity as before.
+ * Anything else, including a child process not named by hash (only the registry knows a child's
+ * *current* version, which a deployment or rollback can change), is `null`, "not known here", and
+ * the workflow runs the activity as before.
  *
  * Why no I/O: a local activity holds its workflow-task slot while it runs. The earlier attempt
  * (docs/performance.md, "the definition step as a local activity") queried the registry workflow,
@@ -146,13 +146,13 @@ export function createResolveKnownDefinition(options: Pick<ResolveDefinitionOpti
     for (const child of childProcesses(definition)) {
       const wanted =
         request.children && Object.prototype.hasOwnProperty.call(request.children, child) ? request.children[child] : undefined;
-      // Only a child pinned by full hash by an earlier run of the case; "the current version" needs the registry.
+      // Only a child pinned by full hash (by the start's `children` or an earlier run); "the current version" needs the registry.
       const entry = typeof wanted === 'string' && FULL_HASH.test(wanted) ? entriesByHash.get(entryKey(taskQueue, wanted)) : undefined;
       if (!entry || entry.process !== child) return null;
       children[child] = entry.hash;
     }
     // Packed whole: recorded as binary, not base64 in JSON (contract/packed-definition.ts, packResolution).
-    return packResolution(registryResult(found, definition, children, options.actorTrust ? { actors: options.actorTrust } : {}));
+    return packResolution(registryResult(found, definition, children, options.actorTrust));
   };
 }
 
@@ -161,7 +161,7 @@ function registryResult(
   found: DeployedDefinition,
   definition: ProcessDefinition,
   children: Record<string, string>,
-  actors: { actors?: ActorTrust },
+  actorTrust: ActorTrust | undefined,
 ): ResolvedDefinition {
   const hash = found.hash;
   return {
@@ -174,7 +174,7 @@ function registryResult(
     version: found.version,
     deployedBy: found.deployedBy,
     deployedAt: found.deployedAt,
-    ...actors,
+    ...(actorTrust ? { actors: actorTrust } : {}),
   };
 }
 

@@ -116,8 +116,17 @@ export function localActivityMarker(event: HistoryEvent): LocalActivityMarker | 
   const marker: LocalActivityMarker = { name: String(data?.activity_type ?? '') };
   if (a.failure) marker.error = failureMessage(a.failure) ?? 'failed';
   else if (a.details?.result?.payloads?.length) marker.result = decodePayloads(a.details.result)[0];
-  // The definition lookup records its result packed, as bytes (contract/packed-definition.ts, packResolution).
-  if (marker.result instanceof Uint8Array && ENGINE_LOCAL_ACTIVITIES.includes(marker.name)) {
+  return marker;
+}
+
+/**
+ * The engine's local definition lookup in this event, if it is one, its result unpacked (it is
+ * recorded as bytes: contract/packed-definition.ts, packResolution).
+ */
+export const engineLocalActivity = (event: HistoryEvent): LocalActivityMarker | undefined => {
+  const marker = localActivityMarker(event);
+  if (!marker || !ENGINE_LOCAL_ACTIVITIES.includes(marker.name)) return undefined;
+  if (marker.result instanceof Uint8Array) {
     try {
       marker.result = unpackResolution(marker.result);
     } catch (err) {
@@ -125,12 +134,6 @@ export function localActivityMarker(event: HistoryEvent): LocalActivityMarker | 
     }
   }
   return marker;
-}
-
-/** The engine's local definition lookup in this event, if it is one. */
-export const engineLocalActivity = (event: HistoryEvent): LocalActivityMarker | undefined => {
-  const marker = localActivityMarker(event);
-  return marker && ENGINE_LOCAL_ACTIVITIES.includes(marker.name) ? marker : undefined;
 };
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
