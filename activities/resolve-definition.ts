@@ -134,7 +134,15 @@ export function createResolveDefinition(options: ResolveDefinitionOptions) {
  * which needs a workflow-task slot on the same worker, so a burst of starts could hold every slot
  * and wait for each other. A lookup in a Map cannot wait for anything.
  */
+/** Distinct `children` combinations kept packed per deployed version (the oldest dropped first). */
+const MAX_PACKED_ANSWERS_PER_VERSION = 16;
+
 export function createResolveKnownDefinition(options: Pick<ResolveDefinitionOptions, 'taskQueue' | 'actorTrust'>) {
+  // The packed answer per deployed version and children named: deflating the same resolution for
+  // every case was about a millisecond of the worker's CPU per case (docs/performance.md). Keyed by
+  // the registry entry object, so an entry the worker reloads is packed afresh; the actor trust is
+  // this worker's, fixed for the closure.
+  const packedAnswers = new WeakMap<DeployedDefinition, Map<string, Uint8Array>>();
   return async function resolveKnownDefinition(request: ResolveRequest): Promise<Uint8Array | null> {
     if (request?.definition !== undefined || typeof request?.process !== 'string') return null;
     if (typeof request.version !== 'string' || !FULL_HASH.test(request.version)) return null;
@@ -152,7 +160,16 @@ export function createResolveKnownDefinition(options: Pick<ResolveDefinitionOpti
       children[child] = entry.hash;
     }
     // Packed whole: recorded as binary, not base64 in JSON (contract/packed-definition.ts, packResolution).
-    return packResolution(registryResult(found, definition, children, options.actorTrust));
+    const byChildren = packedAnswers.get(found) ?? packedAnswers.set(found, new Map()).get(found)!;
+    const key = JSON.stringify(children);
+    let packed = byChildren.get(key);
+    if (!packed) {
+      packed = packResolution(registryResult(found, definition, children, options.actorTrust));
+      // Bounded: the children named come from the caller; a few combinations per version are normal.
+      if (byChildren.size >= MAX_PACKED_ANSWERS_PER_VERSION) byChildren.delete(byChildren.keys().next().value as string);
+      byChildren.set(key, packed);
+    }
+    return packed;
   };
 }
 

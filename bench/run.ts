@@ -234,6 +234,7 @@ async function main(): Promise<void> {
   const server = await startDevServer({ dataDir, cliPath: cli });
   const workers: BenchWorker[] = [];
   const profileDir = path.join(dataDir, 'profiles');
+  const handProfileDir = path.join(dataDir, 'profiles-hand');
   try {
     const stamp = Date.now().toString(36);
     // docket's workflow bundle, built once: its worker, the replay and the profile's module names use it.
@@ -248,7 +249,13 @@ async function main(): Promise<void> {
         o.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
         { DOCKET_WORKFLOW_BUNDLE: docketBundle },
       ),
-      BenchWorker.start('baseline', 'baseline', server.address, `bench-hand-${stamp}`, []),
+      BenchWorker.start(
+        'baseline',
+        'baseline',
+        server.address,
+        `bench-hand-${stamp}`,
+        o.profile ? ['--cpu-prof', '--cpu-prof-dir', handProfileDir] : [],
+      ),
     ]);
     workers.push(docketWorker, baseWorker);
     const connection = await Connection.connect({ address: server.address });
@@ -513,16 +520,23 @@ async function main(): Promise<void> {
     // Stopped first: the docket worker writes its profiles (one per thread) when it exits.
     for (const w of workers) await w.stop();
     let profile: ProfileSummary | undefined;
+    let handProfile: ProfileSummary | undefined;
     if (o.profile) {
-      const files = fs
-        .readdirSync(profileDir)
-        .filter((f) => f.endsWith('.cpuprofile'))
-        .map((f) => path.join(profileDir, f));
-      profile = summarizeProfiles(files, profileWindow, docketBundle);
+      // Both workers are profiled, so a function's cost can be set against the hand-written one's.
       const kept = path.join(o.out, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-'));
-      fs.mkdirSync(kept, { recursive: true });
-      for (const f of files) fs.copyFileSync(f, path.join(kept, path.basename(f)));
-      profile.files = files.map((f) => path.relative(ROOT, path.join(kept, path.basename(f))));
+      const keep = (dir: string, into: string, bundle?: string): ProfileSummary => {
+        const files = fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => path.join(dir, f));
+        const summary = summarizeProfiles(files, profileWindow, bundle);
+        fs.mkdirSync(into, { recursive: true });
+        for (const f of files) fs.copyFileSync(f, path.join(into, path.basename(f)));
+        summary.files = files.map((f) => path.relative(ROOT, path.join(into, path.basename(f))));
+        return summary;
+      };
+      profile = keep(profileDir, kept, docketBundle);
+      handProfile = keep(handProfileDir, path.join(kept, 'hand'));
     }
 
     const summary = summarize(batches, histories, replay);
@@ -537,6 +551,7 @@ async function main(): Promise<void> {
       growth,
       refusedByEvent,
       profile,
+      handProfile,
       rounds: batches.map(({ ids: _ids, updateMs, ...b }) => ({
         ...b,
         updateP50Ms: median(updateMs),
@@ -723,6 +738,7 @@ function markdown(r: {
   summary: Summary;
   growth: Record<string, GrowthResult>;
   profile?: ProfileSummary;
+  handProfile?: ProfileSummary;
 }): string {
   const s = r.summary;
   const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
@@ -791,6 +807,18 @@ function markdown(r: {
     lines.push(...r.profile.topFunctions.slice(0, 15).map((f) => `| \`${f.name}\` | ${fmt(f.selfMs)} | ${(f.share * 100).toFixed(1)} % |`));
     lines.push('', '| by package / folder | self ms | share |', '|---|---:|---:|');
     lines.push(...r.profile.byModule.slice(0, 10).map((f) => `| ${f.name} | ${fmt(f.selfMs)} | ${(f.share * 100).toFixed(1)} % |`));
+  }
+  if (r.handProfile) {
+    lines.push(
+      '',
+      `Hand-written worker CPU profile (all threads, measured rounds only, ${fmt(r.handProfile.busyMs)} ms busy): top self time`,
+      '',
+      '| function | self ms | share |',
+      '|---|---:|---:|',
+    );
+    lines.push(
+      ...r.handProfile.topFunctions.slice(0, 15).map((f) => `| \`${f.name}\` | ${fmt(f.selfMs)} | ${(f.share * 100).toFixed(1)} % |`),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

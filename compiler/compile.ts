@@ -14,6 +14,7 @@ import { inState as inStateOf, type CaseError } from './case-error';
 import { compensationFor, type CompensationRequest } from './compensation';
 import { celEvent, evaluateIn, evaluateMapIn, variablesFor } from './expressions';
 import { clearRegionOutputs, joinEvent, keepRegionOutput } from './joins';
+import { CASE_BINDING } from './case-binding';
 import { finalOutput } from './outcome';
 import { displayPath, nodeId, transitionList, type StatePath } from './state-paths';
 import { timerDelayMs } from './timer-due';
@@ -61,6 +62,9 @@ export interface RuntimeHooks {
   caseError?(err: CaseError): void;
 }
 
+/** An invocation request as the machine hands it to its invocation actor: with the case it belongs to. */
+type BoundInvokeRequest = InvokeRequest & { [CASE_BINDING]: CaseBinding };
+
 /** Event types the runtime sends back when an invocation of the state at `path` ends. */
 export const invokeDoneEvent = (path: StatePath) => `docket.invoke.done.${nodeId(path)}`;
 export const invokeErrorEvent = (path: StatePath) => `docket.invoke.error.${nodeId(path)}`;
@@ -70,13 +74,69 @@ export const deadlineKey = (path: StatePath, index: number) => `${nodeId(path)}#
 type Ctx = Record<string, unknown>;
 type Args = { context: Ctx; event: AnyEventObject };
 
+/**
+ * What one case brings to a compiled machine: its input, its runtime hooks and the last delay of
+ * each of its deadlines. The machine's code finds it in the case's XState context under
+ * `CASE_BINDING` (compiler/case-binding.ts), so one machine serves every case of a definition
+ * (`machineFor`). It is neither persisted (continue-as-new), nor sent, nor seen by CEL.
+ */
+export interface CaseBinding {
+  input: Record<string, unknown>;
+  hooks: RuntimeHooks;
+  /** The last delay computed for each deadline key, so its firing knows how long it waited. */
+  lastDelay: Map<string, number>;
+}
+
+/** The actor input that binds a machine from `machineFor` to one case. */
+export function caseBinding(input: Record<string, unknown>, hooks: RuntimeHooks): CaseBinding {
+  return { input, hooks, lastDelay: new Map() };
+}
+
+/**
+ * Binds a persisted snapshot (continue-as-new) to the case before `createActor` restores it: the
+ * binding is not persisted, and a restored snapshot does not run the context factory.
+ */
+export function bindSnapshot<T extends { context?: unknown }>(snapshot: T, binding: CaseBinding): T {
+  if (snapshot?.context && typeof snapshot.context === 'object') (snapshot.context as Ctx)[CASE_BINDING as never] = binding;
+  return snapshot;
+}
+
+const bindingOf = (context: Ctx): CaseBinding => (context as Record<symbol, CaseBinding>)[CASE_BINDING];
+
+/** Machines compiled per definition object. Pinned definitions are cached and frozen (workflows/definition-cache.ts), so every case of a version gets the same one. */
+const machines = new WeakMap<ProcessDefinition, AnyStateMachine>();
+
+/**
+ * The compiled machine of `def`, shared by every case of it: create each case's actor with
+ * `{ input: caseBinding(input, hooks) }` (and a restored snapshot through `bindSnapshot`).
+ *
+ * Why shared: compiling the definition and building XState's state-node tree was about 1.5 ms of
+ * the worker's workflow thread per case (docs/performance.md). Safe: the machine holds no case's
+ * state; everything a case owns is in its actor and its binding.
+ */
+export function machineFor(def: ProcessDefinition): AnyStateMachine {
+  let machine = machines.get(def);
+  if (!machine) {
+    machine = buildMachine(def);
+    machines.set(def, machine);
+  }
+  return machine;
+}
+
 /** Compiles `def` for one case. `input` is the case's start payload (validated by the caller). */
 export function compileDefinition(def: ProcessDefinition, input: Record<string, unknown>, hooks: RuntimeHooks): AnyStateMachine {
+  return buildMachine(def, caseBinding(input, hooks));
+}
+
+/** `bound`: the case's binding fixed in the machine (compileDefinition); without, the actor's input (machineFor). */
+function buildMachine(def: ProcessDefinition, bound?: CaseBinding): AnyStateMachine {
   const delays: Record<string, (args: Args) => number> = {};
-  const inState = <T>(state: string, what: string, fn: () => T): T => inStateOf(state, what, fn, hooks.caseError);
-  /** The last delay computed for each deadline key, so its firing knows how long it waited. */
-  const lastDelay = new Map<string, number>();
-  const scope = ({ context, event }: Args) => ({ input, context, event, now: hooks.now(), caseId: hooks.caseId });
+  const inState = <T>(args: Pick<Args, 'context'>, state: string, what: string, fn: () => T): T =>
+    inStateOf(state, what, fn, bindingOf(args.context).hooks.caseError);
+  const scope = ({ context, event }: Args) => {
+    const { input, hooks } = bindingOf(context);
+    return { input, context, event, now: hooks.now(), caseId: hooks.caseId };
+  };
 
   const transitions = (
     source: StatePath,
@@ -115,7 +175,7 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
         ? (args: Args) => {
             if (roles && !celEvent(args.event).actor.roles.some((r) => roles.includes(r))) return false;
             if (guardExpr === undefined) return true;
-            return inState(state, `the condition of ${what}`, () =>
+            return inState(args, state, `the condition of ${what}`, () =>
               evaluateBoolean(guardExpr, variablesFor(def, guardExpr, scope(seen(args)))),
             );
           }
@@ -126,6 +186,7 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
       out.guard = (args: Args) => {
         const taken = guard ? guard(args) : true;
         if (taken) {
+          const { hooks, lastDelay } = bindingOf(args.context);
           hooks.automaticStep?.(
             automatic === 'always' ? { kind: 'always', state } : { kind: 'after', state, delayMs: lastDelay.get(automatic.after) },
           );
@@ -139,7 +200,7 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
   };
 
   const assignFrom = (exprs: Record<string, string>, state: string, what: string, seen?: (args: Args) => Args) =>
-    assign((args: Args) => inState(state, what, () => evaluateMapIn(def, exprs, scope(seen ? seen(args) : args))));
+    assign((args: Args) => inState(args, state, what, () => evaluateMapIn(def, exprs, scope(seen ? seen(args) : args))));
 
   const compileActions = (actions: Action[] | undefined, state: string, what: string) =>
     (actions ?? []).flatMap((a) => {
@@ -147,14 +208,17 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
       if (a.assign) out.push(assignFrom(a.assign, state, `the ${what} assignments`));
       if (a.log) {
         const source = a.log;
-        out.push((args: Args) => hooks.log(String(inState(state, `the ${what} log`, () => evaluateIn(def, source, scope(args))))));
+        out.push((args: Args) =>
+          bindingOf(args.context).hooks.log(String(inState(args, state, `the ${what} log`, () => evaluateIn(def, source, scope(args))))),
+        );
       }
       return out;
     });
 
   const delayMs = (d: DelaySpec, args: Args, state: string, key: string): number => {
     const what = d.at !== undefined ? `the due time (at) \`${d.at}\`` : `the delay \`${d.delay}\``;
-    const ms = inState(state, what, () => timerDelayMs(d, hooks.now(), (source) => evaluateIn(def, source, scope(args))));
+    const { hooks, lastDelay } = bindingOf(args.context);
+    const ms = inState(args, state, what, () => timerDelayMs(d, hooks.now(), (source) => evaluateIn(def, source, scope(args))));
     lastDelay.set(key, ms);
     return ms;
   };
@@ -167,11 +231,11 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
     const state = displayPath(path);
     if (spec.type === 'final' && path.length === 1) {
       // The case's outcome and output, fixed as it ends (compiler/outcome.ts); the machine's output.
-      node.output = (args: Args) => inState(state, 'the outcome and output', () => finalOutput(def, path[0], spec, scope(args)));
+      node.output = (args: Args) => inState(args, state, 'the outcome and output', () => finalOutput(def, path[0], spec, scope(args)));
     } else if (spec.type === 'final' && spec.output) {
       // A nested final state's output: its region's (or compound parent's) done event carries it to the join.
       const exprs = spec.output;
-      node.output = (args: Args) => inState(state, 'the output', () => evaluateMapIn(def, exprs, scope(args)));
+      node.output = (args: Args) => inState(args, state, 'the output', () => evaluateMapIn(def, exprs, scope(args)));
     }
     if (spec.states) {
       node.states = Object.fromEntries(Object.entries(spec.states).map(([name, child]) => [name, compileState([...path, name], child)]));
@@ -204,16 +268,16 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
       // Report deadlines after the state's own entry assignments, as XState schedules them then too.
       entry.push((args: Args) =>
         spec.after!.forEach((d, i) =>
-          hooks.deadlineArmed({
+          bindingOf(args.context).hooks.deadlineArmed({
             key: deadlineKey(path, i),
             name: d.name ?? `${displayPath(path)}.after[${i}]`,
             state: displayPath(path),
-            dueMs: hooks.now() + delayMs(d, args, state, deadlineKey(path, i)),
+            dueMs: bindingOf(args.context).hooks.now() + delayMs(d, args, state, deadlineKey(path, i)),
             target: d.target,
           }),
         ),
       );
-      exit.push(() => spec.after!.forEach((_, i) => hooks.deadlineCleared(deadlineKey(path, i))));
+      exit.push((args: Args) => spec.after!.forEach((_, i) => bindingOf(args.context).hooks.deadlineCleared(deadlineKey(path, i))));
     }
 
     if (spec.invoke) {
@@ -223,17 +287,19 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
       node.invoke = {
         id: `invoke:${nodeId(path)}`,
         src: 'invocation',
-        input: (args: Args): InvokeRequest => ({
+        input: (args: Args): BoundInvokeRequest => ({
+          // The case's hooks start it (see `invocation` below); a symbol key, so never persisted.
+          [CASE_BINDING]: bindingOf(args.context),
           ...(undo && {
             compensation: (output: unknown) =>
-              inState(state, `the input (with) of the compensation of ${kind} ${inv.activity ?? inv.process}`, () =>
+              inState(args, state, `the input (with) of the compensation of ${kind} ${inv.activity ?? inv.process}`, () =>
                 compensationFor(def, undo, { state, compensates: (inv.activity ?? inv.process)! }, scope(args), output),
               ),
           }),
           state: displayPath(path),
           kind,
           name: (inv.activity ?? inv.process)!,
-          input: inState(state, `the input (with) of ${kind} ${inv.activity ?? inv.process}`, () =>
+          input: inState(args, state, `the input (with) of ${kind} ${inv.activity ?? inv.process}`, () =>
             evaluateMapIn(def, inv.with, scope(args)),
           ),
           timeoutMs: inv.timeout ? parseDuration(inv.timeout) : undefined,
@@ -253,9 +319,9 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
 
   const states = Object.fromEntries(Object.entries(def.states).map(([name, spec]) => [name, compileState([name], spec)]));
 
-  const invocation = fromCallback<AnyEventObject, InvokeRequest>(({ sendBack, input: request }) => {
+  const invocation = fromCallback<AnyEventObject, BoundInvokeRequest>(({ sendBack, input: request }) => {
     const path = request.state.split('.');
-    return hooks.startInvocation(
+    return request[CASE_BINDING].hooks.startInvocation(
       request,
       (output) => sendBack({ type: invokeDoneEvent(path), output }),
       (error) => sendBack({ type: invokeErrorEvent(path), error }),
@@ -271,10 +337,17 @@ export function compileDefinition(def: ProcessDefinition, input: Record<string, 
     ...(Object.keys(processOn).length ? { on: processOn } : {}),
     // The top-level final state's outcome and output (its done event's output, see compileState).
     output: ({ event }: Args) => event.output,
-    context: () =>
-      inState(def.initial, 'the initial context', () =>
-        evaluateMapIn(def, def.context, { input, context: {}, now: hooks.now(), caseId: hooks.caseId }),
-      ),
+    context: ({ input: actorInput }: { input: unknown }) => {
+      const binding = bound ?? (actorInput as CaseBinding);
+      const { input, hooks } = binding;
+      const initial = inStateOf(
+        def.initial,
+        'the initial context',
+        () => evaluateMapIn(def, def.context, { input, context: {}, now: hooks.now(), caseId: hooks.caseId }),
+        hooks.caseError,
+      );
+      return { ...initial, [CASE_BINDING]: binding };
+    },
     states: states as never,
   }) as unknown as AnyStateMachine;
 }

@@ -11,6 +11,7 @@
  */
 import { assign, type AnyEventObject } from 'xstate';
 import type { StateSpec } from '../dsl/types';
+import { CASE_BINDING } from './case-binding';
 import { nodeId, type StatePath } from './state-paths';
 
 /** The reserved context key holding region outputs by parallel state (not a CEL identifier, so no definition can name it). */
@@ -23,10 +24,11 @@ type RegionOutputs = Record<string, Record<string, unknown>>;
 /** XState's done event of the state at `path`. */
 export const doneStateEvent = (path: StatePath) => `xstate.done.state.${nodeId(path)}`;
 
-/** The context without the engine's reserved keys: what views, results and timelines show. */
+/** The context without the engine's reserved keys (region outputs, the case binding): what views, results and timelines show. */
 export function publicContext(context: Ctx): Ctx {
-  if (!Object.prototype.hasOwnProperty.call(context, REGION_OUTPUTS_KEY)) return context;
-  const { [REGION_OUTPUTS_KEY]: _hidden, ...rest } = context;
+  const bound = Object.prototype.hasOwnProperty.call(context, CASE_BINDING);
+  if (!bound && !Object.prototype.hasOwnProperty.call(context, REGION_OUTPUTS_KEY)) return context;
+  const { [REGION_OUTPUTS_KEY]: _hidden, [CASE_BINDING as never]: _binding, ...rest } = context;
   return rest;
 }
 

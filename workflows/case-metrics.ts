@@ -10,7 +10,7 @@
  * `(undeclared)`, so no caller can grow the number of series.
  */
 import type { MetricCounter } from '@temporalio/common';
-import { metricMeter } from '@temporalio/workflow';
+import { metricMeter, workflowInfo } from '@temporalio/workflow';
 import type { ArmedDeadline } from '../compiler/compile';
 import { timerIndex, timerKind } from '../compiler/timer-kind';
 import type { ProcessDefinition } from '../dsl/types';
@@ -60,6 +60,7 @@ export class CaseMetrics {
    * (compiler/timer-kind.ts, audit/deadlines.ts).
    */
   deadline(deadline: ArmedDeadline, how: 'fired' | 'cleared'): void {
+    if (replaying()) return;
     const { kind } = timerKind(this.def, deadline.state, timerIndex(deadline.key));
     const result = kind === 'deadline' ? (how === 'fired' ? 'missed' : 'met') : how === 'fired' ? 'elapsed' : 'cancelled';
     this.count('deadlines', 'deadlines and waits of cases, by process, name, kind and result (met, missed, elapsed, cancelled)', {
@@ -75,7 +76,13 @@ export class CaseMetrics {
   }
 
   private count(key: keyof typeof CASE_METRICS, description: string, tags: Record<string, string>): void {
+    if (replaying()) return;
     const counter = (this.counters[key] ??= metricMeter.createCounter(CASE_METRICS[key], undefined, description));
     counter.add(1, { process: this.def.process, ...tags });
   }
+}
+
+/** The SDK emits nothing while a workflow replays; the tags are not worked out for nothing either. */
+function replaying(): boolean {
+  return workflowInfo().unsafe.isReplaying;
 }

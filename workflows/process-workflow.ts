@@ -20,8 +20,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
-import { compileDefinition, outcomeOf, type RuntimeHooks } from '../compiler/compile';
+import { createActor, type AnyActorRef, type AnyEventObject, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import { bindSnapshot, caseBinding, machineFor, outcomeOf, type RuntimeHooks } from '../compiler/compile';
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
 import { eventSignal, eventUpdate, stateQuery } from '../contract/handles';
@@ -169,10 +169,12 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     }
   }
 
-  const machine = compileOrFail(def, input, hooks);
+  const machine = compileOrFail(def);
+  const binding = caseBinding(input, hooks);
   let previous: string[] = [];
   const actor = createActor(machine, {
-    snapshot: resume?.snapshot as never,
+    input: binding,
+    snapshot: (resume ? bindSnapshot(resume.snapshot as { context?: unknown }, binding) : undefined) as never,
     clock,
     inspect: (ev) => onInspect(ev),
     logger: (...parts: unknown[]) => log.info(parts.map(String).join(' '), { process: def.process }),
@@ -456,10 +458,13 @@ function checkInput(def: ProcessDefinition, raw: Record<string, unknown> | undef
   failCase('INVALID_INPUT', `input does not match the input schema of process ${def.process}: ${problems.join('; ')}`);
 }
 
-/** Compiles the definition; a definition the compiler cannot handle fails the case instead of the task. */
-function compileOrFail(def: ProcessDefinition, input: Record<string, unknown>, hooks: RuntimeHooks): ReturnType<typeof compileDefinition> {
+/**
+ * The definition's compiled machine, shared with the worker's other cases of it (compiler/compile.ts,
+ * `machineFor`); a definition the compiler cannot handle fails the case instead of the task.
+ */
+function compileOrFail(def: ProcessDefinition): AnyStateMachine {
   try {
-    return compileDefinition(def, input, hooks);
+    return machineFor(def);
   } catch (err) {
     failCase('INVALID_DEFINITION', `process ${def.process} cannot be compiled: ${(err as Error)?.message ?? String(err)}`);
   }

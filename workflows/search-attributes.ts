@@ -18,6 +18,11 @@ export class SearchAttributeSync {
    * every state upsert in every case's history for nothing.
    */
   private readonly keepsStateList: boolean;
+  /** Whether an index expression may read the clock (then it is evaluated after every transition). */
+  private readonly indexReadsNow: boolean;
+  /** The context the index attributes were last evaluated with, and what they evaluated to. */
+  private indexedContext: unknown;
+  private indexPairs: SearchAttributeUpdatePair[] = [];
 
   /**
    * `fromStart`: the first run of a case (not a continue-as-new). Its start may already carry
@@ -34,6 +39,8 @@ export class SearchAttributeSync {
     fromStart = false,
   ) {
     this.keepsStateList = hasParallelState(def.states);
+    // Conservative: the word anywhere (a string literal too) counts as reading the clock.
+    this.indexReadsNow = Object.values(def.index ?? {}).some((source) => /\bnow\b/.test(source));
     const identity = [
       { key: SA_PROCESS, value: def.process },
       { key: SA_DEFINITION_HASH, value: hash },
@@ -42,11 +49,25 @@ export class SearchAttributeSync {
     else this.upsert(identity);
   }
 
-  /** Called after every transition, with the active leaf states (dotted paths). */
+  /**
+   * Called after every transition, with the active leaf states (dotted paths). The index
+   * expressions are evaluated again only when the case's data changed (XState makes a new context
+   * object on every assignment; the input never changes) or when one of them reads `now`.
+   */
   update(leaves: string[], scope: ExpressionScope, outcome?: string): void {
     const pairs: SearchAttributeUpdatePair[] = [{ key: SA_STATE, value: leaves.join(',') }];
     if (this.keepsStateList) pairs.push({ key: SA_STATES, value: activeStates(leaves) });
     if (outcome) pairs.push({ key: SA_OUTCOME, value: outcome });
+    if (this.indexReadsNow || scope.context !== this.indexedContext) {
+      this.indexPairs = this.indexValues(scope);
+      this.indexedContext = scope.context;
+    }
+    this.upsert([...pairs, ...this.indexPairs]);
+  }
+
+  /** The index attributes' values for `scope`; one that cannot be evaluated yet (a field not set) is left out. */
+  private indexValues(scope: ExpressionScope): SearchAttributeUpdatePair[] {
+    const pairs: SearchAttributeUpdatePair[] = [];
     for (const [field, source] of Object.entries(this.def.index ?? {})) {
       const key = INDEX_ATTRIBUTES[field as IndexField];
       let value: unknown;
@@ -62,7 +83,7 @@ export class SearchAttributeSync {
         pairs.push({ key, value: String(value) } as SearchAttributeUpdatePair);
       }
     }
-    this.upsert(pairs);
+    return pairs;
   }
 
   private upsert(pairs: SearchAttributeUpdatePair[]): void {

@@ -1,5 +1,6 @@
 import { createActor } from 'xstate';
-import { compileDefinition, type InvokeRequest, type RuntimeHooks } from '../../../compiler/compile';
+import { bindSnapshot, caseBinding, compileDefinition, machineFor, type InvokeRequest, type RuntimeHooks } from '../../../compiler/compile';
+import { publicContext } from '../../../compiler/joins';
 import { allowedByRole, checkEvent } from '../../../compiler/event-gate';
 import { displayPath, leafPaths } from '../../../compiler/state-paths';
 import type { ProcessDefinition } from '../../../dsl/types';
@@ -110,6 +111,65 @@ describe('compileDefinition', () => {
     actor.send({ type: 'STOP', actor: agent('a'), data: {} });
     expect(invocations[0].cancelled).toBe(true);
     expect(actor.getSnapshot().status).toBe('done');
+  });
+});
+
+describe('machineFor: one compiled machine shared by the cases of a definition', () => {
+  const complaint = shippedDefinition('complaint');
+
+  it('gives each case its own input, hooks, context and deadlines', () => {
+    expect(machineFor(complaint)).toBe(machineFor(complaint));
+    const p2 = recordingHooks(Date.UTC(2026, 10, 23, 9));
+    const p0 = recordingHooks(Date.UTC(2026, 10, 25, 12));
+    const ordinary = createActor(machineFor(complaint), { input: caseBinding(complaintInput('ordinary'), p2.hooks) }).start();
+    const outage = createActor(machineFor(complaint), {
+      input: caseBinding(complaintInput('outage'), { ...p0.hooks, caseId: 'C-2' }),
+    }).start();
+    reportIntake(p2.invocations);
+    reportIntake(p0.invocations);
+    // Interleaved: each case's invocation goes to its own hooks, with its own input and case id.
+    ordinary.send({ type: 'ACCEPT', actor: agent('alice'), data: {} });
+    expect(p0.invocations[0].request).toMatchObject({ name: 'notify', input: { to: 'supervisor' } });
+    expect(p2.invocations[0].request).toMatchObject({ name: 'assignOwner', input: { caseId: 'C-1', owner: 'alice' } });
+    p0.invocations[0].done({ key: 'k1' });
+    p0.invocations[1].done({ key: 'k2' });
+    expect(states(ordinary)).toEqual(['assigning']);
+    expect(states(outage)).toEqual(['awaiting_response']);
+    expect(publicContext(ordinary.getSnapshot().context)).toMatchObject({ priority: 'P2', owner: 'alice' });
+    expect(publicContext(outage.getSnapshot().context)).toMatchObject({ priority: 'P0', owner: '' });
+    // Each case's deadlines on its own clock: P2 24 h from the 23rd, P0 1 h from the 25th.
+    expect(p2.armed).toEqual(['response deadline@2026-11-24T09:00:00.000Z']);
+    expect(p0.armed).toEqual(['response deadline@2026-11-25T13:00:00.000Z']);
+    ordinary.stop();
+    outage.stop();
+  });
+
+  it('keeps the binding out of the context a view shows and out of the persisted snapshot; bindSnapshot restores it', () => {
+    const first = recordingHooks();
+    const actor = createActor(machineFor(complaint), { input: caseBinding(complaintInput('ordinary'), first.hooks) }).start();
+    reportIntake(first.invocations);
+    actor.send({ type: 'ACCEPT', actor: agent('alice'), data: {} });
+    first.invocations[0].done({ owner: 'alice' });
+    expect(states(actor)).toEqual(['handling.working']);
+    expect(Object.getOwnPropertySymbols(publicContext(actor.getSnapshot().context))).toEqual([]);
+    // As continue-as-new carries it: through JSON.
+    const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as { context: Record<string, unknown> };
+    expect(Object.getOwnPropertySymbols(persisted.context)).toEqual([]);
+    expect(JSON.stringify(persisted)).not.toMatch(/"hooks"|"lastDelay"/);
+    actor.stop();
+
+    // The next run binds the restored snapshot to its own hooks (a clock two days later).
+    const next = recordingHooks(Date.UTC(2026, 10, 25, 9));
+    const binding = caseBinding(complaintInput('ordinary'), next.hooks);
+    const restored = createActor(machineFor(complaint), { input: binding, snapshot: bindSnapshot(persisted, binding) as never }).start();
+    expect(states(restored)).toEqual(['handling.working']);
+    restored.send({ type: 'RESOLVE', actor: agent('alice'), data: { resolution: 'refunded shipping' } });
+    expect(states(restored)).toEqual(['resolved.waiting_confirmation']);
+    expect(publicContext(restored.getSnapshot().context)).toMatchObject({ owner: 'alice', resolution: 'refunded shipping' });
+    // The deadline it arms is on the new run's clock and reported to the new run's hooks only.
+    expect(next.armed).toEqual([expect.stringMatching(/^3-day confirmation@2026-11-28T09:00:00.000Z$/)]);
+    expect(first.armed).toEqual(['response deadline@2026-11-24T09:00:00.000Z', 'resolution target@2026-11-24T09:00:00.000Z']);
+    restored.stop();
   });
 });
 
