@@ -182,7 +182,14 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
 
   const leaves = () => leafPaths(actor.getSnapshot().value);
   const stateNames = () => leaves().map(displayPath);
-  const context = () => publicContext(actor.getSnapshot().context as Record<string, unknown>);
+  // The context as shown (without the engine's keys), made once per context object: XState makes
+  // a new one on every assignment and never changes one in place, and nothing here changes it.
+  let shown: { raw?: unknown; context: Record<string, unknown> } = { context: {} };
+  const context = () => {
+    const raw = actor.getSnapshot().context as Record<string, unknown>;
+    if (shown.raw !== raw) shown = { raw, context: publicContext(raw) };
+    return shown.context;
+  };
   // True while the case undoes what it did (and, cancelled, waits for its children to cancel):
   // the state view says `compensating`, not the status it will end with. So does the answer to
   // the event that entered a final state with `compensate: true`, before they start.
