@@ -739,6 +739,7 @@ function markdown(r: {
   growth: Record<string, GrowthResult>;
   profile?: ProfileSummary;
   handProfile?: ProfileSummary;
+  rounds?: Array<{ variant: Variant; round: number; workerCpuMsPerCase: number }>;
 }): string {
   const s = r.summary;
   const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
@@ -774,6 +775,17 @@ function markdown(r: {
         `| ${name} | ${fmt(f('docket'))} | ${fmt(f('hand'))} | ${ratio(f('docket'), f('hand'))} | ${fmt(f('empty'))} | ${fmt(f('oneUpdate'))} |`,
     ),
   ];
+  // The machine's speed drifts within a run; a round's docket and hand-written batches run close
+  // together, so their ratio drifts less than the ratio of the two medians above.
+  const cpuOf = (v: Variant, round: number) => r.rounds?.find((b) => b.variant === v && b.round === round)?.workerCpuMsPerCase;
+  const pairs = Array.from({ length: r.options.rounds }, (_, i) => [cpuOf('docket', i + 1), cpuOf('hand', i + 1)] as const).filter(
+    (p): p is readonly [number, number] => p[0] !== undefined && p[1] !== undefined,
+  );
+  if (pairs.length)
+    lines.push(
+      '',
+      `Worker CPU ms per case by round, docket / hand-written: ${pairs.map(([d, h]) => `${fmt(d)} / ${fmt(h)} = ${ratio(d, h)}`).join(', ')}; median of the rounds' ratios ${median(pairs.map(([d, h]) => d / h)).toFixed(2)}×.`,
+    );
   const failed = VARIANTS.filter((v) => s[v].failedCases || s[v].replayFailures);
   if (failed.length)
     lines.push(
