@@ -7,10 +7,12 @@
  * webpack drops a bare `require('xstate')` (which is what the SDK's `preloadModules` generates)
  * and they would be evaluated again in every run. Using the imports here keeps them.
  *
- * Three are docket's own and are here for their caches, meant to be shared by every case (each
+ * Four are docket's own and are here for their caches, meant to be shared by every case (each
  * says why that is safe): compiler/schema-validators.ts (compiled JSON-Schema validators),
- * dsl/cel.ts (parsed expressions, converted values, compiled RE2 patterns) and
- * workflows/definition-cache.ts (pinned definitions, unpacked and hash-checked, frozen).
+ * dsl/cel.ts (parsed expressions, converted values, compiled RE2 patterns),
+ * workflows/definition-cache.ts (pinned definitions, unpacked and hash-checked, frozen) and
+ * compiler/compile.ts (`machineFor`: one compiled XState machine per definition object; a case's
+ * input and hooks reach it through its own actor, compiler/case-binding.ts).
  *
  * The rest of docket's workflow-side code that neither keeps per-case state nor imports
  * `@temporalio/workflow` (whose module state must stay per run) is here too, so it is not evaluated
