@@ -110,8 +110,9 @@ const machines = new WeakMap<ProcessDefinition, AnyStateMachine>();
  * The compiled machine of `def`, shared by every case of it: create each case's actor with
  * `{ input: caseBinding(input, hooks) }` (and a restored snapshot through `bindSnapshot`).
  *
- * Why shared: compiling the definition and building XState's state-node tree was about 1.5 ms of
- * the worker's workflow thread per case (docs/performance.md). Safe: the machine holds no case's
+ * Why shared: compiling the definition and building XState's state-node tree cost every case
+ * about 2 ms of the worker's one workflow thread (a replay profile: compileDefinition 0.9 ms,
+ * createMachine with createActor 1.2 ms; docs/performance.md). Safe: the machine holds no case's
  * state; everything a case owns is in its actor and its binding.
  */
 export function machineFor(def: ProcessDefinition): AnyStateMachine {
