@@ -235,27 +235,18 @@ async function main(): Promise<void> {
   const workers: BenchWorker[] = [];
   const profileDir = path.join(dataDir, 'profiles');
   const handProfileDir = path.join(dataDir, 'profiles-hand');
+  /** Node's flags for a bench worker: a CPU profile into `dir` with --profile, else none. */
+  const profileFlags = (dir: string) => (o.profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : []);
   try {
     const stamp = Date.now().toString(36);
     // docket's workflow bundle, built once: its worker, the replay and the profile's module names use it.
     const docketBundle = (await buildWorkflowBundle({ outFile: path.join(dataDir, 'docket-workflow-bundle.js') })).path;
     say('starting the workers');
     const [docketWorker, baseWorker] = await Promise.all([
-      BenchWorker.start(
-        'docket',
-        'docket',
-        server.address,
-        `bench-docket-${stamp}`,
-        o.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-        { DOCKET_WORKFLOW_BUNDLE: docketBundle },
-      ),
-      BenchWorker.start(
-        'baseline',
-        'baseline',
-        server.address,
-        `bench-hand-${stamp}`,
-        o.profile ? ['--cpu-prof', '--cpu-prof-dir', handProfileDir] : [],
-      ),
+      BenchWorker.start('docket', 'docket', server.address, `bench-docket-${stamp}`, profileFlags(profileDir), {
+        DOCKET_WORKFLOW_BUNDLE: docketBundle,
+      }),
+      BenchWorker.start('baseline', 'baseline', server.address, `bench-hand-${stamp}`, profileFlags(handProfileDir)),
     ]);
     workers.push(docketWorker, baseWorker);
     const connection = await Connection.connect({ address: server.address });

@@ -26,8 +26,8 @@ export const doneStateEvent = (path: StatePath) => `xstate.done.state.${nodeId(p
 
 /** The context without the engine's reserved keys (region outputs, the case binding): what views, results and timelines show. */
 export function publicContext(context: Ctx): Ctx {
-  const bound = Object.prototype.hasOwnProperty.call(context, CASE_BINDING);
-  if (!bound && !Object.prototype.hasOwnProperty.call(context, REGION_OUTPUTS_KEY)) return context;
+  const has = (key: PropertyKey) => Object.prototype.hasOwnProperty.call(context, key);
+  if (!has(CASE_BINDING) && !has(REGION_OUTPUTS_KEY)) return context;
   const { [REGION_OUTPUTS_KEY]: _hidden, [CASE_BINDING as never]: _binding, ...rest } = context;
   return rest;
 }
