@@ -44,6 +44,7 @@ import { findTemporalCli } from '../devserver/temporal-cli';
 import { buildWorkflowBundle } from '../worker/workflow-bundle';
 import { summarizeProfiles, type ProfileSummary } from './profile';
 import { fmt, mean, median, percentile, procCpuMs, sleep } from './stats';
+import { perCase, type TaskCounts } from './task-counts';
 import { emptyWorkflow, handComplaint, handCounter, oneUpdateWorkflow, pingUpdate } from './workflows';
 
 const ROOT = path.join(__dirname, '..');
@@ -108,7 +109,7 @@ function parseArgs(argv: string[]): Options {
 
 /** A worker child process with its stats channel. */
 class BenchWorker {
-  private waiting: Array<(s: { cpuMicros: number; rss: number }) => void> = [];
+  private waiting: Array<(s: WorkerStats) => void> = [];
   readonly exited: Promise<number | null>;
   private log: string[] = [];
 
@@ -117,7 +118,7 @@ class BenchWorker {
     readonly taskQueue: string,
     private readonly child: ChildProcess,
   ) {
-    child.on('message', (m: { type: string; cpuMicros: number; rss: number }) => {
+    child.on('message', (m: WorkerStats & { type: string }) => {
       if (m.type === 'stats') this.waiting.shift()?.(m);
     });
     const keep = (chunk: Buffer) => {
@@ -168,7 +169,7 @@ class BenchWorker {
     return this.child.pid!;
   }
 
-  stats(): Promise<{ cpuMicros: number; rss: number }> {
+  stats(): Promise<WorkerStats> {
     return new Promise((resolve) => {
       this.waiting.push(resolve);
       this.child.send({ type: 'stats' });
@@ -188,6 +189,13 @@ class BenchWorker {
   }
 }
 
+/** What a worker child answers to `{ type: 'stats' }` (bench/worker.ts). */
+interface WorkerStats {
+  cpuMicros: number;
+  rss: number;
+  tasks: TaskCounts;
+}
+
 interface Batch {
   variant: Variant;
   round: number;
@@ -201,6 +209,8 @@ interface Batch {
   workerRssMb: number;
   updateMs: number[];
   refusedUpdatesPerCase: number;
+  /** Counted by the worker's SDK core during the batch, per case (bench/worker.ts TASK_METRICS). */
+  tasksPerCase: TaskCounts;
   ids: string[];
   errors: string[];
 }
@@ -378,6 +388,7 @@ async function main(): Promise<void> {
         workerRssMb: after.rss / 2 ** 20,
         updateMs: updates,
         refusedUpdatesPerCase: refused.n / cases,
+        tasksPerCase: perCase(before.tasks, after.tasks, cases),
         ids,
         errors: errors.slice(0, 5),
       };
@@ -675,6 +686,7 @@ type Summary = Record<
     updateP50Ms: number;
     updateP99Ms: number;
     refusedUpdatesPerCase: number;
+    tasksPerCase: TaskCounts;
     failedCases: number;
     history: HistoryStats;
     replayPerSecond: number;
@@ -702,6 +714,11 @@ function summarize(
       updateP50Ms: percentile(updates, 50),
       updateP99Ms: percentile(updates, 99),
       refusedUpdatesPerCase: med((b) => b.refusedUpdatesPerCase),
+      tasksPerCase: {
+        workflowTasks: med((b) => b.tasksPerCase.workflowTasks),
+        localActivities: med((b) => b.tasksPerCase.localActivities),
+        stickyCacheMisses: med((b) => b.tasksPerCase.stickyCacheMisses),
+      },
       failedCases: bs.reduce((n, b) => n + b.failed, 0),
       history: {
         cases,
@@ -742,7 +759,7 @@ function markdown(r: {
     ['history bytes per case (JSON)', (v) => s[v].history.bytesPerCase],
     ['history bytes per case (protobuf, as stored)', (v) => s[v].history.protoBytesPerCase],
     ['largest activity result bytes', (v) => s[v].history.largestPayloadBytes],
-    ['workflow tasks per case', (v) => s[v].history.workflowTasksPerCase],
+    ['workflow tasks per case (history of the median case)', (v) => s[v].history.workflowTasksPerCase],
     ['Update p50 ms, all cases at once', (v) => s[v].updateP50Ms],
     ['Update p99 ms, all cases at once', (v) => s[v].updateP99Ms],
     [
@@ -750,6 +767,9 @@ function markdown(r: {
       (v) => (v === 'docket' || v === 'hand' ? (r.growth[v]?.aloneP50Ms ?? NaN) : NaN),
     ],
     ['refused (not yet) Updates per case', (v) => s[v].refusedUpdatesPerCase],
+    ["workflow tasks per case, the worker's count (SDK core)", (v) => s[v].tasksPerCase.workflowTasks],
+    ['local activities per case', (v) => s[v].tasksPerCase.localActivities],
+    ['sticky cache misses per case', (v) => s[v].tasksPerCase.stickyCacheMisses],
     ['worker RSS MB (max)', (v) => s[v].workerRssMb],
     ['histories replayed per second', (v) => s[v].replayPerSecond],
   ];

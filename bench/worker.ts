@@ -9,13 +9,15 @@
  *   DOCKET_MAX_CACHED_WORKFLOWS  the sticky cache size for both modes (default 1000, docket's)
  *
  * Both register the same no-op activities (bench/noop-activities.ts). Messages: the parent sends
- * `{ type: 'stats' }` and gets `{ type: 'stats', cpuMicros, rss }` (process.cpuUsage covers every
- * thread of the process, the SDK's Rust core included); `{ type: 'stop' }` drains and exits (a
- * worker started with `--cpu-prof` writes its profiles then).
+ * `{ type: 'stats' }` and gets `{ type: 'stats', cpuMicros, rss, tasks }` (process.cpuUsage covers
+ * every thread of the process, the SDK's Rust core included; `tasks` counts what the SDK's core
+ * reported so far, bench/task-counts.ts); `{ type: 'stop' }` drains and exits (a worker started with
+ * `--cpu-prof` writes its profiles then).
  */
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, MetricsBuffer, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createDocketWorker, DEFAULT_MAX_CACHED_WORKFLOWS, maxCachedWorkflows } from '../worker/create-worker';
 import { noopActivities } from './noop-activities';
+import { noTasks, TASK_METRICS, type TaskCounts } from './task-counts';
 
 type Message = { type: 'stats' } | { type: 'stop' };
 
@@ -23,7 +25,19 @@ async function main(): Promise<void> {
   const mode = process.env.BENCH_MODE;
   const address = required('BENCH_ADDRESS');
   const taskQueue = required('BENCH_TASK_QUEUE');
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // A buffer rather than a Prometheus endpoint: no port to find, and the counts stay in this process.
+  const metrics = new MetricsBuffer({ maxBufferSize: 200_000 });
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { metrics: { buffer: metrics } } });
+  const tasks: TaskCounts = noTasks();
+  const drain = () => {
+    for (const update of metrics.retrieveUpdates()) {
+      for (const [key, name] of Object.entries(TASK_METRICS) as Array<[keyof TaskCounts, string]>) {
+        if (update.metric.name === name) tasks[key] += update.metric.kind === 'counter' ? update.value : 1;
+      }
+    }
+  };
+  // Drained often: a full buffer drops updates (docket's case metrics go through it too).
+  setInterval(drain, 250).unref();
   const connection = await NativeConnection.connect({ address });
   let worker: Worker;
   if (mode === 'docket') {
@@ -42,8 +56,9 @@ async function main(): Promise<void> {
   }
   process.on('message', (message: Message) => {
     if (message.type === 'stats') {
+      drain();
       const cpu = process.cpuUsage();
-      process.send!({ type: 'stats', cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage().rss });
+      process.send!({ type: 'stats', cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage().rss, tasks: { ...tasks } });
     } else if (message.type === 'stop') {
       if (worker.getState() === 'RUNNING') worker.shutdown();
     }
