@@ -44,6 +44,7 @@ import { findTemporalCli } from '../devserver/temporal-cli';
 import { buildWorkflowBundle } from '../worker/workflow-bundle';
 import { summarizeProfiles, type ProfileSummary } from './profile';
 import { fmt, mean, median, percentile, procCpuMs, sleep } from './stats';
+import { issue10Targets, targetsTable } from './targets';
 import { perCase, type TaskCounts } from './task-counts';
 import { emptyWorkflow, handComplaint, handCounter, oneUpdateWorkflow, pingUpdate } from './workflows';
 
@@ -797,6 +798,29 @@ function markdown(r: {
       '',
       `Worker CPU ms per case by round, docket / hand-written: ${pairs.map(([d, h]) => `${fmt(d)} / ${fmt(h)} = ${ratio(d, h)}`).join(', ')}; median of the rounds' ratios ${median(pairs.map(([d, h]) => d / h)).toFixed(2)}×.`,
     );
+  const growthOf = (v: 'docket' | 'hand') => {
+    const g = r.growth[v];
+    const marks = g ? Object.keys(g.atMarks) : [];
+    return g && marks.length > 1 ? g.atMarks[marks[marks.length - 1]] / g.atMarks[marks[0]] : undefined;
+  };
+  const inputs = (v: 'docket' | 'hand') => ({
+    cpuMsPerCase: s[v].workerCpuMsPerCase,
+    casesPerSecond: s[v].casesPerSecond,
+    protoBytesPerCase: s[v].history.protoBytesPerCase,
+    eventsPerCase: s[v].history.eventsPerCase,
+    updateP50Ms: s[v].updateP50Ms,
+  });
+  lines.push(
+    '',
+    ...targetsTable(
+      issue10Targets({
+        docket: inputs('docket'),
+        hand: inputs('hand'),
+        cpuRoundRatios: pairs.map(([d, h]) => d / h),
+        docketGrowth: growthOf('docket'),
+      }),
+    ),
+  );
   const failed = VARIANTS.filter((v) => s[v].failedCases || s[v].replayFailures);
   if (failed.length)
     lines.push(
