@@ -17,12 +17,15 @@
  * 3. per round, in rotating order, runs `--cases` cases at once of each variant: docket and
  *    hand-written (start → ACCEPT → RESOLVE → CONFIRM_SOLVED → SATISFACTION → closed), the empty
  *    workflow and the one-Update workflow; measures wall time, worker CPU (the child's
- *    process.cpuUsage), server CPU (/proc), accepted Update round trips, refused Updates;
- * 4. fetches the last round's histories: events, JSON bytes, workflow tasks per case; replays them
+ *    process.cpuUsage), server CPU (/proc), accepted Update round trips, refused Updates, and the
+ *    workflow tasks, local activities and sticky cache misses each worker's SDK core counted
+ *    (bench/task-counts.ts);
+ * 4. fetches the last round's histories: events, JSON and protobuf bytes, workflow tasks per case; replays them
  *    (Worker.runReplayHistories) for histories per second;
  * 5. the growth curve: one case per engine takes `--events` NOTE events one after another; the
  *    round trip at 10, 50, 200 and 1,000 events;
- * 6. prints a table, writes bench/results/<date>.json and bench/results/latest.md.
+ * 6. prints a table and issue 10's targets met or not (bench/targets.ts), writes
+ *    bench/results/<date>.json and bench/results/latest.md.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
