@@ -321,6 +321,12 @@ function buildMachine(def: ProcessDefinition, bound?: CaseBinding): AnyStateMach
   const states = Object.fromEntries(Object.entries(def.states).map(([name, spec]) => [name, compileState([name], spec)]));
 
   const invocation = fromCallback<AnyEventObject, BoundInvokeRequest>(({ sendBack, input: request }) => {
+    // No binding: XState restored this child from a continue-as-new snapshot, whose JSON dropped
+    // the symbol key. A case continues as new only with no invocation in flight
+    // (workflows/process-workflow.ts), so this one settled in the run before, and its state stayed
+    // active (an `onDone` without a target): starting it again would run the activity twice.
+    // The child stays, idle, so leaving the state stops it as usual.
+    if (!request[CASE_BINDING]) return undefined;
     const path = request.state.split('.');
     return request[CASE_BINDING].hooks.startInvocation(
       request,

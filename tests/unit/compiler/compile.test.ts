@@ -173,6 +173,43 @@ describe('machineFor: one compiled machine shared by the cases of a definition',
   });
 });
 
+describe('continue-as-new in a state whose invocation already finished', () => {
+  const refund = shippedDefinition('refund-approval');
+  const refundInput = { caseId: 'C-1', amount: 480, requestedBy: 'alice', customerId: 'cust-9', reason: 'parcel lost' };
+
+  it('restores the snapshot without running the invocation again, and the next ones start on the new run', () => {
+    const first = recordingHooks();
+    const actor = createActor(machineFor(refund), { input: caseBinding(refundInput, first.hooks) }).start();
+    // `review` notifies the holder on entry and stays (its onDone has no target): the notice is done, the child is still there.
+    expect(first.invocations.map((i) => i.request.name)).toEqual(['notify']);
+    first.invocations[0].done({ delivered: true });
+    expect(states(actor)).toEqual(['review.lead']);
+    const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as { context: Record<string, unknown>; children: object };
+    expect(Object.keys(persisted.children)).toHaveLength(1);
+    actor.stop();
+
+    const next = recordingHooks(Date.UTC(2026, 10, 25, 9));
+    const binding = caseBinding(refundInput, next.hooks);
+    const restored = createActor(machineFor(refund), { input: binding, snapshot: bindSnapshot(persisted, binding) as never });
+    const errors: unknown[] = [];
+    restored.subscribe({ error: (err) => errors.push(err) });
+    restored.start();
+    expect(errors).toEqual([]);
+    expect(restored.getSnapshot().status).toBe('active');
+    expect(states(restored)).toEqual(['review.lead']);
+    // Sent once, in the run before: not again.
+    expect(next.invocations).toEqual([]);
+
+    // The lead approves: the case leaves `review` (stopping the idle child) and what it invokes next runs on the new run's hooks.
+    restored.send({ type: 'APPROVE', actor: { id: 'lena', roles: ['lead'] }, data: {} });
+    expect(errors).toEqual([]);
+    expect(states(restored)).not.toEqual(['review.lead']);
+    expect(next.invocations.length).toBeGreaterThan(0);
+    expect(first.invocations).toHaveLength(1);
+    restored.stop();
+  });
+});
+
 describe('event gate', () => {
   const complaint = shippedDefinition('complaint');
   const scope = { input: complaintInput('ordinary'), context: { owner: 'alice', priority: 'P2' }, now: 0 };
