@@ -48,7 +48,7 @@ import { buildWorkflowBundle } from '../worker/workflow-bundle';
 import { summarizeProfiles, type ProfileSummary } from './profile';
 import { fmt, mean, median, percentile, procCpuMs, sleep } from './stats';
 import { issue10Targets, targetsTable } from './targets';
-import { perCase, type TaskCounts } from './task-counts';
+import { medianCounts, perCase, type TaskCounts } from './task-counts';
 import { emptyWorkflow, handComplaint, handCounter, oneUpdateWorkflow, pingUpdate } from './workflows';
 
 const ROOT = path.join(__dirname, '..');
@@ -213,7 +213,7 @@ interface Batch {
   workerRssMb: number;
   updateMs: number[];
   refusedUpdatesPerCase: number;
-  /** Counted by the worker's SDK core during the batch, per case (bench/worker.ts TASK_METRICS). */
+  /** Counted by the worker's SDK core during the batch, per case (bench/task-counts.ts). */
   tasksPerCase: TaskCounts;
   ids: string[];
   errors: string[];
@@ -718,11 +718,10 @@ function summarize(
       updateP50Ms: percentile(updates, 50),
       updateP99Ms: percentile(updates, 99),
       refusedUpdatesPerCase: med((b) => b.refusedUpdatesPerCase),
-      tasksPerCase: {
-        workflowTasks: med((b) => b.tasksPerCase.workflowTasks),
-        localActivities: med((b) => b.tasksPerCase.localActivities),
-        stickyCacheMisses: med((b) => b.tasksPerCase.stickyCacheMisses),
-      },
+      tasksPerCase: medianCounts(
+        bs.map((b) => b.tasksPerCase),
+        median,
+      ),
       failedCases: bs.reduce((n, b) => n + b.failed, 0),
       history: {
         cases,
@@ -801,6 +800,7 @@ function markdown(r: {
       '',
       `Worker CPU ms per case by round, docket / hand-written: ${pairs.map(([d, h]) => `${fmt(d)} / ${fmt(h)} = ${ratio(d, h)}`).join(', ')}; median of the rounds' ratios ${median(pairs.map(([d, h]) => d / h)).toFixed(2)}×.`,
     );
+  /** Round trip at the last mark / at the first: the growth curve's one figure. */
   const growthOf = (v: 'docket' | 'hand') => {
     const g = r.growth[v];
     const marks = g ? Object.keys(g.atMarks) : [];
@@ -840,9 +840,7 @@ function markdown(r: {
       `|---|${marks.map(() => '---:').join('|')}|---:|---:|---:|`,
       ...(['docket', 'hand'] as const).map((v) => {
         const g = r.growth[v];
-        const first = g.atMarks[marks[0]];
-        const last = g.atMarks[marks[marks.length - 1]];
-        return `| ${v === 'docket' ? 'docket (bench-counter)' : 'hand-written'} | ${marks.map((m) => fmt(g.atMarks[m])).join(' | ')} | ${ratio(last, first)} | ${fmt(g.workerCpuMsPerEvent)} | ${g.runs} |`;
+        return `| ${v === 'docket' ? 'docket (bench-counter)' : 'hand-written'} | ${marks.map((m) => fmt(g.atMarks[m])).join(' | ')} | ${ratio(growthOf(v) ?? NaN, 1)} | ${fmt(g.workerCpuMsPerEvent)} | ${g.runs} |`;
       }),
     );
   }

@@ -10,9 +10,18 @@
  * are (docs/performance.md, "Which bytes count").
  */
 
+/** One variant's figures of the run. */
+export interface TargetFigures {
+  cpuMsPerCase: number;
+  casesPerSecond: number;
+  protoBytesPerCase: number;
+  eventsPerCase: number;
+  updateP50Ms: number;
+}
+
 export interface TargetInputs {
-  docket: { cpuMsPerCase: number; casesPerSecond: number; protoBytesPerCase: number; eventsPerCase: number; updateP50Ms: number };
-  hand: { cpuMsPerCase: number; casesPerSecond: number; protoBytesPerCase: number; eventsPerCase: number; updateP50Ms: number };
+  docket: TargetFigures;
+  hand: TargetFigures;
   /** Docket's CPU ms per case / the hand-written one's, round by round. */
   cpuRoundRatios: number[];
   /** Docket's growth curve: Update round trip at the last mark / at the first (undefined when `--events 0`). */

@@ -18,9 +18,19 @@ export type TaskCounts = Record<keyof typeof TASK_METRICS, number>;
 
 export const noTasks = (): TaskCounts => ({ workflowTasks: 0, localActivities: 0, stickyCacheMisses: 0 });
 
+/** `f` applied to each count. */
+function eachCount(f: (key: keyof TaskCounts) => number): TaskCounts {
+  const out = noTasks();
+  for (const key of Object.keys(out) as Array<keyof TaskCounts>) out[key] = f(key);
+  return out;
+}
+
 /** The counts between two readings, per case. */
 export function perCase(before: TaskCounts, after: TaskCounts, cases: number): TaskCounts {
-  const out = noTasks();
-  for (const key of Object.keys(out) as Array<keyof TaskCounts>) out[key] = (after[key] - before[key]) / cases;
-  return out;
+  return eachCount((key) => (after[key] - before[key]) / cases);
+}
+
+/** Each count's median over batches (`median` from bench/stats.ts). */
+export function medianCounts(batches: TaskCounts[], median: (values: number[]) => number): TaskCounts {
+  return eachCount((key) => median(batches.map((b) => b[key])));
 }

@@ -29,11 +29,12 @@ async function main(): Promise<void> {
   const metrics = new MetricsBuffer({ maxBufferSize: 200_000 });
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { metrics: { buffer: metrics } } });
   const tasks: TaskCounts = noTasks();
+  // One lookup per update: the buffer carries every metric of the process, docket's own too.
+  const keyOf = new Map<string, keyof TaskCounts>(Object.entries(TASK_METRICS).map(([key, name]) => [name, key as keyof TaskCounts]));
   const drain = () => {
     for (const update of metrics.retrieveUpdates()) {
-      for (const [key, name] of Object.entries(TASK_METRICS) as Array<[keyof TaskCounts, string]>) {
-        if (update.metric.name === name) tasks[key] += update.metric.kind === 'counter' ? update.value : 1;
-      }
+      const key = keyOf.get(update.metric.name);
+      if (key) tasks[key] += update.metric.kind === 'counter' ? update.value : 1;
     }
   };
   // Drained often: a full buffer drops updates (docket's case metrics go through it too).
