@@ -367,15 +367,26 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     workflowInfo().continueAsNewSuggested ||
     workflowInfo().historyLength >= limit ||
     workflowInfo().historySize >= CONTINUE_AS_NEW_HISTORY_BYTES;
+  // A run continues as new only at a moment with no invocation in flight and no handler running,
+  // and that is checked again after the await, right before the snapshot is taken: between a
+  // condition's test and the code after its await, callbacks queued earlier in the same activation
+  // still run. A timer's firing reaches XState a few promise callbacks after the SDK resolved its
+  // sleep (workflows/durable-clock.ts), so the test could pass in `waiting` and the snapshot be
+  // taken in `counting`, its invocation just started; the next run restored that child without
+  // its binding and the case stayed in the state for good (compiler/compile.ts, `invocation`).
+  const mayContinueAsNew = () => historyIsLong() && inflight === 0 && allHandlersFinished();
   try {
-    await condition(() => status() !== 'running' || (historyIsLong() && inflight === 0));
+    do {
+      await condition(() => status() !== 'running' || mayContinueAsNew());
+    } while (status() === 'running' && !mayContinueAsNew());
   } catch (err) {
     // The case was cancelled: undo what its invocations did (nothing to do when none had an
     // effect to undo, so cases without compensations end exactly as before), then end cancelled.
     if (isCancellation(err)) await compensate(true);
     throw err;
   }
-  await condition(allHandlersFinished);
+  // A finished case still answers the Updates being handled before it closes.
+  if (status() !== 'running') await condition(allHandlersFinished);
   if (status() === 'running') {
     log.info('continuing as new', { historyLength: workflowInfo().historyLength, run: (resume?.run ?? 1) + 1 });
     await continueAsNew<typeof processWorkflow>({
