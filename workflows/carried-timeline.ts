@@ -2,8 +2,8 @@
  * What of the timeline a case carries into its next run when it continues as new. The carried
  * entries travel in the continue-as-new input, one Temporal payload (2 MiB at most), so they are
  * bounded by count and by size: the newest entries first, and an entry whose event data or
- * invocation output would pass the size budget is carried without it. The whole timeline stays
- * in the earlier runs' histories. Pure.
+ * invocation output would pass the size budget is carried without it; so is the one entry `keep`
+ * names when the bounds left it out. The whole timeline stays in the earlier runs' histories. Pure.
  */
 import type { TimelineEntry } from '../contract/wire';
 
@@ -14,11 +14,13 @@ export const CARRIED_TIMELINE_BYTES = 256 * 1024;
 
 export function carriedTimeline(
   timeline: readonly TimelineEntry[],
+  keep = -1,
   maxEntries = CARRIED_TIMELINE_ENTRIES,
   maxBytes = CARRIED_TIMELINE_BYTES,
 ): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   let bytes = 0;
+  let first = timeline.length;
   for (let i = timeline.length - 1; i >= 0 && out.length < maxEntries; i--) {
     let entry = timeline[i];
     let size = JSON.stringify(entry).length;
@@ -29,7 +31,12 @@ export function carriedTimeline(
     }
     bytes += size;
     out.push(entry);
+    first = i;
   }
+  // The entry a rule of the next run reads (the step the distinct-actor rule compares with)
+  // goes along even when the bounds left it behind: else enough entries after it, refused
+  // signals for one, would lift the rule.
+  if (keep >= 0 && keep < first) out.push(withoutPayload(timeline[keep]));
   return out.reverse();
 }
 
