@@ -25,6 +25,18 @@ export interface ScenarioResult {
   skipped?: string;
   /** Every leaf state the case rested in (for coverage: a state passed through by `always` is not listed). */
   visited: string[];
+  /** With `continueAsNew`: how many times the case continued as new. */
+  continued?: number;
+}
+
+export interface RunOptions {
+  /** Run only the scenarios whose name this accepts. */
+  only?: (name: string) => boolean;
+  /**
+   * Continue the case as new before every step where it can (no invocation in flight), as a long
+   * case does on a server: the steps must hold all the same (`docket test --continue-as-new`).
+   */
+  continueAsNew?: boolean;
 }
 
 export interface FileResult {
@@ -53,27 +65,38 @@ export async function scenarioFiles(paths: string[]): Promise<string[]> {
   return out;
 }
 
-export async function runScenarioFile(file: string, only?: (name: string) => boolean): Promise<FileResult> {
+export async function runScenarioFile(file: string, options: RunOptions = {}): Promise<FileResult> {
   const loaded = await loadScenarioFile(file);
   if (!loaded.ok) return { file, scenarios: [], problems: loaded.problems };
   const scenarios = loaded.value.scenarios
     .map((scenario, i) => ({ scenario, i }))
-    .filter(({ scenario }) => !only || only(scenario.name))
-    .map(({ scenario, i }) => runScenario(loaded.definition, loaded.value, scenario, i, loaded.locate));
+    .filter(({ scenario }) => !options.only || options.only(scenario.name))
+    .map(({ scenario, i }) => runScenario(loaded.definition, loaded.value, scenario, i, loaded.locate, options.continueAsNew === true));
   return { file, definitionFile: loaded.definitionFile, scenarios, problems: [] };
 }
 
-function runScenario(def: ProcessDefinition, fileValue: ScenarioFile, scenario: Scenario, index: number, locate: Locate): ScenarioResult {
+function runScenario(
+  def: ProcessDefinition,
+  fileValue: ScenarioFile,
+  scenario: Scenario,
+  index: number,
+  locate: Locate,
+  continueAsNew: boolean,
+): ScenarioResult {
   const started = performance.now();
+  let continued = 0;
   const at = (path: PathSegment[], key = false) => locate(['scenarios', index, ...path], { key });
   const line = at([]).line;
   const fail = (path: PathSegment[], message: string, key = false): ScenarioResult => ({
     name: scenario.name,
     line,
     passed: false,
-    failures: [{ ...at(path, key), message: `scenario "${scenario.name}": ${message}` }],
+    failures: [
+      { ...at(path, key), message: `scenario "${scenario.name}": ${message}${continued ? ` (after ${continued} continue-as-new)` : ''}` },
+    ],
     ms: performance.now() - started,
     visited: visitedStates(sim),
+    ...(continueAsNew ? { continued } : {}),
   });
   const answers: Record<string, InvocationAnswer> = { ...(fileValue.invocations ?? {}), ...(scenario.invocations ?? {}) };
   const sim = new CaseSimulator(def, scenario.input ?? {}, {
@@ -85,6 +108,7 @@ function runScenario(def: ProcessDefinition, fileValue: ScenarioFile, scenario: 
     let invokedSince = 0;
     for (let i = 0; i < scenario.steps.length; i++) {
       const step = scenario.steps[i] as Step;
+      if (continueAsNew && sim.continueAsNew()) continued++;
       const here = ['steps', i];
       const n = `step ${i + 1}`;
       if ('send' in step) {
@@ -135,7 +159,15 @@ function runScenario(def: ProcessDefinition, fileValue: ScenarioFile, scenario: 
         }
       }
     }
-    return { name: scenario.name, line, passed: true, failures: [], ms: performance.now() - started, visited: visitedStates(sim) };
+    return {
+      name: scenario.name,
+      line,
+      passed: true,
+      failures: [],
+      ms: performance.now() - started,
+      visited: visitedStates(sim),
+      ...(continueAsNew ? { continued } : {}),
+    };
   } finally {
     sim.stop();
   }

@@ -7,21 +7,33 @@
  * advanced past their due time, earliest first. Pure: no I/O, no real time.
  *
  * What differs from a real server is only what a definition cannot see: Temporal's retries and
- * timeouts of activities, continue-as-new, signed actors. `docket test --server` runs the same
- * scenarios against a real server for those.
+ * timeouts of activities, signed actors. `docket test --server` runs the same scenarios against a
+ * real server for those. Continue-as-new is here (`continueAsNew`, `docket test --continue-as-new`):
+ * the snapshot through JSON and the deadlines carried, as the workflow does.
  */
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { createActor, type AnyActorRef, type AnyEventObject, type InspectionEvent } from 'xstate';
-import { compileDefinition, outcomeOf, type ArmedDeadline, type InvokeRequest } from '../compiler/compile';
+import {
+  bindSnapshot,
+  caseBinding,
+  machineFor,
+  outcomeOf,
+  type ArmedDeadline,
+  type InvokeRequest,
+  type RuntimeHooks,
+} from '../compiler/compile';
 import { CompensationStack, compensatesAtEnd, type CompensationRequest } from '../compiler/compensation';
 import { publicContext } from '../compiler/joins';
 import { caseErrorCode, type CaseError } from '../compiler/case-error';
-import { checkDistinctActors } from '../compiler/distinct-actors';
+import { checkDistinctActors, lastDistinctStep } from '../compiler/distinct-actors';
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
 import type { EventInput, PendingDeadline, Rejection, TimelineEntry } from '../contract/wire';
 import type { ProcessDefinition } from '../dsl/types';
+import { carriedTimeline } from '../workflows/carried-timeline';
+import { CarriedTimers } from '../workflows/carried-timers';
+import type { CaseClock } from '../workflows/durable-clock';
 import { LoopGuard } from '../workflows/loop-guard';
 
 /** An invocation the machine started: pending until the scenario settles it. */
@@ -106,11 +118,25 @@ export class CaseSimulator {
         return;
       }
     }
-    this.start();
+    this.createCaseActor();
   }
 
-  private start(): void {
-    const machine = compileDefinition(this.def, this.input, {
+  /** XState's delays and the carried deadlines run on the virtual clock. */
+  private readonly clock: CaseClock = {
+    setTimeout: (fn: (...args: unknown[]) => void, ms: number) => {
+      this.timers.set(++this.timerSeq, { due: this.now + ms, fn });
+      return this.timerSeq;
+    },
+    clearTimeout: (id: unknown) => void this.timers.delete(id as number),
+  };
+  private readonly carried = new CarriedTimers(this.clock);
+  /** The run of the case: 1, then one more at each `continueAsNew`. */
+  private run = 1;
+
+  /** A new actor for the case: at the start, or restoring a continue-as-new snapshot. */
+  private createCaseActor(snapshot?: { context?: unknown }): void {
+    // The case's hooks, as the workflow gives them (workflows/process-workflow.ts).
+    const hooks: RuntimeHooks = {
       now: () => this.now,
       caseId: this.caseId,
       startInvocation: (request, done, failed) => this.startInvocation(request, done, failed),
@@ -118,20 +144,23 @@ export class CaseSimulator {
         this.pending.set(d.key, d);
         this.armed.set(d.key, d);
       },
-      deadlineCleared: (key) => void this.pending.delete(key),
+      deadlineCleared: (key) => {
+        this.pending.delete(key);
+        this.carried.cancel(key);
+      },
       log: () => undefined,
       automaticStep: (step) => this.loopGuard.step(step),
       caseError: (err) => (this.expressionFailure ??= err),
-    });
-    const clock = {
-      setTimeout: (fn: () => void, ms: number) => {
-        this.timers.set(++this.timerSeq, { due: this.now + ms, fn });
-        return this.timerSeq;
-      },
-      clearTimeout: (id: unknown) => void this.timers.delete(id as number),
     };
+    const binding = caseBinding(this.input, hooks);
     try {
-      this.actor = createActor(machine, { clock, inspect: (ev) => this.onInspect(ev), logger: () => undefined });
+      this.actor = createActor(machineFor(this.def), {
+        input: binding,
+        ...(snapshot ? { snapshot: bindSnapshot(snapshot, binding) as never } : {}),
+        clock: this.clock,
+        inspect: (ev) => this.onInspect(ev),
+        logger: () => undefined,
+      });
       this.actor.subscribe({ error: (err) => this.fail(err) });
       this.actor.start();
     } catch (err) {
@@ -139,6 +168,33 @@ export class CaseSimulator {
     }
     this.drain();
     this.advance(0);
+  }
+
+  /**
+   * Continues the case as new, as the workflow does when its history grows long
+   * (workflows/process-workflow.ts): only while no invocation is in flight (false, and nothing
+   * done, otherwise or when the case has ended). The persisted snapshot goes through JSON, as in
+   * the next run's start event; a new actor restores it, and each pending deadline gets a timer
+   * for what remains of it (XState does not re-arm a restored snapshot's `after` timers).
+   */
+  continueAsNew(): boolean {
+    if (this.status !== 'running' || this.invocations.some((i) => i.status === 'pending')) return false;
+    const snapshot = JSON.parse(JSON.stringify(this.actor.getPersistedSnapshot())) as { context?: unknown };
+    const deadlines = [...this.pending.values()];
+    this.actor.stop();
+    // The run's timers end with it; only the carried deadlines are armed again.
+    this.timers.clear();
+    this.pending.clear();
+    this.run++;
+    // The next run sees only what the workflow carries of the timeline (the distinct-actor rule reads it).
+    this.timeline.splice(0, this.timeline.length, ...carriedTimeline(this.timeline, lastDistinctStep(this.def, this.timeline)));
+    for (const deadline of deadlines) {
+      this.pending.set(deadline.key, deadline);
+      this.armed.set(deadline.key, deadline);
+      this.carried.arm(deadline, (type) => this.actor.send({ type }), this.now);
+    }
+    this.createCaseActor(snapshot);
+    return true;
   }
 
   /** `running`, `completed` or `failed`, as the state view says. */
@@ -377,7 +433,11 @@ export class CaseSimulator {
     const event = ev.event as AnyEventObject & Partial<EventInput>;
     const to = leafPaths((ev.snapshot as unknown as { value: unknown }).value).map(displayPath);
     if (event.type === 'xstate.init') {
-      this.record({ kind: 'started', at: this.iso(), state: to, definition: this.def.process, hash: '' } as TimelineEntry);
+      this.record(
+        this.run > 1
+          ? { kind: 'continued', at: this.iso(), run: this.run, state: to }
+          : ({ kind: 'started', at: this.iso(), state: to, definition: this.def.process, hash: '' } as TimelineEntry),
+      );
     } else {
       const deadline = this.deadlineFor(event.type);
       if (deadline)

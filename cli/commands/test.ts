@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { formatLocated } from '../../scenario/scenario-file';
 import { runScenarioFile, scenarioFiles, type FileResult } from '../../scenario/run-scenarios';
+import { UsageError } from '../args';
 import { printJson, printLines } from '../output';
 import { runCommand, withClient } from '../run-command';
 import { defaultDefinitionsDir } from './validate';
@@ -15,6 +16,7 @@ interface TestOptions {
   json?: boolean;
   server?: boolean;
   grep?: string;
+  continueAsNew?: boolean;
 }
 
 export function register(program: Command): void {
@@ -24,6 +26,10 @@ export function register(program: Command): void {
     .argument('[files...]', 'scenario files, or directories of *.test.yaml files')
     .option('--grep <text>', 'run only the scenarios whose name contains this text')
     .option('--server', 'run the scenarios on the Temporal server of TEMPORAL_ADDRESS instead (a worker must serve DOCKET_TASK_QUEUE)')
+    .option(
+      '--continue-as-new',
+      'offline: continue each case as new before every step where it can (no invocation in flight); the steps must hold all the same',
+    )
     .option('--json', 'print the results as JSON')
     .addHelpText('after', '\nExit codes: 0 every scenario passed, 1 a scenario failed or a file is invalid, 2 the tool itself failed.')
     .action(
@@ -32,13 +38,18 @@ export function register(program: Command): void {
         const paths = await scenarioFiles(files.length ? files : [defaultDefinitionsDir()]);
         const only = options.grep === undefined ? undefined : (name: string) => name.includes(options.grep!);
         const results: FileResult[] = [];
+        if (options.server && options.continueAsNew) {
+          throw new UsageError(
+            '--continue-as-new runs offline only: on a server a case continues as new when its history is long (start it with continueAsNewAfter)',
+          );
+        }
         if (options.server) {
           const { runScenarioFileOnServer } = await import('../../scenario/server-run');
           await withClient(async (client) => {
             for (const file of paths) results.push(await runScenarioFileOnServer(file, client, only));
           });
         } else {
-          for (const file of paths) results.push(await runScenarioFile(file, only));
+          for (const file of paths) results.push(await runScenarioFile(file, { only, continueAsNew: options.continueAsNew }));
         }
         const ms = performance.now() - started;
         if (options.json) printJson({ files: results, ms: Math.round(ms) });
@@ -68,10 +79,12 @@ export function formatTestReport(results: FileResult[], ms: number): string[] {
     }
   }
   const broken = results.filter((r) => r.problems.length > 0).length;
+  const continued = results.flatMap((r) => r.scenarios).filter((s) => s.continued !== undefined);
+  const continuedNote = continued.length ? `, ${continued.reduce((n, s) => n + s.continued!, 0)} continue-as-new` : '';
   if (results.length === 0) lines.push('no scenario files (*.test.yaml) found');
   lines.push(
     `${passed + failed + skipped} scenario${passed + failed + skipped === 1 ? '' : 's'}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}` +
-      `${broken ? `, ${broken} file${broken === 1 ? '' : 's'} not run` : ''} (${results.length} file${results.length === 1 ? '' : 's'}) in ${Math.round(ms)} ms`,
+      `${broken ? `, ${broken} file${broken === 1 ? '' : 's'} not run` : ''} (${results.length} file${results.length === 1 ? '' : 's'})${continuedNote} in ${Math.round(ms)} ms`,
   );
   return lines;
 }

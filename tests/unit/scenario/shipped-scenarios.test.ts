@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { forEachState, stateAt } from '../../../dsl/state-tree';
 import { formatLocated, loadScenarioFile } from '../../../scenario/scenario-file';
 import { runScenarioFile, scenarioFiles } from '../../../scenario/run-scenarios';
+import { CaseSimulator } from '../../../scenario/simulator';
 import { shippedDefinition, shippedDefinitionFiles } from '../../support/test-definitions';
 
 const DEFINITIONS = join(__dirname, '..', '..', '..', 'definitions');
@@ -58,4 +59,33 @@ it('the examples of docs/cel-time.md validate and their scenarios pass', async (
       failures: [],
     });
   }
+});
+
+it('every shipped scenario passes with its case continued as new before every step where it can (docket test --continue-as-new)', async () => {
+  let continued = 0;
+  for (const file of await scenarioFiles([DEFINITIONS])) {
+    const result = await runScenarioFile(file, { continueAsNew: true });
+    const failures = [...result.problems, ...result.scenarios.flatMap((s) => s.failures)].map(formatLocated);
+    expect({ file, failures }).toEqual({ file, failures: [] });
+    continued += result.scenarios.reduce((n, s) => n + s.continued!, 0);
+  }
+  // Most steps find no invocation in flight: the cases did continue, many times.
+  expect(continued).toBeGreaterThan(100);
+});
+
+it('a simulated case does not continue as new while an invocation is in flight, as the workflow waits for it', () => {
+  const refund = shippedDefinition('refund-approval');
+  const sim = new CaseSimulator(refund, { caseId: 'C-1', amount: 120, requestedBy: 'alice' });
+  expect(sim.pendingInvocation('notify')).toBeDefined();
+  expect(sim.continueAsNew()).toBe(false);
+  expect(sim.timeline.some((e) => e.kind === 'continued')).toBe(false);
+  sim.settle(sim.pendingInvocation('notify')!, { returns: { key: 'n-1' } });
+  expect(sim.continueAsNew()).toBe(true);
+  expect(sim.timeline.at(-1)).toMatchObject({ kind: 'continued', run: 2, state: ['review.lead'] });
+  // The 4-hour deadline was carried: it fires at its time, not 4 hours after the new run.
+  sim.advance(4 * 3_600_000 - 1);
+  expect(sim.state).toEqual(['review.lead']);
+  sim.advance(1);
+  expect(sim.state).toEqual(['review.supervisor']);
+  sim.stop();
 });
