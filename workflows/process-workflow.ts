@@ -88,6 +88,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   });
   // Signed actors: the worker's rule and keys, recorded with the definition (actor-verification.ts).
   trustActors(resolved.actors);
+  // The history length of the workflow task in which the run got its definition (see `historyIsLong`).
+  const firstTaskHistory = workflowInfo().historyLength;
   const { resume } = args;
   const def = pinnedDefinition(resolved);
   const now = () => Date.now();
@@ -363,10 +365,16 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
   });
 
   const limit = args.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+  // Never in the workflow task in which the run got its definition and started its machine (the
+  // history length changes with each activation). A run that began over the limit (a small
+  // `continueAsNewAfter` from the caller, or a first task that arms many deadlines) would otherwise
+  // continue as new at once, and its next run too, for ever: continueAsNewAfter 1 made 26 runs in
+  // 15 s. A later task means something happened: an event, a result, a timer.
   const historyIsLong = () =>
-    workflowInfo().continueAsNewSuggested ||
-    workflowInfo().historyLength >= limit ||
-    workflowInfo().historySize >= CONTINUE_AS_NEW_HISTORY_BYTES;
+    workflowInfo().historyLength > firstTaskHistory &&
+    (workflowInfo().continueAsNewSuggested ||
+      workflowInfo().historyLength >= limit ||
+      workflowInfo().historySize >= CONTINUE_AS_NEW_HISTORY_BYTES);
   // A run continues as new only at a moment with no invocation in flight and no handler running,
   // and that is checked again after the await, right before the snapshot is taken: between a
   // condition's test and the code after its await, callbacks queued earlier in the same activation

@@ -7,6 +7,7 @@
  */
 import { temporal } from '@temporalio/proto';
 import { startHarness, type Harness } from '../support/harness';
+import { settledHistoryLength } from '../support/settled-history';
 
 let h: Harness;
 beforeAll(async () => {
@@ -70,4 +71,25 @@ it('continues as new in review without notifying the holder again, and the case 
   expect(result.state).not.toEqual(['review.lead']);
   const after = await h.docket.state(id);
   expect(after.status === 'failed' ? after.failure : undefined).toBeUndefined();
+});
+
+it('continues as new once, not for ever, when the caller asks for it after every event (continueAsNewAfter: 1)', async () => {
+  const id = h.caseId('refund-continue-every-event');
+  const started = await h.docket.start({ process: 'refund-approval', id, input: refund, continueAsNewAfter: 1 });
+  // The notice's result is something happening: the first run continues as new then. The second
+  // run starts its machine and waits: continuing again in that same task would loop (it did, 26
+  // runs in 15 s), as would every run after it.
+  await until('the continued run', async () => {
+    const view = await h.docket.state(id);
+    return view.timeline.some((e) => e.kind === 'continued') ? view : undefined;
+  });
+  await settledHistoryLength(h.docket, id);
+  const current = await h.docket.client.workflow.getHandle(id).describe();
+  expect(current.status.name).toBe('RUNNING');
+  const history = await h.docket.client.workflow.getHandle(id, current.runId).fetchHistory();
+  expect(history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId).toBe(started.runId);
+
+  // An event is something happening too: the case takes it and goes on.
+  const result = await h.docket.send(id, { type: 'APPROVE', actor: { id: 'lena', roles: ['lead'] }, data: { note: 'ok' } });
+  expect(result.state).not.toEqual(['review.lead']);
 });
