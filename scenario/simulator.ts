@@ -88,7 +88,7 @@ export class CaseSimulator {
   private readonly queue: Array<() => void> = [];
   private readonly loopGuard = new LoopGuard();
   /** Compensations of invocations that returned, oldest first (compiler/compensation.ts). */
-  private readonly compensations = new CompensationStack();
+  private compensations = new CompensationStack();
   private compensated = false;
   /** By invocation sequence number: what makes its compensation once it returns. */
   private readonly undoers = new Map<number, (output: unknown) => CompensationRequest>();
@@ -174,8 +174,9 @@ export class CaseSimulator {
    * Continues the case as new, as the workflow does when its history grows long
    * (workflows/process-workflow.ts): only while no invocation is in flight (false, and nothing
    * done, otherwise or when the case has ended). The persisted snapshot goes through JSON, as in
-   * the next run's start event; a new actor restores it, and each pending deadline gets a timer
-   * for what remains of it (XState does not re-arm a restored snapshot's `after` timers).
+   * the next run's start event, with the compensations not yet run; a new actor restores it, and
+   * each pending deadline gets a timer for what remains of it (XState does not re-arm a restored
+   * snapshot's `after` timers).
    */
   continueAsNew(): boolean {
     if (this.status !== 'running' || this.invocations.some((i) => i.status === 'pending')) return false;
@@ -186,6 +187,8 @@ export class CaseSimulator {
     this.timers.clear();
     this.pending.clear();
     this.run++;
+    // The compensations not yet run travel in the next run's input, as JSON.
+    this.compensations = new CompensationStack(JSON.parse(JSON.stringify(this.compensations.pending())) as CompensationRequest[]);
     // The next run sees only what the workflow carries of the timeline (the distinct-actor rule reads it).
     this.timeline.splice(0, this.timeline.length, ...carriedTimeline(this.timeline, lastDistinctStep(this.def, this.timeline)));
     for (const deadline of deadlines) {
