@@ -47,11 +47,11 @@ it('ticks on across continue-as-new when the history crosses its limit on a time
     await h.docket.start({ process: 'ticker', version, id, input: {}, continueAsNewAfter: limits[i] });
   }
   // A case stuck with an activity scheduled by a run that then continued as new holds virtual
-  // time (the test server waits for that activity): then the skip never returns. After a minute
+  // time (the test server waits for that activity): then the skip never returns. After 90 s
   // of real time, report the cases as they stand instead of waiting for Jest's timeout.
   const skipped = await Promise.race([
     h.skip('40m').then(() => true),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), 60_000).unref()),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), 90_000).unref()),
   ]);
 
   const cases = await Promise.all(ids.map(async (id) => ({ id, view: await h.docket.state(id) })));
