@@ -31,7 +31,7 @@ export function checkDistinctActors(def: ProcessDefinition, event: EventInput, t
  * listed event), or -1. A case carries this entry into its next run whatever else it leaves
  * behind (workflows/carried-timeline.ts).
  */
-export function lastDistinctStep(def: ProcessDefinition, timeline: readonly TimelineEntry[]): number {
+export function lastDistinctStep(def: Pick<ProcessDefinition, 'distinctActors'>, timeline: readonly TimelineEntry[]): number {
   const listed = def.distinctActors;
   if (!listed?.length) return -1;
   for (let i = timeline.length - 1; i >= 0; i--) {

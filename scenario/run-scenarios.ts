@@ -87,17 +87,19 @@ function runScenario(
   let continued = 0;
   const at = (path: PathSegment[], key = false) => locate(['scenarios', index, ...path], { key });
   const line = at([]).line;
-  const fail = (path: PathSegment[], message: string, key = false): ScenarioResult => ({
+  const result = (failures: Located[]): ScenarioResult => ({
     name: scenario.name,
     line,
-    passed: false,
-    failures: [
-      { ...at(path, key), message: `scenario "${scenario.name}": ${message}${continued ? ` (after ${continued} continue-as-new)` : ''}` },
-    ],
+    passed: failures.length === 0,
+    failures,
     ms: performance.now() - started,
     visited: visitedStates(sim),
     ...(continueAsNew ? { continued } : {}),
   });
+  const fail = (path: PathSegment[], message: string, key = false): ScenarioResult =>
+    result([
+      { ...at(path, key), message: `scenario "${scenario.name}": ${message}${continued ? ` (after ${continued} continue-as-new)` : ''}` },
+    ]);
   const answers: Record<string, InvocationAnswer> = { ...(fileValue.invocations ?? {}), ...(scenario.invocations ?? {}) };
   const sim = new CaseSimulator(def, scenario.input ?? {}, {
     answers,
@@ -159,15 +161,7 @@ function runScenario(
         }
       }
     }
-    return {
-      name: scenario.name,
-      line,
-      passed: true,
-      failures: [],
-      ms: performance.now() - started,
-      visited: visitedStates(sim),
-      ...(continueAsNew ? { continued } : {}),
-    };
+    return result([]);
   } finally {
     sim.stop();
   }

@@ -26,7 +26,7 @@ import {
 import { CompensationStack, compensatesAtEnd, type CompensationRequest } from '../compiler/compensation';
 import { publicContext } from '../compiler/joins';
 import { caseErrorCode, type CaseError } from '../compiler/case-error';
-import { checkDistinctActors, lastDistinctStep } from '../compiler/distinct-actors';
+import { checkDistinctActors } from '../compiler/distinct-actors';
 import { allowedByRole, checkEvent } from '../compiler/event-gate';
 import { displayPath, leafPaths } from '../compiler/state-paths';
 import type { EventInput, PendingDeadline, Rejection, TimelineEntry } from '../contract/wire';
@@ -190,7 +190,7 @@ export class CaseSimulator {
     // The compensations not yet run travel in the next run's input, as JSON.
     this.compensations = new CompensationStack(JSON.parse(JSON.stringify(this.compensations.pending())) as CompensationRequest[]);
     // The next run sees only what the workflow carries of the timeline (the distinct-actor rule reads it).
-    this.timeline.splice(0, this.timeline.length, ...carriedTimeline(this.timeline, lastDistinctStep(this.def, this.timeline)));
+    this.timeline.splice(0, this.timeline.length, ...carriedTimeline(this.timeline, this.def));
     for (const deadline of deadlines) {
       this.pending.set(deadline.key, deadline);
       this.armed.set(deadline.key, deadline);

@@ -2,10 +2,13 @@
  * What of the timeline a case carries into its next run when it continues as new. The carried
  * entries travel in the continue-as-new input, one Temporal payload (2 MiB at most), so they are
  * bounded by count and by size: the newest entries first, and an entry whose event data or
- * invocation output would pass the size budget is carried without it; so is the one entry `keep`
- * names when the bounds left it out. The whole timeline stays in the earlier runs' histories. Pure.
+ * invocation output would pass the size budget is carried without it; so is the step the
+ * definition's distinct-actor rule compares with, when the bounds left it out. The whole timeline
+ * stays in the earlier runs' histories. Pure.
  */
+import { lastDistinctStep } from '../compiler/distinct-actors';
 import type { TimelineEntry } from '../contract/wire';
+import type { ProcessDefinition } from '../dsl/types';
 
 /** Timeline entries carried at most. */
 export const CARRIED_TIMELINE_ENTRIES = 100;
@@ -14,7 +17,7 @@ export const CARRIED_TIMELINE_BYTES = 256 * 1024;
 
 export function carriedTimeline(
   timeline: readonly TimelineEntry[],
-  keep = -1,
+  def: Pick<ProcessDefinition, 'distinctActors'>,
   maxEntries = CARRIED_TIMELINE_ENTRIES,
   maxBytes = CARRIED_TIMELINE_BYTES,
 ): TimelineEntry[] {
@@ -33,9 +36,9 @@ export function carriedTimeline(
     out.push(entry);
     first = i;
   }
-  // The entry a rule of the next run reads (the step the distinct-actor rule compares with)
-  // goes along even when the bounds left it behind: else enough entries after it, refused
-  // signals for one, would lift the rule.
+  // The step the next run's distinct-actor rule compares with goes along even when the bounds
+  // left it behind: else enough entries after it, refused signals for one, would lift the rule.
+  const keep = lastDistinctStep(def, timeline);
   if (keep >= 0 && keep < first) out.push(withoutPayload(timeline[keep]));
   return out.reverse();
 }

@@ -45,7 +45,7 @@ import { CaseRecord } from './case-record';
 import { carriedTimeline } from './carried-timeline';
 import { LoopGuard } from './loop-guard';
 import { actorRefusal, trustActors } from './actor-verification';
-import { checkDistinctActors, lastDistinctStep } from '../compiler/distinct-actors';
+import { checkDistinctActors } from '../compiler/distinct-actors';
 import { failCase, pinnedDefinition, resolveCaseDefinition, resolveRequestOf } from './definition-step';
 import { createInvoker } from './invocations';
 import { CarriedTimers } from './carried-timers';
@@ -409,7 +409,7 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
       resume: {
         snapshot: actor.getPersistedSnapshot(),
         deadlines: record.pendingArmed(),
-        timeline: carriedTimeline(record.timeline, lastDistinctStep(def, record.timeline)),
+        timeline: carriedTimeline(record.timeline, def),
         run: (resume?.run ?? 1) + 1,
         children: resolved.children,
         ...(compensations.pending().length ? { compensations: compensations.pending() } : {}),

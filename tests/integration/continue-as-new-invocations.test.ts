@@ -8,6 +8,7 @@
 import { temporal } from '@temporalio/proto';
 import { startHarness, type Harness } from '../support/harness';
 import { settledHistoryLength } from '../support/settled-history';
+import { until } from '../support/until';
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,16 +20,6 @@ afterAll(async () => {
 
 const refund = { caseId: 'C-1', amount: 480, requestedBy: 'alice', customerId: 'cust-9', reason: 'parcel lost' };
 const EventType = temporal.api.enums.v1.EventType;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const giveUp = Date.now() + 60_000;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The activity types a run scheduled, in order, besides the definition step's. */
 async function scheduledActivities(id: string, runId?: string): Promise<string[]> {

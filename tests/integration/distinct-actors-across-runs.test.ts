@@ -8,6 +8,7 @@
  */
 import { EventRejectedError } from '../../client';
 import { startHarness, type Harness } from '../support/harness';
+import { until } from '../support/until';
 
 let h: Harness;
 beforeAll(async () => {
@@ -32,16 +33,18 @@ it('refuses the second approval by the same person after 110 refused signals and
 
   const junk = { type: 'NOT_AN_EVENT', actor: { id: 'mallory', roles: ['finance'] } };
   for (let i = 0; i < 110; i++) await h.docket.signal(id, junk);
-  const giveUp = Date.now() + 90_000;
-  for (;;) {
-    const view = await h.docket.state(id);
-    if (view.timeline.some((e) => e.kind === 'continued')) {
-      expect(view.state).toEqual(['review.finance']);
-      break;
-    }
-    if (Date.now() > giveUp) throw new Error(`case ${id} did not continue as new; history events so far: ${view.timeline.length}`);
-    await h.docket.signal(id, junk);
-  }
+  // Every refused signal is one more timeline entry and more history, until the run continues as new.
+  const continued = await until(
+    `case ${id} to continue as new`,
+    async () => {
+      const view = await h.docket.state(id);
+      if (view.timeline.some((e) => e.kind === 'continued')) return view;
+      await h.docket.signal(id, junk);
+      return undefined;
+    },
+    90_000,
+  );
+  expect(continued.state).toEqual(['review.finance']);
 
   const err = await h.docket.send(id, { type: 'APPROVE', actor: sam }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(EventRejectedError);
