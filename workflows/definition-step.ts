@@ -15,7 +15,15 @@
  * path without a patch marker; a patch would cost every new case a marker and the SDK's
  * `TemporalChangeVersion` upsert, more than the lookup saves in bytes.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { CaseFailureCode, ProcessArgs, ResolvedDefinition, ResolveRequest } from '../contract/wire';
 import { unpackDefinition, unpackResolution } from '../contract/packed-definition';
 import { checkedDefinition } from './definition-cache';
@@ -104,12 +112,17 @@ function checkChildren(children: unknown): void {
 export async function resolveCaseDefinition({ request, local }: DefinitionStepRequest): Promise<ResolvedDefinition> {
   if (local) {
     // null: not known on this worker (or a child's pin is not); the registry decides below.
+    // A cancelled lookup is null too: the activity below then fails at once as cancelled.
     const known = await resolveKnownDefinition(request).catch(() => null);
     if (known) return unpackedResolution(known);
   }
   try {
     return await resolveDefinition(request);
   } catch (err) {
+    // A case cancelled while its definition is read (a child whose parent left the invoking state)
+    // ends cancelled, as its parent expects of it, not failed for a definition it never missed.
+    // Patched: cases recorded before this failed as DEFINITION_NOT_FOUND.
+    if (isCancellation(err) && patched('docket-cancelled-while-resolving')) throw err;
     const cause = err instanceof ActivityFailure ? err.cause : err;
     if (cause instanceof ApplicationFailure && cause.type && cause.nonRetryable) {
       failCase(cause.type as CaseFailureCode, cause.message);

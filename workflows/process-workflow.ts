@@ -83,6 +83,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
     },
   );
   const resolved = await (async () => resolveCaseDefinition(resolveRequestOf(args)))().catch((err: unknown) => {
+    // Cancelled before it had a definition: the case closes cancelled, with no failure to report.
+    if (isCancellation(err)) throw err;
     startFailure = { code: (err as ApplicationFailure).type ?? 'DEFINITION_NOT_FOUND', message: (err as Error).message };
     throw err;
   });
@@ -125,6 +127,8 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
         if (!settled) inflight--;
         settled = true;
       };
+      // Set when the invoking state is left (the machine cancels the invocation then).
+      let left = false;
       inflight++;
       const cancel = invoke(request, {
         done: (output) => {
@@ -140,11 +144,17 @@ export async function processWorkflow(args: ProcessArgs): Promise<ProcessResult>
           loopGuard.outsideEvent();
           record.add({ kind: 'invoke', at: iso(), state: request.state, [request.kind]: request.name, status: 'failed', error });
           metrics.invocationFailed(request.kind, request.name);
+          // A failure that arrives after its state was left (a cancelled invocation that failed
+          // instead, or whose failure crossed the cancellation) is recorded, nothing more: the
+          // onError that would have taken it left with the state, and the case has moved on (it may
+          // have ended with an outcome). Patched: cases recorded before this failed here.
+          if (left && patched('docket-failure-after-leaving-is-recorded')) return;
           if (request.hasOnError) failed(error);
           else failure = `${request.kind} ${request.name} failed in state ${request.state} and the state has no onError: ${error}`;
         },
       });
       return () => {
+        left = true;
         settle();
         cancel();
       };
