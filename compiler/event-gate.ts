@@ -60,7 +60,7 @@ export function checkEvent(def: ProcessDefinition, leaves: StatePath[], event: E
   // Size and depth first: nothing below may walk or convert data the caller made huge or deep.
   const bounds = checkEventBounds(event, def.limits?.eventBytes);
   if (bounds) return bounds;
-  const shape = checkShape(event);
+  const shape = checkEventShape(event);
   if (shape) return shape;
   const { type, actor } = event;
   const spec = own(def.events, type);
@@ -100,10 +100,11 @@ export function checkEvent(def: ProcessDefinition, leaves: StatePath[], event: E
   return checkGuards(def, type, event, forRoles, scope);
 }
 
-function checkShape(event: EventInput): Rejection | undefined {
+/** INVALID_EVENT when the event is not `{ type, actor: { id, roles }, data? }`; the message says which part. */
+export function checkEventShape(event: EventInput): Rejection | undefined {
   const e = event as Partial<EventInput> | undefined;
   const problem =
-    !e || typeof e !== 'object'
+    !e || typeof e !== 'object' || Array.isArray(e)
       ? 'the event must be an object { type, actor: { id, roles }, data }'
       : typeof e.type !== 'string' || !e.type
         ? 'event.type must be a non-empty string'

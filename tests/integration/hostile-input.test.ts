@@ -132,3 +132,33 @@ describe('900 KB notes', () => {
     expect((await h.docket.send(id, { type: 'ACCEPT', actor: agent('alice') })).status).toBe('running');
   });
 });
+
+describe('an event that is not an object (null, a string, a list), sent straight to Temporal', () => {
+  const notEvents: unknown[] = [null, 'ACCEPT', [1, 2], 42];
+
+  it('is refused as an Update with INVALID_EVENT saying what an event is, and the case goes on', async () => {
+    const id = await startComplaint('not-an-object-update');
+    const handle = h.docket.client.workflow.getHandle(id);
+    for (const notEvent of notEvents) {
+      const err = await handle.executeUpdate('event', { args: [notEvent] }).then(
+        () => undefined,
+        (e: unknown) => e as { cause?: { type?: string; message?: string } },
+      );
+      expect({ sent: notEvent, type: err?.cause?.type, message: err?.cause?.message }).toEqual({
+        sent: notEvent,
+        type: 'INVALID_EVENT',
+        message: 'the event must be an object { type, actor: { id, roles }, data }',
+      });
+    }
+    expect((await h.docket.send(id, { type: 'ACCEPT', actor: agent('alice') })).status).toBe('running');
+  });
+
+  it('is recorded as a rejected Signal (INVALID_EVENT), and the case goes on', async () => {
+    const id = await startComplaint('not-an-object-signal');
+    const handle = h.docket.client.workflow.getHandle(id);
+    for (const notEvent of notEvents) await handle.signal('event', notEvent);
+    const view = await waitFor(id, (v) => rejectedEntries(v).length === notEvents.length, 'recorded the rejected signals');
+    expect(rejectedEntries(view).map((e) => e.code)).toEqual(notEvents.map(() => 'INVALID_EVENT'));
+    expect((await h.docket.send(id, { type: 'ACCEPT', actor: agent('alice') })).status).toBe('running');
+  });
+});
