@@ -18,6 +18,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -417,6 +418,9 @@ export class ProcessClient {
         return { ...describedView(id, description, 'running'), stuck: late };
       }
       view = describedView(id, description, closed ?? 'running');
+      // No worker could replay it (none running, or code that no longer replays this history): a
+      // completed case's result, read from the history by the server, still says how it ended.
+      if (closed === 'completed') view = { ...view, ...(await recordedEnd(handle)) };
     }
     if (view.children?.length) view = { ...view, children: await this.childStates(view.children) };
     if (!closed) return stuck ? { ...view, stuck } : view;
@@ -731,6 +735,18 @@ function describedView(id: string, description: { searchAttributes?: Record<stri
     allowed: {},
     deadlines: [],
     timeline: [],
+  };
+}
+
+/** The end a completed case recorded in its result (outcome, final state, context, definition hash); nothing when unreadable. */
+async function recordedEnd(handle: WorkflowHandle): Promise<Partial<StateView>> {
+  const result = (await handle.result().catch(() => undefined)) as Partial<ProcessResult> | undefined;
+  if (!result || typeof result !== 'object') return {};
+  return {
+    ...(typeof result.outcome === 'string' ? { outcome: result.outcome } : {}),
+    ...(Array.isArray(result.state) ? { state: result.state } : {}),
+    ...(result.context && typeof result.context === 'object' ? { context: result.context } : {}),
+    ...(typeof result.definitionHash === 'string' && result.definitionHash ? { definitionHash: result.definitionHash } : {}),
   };
 }
 
