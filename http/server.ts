@@ -10,7 +10,13 @@
  * ```
  */
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { packageVersion } from '../client/package-root';
 import { canonicalActorId } from './actor-id';
@@ -18,6 +24,7 @@ import { checkRead } from './access-rules';
 import { AuthRefusals, authenticationHook } from './authenticate';
 import type { Tracing } from '../client/tracing-provider';
 import { errorHandler } from './errors';
+import { explainJsonBodies } from './json-body';
 import type { IdentityConfig } from './identity-config';
 import { bundleOpenApi } from './openapi';
 import { ProblemError, PROBLEM_CONTENT_TYPE, problemBody } from './problem';
@@ -53,15 +60,38 @@ export interface DocketServer {
 
 const PUBLIC = { public: true };
 
+/** The longest case id (a path parameter) the router takes. */
+const MAX_ID_LENGTH = 1000;
+
+/** The answer to a URL the router cannot take (Fastify's `frameworkErrors`): INVALID_REQUEST. */
+function unroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const detail =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? `a path segment is longer than ${MAX_ID_LENGTH} characters: a case id is at most ${MAX_ID_LENGTH}`
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'the URL does not decode: a %-escape is malformed (encode a case id with encodeURIComponent)'
+        : `the request could not be routed: ${error.message}`;
+  void reply.code(400).type(PROBLEM_CONTENT_TYPE).send(problemBody('INVALID_REQUEST', detail, shortened(request.url)));
+}
+
+/** A URL as a problem's `instance`: its first 200 characters. */
+function shortened(url: string): string {
+  return url.length > 200 ? `${url.slice(0, 200)}…` : url;
+}
+
 export async function buildServer(options: ServerOptions): Promise<DocketServer> {
   const verifier = options.verifier ?? (await createTokenVerifier(options.identity));
   const refusals = new AuthRefusals();
   const app: FastifyInstance = Fastify({
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: { level: 'info' } }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    // Case ids are business keys; let them carry what they carry.
-    routerOptions: { maxParamLength: 1000 },
+    // Case ids are business keys; let them carry what they carry (Temporal's limit on an id is 1000).
+    routerOptions: { maxParamLength: MAX_ID_LENGTH },
+    // A URL the router cannot take is answered as every other refusal is: a problem, not Fastify's
+    // own error shape, and without echoing a URL that may be kilobytes long.
+    frameworkErrors: unroutable,
   });
+  explainJsonBodies(app);
   app.setValidatorCompiler(compileValidator);
   // Responses are checked against their schemas in the routes (ctx.check), then sent as they are:
   // a serializer built from a schema would silently drop fields instead.

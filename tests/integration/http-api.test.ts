@@ -94,7 +94,8 @@ async function api(
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...headers,
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    // A string is sent as it is (a body that is not JSON, or JSON the test spells out).
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
   const type = res.headers.get('content-type') ?? '';
@@ -295,6 +296,29 @@ describe('the API itself', () => {
     const admin = await tokenFor('root', 'admin');
     expectProblem(await api('POST', '/cases', admin, { id: h.caseId('nothing'), process: 'no-such-process' }), 404, 'DEFINITION_NOT_FOUND');
     expectProblem(await api('GET', '/no/such/route', lead), 404, 'NOT_FOUND');
+  });
+
+  it('answers problem details, not the framework shape, for a URL the router cannot take', async () => {
+    const lead = await tokenFor('chen', 'support-lead');
+    const long = await api('GET', `/cases/${'x'.repeat(5000)}`, lead);
+    expectProblem(long, 400, 'INVALID_REQUEST');
+    expect(long.body.detail).toBe('a path segment is longer than 1000 characters: a case id is at most 1000');
+    expect(JSON.stringify(long.body).length).toBeLessThan(1000); // the 5000-character URL is not echoed
+    const badEscape = await api('GET', '/cases/%E0%A4%A', lead);
+    expectProblem(badEscape, 400, 'INVALID_REQUEST');
+    expect(badEscape.body.detail).toContain('%-escape is malformed');
+  });
+
+  it('says why a JSON body is refused: a syntax error where it is, or a __proto__ key', async () => {
+    const lead = await tokenFor('chen', 'support-lead');
+    const post = (body: string) => api('POST', '/cases/x/events', lead, body);
+    const broken = await post('{"type": "APPROVE",');
+    expectProblem(broken, 400, 'INVALID_REQUEST');
+    expect(broken.body.detail).toMatch(/^the body is not valid JSON: /);
+    const poisoned = await post('{"type": "APPROVE", "data": {"__proto__": {"isAdmin": true}}}');
+    expectProblem(poisoned, 400, 'INVALID_REQUEST');
+    expect(poisoned.body.detail).toContain('"__proto__"');
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 
   it('serves the OpenAPI document kept in docs/openapi.json', async () => {
