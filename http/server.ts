@@ -10,13 +10,7 @@
  * ```
  */
 import swagger from '@fastify/swagger';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { packageVersion } from '../client/package-root';
 import { canonicalActorId } from './actor-id';
@@ -71,7 +65,10 @@ function unroutable(error: FastifyError, request: FastifyRequest, reply: Fastify
       : error.code === 'FST_ERR_BAD_URL'
         ? 'the URL does not decode: a %-escape is malformed (encode a case id with encodeURIComponent)'
         : `the request could not be routed: ${error.message}`;
-  void reply.code(400).type(PROBLEM_CONTENT_TYPE).send(problemBody('INVALID_REQUEST', detail, shortened(request.url)));
+  void reply
+    .code(400)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problemBody('INVALID_REQUEST', detail, shortened(request.url)));
 }
 
 /** A URL as a problem's `instance`: its first 200 characters. */
