@@ -82,6 +82,16 @@ export function resolveRequestOf(args: ProcessArgs | undefined): DefinitionStepR
     failCase('INVALID_START', '`resume` is set by the engine when a case continues as new; a new case cannot start with it');
   }
   if (args.children !== undefined) checkChildren(args.children);
+  const { continueAsNewAfter } = args;
+  if (
+    continueAsNewAfter !== undefined &&
+    continueAsNewAfter !== null &&
+    !(Number.isSafeInteger(continueAsNewAfter) && continueAsNewAfter >= 1)
+  ) {
+    // A 0 or a negative count would continue the case as new after every workflow task.
+    const got = String(JSON.stringify(continueAsNewAfter) ?? typeof continueAsNewAfter).slice(0, 80);
+    failCase('INVALID_START', `continueAsNewAfter must be a whole number of history events, at least 1, got ${got}`);
+  }
   // Pins of an earlier run come first: continue-as-new carries them in `resume` (runs recorded
   // before `children` existed have them only there).
   const children = args.resume?.children ?? args.children;

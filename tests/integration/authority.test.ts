@@ -108,6 +108,21 @@ describe('a forged, unmerged or broken definition cannot run', () => {
     expect(await failureOf(handle)).toMatchObject({ code: 'INVALID_START' });
   });
 
+  it('refuses a continueAsNewAfter that is not a whole number of at least 1 (INVALID_START), which would continue as new after every task', async () => {
+    for (const [n, bad] of [0, -5, 2.5, 'often', { n: 1 }].entries()) {
+      const handle = await startRaw(h.taskQueue, h.caseId(`bad-can-${n}`), {
+        process: 'refund-approval',
+        input: refundInput(480),
+        continueAsNewAfter: bad,
+      });
+      const failure = await failureOf(handle);
+      expect(failure).toEqual({
+        code: 'INVALID_START',
+        message: `continueAsNewAfter must be a whole number of history events, at least 1, got ${JSON.stringify(bad)}`,
+      });
+    }
+  });
+
   it('fails a case of a process that is not deployed at once (DEFINITION_NOT_FOUND), and the client says so before starting', async () => {
     const id = h.caseId('not-deployed');
     const handle = await startRaw(h.taskQueue, id, { process: 'loyalty-bonus', input: {} });
