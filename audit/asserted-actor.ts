@@ -12,6 +12,7 @@ import { ACTOR_ASSERTION_HEADER, verifyActorAssertion, type ActorTrust } from '.
 import { canonicalActorId } from '../contract/actor-id';
 import type { EventInput, Rejection } from '../contract/wire';
 import { decodePayloads } from './history-events';
+import { checkEventShape, isEventObject } from '../compiler/event-gate';
 
 type Header = { fields?: Record<string, unknown> | null } | null | undefined;
 
@@ -22,7 +23,10 @@ export function assertedEvent(
   caseId: string,
   atMs: number,
 ): { event: EventInput; refusal?: Rejection } {
-  if (!trust || !event || typeof event !== 'object') return { event }; // before signed actors
+  if (!trust) return { event }; // before signed actors
+  // Not an event at all (null, a list, bytes, an undecodable payload): refused for its shape, as
+  // workflows/actor-verification.ts `actorRefusal` refuses it, before anything about the case.
+  if (!isEventObject(event)) return trust.required ? { event, refusal: checkEventShape(event) } : { event };
   const payload = header?.fields?.[ACTOR_ASSERTION_HEADER];
   if (!payload) {
     if (trust.required)

@@ -3,7 +3,7 @@
  * The SDK's `historyFromJSON` gives protobuf objects (enums as numbers, int64 as Long, times as
  * `{ seconds, nanos }`); these helpers hide that. Pure.
  */
-import { defaultPayloadConverter } from '@temporalio/common';
+import { payloadConverter } from '../contract/payload-converter';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { unpackResolution } from '../contract/packed-definition';
@@ -51,15 +51,12 @@ export function attributesOf(event: HistoryEvent): Record<string, unknown> {
   return {};
 }
 
-/** Decodes payloads with the default data converter (JSON, binary, null). Undecodable ones become a note. */
+/**
+ * Decodes payloads as the worker does (contract/payload-converter.ts: JSON, binary, null), so an
+ * undecodable one reads as the same value the workflow saw and refused.
+ */
 export function decodePayloads(payloads: { payloads?: Payload[] | null } | null | undefined): unknown[] {
-  return (payloads?.payloads ?? []).map((p) => {
-    try {
-      return defaultPayloadConverter.fromPayload(p);
-    } catch (err) {
-      return { undecodable: (err as Error).message };
-    }
-  });
+  return (payloads?.payloads ?? []).map((p) => payloadConverter.fromPayload(p));
 }
 
 /** The innermost message of a failure chain (activity failure → application failure). */

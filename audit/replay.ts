@@ -32,7 +32,7 @@ import type { AuditSinks } from '../contract/audit-sink';
 import type { TimelineEntry } from '../contract/wire';
 import { bundlePath } from '../worker/create-worker';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../worker/workflow-interceptors';
-import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/workflow-bundle-options';
+import { PAYLOAD_CONVERTER_PATH, WORKFLOW_BUNDLER_OPTIONS } from '../worker/workflow-bundle-options';
 import { checkRecordedDefinition } from './case-input';
 import { AuditError } from './errors';
 import { eventTypeName, num } from './history-events';
@@ -165,7 +165,10 @@ async function replayMany(items: Array<string | HistoryFile>, options: ReplayOpt
   // Resolved before the runtime is installed: a runtime that is never used keeps the process alive.
   const source = workflowSource(options);
   if (options.quiet) quietReplayLogs();
-  for await (const result of Worker.runReplayHistories({ ...source, sinks, replayName: 'docket-replay' }, histories())) {
+  for await (const result of Worker.runReplayHistories(
+    { ...source, sinks, replayName: 'docket-replay', dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH } },
+    histories(),
+  )) {
     const replayed = current!;
     const failure = result.error ? describeFailure(result.error, replayed.file) : undefined;
     report({

@@ -6,6 +6,7 @@
  * what-if analysis. The rules are checked in the order a person would ask about them.
  */
 import type { Actor, EventInput, Rejection } from '../contract/wire';
+import { undecodableOf } from '../contract/undecodable';
 import { suggest } from '../dsl/suggest';
 import type { ProcessDefinition, TransitionSpec } from '../dsl/types';
 import { evaluateBoolean } from '../dsl/cel';
@@ -100,21 +101,35 @@ export function checkEvent(def: ProcessDefinition, leaves: StatePath[], event: E
   return checkGuards(def, type, event, forRoles, scope);
 }
 
+/**
+ * Whether it can be an event at all: a plain object, not null, a list, bytes (a `binary/plain`
+ * payload) or a payload that could not be decoded.
+ */
+export function isEventObject(event: unknown): event is object {
+  return !!event && typeof event === 'object' && !Array.isArray(event) && !ArrayBuffer.isView(event) && !undecodableOf(event);
+}
+
 /** INVALID_EVENT when the event is not `{ type, actor: { id, roles }, data? }`; the message says which part. */
 export function checkEventShape(event: EventInput): Rejection | undefined {
   const e = event as Partial<EventInput> | undefined;
-  const problem =
-    !e || typeof e !== 'object' || Array.isArray(e)
-      ? 'the event must be an object { type, actor: { id, roles }, data }'
-      : typeof e.type !== 'string' || !e.type
-        ? 'event.type must be a non-empty string'
-        : !e.actor || typeof e.actor.id !== 'string' || !e.actor.id
-          ? 'event.actor.id must name who sends the event'
-          : !Array.isArray(e.actor.roles) || !e.actor.roles.every((r) => typeof r === 'string')
-            ? 'event.actor.roles must be a list of role names'
-            : e.data !== undefined && e.data !== null && (typeof e.data !== 'object' || Array.isArray(e.data))
-              ? 'event.data must be an object when given (null counts as absent)'
-              : undefined;
+  const undecodable = undecodableOf(e);
+  if (undecodable) {
+    return {
+      code: 'INVALID_EVENT',
+      message: `the event's payload could not be decoded (encoding "${undecodable.encoding}": ${undecodable.reason}); send it as JSON (encoding json/plain)`,
+    };
+  }
+  const problem = !isEventObject(e)
+    ? 'the event must be an object { type, actor: { id, roles }, data }'
+    : typeof e.type !== 'string' || !e.type
+      ? 'event.type must be a non-empty string'
+      : !e.actor || typeof e.actor.id !== 'string' || !e.actor.id
+        ? 'event.actor.id must name who sends the event'
+        : !Array.isArray(e.actor.roles) || !e.actor.roles.every((r) => typeof r === 'string')
+          ? 'event.actor.roles must be a list of role names'
+          : e.data !== undefined && e.data !== null && (typeof e.data !== 'object' || Array.isArray(e.data))
+            ? 'event.data must be an object when given (null counts as absent)'
+            : undefined;
   return problem ? { code: 'INVALID_EVENT', message: problem } : undefined;
 }
 

@@ -19,7 +19,7 @@ import type { ActorTrust, TrustedActorKey } from '../contract/actor-assertion';
 import type { PinoLogger } from './logger';
 import { ConfigError } from './config';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
-import { WORKFLOW_BUNDLER_OPTIONS } from './workflow-bundle-options';
+import { PAYLOAD_CONVERTER_PATH, WORKFLOW_BUNDLER_OPTIONS } from './workflow-bundle-options';
 import { workerTracing } from './tracing';
 import type { Tracing } from '../client/tracing-provider';
 
@@ -215,6 +215,8 @@ export async function createDocketWorker(options: CreateDocketWorkerOptions): Pr
     },
     // The workflow reports timeline entries to this sink; only auditors' replay listens (see contract/audit-sink.ts).
     sinks: { audit: { entry: { fn: () => undefined, callDuringReplay: false } }, ...tracing.sinks },
+    // Undecodable payloads become values the event gate refuses (contract/payload-converter.ts); the bundle has it built in.
+    dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH },
     maxCachedWorkflows: maxCachedWorkflows(env),
     // Not in the SDK's public WorkerOptions type ("not exposed at the moment"), but
     // addDefaultWorkerOptions spreads the caller's options over its 5 s default, so it is honoured;

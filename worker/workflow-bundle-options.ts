@@ -81,6 +81,14 @@ function es2022(config: WebpackConfiguration): WebpackConfiguration {
   return config;
 }
 
+/**
+ * The payload converter of every docket worker and workflow bundle (contract/payload-converter.ts):
+ * a payload that cannot be decoded becomes a value the event gate refuses, not an exception that
+ * fails the workflow task for ever. Given to the bundler (worker/workflow-bundle.ts) and to every
+ * worker and replayer as `dataConverter.payloadConverterPath` (create-worker.ts, audit/replay.ts).
+ */
+export const PAYLOAD_CONVERTER_PATH = require.resolve('../contract/payload-converter');
+
 /** The bundler options every docket workflow bundle is built with (worker, prebuilt bundle, replay). */
 export const WORKFLOW_BUNDLER_OPTIONS = {
   preloadModules: WORKFLOW_PRELOAD_MODULES,

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { packageRoot } from '../client/package-root';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
-import { WORKFLOW_BUNDLER_OPTIONS } from './workflow-bundle-options';
+import { PAYLOAD_CONVERTER_PATH, WORKFLOW_BUNDLER_OPTIONS } from './workflow-bundle-options';
 import { TRACING_WORKFLOW_MODULE } from './tracing';
 
 export const DEFAULT_BUNDLE_PATH = path.join(packageRoot(), 'dist', 'workflow-bundle.js');
@@ -45,6 +45,7 @@ export async function buildWorkflowBundle(options: BuildWorkflowBundleOptions = 
     workflowsPath,
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(options.tracing ? [TRACING_WORKFLOW_MODULE] : [])],
     ...WORKFLOW_BUNDLER_OPTIONS,
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
     logger: options.logger ?? quietLogger(),
   });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });

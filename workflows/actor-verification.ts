@@ -34,7 +34,7 @@ import {
 import { ACTOR_ASSERTION_HEADER, verifyActorAssertion, type ActorTrust, type VerifiedActor } from '../contract/actor-assertion';
 import { canonicalActorId } from '../contract/actor-id';
 import { refusal } from './refusal';
-import { checkEventShape } from '../compiler/event-gate';
+import { checkEventShape, isEventObject } from '../compiler/event-gate';
 import { EVENT_SIGNAL, EVENT_UPDATE, type EventInput, type Rejection } from '../contract/wire';
 
 /** The rule of this run (module state lives as long as one run of one case). `null`: a history from before signed actors. */
@@ -55,7 +55,7 @@ export function trustActors(rule: ActorTrust | undefined): void {
  * worker's workflow code was bundled without it: fail closed).
  */
 export function actorRefusal(event: unknown): Rejection | undefined {
-  // Not an event at all (null, a string, a number): the interceptor let it through for the gate's
+  // Not an event at all (null, a string, a number, bytes, an undecodable payload): the interceptor let it through for the gate's
   // shape check, whose INVALID_EVENT says what is wrong; refused here so it learns nothing of the case.
   if (!isEventObject(event)) return trust?.required ? checkEventShape(event as EventInput) : undefined;
   const rejection = refused.get(event);
@@ -98,11 +98,6 @@ function verdict(args: unknown[], headers: UpdateInput['headers']): Verdict | un
   if (!check.ok) return { rejection: unauthenticated(check.reason) };
   const actor: VerifiedActor = check.actor;
   return { event: { ...event, actor } };
-}
-
-/** Whether it can be an event at all: a plain object (not null, not a list). */
-function isEventObject(event: unknown): event is object {
-  return !!event && typeof event === 'object' && !Array.isArray(event);
 }
 
 function unauthenticated(reason: string): Rejection {

@@ -4,6 +4,7 @@
  * with a code, as an Update (no trace) and as a Signal (recorded as rejected), and the case (and
  * every other case on the worker) keeps answering and accepting events.
  */
+import { auditHistory, parseHistoryJson, replayHistoryFiles } from '../../audit';
 import { EventRejectedError, type StateView } from '../../client';
 import type { EventInput, TimelineEntry } from '../../contract/wire';
 import { startHarness, type Harness } from '../support/harness';
@@ -160,5 +161,67 @@ describe('an event that is not an object (null, a string, a list), sent straight
     const view = await waitFor(id, (v) => rejectedEntries(v).length === notEvents.length, 'recorded the rejected signals');
     expect(rejectedEntries(view).map((e) => e.code)).toEqual(notEvents.map(() => 'INVALID_EVENT'));
     expect((await h.docket.send(id, { type: 'ACCEPT', actor: agent('alice') })).status).toBe('running');
+  });
+});
+
+describe('a payload that cannot be decoded, sent with the raw gRPC API', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const payload = (encoding: string | undefined, data: string) => ({
+    metadata: encoding === undefined ? {} : ({ encoding: bytes(encoding) } as Record<string, Uint8Array>),
+    data: bytes(data),
+  });
+
+  it('as a Signal is recorded as rejected (INVALID_EVENT) and the case goes on; before, one such Signal left the case stuck for good', async () => {
+    const id = await startComplaint('undecodable-signal');
+    const sent = [
+      payload('weird/enc', 'x'),
+      payload('json/plain', '{not json'),
+      payload(undefined, 'x'),
+      payload('binary/plain', 'raw bytes'),
+    ];
+    for (const p of sent) {
+      await h.docket.client.workflowService.signalWorkflowExecution({
+        namespace: h.namespace,
+        workflowExecution: { workflowId: id },
+        signalName: 'event',
+        input: { payloads: [p] },
+        identity: 'hostile-input-test',
+      });
+    }
+    const view = await waitFor(id, (v) => rejectedEntries(v).length === sent.length, 'recorded the rejected signals');
+    expect(view.stuck).toBeUndefined();
+    const rejected = rejectedEntries(view);
+    expect(rejected.map((e) => e.code)).toEqual(sent.map(() => 'INVALID_EVENT'));
+    expect(rejected[0].reason).toMatch(/^the event's payload could not be decoded \(encoding "weird\/enc": .*\); send it as JSON/);
+    expect(rejected[1].reason).toMatch(/^the event's payload could not be decoded \(encoding "json\/plain": /);
+    expect(rejected[3].reason).toBe('the event must be an object { type, actor: { id, roles }, data }');
+    expect((await h.docket.send(id, { type: 'ACCEPT', actor: agent('alice') })).status).toBe('running');
+
+    // The history replays, and the offline re-run of the audit refuses the same Signals the same way.
+    const file = parseHistoryJson(await h.docket.history(id), `${id}.json`);
+    const [replayed] = await replayHistoryFiles([file], { workflowBundle: { codePath: h.bundlePath }, quiet: true });
+    expect({ ok: replayed.ok, failure: replayed.failure }).toEqual({ ok: true, failure: undefined });
+    const report = await auditHistory(file, { replay: false });
+    expect(report.timelineSource).toBe('rerun');
+    const rerunRejected = report.timeline.filter((e): e is Extract<TimelineEntry, { kind: 'rejected' }> => e.kind === 'rejected');
+    expect(rerunRejected.map((e) => [e.code, e.reason])).toEqual(rejected.map((e) => [e.code, e.reason]));
+  });
+
+  it('as a start input fails the case at once as INVALID_START, saying what to send', async () => {
+    const id = h.caseId('undecodable-start');
+    await h.docket.client.workflowService.startWorkflowExecution({
+      namespace: h.namespace,
+      workflowId: id,
+      workflowType: { name: 'process' },
+      taskQueue: { name: h.taskQueue },
+      input: { payloads: [payload('weird/enc', 'x')] },
+      identity: 'hostile-input-test',
+      requestId: `${id}-start`,
+    });
+    const view = await waitFor(id, (v) => v.status === 'failed', 'failed');
+    expect(view.failure).toEqual({
+      code: 'INVALID_START',
+      message: expect.stringMatching(/^the start input could not be decoded \(encoding "weird\/enc": .*\); send it as JSON/),
+    });
   });
 });
