@@ -570,6 +570,9 @@ export class ProcessClient {
   async list(options: ListOptions = {}): Promise<CaseSummary[]> {
     const out: CaseSummary[] = [];
     for await (const info of this.client.workflow.list({ query: buildListQuery(options) })) {
+      // The raw `query` is ANDed to the case filter, but can close its parenthesis and OR other
+      // workflows in (the registry, other applications in the namespace): only cases are listed.
+      if (info.type !== WORKFLOW_TYPE) continue;
       out.push(toCaseSummary(info));
       if (out.length >= (options.limit ?? 100)) break;
     }

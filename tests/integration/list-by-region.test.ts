@@ -62,3 +62,15 @@ it('finds a case by the state of its second region, by the region itself, and by
   expect(await listedIds('work.eligibility.checking', id)).toEqual([]);
   expect(await listedIds('closed', id)).toEqual([]);
 });
+
+it('lists only cases, whatever the raw query says: a query that closes its parenthesis cannot reach other workflows', async () => {
+  const registry = `docket-registry/${h.taskQueue}`;
+  // The registry workflow is in visibility (as any other application's workflow in the namespace would be).
+  await eventually(async () => {
+    for await (const info of h.docket.client.workflow.list({ query: `WorkflowId = '${registry}'` })) if (info.workflowId === registry) return true;
+    return false;
+  }, 'the registry listed by Temporal');
+  // `WorkflowType = 'process' AND (x) OR (y)` reads as `(… AND x) OR y`: the raw query escapes the case filter.
+  const escaping = `WorkflowId = 'none') OR (WorkflowId = '${registry}'`;
+  expect(await h.docket.list({ query: escaping })).toEqual([]);
+});
