@@ -67,7 +67,8 @@ it('lists only cases, whatever the raw query says: a query that closes its paren
   const registry = `docket-registry/${h.taskQueue}`;
   // The registry workflow is in visibility (as any other application's workflow in the namespace would be).
   await eventually(async () => {
-    for await (const info of h.docket.client.workflow.list({ query: `WorkflowId = '${registry}'` })) if (info.workflowId === registry) return true;
+    for await (const info of h.docket.client.workflow.list({ query: `WorkflowId = '${registry}'` }))
+      if (info.workflowId === registry) return true;
     return false;
   }, 'the registry listed by Temporal');
   // `WorkflowType = 'process' AND (x) OR (y)` reads as `(… AND x) OR y`: the raw query escapes the case filter.
