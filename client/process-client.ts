@@ -420,7 +420,7 @@ export class ProcessClient {
       view = describedView(id, description, closed ?? 'running');
       // No worker could replay it (none running, or code that no longer replays this history): a
       // completed case's result, read from the history by the server, still says how it ended.
-      if (closed === 'completed') view = { ...view, ...(await recordedEnd(handle)) };
+      if (closed === 'completed') view = await withRecordedEnd(view, handle);
     }
     if (view.children?.length) view = { ...view, children: await this.childStates(view.children) };
     if (!closed) return stuck ? { ...view, stuck } : view;
@@ -741,16 +741,12 @@ function describedView(id: string, description: { searchAttributes?: Record<stri
   };
 }
 
-/** The end a completed case recorded in its result (outcome, final state, context, definition hash); nothing when unreadable. */
-async function recordedEnd(handle: WorkflowHandle): Promise<Partial<StateView>> {
-  const result = (await handle.result().catch(() => undefined)) as Partial<ProcessResult> | undefined;
-  if (!result || typeof result !== 'object') return {};
-  return {
-    ...(typeof result.outcome === 'string' ? { outcome: result.outcome } : {}),
-    ...(Array.isArray(result.state) ? { state: result.state } : {}),
-    ...(result.context && typeof result.context === 'object' ? { context: result.context } : {}),
-    ...(typeof result.definitionHash === 'string' && result.definitionHash ? { definitionHash: result.definitionHash } : {}),
-  };
+/** The view with the end a completed case recorded in its result (outcome, final state, context, hash); as it was when unreadable. */
+async function withRecordedEnd(view: StateView, handle: WorkflowHandle): Promise<StateView> {
+  const result = (await handle.result().catch(() => undefined)) as ProcessResult | undefined;
+  if (!result) return view;
+  const { outcome, state, context, definitionHash } = result;
+  return { ...view, outcome, state, context, definitionHash: definitionHash || view.definitionHash };
 }
 
 async function asBundle(definition: ProcessDefinition | DefinitionBundle): Promise<DefinitionBundle> {

@@ -6,7 +6,7 @@
  * what-if analysis. The rules are checked in the order a person would ask about them.
  */
 import type { Actor, EventInput, Rejection } from '../contract/wire';
-import { undecodableOf } from '../contract/undecodable';
+import { undecodableMessage, undecodableOf } from '../contract/undecodable';
 import { suggest } from '../dsl/suggest';
 import type { ProcessDefinition, TransitionSpec } from '../dsl/types';
 import { evaluateBoolean } from '../dsl/cel';
@@ -113,12 +113,7 @@ export function isEventObject(event: unknown): event is object {
 export function checkEventShape(event: EventInput): Rejection | undefined {
   const e = event as Partial<EventInput> | undefined;
   const undecodable = undecodableOf(e);
-  if (undecodable) {
-    return {
-      code: 'INVALID_EVENT',
-      message: `the event's payload could not be decoded (encoding "${undecodable.encoding}": ${undecodable.reason}); send it as JSON (encoding json/plain)`,
-    };
-  }
+  if (undecodable) return { code: 'INVALID_EVENT', message: undecodableMessage("the event's payload", undecodable) };
   const problem = !isEventObject(e)
     ? 'the event must be an object { type, actor: { id, roles }, data }'
     : typeof e.type !== 'string' || !e.type

@@ -20,3 +20,8 @@ export function undecodableOf(value: unknown): UndecodablePayload[typeof UNDECOD
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   return Object.prototype.hasOwnProperty.call(value, UNDECODABLE) ? (value as UndecodablePayload)[UNDECODABLE] : undefined;
 }
+
+/** The refusal's message for an undecodable `what` (the event, the start input): what failed and what to send. */
+export function undecodableMessage(what: string, undecodable: UndecodablePayload[typeof UNDECODABLE]): string {
+  return `${what} could not be decoded (encoding "${undecodable.encoding}": ${undecodable.reason}); send it as JSON (encoding json/plain)`;
+}

@@ -27,7 +27,7 @@ import {
 import type { CaseFailureCode, ProcessArgs, ResolvedDefinition, ResolveRequest } from '../contract/wire';
 import { unpackDefinition, unpackResolution } from '../contract/packed-definition';
 import { checkedDefinition } from './definition-cache';
-import { undecodableOf } from '../contract/undecodable';
+import { undecodableMessage, undecodableOf } from '../contract/undecodable';
 import { definitionHash } from '../dsl/hash';
 import type { ProcessDefinition } from '../dsl/types';
 
@@ -68,12 +68,7 @@ export function failCase(code: CaseFailureCode, message: string): never {
 /** Checks the start input's shape; returns the resolution request. */
 export function resolveRequestOf(args: ProcessArgs | undefined): DefinitionStepRequest {
   const undecodable = undecodableOf(args);
-  if (undecodable) {
-    failCase(
-      'INVALID_START',
-      `the start input could not be decoded (encoding "${undecodable.encoding}": ${undecodable.reason}); send it as JSON (encoding json/plain)`,
-    );
-  }
+  if (undecodable) failCase('INVALID_START', undecodableMessage('the start input', undecodable));
   if (!args || typeof args !== 'object' || Array.isArray(args)) {
     failCase('INVALID_START', 'the workflow input must be one object: { "process": "complaint", "input": { … } }');
   }
